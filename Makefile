@@ -1,0 +1,32 @@
+# The two commands: `make lab` opens the course, `make test` runs every test.
+# Both create .venv on first use and re-install only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test lint bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "perfkit needs Python 3.11 or newer"'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks notebooks/00-start-here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check perfkit tests benchmarks scripts
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/parse_speed.py
+	$(BIN)/python benchmarks/import_time.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

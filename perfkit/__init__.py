@@ -1,0 +1,88 @@
+"""perfkit: Linux performance tools' output as tidy pandas DataFrames.
+
+>>> import perfkit
+>>> df = perfkit.parse(" 00:18:41 up 5 min,  1 user,  load average: 0.08, 0.03, 0.01\\n")
+>>> df["ldavg-1"].iloc[0]
+np.float64(0.08)
+
+``perfkit.parse(text)`` and ``perfkit.read(path)`` recognise the tool from its output (or take
+``tool=``); ``perfkit.plot``, ``perfkit.samples``, ``perfkit.checklist`` and
+``perfkit.bpftrace`` are loaded on first use, so ``import perfkit`` stays fast and does not
+import matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .errors import ParseError, ParseWarning
+from .registry import TOOLS, detect_tool, parser
+from .result import Tables
+from .synonyms import column
+from .text import PathOrBuffer, clean_text, read_bytes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .capture import Capture
+
+__all__ = ["ParseError", "ParseWarning", "TOOLS", "Tables", "column", "detect_tool",
+           "load_capture", "parse", "read"]
+__version__ = "0.1.0"
+
+_LAZY = {"plot", "samples", "checklist", "bpftrace", "capture", "dmesg", "runner",
+         "synonyms", "units", "times"}
+
+
+def parse(text: str | bytes, tool: str | None = None, *, strict: bool = False,
+          dayfirst: bool | None = None) -> pd.DataFrame | Tables:
+    """Parse what a tool printed into a DataFrame (or a :class:`Tables` of them).
+
+    Args:
+        text: the output, as text or bytes.
+        tool: ``"vmstat"``, ``"sar"``... (see :data:`perfkit.TOOLS`); recognised from the
+            text when omitted.
+        strict: raise :class:`ParseError` on any line the parser does not recognise,
+            instead of warning and skipping it.
+        dayfirst: read an ambiguous banner date (``03/04/2026``) day-first; by default
+            the locale's convention is inferred from the output.
+
+    >>> parse("              total        used        free      shared  buff/cache   available\\n"
+    ...       "Mem:        24684472      290904    24256012        8260      357172    24393568\\n"
+    ...       "Swap:              0           0           0\\n").loc[0, "total"]
+    np.float64(24684472.0)
+    """
+    name = tool or None
+    cleaned = clean_text(text, tool=name)
+    if name is None:
+        name = detect_tool(cleaned)
+    return parser(name).parse(cleaned, strict=strict, dayfirst=dayfirst)
+
+
+def read(path_or_file: PathOrBuffer, tool: str | None = None, *, strict: bool = False,
+         dayfirst: bool | None = None) -> pd.DataFrame | Tables:
+    """Read a file (a path or an open file) of tool output; see :func:`parse`.
+
+    A binary sysstat data file (``/var/log/sysstat/saDD``, ``sar -o``) is read through the
+    installed ``sadf``, with every activity it holds.
+    """
+    data = read_bytes(path_or_file)
+    if tool in (None, "sar", "sadf") and data[:2] in (b"\x96\xd5", b"\xd5\x96"):
+        return parser("sar").read_sa_file(data, strict=strict)
+    return parse(data, tool, strict=strict, dayfirst=dayfirst)
+
+
+def load_capture(path: Any) -> Capture:
+    """Open a directory written by ``perfkit capture`` (or a shipped scenario)."""
+    from .capture import load_capture as _load
+
+    return _load(path)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(f"perfkit.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'perfkit' has no attribute {name!r}")

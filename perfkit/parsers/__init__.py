@@ -1,0 +1,1 @@
+"""One module per tool; see :mod:`perfkit.registry` for the contract they share."""

@@ -1,0 +1,81 @@
+"""Getting text out of files and buffers, and refusing input that is not text.
+
+Every parser starts from :func:`clean_text`: it decodes bytes, rejects binary data with a
+:class:`~perfkit.errors.ParseError` naming the first offending line, drops the colour codes
+that sysstat prints under ``S_COLORS=always`` and normalises line endings.
+
+>>> clean_text(b"\\x1b[32;22m  all\\x1b[0m 1,5\\r\\n", tool="mpstat")
+'  all 1,5\\n'
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+from typing import IO, Union
+
+from .errors import ParseError
+
+PathOrBuffer = Union[str, os.PathLike, IO[str], IO[bytes]]
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>78]|\x0f")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def read_bytes(source: PathOrBuffer) -> bytes:
+    """Return the raw bytes of a path or an open file (text or binary)."""
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source).read_bytes()
+    data = source.read()
+    if isinstance(data, str):
+        return data.encode("utf-8", "surrogateescape")
+    return bytes(data)
+
+
+def decode(data: bytes | str, *, tool: str | None = None) -> str:
+    """Decode bytes as UTF-8 (falling back to Latin-1, as old locales wrote), refusing binary."""
+    if isinstance(data, str):
+        return data
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise ParseError("binary data (NUL byte); expected the text a tool printed",
+                         line=line, tool=tool)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            return data.decode("latin-1")
+        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes everything
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise ParseError("undecodable bytes", line=line, tool=tool) from exc
+
+
+def clean_text(data: bytes | str, *, tool: str | None = None) -> str:
+    """Decode, drop ANSI colour codes and carriage returns, refuse empty or binary input."""
+    text = decode(data, tool=tool)
+    if "\x1b" in text or "\x0f" in text:
+        text = ANSI_ESCAPE.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line_no = text.count("\n", 0, bad.start()) + 1
+        line = text.split("\n")[line_no - 1]
+        raise ParseError("control characters: this looks like binary data, not a tool's text",
+                         line=line_no, text=line, tool=tool)
+    if not text.strip():
+        raise ParseError("empty input", line=1, tool=tool)
+    return text
+
+
+def first_lines(text: str, count: int = 40) -> list[str]:
+    """The first ``count`` non-blank lines, for recognising which tool printed ``text``."""
+    out: list[str] = []
+    for line in io.StringIO(text):
+        if line.strip():
+            out.append(line.rstrip("\n"))
+            if len(out) >= count:
+                break
+    return out

@@ -1,0 +1,126 @@
+"""Dates and times as the tools print them, turned into ``datetime64``.
+
+sysstat prints the date once, in the banner, in the locale's format, and only the time of
+day on each line: ``11/25/26`` (C), ``11/25/2026`` (en_US), ``25.11.2026`` (de_DE),
+``25/11/2026`` (fr_FR), ``2026-11-25`` (``S_TIME_FORMAT=ISO``), ``2026年11月25日`` (ja_JP);
+times as ``00:15:30``, ``12:15:33 AM`` or ``00時15分34秒``. :func:`parse_date` reads the
+banner date, :func:`times_of_day` the per-line times, and :func:`combine` joins them,
+rolling over midnight.
+
+A date such as ``03/04/2026`` could be day-first or month-first. perfkit decides by the
+locale's convention, read from the rest of the output: a two-digit year with slashes is the
+C locale's ``%x`` (month first); a 12-hour clock means en_US (month first); a decimal comma
+or a translated word (``Moyenne``) means a European locale (day first). Pass ``dayfirst=``
+to override.
+
+>>> parse_date("11/25/26")
+Timestamp('2026-11-25 00:00:00')
+>>> parse_date("25.11.2026")
+Timestamp('2026-11-25 00:00:00')
+>>> parse_date("03/04/2026", dayfirst=True)
+Timestamp('2026-04-03 00:00:00')
+>>> import pandas as pd
+>>> secs = times_of_day(pd.Series(["23:59:59", "00:00:01"]))
+>>> combine(parse_date("11/24/26"), secs).tolist()
+[Timestamp('2026-11-24 23:59:59'), Timestamp('2026-11-25 00:00:01')]
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+_DATE_NUMERIC = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})\.?$")
+_DATE_CJK = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+
+#: Regex for one time of day as sysstat and procps print it (24-hour, 12-hour, CJK).
+TIME_TOKEN = r"\d{1,2}[:.]\d{2}[:.]\d{2}|\d{1,2}時\d{1,2}分\d{1,2}秒"
+AM_PM = {"AM": 0, "PM": 12, "am": 0, "pm": 12, "a.m.": 0, "p.m.": 12}
+_TIME = re.compile(rf"^(?:{TIME_TOKEN})$")
+
+
+def is_time(token: str) -> bool:
+    """True for a time-of-day token such as ``00:15:30`` or ``00時15分34秒``."""
+    return bool(_TIME.match(token))
+
+
+def parse_date(text: str, *, dayfirst: bool | None = None) -> pd.Timestamp:
+    """Read a banner date. ``dayfirst=None`` applies the conventions in the module docstring:
+    ISO and CJK dates are unambiguous, dots mean day first, slashes with a two-digit year mean
+    month first (the C locale), and a slash date with a four-digit year is month first unless
+    ``dayfirst`` says otherwise (callers pass what the rest of the output suggests).
+    """
+    text = text.strip()
+    cjk = _DATE_CJK.match(text)
+    if cjk:
+        return pd.Timestamp(int(cjk.group(1)), int(cjk.group(2)), int(cjk.group(3)))
+    match = _DATE_NUMERIC.match(text)
+    if not match:
+        raise ValueError(f"not a date: {text!r}")
+    a, sep, b, c = match.group(1), match.group(2), match.group(3), match.group(4)
+    if len(a) == 4:  # ISO: YYYY-MM-DD
+        return pd.Timestamp(int(a), int(b), int(c))
+    year = int(c) + (2000 if len(c) == 2 else 0)
+    first, second = int(a), int(b)
+    if dayfirst is None:
+        if first > 12:
+            dayfirst = True
+        elif second > 12:
+            dayfirst = False
+        else:
+            dayfirst = sep == "."
+    day, month = (first, second) if dayfirst else (second, first)
+    return pd.Timestamp(year, month, day)
+
+
+def guess_dayfirst(*, decimal: str, twelve_hour: bool, translated: bool,
+                   date_text: str) -> bool | None:
+    """Guess whether an ambiguous slash date is day-first from the output's other habits."""
+    if "." in date_text or "-" in date_text:
+        return None
+    parts = date_text.split("/")
+    if len(parts) == 3 and len(parts[2]) == 2:
+        return False  # the C locale's %x: mm/dd/yy
+    if twelve_hour:
+        return False  # en_US
+    if decimal == "," or translated:
+        return True  # fr_FR, es_ES, it_IT, en_GB-like
+    return False
+
+
+def times_of_day(times: pd.Series, ampm: pd.Series | None = None) -> np.ndarray:
+    """Seconds since midnight for each printed time (``"00:15:30"``, ``"00時15分34秒"``),
+    with an optional column of ``AM``/``PM`` markers for a 12-hour clock."""
+    parts = times.astype(str).str.extract(r"^(\d{1,2})\D(\d{1,2})\D(\d{1,2})")
+    if parts.isna().any().any():
+        bad = times[parts.isna().any(axis=1)].iloc[0]
+        raise ValueError(f"not a time of day: {bad!r}")
+    hours = parts[0].astype(int).to_numpy()
+    if ampm is not None:
+        offset = ampm.map(AM_PM)
+        if offset.isna().any():
+            bad = ampm[offset.isna()].iloc[0]
+            raise ValueError(f"not AM or PM: {bad!r}")
+        hours = hours % 12 + offset.to_numpy(dtype=int)
+    return hours * 3600 + parts[1].astype(int).to_numpy() * 60 + parts[2].astype(int).to_numpy()
+
+
+def combine(date: pd.Timestamp | None, seconds: np.ndarray) -> pd.Series:
+    """Join a date with seconds-since-midnight, adding a day each time the clock goes back
+    by more than twelve hours (midnight). Without a date, times are placed on 1970-01-01
+    (callers record that the date was unknown)."""
+    seconds = np.asarray(seconds, dtype="int64")
+    if seconds.size:
+        wraps = np.concatenate([[0], np.cumsum(np.diff(seconds) < -43200)])
+    else:
+        wraps = np.zeros(0, dtype="int64")
+    base = (date if date is not None else pd.Timestamp(1970, 1, 1)).normalize()
+    total = (seconds + wraps * 86400).astype("timedelta64[s]")
+    return pd.Series(base.to_datetime64() + total).astype("datetime64[ns]")
+
+
+def epoch_to_datetime(values: pd.Series) -> pd.Series:
+    """Seconds since the epoch (``pidstat -H``, ``sadf -U``) as UTC-naive datetime64."""
+    return pd.to_datetime(pd.to_numeric(values), unit="s")
