@@ -27,8 +27,17 @@ from .text import PathOrBuffer, clean_text, read_bytes
 if TYPE_CHECKING:  # pragma: no cover
     from .capture import Capture
 
-__all__ = ["ParseError", "ParseWarning", "TOOLS", "Tables", "column", "detect_tool",
-           "load_capture", "parse", "read"]
+__all__ = [
+    "TOOLS",
+    "ParseError",
+    "ParseWarning",
+    "Tables",
+    "column",
+    "detect_tool",
+    "load_capture",
+    "parse",
+    "read",
+]
 __version__ = "0.1.0"
 
 _LAZY = {"plot", "samples", "checklist", "bpftrace", "capture", "dmesg", "runner",

@@ -86,7 +86,7 @@ def _split_by_hand(lines, names, dtypes, decimal, rest_column, line_numbers, too
     """The slow path: rows with more fields than names (a command line with spaces)."""
     width = len(names)
     rows = []
-    for text, number in zip(lines, line_numbers):
+    for text, number in zip(lines, line_numbers, strict=True):
         fields = text.split(None, width - 1) if rest_column == names[-1] else text.split()
         if len(fields) > width:
             message = f"{len(fields)} fields where {width} were expected ({' '.join(names)})"

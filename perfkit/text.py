@@ -14,11 +14,11 @@ import io
 import os
 import re
 from pathlib import Path
-from typing import IO, Union
+from typing import IO
 
 from .errors import ParseError
 
-PathOrBuffer = Union[str, os.PathLike, IO[str], IO[bytes]]
+PathOrBuffer = str | os.PathLike | IO[str] | IO[bytes]
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>78]|\x0f")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")

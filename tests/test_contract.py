@@ -1,0 +1,114 @@
+"""Every registered parser keeps the shared contract (see CONTRIBUTING.md), and survives
+random damage to its own real recordings: a frame or a ParseError, never another exception."""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import FIXTURES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import perfkit
+from perfkit.registry import TOOLS, parser
+
+SINGLE_TABLE = {"uptime", "dmesg", "journalctl", "vmstat", "free"}
+
+
+def recordings(tool: str) -> list[Path]:
+    """The text recordings of a tool listed in its PROVENANCE.tsv."""
+    prov = FIXTURES / tool / "PROVENANCE.tsv"
+    if not prov.is_file():
+        return []
+    with prov.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    paths = [FIXTURES / tool / row["file"] for row in rows]
+    return [p for p in paths if b"\x00" not in p.read_bytes()[:4096]]
+
+
+ALL_RECORDINGS = [(tool, path) for tool in TOOLS for path in recordings(tool)]
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_parser_module_keeps_the_contract(tool):
+    module = parser(tool)
+    assert module.NAME == tool
+    assert ">>>" in (module.__doc__ or ""), "the docstring shows a real sample and its frame"
+    params = inspect.signature(module.parse).parameters
+    assert params["strict"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert params["dayfirst"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert recordings(tool), f"no recorded fixtures for {tool}"
+
+
+@pytest.mark.parametrize(("tool", "path"), ALL_RECORDINGS,
+                         ids=[f"{t}/{p.name}" for t, p in ALL_RECORDINGS])
+def test_recording_is_recognised_and_has_the_tools_return_type(tool, path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", perfkit.ParseWarning)
+        detected = perfkit.read(path)
+        explicit = perfkit.read(path, tool)
+    assert type(detected) is type(explicit)
+    if tool in SINGLE_TABLE:
+        assert isinstance(explicit, pd.DataFrame)
+    else:
+        assert isinstance(explicit, perfkit.Tables)
+        assert all(isinstance(df, pd.DataFrame) for df in explicit.values())
+    frames = [explicit] if isinstance(explicit, pd.DataFrame) else list(explicit.values())
+    for frame in frames:
+        if "time" in frame:
+            assert str(frame["time"].dtype).startswith("datetime64"), path.name
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_empty_and_binary_input_raise_parse_error(tool):
+    for bad in (b"", b"   \n\n", b"\x7fELF\x02\x01\x01\x00\x00\x00binary", bytes(range(256))):
+        with pytest.raises(perfkit.ParseError) as info:
+            perfkit.parse(bad, tool)
+        assert info.value.line is not None
+
+
+def _survives(tool: str, text: str | bytes) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            perfkit.parse(text, tool)
+        except perfkit.ParseError:
+            pass
+
+
+FUZZ = settings(max_examples=25, deadline=5000,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@pytest.mark.parametrize(("tool", "path"), ALL_RECORDINGS,
+                         ids=[f"{t}/{p.name}" for t, p in ALL_RECORDINGS])
+@FUZZ
+@given(data=st.data())
+def test_random_damage_gives_a_frame_or_a_parse_error(tool, path, data):
+    text = path.read_text(encoding="utf-8", errors="replace")
+    lines = text.split("\n")
+    kind = data.draw(st.sampled_from(["truncate", "garbage", "bytes", "drop"]))
+    if kind == "truncate":
+        cut = data.draw(st.integers(0, len(text)))
+        _survives(tool, text[:cut])
+    elif kind == "garbage":
+        at = data.draw(st.integers(0, len(lines)))
+        junk = data.draw(st.text(min_size=1, max_size=60).filter(lambda s: "\n" not in s))
+        _survives(tool, "\n".join([*lines[:at], junk, *lines[at:]]))
+    elif kind == "drop":
+        at = data.draw(st.integers(0, max(0, len(lines) - 1)))
+        _survives(tool, "\n".join(lines[:at] + lines[at + 1:]))
+    else:
+        _survives(tool, data.draw(st.binary(max_size=400)))
+
+
+def test_unknown_text_names_the_known_tools():
+    with pytest.raises(perfkit.ParseError) as info:
+        perfkit.parse("hello, this is not the output of a performance tool\n")
+    for tool in ("vmstat", "iostat", "sar"):
+        assert tool in str(info.value)
