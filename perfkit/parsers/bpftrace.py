@@ -1,0 +1,342 @@
+"""bpftrace's output, text or ``-f json``, as a :class:`~perfkit.result.Tables`.
+
+One table per map, named as bpftrace prints it, ``@`` included (``"@usecs"``; the anonymous
+map ``@[comm] = count()`` is ``"@"``): see :mod:`perfkit.parsers.bpftrace_maps` for its
+columns (``key``/``key1``..., ``value``; ``low``, ``high``, ``count`` for histograms;
+``count``, ``average``, ``total`` for ``stats()``; folded stacks; ``interval`` and ``time``
+for maps printed every interval). What the program ``printf``\\s is the ``printf`` table: a
+header of upper-case names and rows under it (``TIME PID PPID ARGS``, as execsnoop.bt prints)
+give columns named as printed (see :mod:`perfkit.parsers.ebpf_events`), other text a ``line``
+column (with lines printed before such a header kept in ``attrs["messages"]``).
+
+``tables.attrs`` holds ``format`` (``"text"`` or ``"json"``), ``probes`` (from ``Attaching 3
+probes...``), ``lost_events`` (``Lost 12 events``, which also warns: the maps and rows miss
+those events), ``interrupted`` (a ``^C`` echoed in a transcript) and ``warnings`` (bpftrace's
+``WARNING:`` lines). JSON (``{"type": "map", ...}``, one object a line) gives the same tables
+as the text of the same program.
+
+Recorded on this project's machine (``@c[comm, pid] = count()`` and ``@s = stats(...)``)::
+
+    Attaching 2 probes...
+    @c[sadc, 7765]: 16
+    @c[bpftrace, 7774]: 39
+    @s: count 4529, average 69, total 315111
+    @h:
+    [0]                   52 |@@@@@                                               |
+    [2, 4)               224 |@@@@@@@@@@@@@@@@@@@@@@                              |
+
+>>> text = '''Attaching 2 probes...
+... @c[sadc, 7765]: 16
+... @c[bpftrace, 7774]: 39
+... @s: count 4529, average 69, total 315111
+... @h:
+... [0]                   52 |@@@@@                                               |
+... [2, 4)               224 |@@@@@@@@@@@@@@@@@@@@@@                              |
+... '''
+>>> tables = parse(text)
+>>> tables["@c"]
+       key1  key2  value
+0      sadc  7765     16
+1  bpftrace  7774     39
+>>> tables["@h"][["low", "high", "count"]].values.tolist()
+[[0.0, 1.0, 52.0], [2.0, 4.0, 224.0]]
+>>> tables["@s"].loc[0, "total"], tables.attrs["probes"]
+(np.int64(315111), 2)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..errors import ParseError, ParseWarning
+from ..result import Tables
+from .bpftrace_maps import MapPrint, bucket_bounds, map_tables, split_key
+from .ebpf_events import event_table, is_header
+
+NAME = "bpftrace"
+
+_PROBES = re.compile(r"^Attach(?:ing|ed) (\d+) probes?(?:\.\.\.)?$")
+_LOST = re.compile(r"^Lost (\d+) events$")
+_CLOCK_LINE = re.compile(r"^\d{1,2}:\d{2}:\d{2}$")
+_MAP = re.compile(r"^(@\w*)(?:\[(.*)\])?: ?(.*)$")
+_MAP_OPEN = re.compile(r"^(@\w*)\[(.*)$")
+_KEY_CLOSE = re.compile(r"^(.*)\]: ?(.*)$")
+_BUCKET = re.compile(r"^([\[(][^\])]*[\])])\s+(\d+)\s+\|[@ ]*\|$")
+_STATS = re.compile(r"^count (-?\d+), average (-?\d+), total (-?\d+)$")
+_INT = re.compile(r"^-?\d+$")
+_JSON_TYPES = ("attached_probes", "map", "hist", "stats", "printf", "time", "lost_events",
+               "syscall", "join", "helper_error")
+_JSON_START = re.compile(r'^\{"type": ?"(' + "|".join(_JSON_TYPES) + ')"')
+
+
+def detect(lines: list[str]) -> bool:
+    """bpftrace's text (``Attaching N probes...``, ``@map[...]: value``) or JSON lines."""
+    for line in lines[:40]:
+        if _JSON_START.match(line) or _PROBES.match(line):
+            return True
+        if line.startswith("@") and (_MAP.match(line) or _MAP_OPEN.match(line)):
+            return True
+    return False
+
+
+@dataclass
+class _Reader:
+    """What both readers collect before the tables are made."""
+
+    strict: bool
+    prints: list[MapPrint] = field(default_factory=list)
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    clock: str | None = None
+    printed_since_clock: set[str] = field(default_factory=set)
+    has_times: bool = False
+    open_print: MapPrint | None = None
+    open_keys: set[tuple[str, ...]] = field(default_factory=set)
+
+    def add_row(self, name: str, kind: str, keys: list[str], payload: Any,
+                number: int) -> None:
+        """Add a text row to the print being read, or start a new print: a print ends at
+        another map's name, a time header, a printf line or a key printed again."""
+        current = self.open_print
+        key = tuple(keys)
+        if current is None or current.name != name or current.kind != kind \
+                or key in self.open_keys:
+            current = MapPrint(name, kind, number, [])
+            self.add_print(current)
+            self.open_print = current
+            self.open_keys = set()
+        self.open_keys.add(key)
+        current.rows.append((keys, payload))
+
+    def add_print(self, printed: MapPrint) -> None:
+        if self.clock is not None and printed.name not in self.printed_since_clock:
+            printed.time = self.clock
+        self.printed_since_clock.add(printed.name)
+        self.prints.append(printed)
+
+    def time(self, clock: str) -> None:
+        self.open_print = None
+        self.clock = clock
+        self.has_times = True
+        self.printed_since_clock = set()
+
+    def lost(self, count: int, number: int) -> None:
+        self.attrs["lost_events"] = self.attrs.get("lost_events", 0) + count
+        warnings.warn(f"bpftrace: line {number}: bpftrace lost {count} events: maps and "
+                      "rows miss them", ParseWarning, stacklevel=4)
+
+    def unknown(self, number: int, text: str, why: str) -> None:
+        if self.strict:
+            raise ParseError(why, line=number, text=text, tool=NAME)
+        warnings.warn(f"bpftrace: line {number}: {why}; line skipped: {text!r}",
+                      ParseWarning, stacklevel=4)
+
+
+def _value(text: str) -> int | str:
+    return int(text) if _INT.match(text) else text
+
+
+def _read_text(text: str, reader: _Reader) -> None:
+    lines = text.split("\n")
+    index = 0
+    buckets: list[tuple[float, float, int]] | None = None
+    while index < len(lines):
+        number = index + 1
+        line = lines[index]
+        index += 1
+        if buckets is not None:
+            bucket = _BUCKET.match(line)
+            if bucket:
+                low, high = bucket_bounds(bucket[1])
+                buckets.append((low, high, int(bucket[2])))
+                continue
+            buckets = None
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if line.startswith("@"):
+            read = _map_line(lines, index, line, number, reader)
+            if read is not None:
+                name, key, value, index = read
+                keys = split_key(key, ", ") if key else []
+                if not value and index < len(lines) and _BUCKET.match(lines[index]):
+                    buckets = []
+                    reader.add_row(name, "hist", keys, buckets, number)
+                else:
+                    stats = _STATS.match(value)
+                    if stats:
+                        payload = (int(stats[1]), int(stats[2]), int(stats[3]))
+                        reader.add_row(name, "stats", keys, payload, number)
+                    else:
+                        reader.add_row(name, "value", keys, _value(value), number)
+                continue
+        reader.open_print = None
+        probes = _PROBES.match(stripped)
+        if probes:
+            reader.attrs["probes"] = int(probes[1])
+        elif _LOST.match(stripped):
+            reader.lost(int(_LOST.match(stripped)[1]), number)
+        elif stripped == "^C":
+            reader.attrs["interrupted"] = True
+        elif _CLOCK_LINE.match(stripped):
+            reader.time(stripped)
+        elif stripped.startswith(("WARNING:", "ERROR:")):
+            reader.attrs.setdefault("warnings", []).append(stripped)
+        else:
+            reader.lines.append((number, line))
+
+
+def _map_line(lines: list[str], index: int, line: str, number: int,
+              reader: _Reader) -> tuple[str, str, str, int] | None:
+    """A map line (``@name[key]: value``, or a key spread over lines, as stacks are):
+    ``(name, key, value, index of the next line)``, or ``None`` when it is not one."""
+    match = _MAP.match(line)
+    if match and (match[2] is not None or "[" not in line.split(":", 1)[0]):
+        return match[1], match[2] or "", match[3].strip(), index
+    opened = _MAP_OPEN.match(line)
+    if not opened:
+        return None
+    start = index
+    while index < len(lines) and not (
+            lines[index][:1] in ",]" and _KEY_CLOSE.match(lines[index])):
+        index += 1
+    if index >= len(lines):
+        return None  # not a map after all: printf output that starts with "@"
+    close = _KEY_CLOSE.match(lines[index])
+    middle = "\n".join(lines[start:index])
+    key = opened[2] + "\n" + middle + ("\n" if middle else "") + close[1]
+    return opened[1], key, close[2].strip(), index + 1
+
+
+def _flatten_hists(reader: _Reader) -> None:
+    """Text histograms were read as one row per key holding a list of buckets."""
+    for printed in reader.prints:
+        if printed.kind == "hist":
+            printed.rows = [(keys, bucket) for keys, buckets in printed.rows
+                            for bucket in buckets]
+
+
+def _json_buckets(buckets: list[dict[str, int]]) -> list[tuple[float, float, int]]:
+    out = []
+    for bucket in buckets:
+        low = float(bucket["min"]) if "min" in bucket else -math.inf
+        high = float(bucket["max"]) + 1 if "max" in bucket else math.inf
+        out.append((low, high, int(bucket["count"])))
+    return out
+
+
+def _is_stats(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"count", "average", "total"}
+
+
+def _json_print(kind: str, name: str, content: Any, number: int) -> MapPrint:
+    keyed = isinstance(content, dict) and not _is_stats(content)
+    items = content.items() if keyed else [(None, content)]
+    rows: list[tuple[list[str], Any]] = []
+    kinds = set()
+    for key, value in items:
+        keys = split_key(key, ",") if key is not None else []
+        if kind == "hist":
+            rows.extend((keys, bucket) for bucket in _json_buckets(value))
+            kinds.add("hist")
+        elif _is_stats(value):
+            rows.append((keys, (int(value["count"]), int(value["average"]),
+                                int(value["total"]))))
+            kinds.add("stats")
+        else:
+            rows.append((keys, value))
+            kinds.add("value")
+    return MapPrint(name, kinds.pop() if len(kinds) == 1 else "value", number, rows)
+
+
+def _read_json(text: str, reader: _Reader) -> None:
+    pending = ""
+    pending_line = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            kind, data = record["type"], record["data"]
+        except (ValueError, KeyError, TypeError):
+            reader.unknown(number, line, "not a bpftrace JSON record")
+            continue
+        if kind in ("printf", "syscall", "join"):
+            pending += str(data) + ("\n" if kind == "join" else "")
+            pending_line = pending_line or number
+            while "\n" in pending:
+                head, pending = pending.split("\n", 1)
+                reader.lines.append((pending_line, head))
+            pending_line = number if pending else 0
+        elif kind == "attached_probes":
+            reader.attrs["probes"] = int(data["probes"])
+        elif kind == "time":
+            reader.time(str(data).strip())
+        elif kind == "lost_events":
+            reader.lost(int(data["events"]), number)
+        elif kind in ("map", "hist", "stats"):
+            for name, content in data.items():
+                reader.add_print(_json_print(kind, name, content, number))
+        elif kind == "helper_error":
+            reader.attrs.setdefault("warnings", []).append(json.dumps(data))
+        else:
+            reader.unknown(number, line, f"a bpftrace JSON record of unknown type {kind!r}")
+    if pending:
+        reader.lines.append((pending_line, pending))
+
+
+def _printf_table(reader: _Reader) -> pd.DataFrame | None:
+    lines = [(n, t) for n, t in reader.lines if t.strip()]
+    if not lines:
+        return None
+    for position, (_, text) in enumerate(lines):
+        if is_header(text) and position + 1 < len(lines):
+            header = text
+            rest = lines[position + 1:]
+            continuation = None
+            if rest and rest[0][1][:1] == " " and is_header(rest[0][1]):
+                continuation = rest[0][1]
+                rest = rest[1:]
+            rows = [(n, t) for n, t in rest if t.strip() != header.strip()]
+            reader.attrs["messages"] = [t for _, t in lines[:position]]
+            return event_table(header, rows, tool=NAME, continuation=continuation,
+                               strict=reader.strict)
+    return pd.DataFrame({"line": pd.Series([t for _, t in lines], dtype=object)})
+
+
+def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
+    """Parse bpftrace's text or JSON output (see the module docstring); ``dayfirst`` is
+    accepted for the common signature and unused (bpftrace prints no dates)."""
+    reader = _Reader(strict=strict)
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    try:
+        if first.lstrip().startswith("{"):
+            reader.attrs["format"] = "json"
+            _read_json(text, reader)
+        else:
+            reader.attrs["format"] = "text"
+            _read_text(text, reader)
+            _flatten_hists(reader)
+        tables = map_tables(reader.prints, has_times=reader.has_times)
+        printf = _printf_table(reader)
+    except ParseError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise ParseError(f"cannot read this as bpftrace output ({exc})", tool=NAME,
+                         line=1, text=first) from exc
+    if printf is not None:
+        tables["printf"] = printf
+    if not tables and "probes" not in reader.attrs:
+        raise ParseError("no bpftrace maps, printf output or probe count found", line=1,
+                         text=first, tool=NAME)
+    result = Tables(tables, attrs=reader.attrs)
+    for frame in result.values():
+        frame.attrs.update({k: v for k, v in reader.attrs.items() if k not in frame.attrs})
+    return result

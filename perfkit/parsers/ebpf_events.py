@@ -1,0 +1,150 @@
+"""Per-event tables that eBPF tools print: a header of upper-case names, then one row per event.
+
+bcc's tools (``execsnoop``, ``opensnoop``, ``biosnoop``, ``tcplife``...) and bpftrace
+programs that ``printf`` a header in ``BEGIN`` (``execsnoop.bt``) print::
+
+    PID    COMM               FD ERR PATH
+    2440   snmp-pass           4   0 /proc/cpuinfo
+
+:func:`is_header` recognises such a header and :func:`event_table` turns the rows under it
+into a DataFrame: columns named as printed, split on white space with the last column taking
+the rest of the line (``ARGS``, ``PATH`` hold spaces), numbers where a column holds only
+numbers. A ``TIME`` column of clock times (``08:57:52.430193``, ``14:08:23``) becomes the
+``time`` column (``datetime64``, first; the date is not printed, so it is 1970-01-01 and the
+frame's ``attrs["date"]`` is ``None``). ``TIME(s)`` and ``TIME(ms)`` (seconds or
+milliseconds since the trace began) stay numbers. A second header line indented under the
+first (bpftrace's ``biosnoop.bt`` prints ``MAJOR MINOR`` under ``DISK ID``) names the columns
+above it ``DISK MAJOR`` and ``ID MINOR``. A header with commas and no spaces (``tcplife -s``)
+is read as CSV.
+
+>>> df = event_table("PID    COMM               FD ERR PATH",
+...                  [(2, "2440   snmp-pass           4   0 /proc/cpuinfo"),
+...                   (3, "1744   snmpd              -1   2 /sys/class/net/lo/device/vendor")],
+...                  tool="bcc")
+>>> df.loc[1, "PID"], df.loc[1, "FD"], df.loc[0, "PATH"]
+(np.int64(1744), np.int64(-1), '/proc/cpuinfo')
+>>> event_table("TIME            PID     PPID    ARGS",
+...             [(2, "08:57:52.430193 3187374 1971701 man ls")], tool="bpftrace").iloc[0]
+time    1970-01-01 08:57:52.430193
+PID                        3187374
+PPID                       1971701
+ARGS                        man ls
+Name: 0, dtype: object
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParseError, ParseWarning
+from ..times import combine
+
+_NAME = re.compile(r"^[A-Z][A-Z0-9_%/:>.\-]*(?:\([a-z]{1,4}\))?[A-Z0-9_%/:>.\-]*$")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})(\.\d+)?$")
+#: Columns that always hold text, even when every value looks like a number.
+TEXT_COLUMNS = frozenset({
+    "COMM", "PCOMM", "ARGS", "PATH", "DISK", "T", "STATE", "LADDR", "RADDR", "SADDR",
+    "DADDR", "LADDR:LPORT", "RADDR:RPORT", "T>", "QUERY", "FLAGS", "MODE", "BL", "TYPE",
+})
+
+
+def is_header(line: str) -> bool:
+    """True for a line of two or more upper-case column names (``PID COMM FD ERR PATH``).
+
+    >>> is_header("TIME(s)     COMM           PID    DISK    T SECTOR     BYTES   LAT(ms)")
+    True
+    >>> is_header("Tracing block device I/O... Hit Ctrl-C to end.")
+    False
+    """
+    stripped = line.strip()
+    if "," in stripped and " " not in stripped:
+        names = stripped.split(",")
+    else:
+        names = stripped.split()
+    if len(names) < 2:
+        return False
+    return all(_NAME.match(name) for name in names) and any(
+        any(c.isalpha() for c in name) and len(name) > 1 for name in names)
+
+
+def _names(header: str, continuation: str | None) -> list[str]:
+    spans = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", header)]
+    names = [name for _, _, name in spans]
+    if continuation:
+        for match in re.finditer(r"\S+", continuation):
+            for index, (start, end, name) in enumerate(spans):
+                if match.start() < end + 2 and match.end() > start - 2:
+                    names[index] = f"{name} {match.group()}"
+                    break
+    return names
+
+
+def _typed(values: list[str], name: str) -> pd.Series:
+    series = pd.Series(values, dtype=object)
+    if name in TEXT_COLUMNS or not values:
+        return series
+    present = series[series != ""]
+    if present.empty:
+        return series
+    numbers = pd.to_numeric(present, errors="coerce")
+    if numbers.isna().any():
+        return series
+    full = pd.to_numeric(series.where(series != "", None), errors="coerce")
+    if not full.isna().any() and (full % 1 == 0).all():
+        return full.astype("int64")
+    return full.astype("float64")
+
+
+def clock_to_datetime(values: Sequence[str]) -> pd.Series:
+    """Clock times (``08:57:52.430193``) to ``datetime64`` on 1970-01-01, rolling over midnight.
+
+    >>> clock_to_datetime(["23:59:59.5", "00:00:01"]).tolist()
+    [Timestamp('1970-01-01 23:59:59.500000'), Timestamp('1970-01-02 00:00:01')]
+    """
+    whole = np.zeros(len(values), dtype="int64")
+    fraction = np.zeros(len(values), dtype="float64")
+    for index, value in enumerate(values):
+        match = _CLOCK.match(value)
+        if not match:
+            raise ValueError(f"not a clock time: {value!r}")
+        whole[index] = int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3])
+        fraction[index] = float(match[4]) if match[4] else 0.0
+    base = combine(None, whole)
+    return base + pd.to_timedelta(np.round(fraction * 1e9).astype("int64"), unit="ns")
+
+
+def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
+                continuation: str | None = None, strict: bool = False) -> pd.DataFrame:
+    """The rows (``(line_number, text)``) under ``header`` as a DataFrame (see module doc)."""
+    stripped = header.strip()
+    if "," in stripped and " " not in stripped:
+        names = stripped.split(",")
+        records = list(csv.reader(io.StringIO("\n".join(text for _, text in rows))))
+    else:
+        names = _names(header, continuation)
+        records = [text.split(None, len(names) - 1) for _, text in rows]
+    width = len(names)
+    kept: list[list[str]] = []
+    for (number, text), fields in zip(rows, records, strict=True):
+        if len(fields) > width:
+            message = f"{len(fields)} fields under a header of {width} ({stripped})"
+            if strict:
+                raise ParseError(message, line=number, text=text, tool=tool)
+            warnings.warn(f"{tool}: line {number}: {message}; line skipped: {text!r}",
+                          ParseWarning, stacklevel=3)
+            continue
+        kept.append(fields + [""] * (width - len(fields)))
+    columns = {name: _typed([row[i] for row in kept], name) for i, name in enumerate(names)}
+    frame = pd.DataFrame(columns)
+    if "TIME" in frame and len(frame) and frame["TIME"].astype(str).str.match(_CLOCK).all():
+        frame.insert(0, "time", clock_to_datetime(frame.pop("TIME").astype(str).tolist()))
+    if "time" in frame:
+        frame.attrs["date"] = None
+    return frame
