@@ -16,6 +16,8 @@ decimal points, never dropped.
 524288.0
 >>> size_to_kib("900B")
 0.87890625
+>>> size_to_kib("25G", si=True)   # free -h --si, vmstat -S m: powers of 1000
+24414062.5
 """
 
 from __future__ import annotations
@@ -34,20 +36,31 @@ TO_KIB: dict[str, float] = {
     "e": 1024.0**5, "E": 1024.0**5, "Ei": 1024.0**5, "EiB": 1024.0**5, "EB": 1024.0**5,
 }
 
+#: Multipliers to KiB for decimal (SI) units and suffixes, powers of 1000: ``free --si``,
+#: ``free --kilo``/``--mega``..., ``vmstat -S k``/``-S m``.
+SI_TO_KIB: dict[str, float] = {"": 1.0, "b": 1 / 1024, "B": 1 / 1024}
+for _power, _letter in enumerate("kmgtpe", start=1):
+    for _suffix in (_letter, _letter.upper(), _letter.upper() + "B", _letter + "B"):
+        SI_TO_KIB[_suffix] = 1000.0**_power / 1024
+
 _SIZE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*([A-Za-z]*)\s*$")
 
 
-def size_to_kib(value: str | float | int, unit: str = "") -> float:
+def size_to_kib(value: str | float | int, unit: str = "", *, si: bool = False) -> float:
     """Convert one printed size (``"1.5Gi"``, ``"1,5G"``, ``"900B"``) to KiB.
 
-    ``unit`` is the unit of a bare number (``"MiB"`` for ``free -m``). Raises ``ValueError``
-    for text that is not a size.
+    ``unit`` is the unit of a bare number (``"MiB"`` for ``free -m``). With ``si=True`` a
+    suffix without ``i`` (``G``, ``M``, ``kB``) means a power of 1000 (see :data:`SI_TO_KIB`);
+    ``Gi``-style suffixes stay binary. Raises ``ValueError`` for text that is not a size.
     """
+    table = SI_TO_KIB if si else TO_KIB
     if isinstance(value, (int, float)):
-        return float(value) * TO_KIB[unit]
+        return float(value) * (table.get(unit) or TO_KIB[unit])
     match = _SIZE.match(value)
-    if not match or match.group(2) not in TO_KIB:
+    if not match:
         raise ValueError(f"not a size: {value!r}")
-    number = float(match.group(1).replace(",", "."))
-    suffix = match.group(2)
-    return number * (TO_KIB[suffix] if suffix else TO_KIB[unit])
+    suffix = match.group(2) or unit
+    factor = table.get(suffix) or TO_KIB.get(suffix)
+    if factor is None:
+        raise ValueError(f"not a size: {value!r}")
+    return float(match.group(1).replace(",", ".")) * factor
