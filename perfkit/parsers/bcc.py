@@ -1,0 +1,277 @@
+"""The bcc tools' output (``*-bpfcc`` on Debian) as a :class:`~perfkit.result.Tables`.
+
+Tables:
+
+* ``events``: the per-event tools (execsnoop, opensnoop, biosnoop, tcplife, tcpconnect,
+  tcpaccept, tcpretrans...): a header of upper-case names and one row per event, columns
+  named as printed; ``-T`` clock times become the ``time`` column, ``-t``'s ``TIME(s)``
+  stays seconds since the trace began (see :mod:`perfkit.parsers.ebpf_events`).
+* ``hist``: the log2 histograms of biolatency, runqlat, ext4dist...::
+
+         usecs               : count     distribution
+             0 -> 1          : 0        |                                        |
+           128 -> 255        : 3        |*                                       |
+
+  one row per bucket with ``low``, ``high`` and ``count``, the range printed inclusive
+  (``0 -> 1``) and stored as ``low <= x < high`` (0, 2), as bpftrace's are; the unit
+  (``usecs``, ``msecs``, ``nsecs``) is in ``attrs["unit"]``. Per-disk, per-flags or per-PID
+  histograms (``-D``, ``-F``, ``-P``: ``Bucket disk = 'xvdb'``, ``flags = Read``,
+  ``pid = 12929``) get a column named by the label (``disk``, ``flags``, ``pid``); interval
+  output gets an ``interval`` column, and ``-T``'s clock lines a ``time`` column. The ``-e``
+  summary line (``avg = 663 usecs, total: 16575 usecs, count: 25``) is the ``summary`` table.
+* ``stacks``: profile's and offcputime's stacks, folded root first (``-f`` prints them so:
+  ``dd;__write 29``), with ``comm`` (the first frame), ``stack`` (the folded line) and
+  ``count``; the default multi-line output (frames leaf first, ``-  comm (pid)``, count)
+  gives the same columns plus ``pid``, user and kernel frames apart by ``-`` as ``-d`` prints.
+
+``attrs["messages"]`` keeps the tools' banners (``Tracing block device I/O... Hit Ctrl-C to
+end.``), ``attrs["interrupted"]`` a ``^C`` echoed in a transcript, ``attrs["lost_events"]``
+bcc's ``Possibly lost N samples`` (which also warns).
+
+>>> text = '''Tracing block device I/O... Hit Ctrl-C to end.
+... ^C
+...      usecs           : count     distribution
+...        0 -> 1        : 0        |                                      |
+...      128 -> 255      : 12       |********                              |
+...      256 -> 511      : 15       |**********                            |
+... '''
+>>> tables = parse(text)
+>>> tables["hist"]
+     low   high  count
+0    0.0    2.0      0
+1  128.0  256.0     12
+2  256.0  512.0     15
+>>> tables.attrs["unit"], tables.attrs["messages"]
+('usecs', ['Tracing block device I/O... Hit Ctrl-C to end.'])
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..errors import ParseError, ParseWarning
+from ..result import Tables
+from .ebpf_events import clock_to_datetime, event_table, is_header
+
+NAME = "bcc"
+
+_HIST_HEADER = re.compile(r"^\s*(\w+)\s+: count\s+distribution\s*$")
+_HIST_ROW = re.compile(r"^\s*(\d+) -> (\d+)\s*: (\d+)\s+\|[*+ ]*\|\s*$")
+_LABEL = re.compile(r"^(?:Bucket )?([A-Za-z_][\w ]*?) = '?(.*?)'?$")
+_SUMMARY = re.compile(r"^avg = (\d+) (\w+), total: (\d+) \w+, count: (\d+)$")
+_CLOCK_LINE = re.compile(r"^\d{1,2}:\d{2}:\d{2}$")
+_FOLDED = re.compile(r"^(\S+) (\d+)$")
+_FRAME = re.compile(r"^    (\S.*)$")
+_PROCESS = re.compile(r"^    -\s+(.*?) \((\d+)\)$")
+_STACK_COUNT = re.compile(r"^        (\d+)$")
+_LOST = re.compile(r"^Possibly lost (\d+) samples$")
+_MESSAGE = re.compile(r"^(Tracing|Sampling|Hit Ctrl-C|Ctrl-C|WARNING|Attaching|Attached)\b")
+_BCC_WORDS = {"COMM", "PCOMM", "LADDR", "RADDR", "SADDR", "DADDR", "LADDR:LPORT", "T>",
+              "SECTOR", "TX_KB"}
+
+
+def detect(lines: list[str]) -> bool:
+    """bcc's log2 histograms, event headers (``PID COMM FD ERR PATH``), or folded stacks."""
+    for line in lines[:40]:
+        if _HIST_HEADER.match(line) or _PROCESS.match(line):
+            return True
+        if _FOLDED.match(line) and line.count(";") >= 2:
+            return True
+        if is_header(line) and _BCC_WORDS & set(re.split(r"[\s,]+", line.strip())):
+            return True
+        if line.startswith("Tracing ") and line.endswith("Hit Ctrl-C to end."):
+            return True
+    return False
+
+
+@dataclass
+class _Reader:
+    strict: bool
+    attrs: dict[str, Any] = field(default_factory=dict)
+    hist: list[dict[str, Any]] = field(default_factory=list)
+    label_names: list[str] = field(default_factory=list)
+    summary: list[dict[str, Any]] = field(default_factory=list)
+    stacks: list[dict[str, Any]] = field(default_factory=list)
+    interval: int = 0
+    seen_in_interval: set[Any] = field(default_factory=set)
+    clock: str | None = None
+    intervals_used: bool = False
+
+    def unknown(self, number: int, text: str, why: str = "a line bcc does not print") -> None:
+        if self.strict:
+            raise ParseError(why, line=number, text=text, tool=NAME)
+        warnings.warn(f"bcc: line {number}: {why}; line skipped: {text!r}", ParseWarning,
+                      stacklevel=4)
+
+    def start_hist(self, label: tuple[str, str] | None) -> None:
+        if label in self.seen_in_interval or (label is None and self.seen_in_interval):
+            self.interval += 1
+            self.intervals_used = True
+            self.seen_in_interval = set()
+        self.seen_in_interval.add(label)
+
+    def new_clock(self, clock: str) -> None:
+        if self.clock is not None or self.seen_in_interval:
+            self.interval += 1
+        self.intervals_used = True
+        self.clock = clock
+        self.seen_in_interval = set()
+
+
+def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
+    lines = text.split("\n")
+    tables: dict[str, pd.DataFrame] = {}
+    label: tuple[str, str] | None = None
+    header: str | None = None
+    continuation: str | None = None
+    rows: list[tuple[int, str]] = []
+    headers: list[tuple[str, str | None, list[tuple[int, str]]]] = []
+    frames: list[str] = []
+    process: tuple[str, int] | None = None
+    index = 0
+    while index < len(lines):
+        number = index + 1
+        line = lines[index]
+        index += 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped == "^C":
+            reader.attrs["interrupted"] = True
+            continue
+        lost = _LOST.match(stripped)
+        if lost:
+            reader.attrs["lost_events"] = reader.attrs.get("lost_events", 0) + int(lost[1])
+            warnings.warn(f"bcc: line {number}: bcc lost {lost[1]} samples: rows miss them",
+                          ParseWarning, stacklevel=3)
+            continue
+        unit = _HIST_HEADER.match(line)
+        if unit:
+            reader.attrs["unit"] = unit[1]
+            reader.start_hist(label)
+            while index < len(lines) and _HIST_ROW.match(lines[index]):
+                row = _HIST_ROW.match(lines[index])
+                entry: dict[str, Any] = {"interval": reader.interval, "clock": reader.clock,
+                                         "low": float(row[1]), "high": float(row[2]) + 1,
+                                         "count": int(row[3])}
+                if label is not None:
+                    entry[label[0]] = label[1]
+                reader.hist.append(entry)
+                index += 1
+            label = None
+            continue
+        summary = _SUMMARY.match(stripped)
+        if summary:
+            reader.summary.append({"avg": int(summary[1]), "total": int(summary[3]),
+                                   "count": int(summary[4]), "unit": summary[2]})
+            continue
+        if _CLOCK_LINE.match(stripped) and header is None:
+            reader.new_clock(stripped)
+            continue
+        if header is None and not line.startswith(" "):
+            labelled = _LABEL.match(stripped)
+            if labelled and not is_header(stripped):
+                name = labelled[1].split()[-1]
+                label = (name, labelled[2])
+                if name not in reader.label_names:
+                    reader.label_names.append(name)
+                continue
+        stack_process = _PROCESS.match(line)
+        if stack_process:
+            process = (stack_process[1], int(stack_process[2]))
+            continue
+        stack_count = _STACK_COUNT.match(line)
+        if stack_count and (process is not None or frames):
+            comm, pid = process if process is not None else ("", -1)
+            folded = [comm, *reversed(["-" if f == "--" else f for f in frames])]
+            reader.stacks.append({"comm": comm, "pid": pid, "stack": ";".join(folded),
+                                  "count": int(stack_count[1])})
+            frames, process = [], None
+            continue
+        if header is None and _FRAME.match(line):
+            frames.append(stripped)
+            continue
+        folded_line = _FOLDED.match(line)
+        if folded_line and header is None and (";" in line or reader.stacks):
+            stack = folded_line[1]
+            reader.stacks.append({"comm": stack.split(";", 1)[0], "stack": stack,
+                                  "count": int(folded_line[2])})
+            continue
+        if is_header(line):
+            if header is not None and line.strip() == header.strip():
+                continue
+            if header is not None:
+                headers.append((header, continuation, rows))
+            header, continuation, rows = line, None, []
+            if index < len(lines) and lines[index][:1] == " " and is_header(lines[index]):
+                continuation = lines[index]
+                index += 1
+            continue
+        if header is not None:
+            rows.append((number, line))
+            continue
+        if _MESSAGE.match(stripped):
+            reader.attrs.setdefault("messages", []).append(stripped)
+            continue
+        reader.unknown(number, line)
+    if header is not None:
+        headers.append((header, continuation, rows))
+    for position, (head, cont, body) in enumerate(headers):
+        name = "events" if position == 0 else f"events{position + 1}"
+        tables[name] = event_table(head, body, tool=NAME, continuation=cont,
+                                   strict=reader.strict)
+    return tables
+
+
+def _hist_table(reader: _Reader) -> pd.DataFrame:
+    frame = pd.DataFrame(reader.hist)
+    columns = ["interval", *reader.label_names, "low", "high", "count"]
+    for name in reader.label_names:
+        values = frame[name]
+        if values.notna().all() and values.astype(str).str.fullmatch(r"-?\d+").all():
+            frame[name] = values.astype("int64")
+    if not reader.intervals_used:
+        columns.remove("interval")
+    out = frame[columns].copy()
+    if frame["clock"].notna().any():
+        clocks = frame["clock"].fillna("00:00:00").tolist()
+        stamped = clock_to_datetime(clocks)
+        stamped[frame["clock"].isna().to_numpy()] = pd.NaT
+        out.insert(0, "time", stamped)
+        out.attrs["date"] = None
+    return out
+
+
+def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
+    """Parse a bcc tool's output (see the module docstring); ``dayfirst`` is accepted for
+    the common signature and unused (bcc prints no dates)."""
+    reader = _Reader(strict=strict)
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    try:
+        tables = _read(text, reader)
+        if reader.hist:
+            tables["hist"] = _hist_table(reader)
+        if reader.summary:
+            tables["summary"] = pd.DataFrame(reader.summary)
+        if reader.stacks:
+            stacks = pd.DataFrame(reader.stacks)
+            if "pid" in stacks:
+                stacks["pid"] = stacks["pid"].fillna(-1).astype("int64")
+            tables["stacks"] = stacks
+    except ParseError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise ParseError(f"cannot read this as bcc output ({exc})", tool=NAME, line=1,
+                         text=first) from exc
+    if not tables:
+        raise ParseError("no bcc table, histogram or stack found", line=1, text=first,
+                         tool=NAME)
+    result = Tables(tables, attrs=reader.attrs)
+    for frame in result.values():
+        frame.attrs.update({k: v for k, v in reader.attrs.items() if k not in frame.attrs})
+    return result
