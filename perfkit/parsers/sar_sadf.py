@@ -1,0 +1,618 @@
+"""sadf's machine-readable forms of sar data: CSV (``sadf -d``), JSON (``sadf -j``), and
+binary sa files read through the installed ``sadf``.
+
+Every form gives the same :class:`~perfkit.result.Tables` as sar's text: the table names of
+:mod:`perfkit.parsers.sar_reports`, the columns under the names sar prints, a ``time``
+column first. sadf writes times in UTC (``2026-11-25 00:23:17 UTC``) unless asked for local
+time (``-T``, ``-t``) or seconds since the epoch (``-U``); the zone it names is kept in
+``attrs["timezone"]``. sadf prints no ``Average:`` rows, so ``tables.averages`` is empty.
+
+CSV, one header per activity (``sadf -d file -- -n DEV``)::
+
+    # hostname;interval;timestamp;IFACE;rxpck/s;txpck/s;rxkB/s;txkB/s;rxcmp/s;...
+    vm;1;2026-11-25 00:39:24 UTC;lo;1.00;1.00;0.07;0.07;0.00;...
+
+>>> t = parse_csv('# hostname;interval;timestamp;IFACE;rxpck/s;txpck/s;rxkB/s;txkB/s;'
+...               'rxcmp/s;txcmp/s;rxmcst/s;%ifutil\\n'
+...               'vm;1;2026-11-25 00:39:24 UTC;lo;1.00;1.00;0.07;0.07;0.00;0.00;0.00;0.00\\n')
+>>> t["DEV"].loc[0, ["time", "IFACE", "rxkB/s"]].tolist()
+[Timestamp('2026-11-25 00:39:24'), 'lo', 0.07]
+
+JSON (``sadf -j file -- -n ETCP``) names the fields its own way (``retrans``, ``util-percent``,
+``memfree``); they are renamed to sar's (``retrans/s``, ``%util``, ``kbmemfree``) with the
+tables in :data:`JSON_ACTIVITIES`. sadf -j puts the ``-r`` and ``-S`` fields in one
+``memory`` object; they are split into ``memory`` and ``swap`` as sar prints them.
+
+>>> t = parse_json('{"sysstat": {"hosts": [{"nodename": "vm", "number-of-cpus": 2, '
+...     '"statistics": [{"timestamp": {"date": "2026-11-25", "time": "00:39:24", "utc": 1, '
+...     '"interval": 1}, "network": {"net-etcp": {"atmptf": 0.0, "estres": 0.0, '
+...     '"retrans": 2.0, "isegerr": 0.0, "orsts": 0.0}}}], "restarts": []}]}}')
+>>> t["ETCP"].loc[0, ["time", "retrans/s"]].tolist()
+[Timestamp('2026-11-25 00:39:24'), 2.0]
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParseError, ParseWarning
+from ..numeric import detect_decimal
+from ..result import Tables
+from .sar_reports import LABEL_COLUMNS, REPORTS, TEXT_COLUMNS, known_report, report_name
+
+TOOL = "sar"
+#: How long ``sadf`` may take on one file before perfkit gives up.
+SADF_TIMEOUT = 60.0
+#: The first bytes of a binary sa file, either byte order.
+SA_MAGIC = (b"\x96\xd5", b"\xd5\x96")
+
+_CSV_HEADER = re.compile(r"^# hostname;interval;timestamp;")
+_CSV_ROW = re.compile(r"^[^;\s]*;-?\d+;(?:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?: \S+)?|\d{9,11});")
+_CPUS_IN = re.compile(r"\((\d+) CPU\)")
+
+
+def _per_second(*keys: str) -> dict[str, str]:
+    return {key: f"{key}/s" for key in keys}
+
+
+def _same(*keys: str) -> dict[str, str]:
+    return {key: key for key in keys}
+
+
+_CPU = {"cpu": "CPU", **{k: f"%{k}" for k in (
+    "user", "usr", "nice", "system", "sys", "iowait", "steal", "irq", "soft", "guest",
+    "gnice", "idle")}}
+_MEMORY = {
+    "memfree": "kbmemfree", "avail": "kbavail", "memused": "kbmemused",
+    "memused-percent": "%memused", "buffers": "kbbuffers", "cached": "kbcached",
+    "commit": "kbcommit", "commit-percent": "%commit", "active": "kbactive",
+    "inactive": "kbinact", "dirty": "kbdirty", "shared": "kbshmem", "anonpg": "kbanonpg",
+    "slab": "kbslab", "kstack": "kbkstack", "pgtbl": "kbpgtbl", "vmused": "kbvmused",
+}
+_SWAP = {"swpfree": "kbswpfree", "swpused": "kbswpused", "swpused-percent": "%swpused",
+         "swpcad": "kbswpcad", "swpcad-percent": "%swpcad"}
+_DISK = {"disk-device": "DEV", "tps": "tps", "rkB": "rkB/s", "wkB": "wkB/s", "dkB": "dkB/s",
+         "areq-sz": "areq-sz", "aqu-sz": "aqu-sz", "await": "await", "svctm": "svctm",
+         "util-percent": "%util", "rd_sec": "rd_sec/s", "wr_sec": "wr_sec/s",
+         "dc_sec": "dc_sec/s", "avgrq-sz": "avgrq-sz", "avgqu-sz": "avgqu-sz"}
+#: sadf -j writes both the sector-based fields of sysstat < 11.5.7 and the kB-based ones sar
+#: prints now; the old ones are dropped when the new ones are there (same data, other unit).
+_DISK_LEGACY = ("rd_sec", "wr_sec", "dc_sec", "avgrq-sz", "avgqu-sz")
+
+
+def _psi(kind: str) -> dict[str, str]:
+    return {f"{level}_avg{window}": f"%{level[0]}{kind}-{window}" if window
+            else f"%{level[0]}{kind}"
+            for level in ("some", "full") for window in ("10", "60", "300", "")}
+
+
+#: sadf -j activity (``network/net-dev`` for nested ones) -> (table, JSON key -> sar column).
+#: Keys not listed keep their JSON name.
+JSON_ACTIVITIES: dict[str, tuple[str, dict[str, str]]] = {
+    "cpu-load": ("cpu", _CPU),
+    "cpu-load-all": ("cpu", _CPU),
+    "process-and-context-switch": ("tasks", _per_second("proc", "cswch")),
+    "interrupts": ("interrupts", {"intr": "INTR", "value": "intr/s"}),
+    "swap-pages": ("swapping", _per_second("pswpin", "pswpout")),
+    "paging": ("paging", {**_per_second("pgpgin", "pgpgout", "fault", "majflt", "pgfree",
+                                        "pgscank", "pgscand", "pgsteal", "pgprom", "pgdem"),
+                          "vmeff-percent": "%vmeff"}),
+    "io": ("io", {"tps": "tps", "rtps": "rtps", "wtps": "wtps", "dtps": "dtps",
+                  **_per_second("bread", "bwrtn", "bdscd")}),
+    "memory": ("memory", {**_MEMORY, **_SWAP}),
+    "hugepages": ("hugepages", {"hugfree": "kbhugfree", "hugused": "kbhugused",
+                                "hugused-percent": "%hugused", "hugrsvd": "kbhugrsvd",
+                                "hugsurp": "kbhugsurp"}),
+    "kernel": ("kernel", _same("dentunusd", "file-nr", "inode-nr", "pty-nr")),
+    "queue": ("queue", _same("runq-sz", "plist-sz", "ldavg-1", "ldavg-5", "ldavg-15",
+                             "blocked")),
+    "serial": ("tty", {"line": "TTY", **_per_second("rcvin", "xmtin", "framerr", "prtyerr",
+                                                    "brk", "ovrun")}),
+    "disk": ("disk", _DISK),
+    "network/net-dev": ("DEV", {"iface": "IFACE", "ifutil-percent": "%ifutil",
+                                **_per_second("rxpck", "txpck", "rxkB", "txkB", "rxcmp",
+                                              "txcmp", "rxmcst")}),
+    "network/net-edev": ("EDEV", {"iface": "IFACE", **_per_second(
+        "rxerr", "txerr", "coll", "rxdrop", "txdrop", "txcarr", "rxfram", "rxfifo",
+        "txfifo")}),
+    "network/net-nfs": ("NFS", _per_second("call", "retrans", "read", "write", "access",
+                                           "getatt")),
+    "network/net-nfsd": ("NFSD", _per_second("scall", "badcall", "packet", "udp", "tcp",
+                                             "hit", "miss", "sread", "swrite", "saccess",
+                                             "sgetatt")),
+    "network/net-sock": ("SOCK", _same("totsck", "tcpsck", "udpsck", "rawsck", "ip-frag",
+                                       "tcp-tw")),
+    "network/net-ip": ("IP", _per_second("irec", "fwddgm", "idel", "orq", "asmrq", "asmok",
+                                         "fragok", "fragcrt")),
+    "network/net-eip": ("EIP", _per_second("ihdrerr", "iadrerr", "iukwnpr", "idisc",
+                                           "odisc", "onort", "asmf", "fragf")),
+    "network/net-icmp": ("ICMP", _per_second(
+        "imsg", "omsg", "iech", "iechr", "oech", "oechr", "itm", "itmr", "otm", "otmr",
+        "iadrmk", "iadrmkr", "oadrmk", "oadrmkr")),
+    "network/net-eicmp": ("EICMP", _per_second(
+        "ierr", "oerr", "idstunr", "odstunr", "itmex", "otmex", "iparmpb", "oparmpb",
+        "isrcq", "osrcq", "iredir", "oredir")),
+    "network/net-tcp": ("TCP", _per_second("active", "passive", "iseg", "oseg")),
+    "network/net-etcp": ("ETCP", _per_second("atmptf", "estres", "retrans", "retrseg",
+                                             "isegerr", "orsts")),
+    "network/net-udp": ("UDP", _per_second("idgm", "odgm", "noport", "idgmerr")),
+    "network/net-sock6": ("SOCK6", _same("tcp6sck", "udp6sck", "raw6sck", "ip6-frag")),
+    "network/net-ip6": ("IP6", _per_second("irec6", "fwddgm6", "idel6", "orq6", "asmrq6",
+                                           "asmok6", "imcpck6", "omcpck6", "fragok6",
+                                           "fragcr6")),
+    "network/net-eip6": ("EIP6", _per_second(
+        "ihdrer6", "iadrer6", "iukwnp6", "i2big6", "idisc6", "odisc6", "inort6", "onort6",
+        "asmf6", "fragf6", "itrpck6")),
+    "network/net-icmp6": ("ICMP6", _per_second(
+        "imsg6", "omsg6", "iech6", "iechr6", "oechr6", "igmbq6", "igmbr6", "ogmbr6",
+        "igmbrd6", "ogmbrd6", "irtsol6", "ortsol6", "irtad6", "inbsol6", "onbsol6",
+        "inbad6", "onbad6")),
+    "network/net-eicmp6": ("EICMP6", _per_second(
+        "ierr6", "idtunr6", "odtunr6", "itmex6", "otmex6", "iprmpb6", "oprmpb6",
+        "iredir6", "oredir6", "ipck2b6", "opck2b6")),
+    "network/net-udp6": ("UDP6", _per_second("idgm6", "odgm6", "noport6", "idgmer6")),
+    "network/fchosts": ("FC", {"fchost": "FCHOST", **_per_second(
+        "fch_rxf", "fch_txf", "fch_rxw", "fch_txw")}),
+    "network/softnet": ("SOFT", {"cpu": "CPU", "blg_len": "blg_len", **_per_second(
+        "total", "dropd", "squeezd", "rx_rps", "flw_lim")}),
+    "power-management/cpu-frequency": ("power-CPU", {"number": "CPU", "frequency": "MHz"}),
+    "power-management/cpu-weighted-frequency": ("power-FREQ", {
+        "number": "CPU", "weighted-frequency": "wghMHz"}),
+    "power-management/fan-speed": ("power-FAN", {"number": "FAN", "rpm": "rpm",
+                                                 "drpm": "drpm", "device": "DEVICE"}),
+    "power-management/temperature": ("power-TEMP", {
+        "number": "TEMP", "degC": "degC", "percent-temp": "%temp", "device": "DEVICE"}),
+    "power-management/voltage-input": ("power-IN", {
+        "number": "IN", "inV": "inV", "percent-in": "%in", "device": "DEVICE"}),
+    "power-management/battery": ("power-BAT", {
+        "number": "BAT", "percent-capacity": "%cap", "variation": "cap/min",
+        "status": "status"}),
+    "power-management/usb-devices": ("power-USB", {"bus_number": "BUS"}),
+    "filesystems": ("filesystems", {"filesystem": "FILESYSTEM",
+                                    "mountpoint": "MOUNTPOINT"}),
+    "psi/psi-cpu": ("psi-CPU", _psi("cpu")),
+    "psi/psi-io": ("psi-IO", _psi("io")),
+    "psi/psi-mem": ("psi-MEM", _psi("mem")),
+}
+_NESTED = {"network", "power-management", "psi"}
+
+#: The forms of sadf output perfkit does not read, with what each starts with.
+UNSUPPORTED_FORMS: dict[str, str] = {
+    "sadf -x (XML)": "<?xml",
+    "sadf -g (SVG)": "<svg / <!DOCTYPE svg",
+    "sadf -p / sadf (one field per line)": "host<TAB>interval<TAB>timestamp<TAB>...",
+    "sadf -r (raw counters)": "# uptime_cs;",
+    "sadf -H (file header)": "System activity data file: / File created by sar/sadc",
+    "sadf -d -h with per-device activities ([...] groups)": "# hostname;...[...]",
+}
+
+
+def looks_like_csv(lines: list[str]) -> bool:
+    """True for ``sadf -d`` output (a ``# hostname;interval;timestamp;`` header or row)."""
+    return any(_CSV_HEADER.match(line) or _CSV_ROW.match(line) for line in lines[:5])
+
+
+def looks_like_json(lines: list[str]) -> bool:
+    """True for ``sadf -j`` output."""
+    head = "".join(line.strip() for line in lines[:3])
+    return head.startswith('{"sysstat"')
+
+
+def unsupported_form(lines: list[str]) -> str | None:
+    """The name of a sadf form perfkit does not read, when ``lines`` start like one."""
+    first = lines[0].strip() if lines else ""
+    if first.startswith("<?xml") or first.startswith("<svg") or first.startswith("<!DOCTYPE"):
+        body = " ".join(lines[:4])
+        return "sadf -g (SVG)" if "svg" in body.lower() else "sadf -x (XML)"
+    if first.startswith("# uptime_cs;") or re.match(r"^# name; A_", first):
+        return "sadf -r (raw counters)"
+    if first.startswith(("System activity data file:", "File created by sar/sadc")):
+        return "sadf -H (file header)"
+    if re.match(r"^[^\t]+\t-?\d+\t(?:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?: \S+)?|\d+)\t",
+                first):
+        return "sadf -p / sadf (one field per line)"
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# CSV (sadf -d)
+
+
+def parse_csv(text: str, *, strict: bool = False) -> Tables:
+    """Read ``sadf -d`` (and ``sadf -d -h`` without per-device groups) output."""
+    lines = text.split("\n")
+    last_line = max((i + 1 for i, line in enumerate(lines) if line.strip()), default=0)
+    groups: dict[tuple[str, ...], list[tuple[int, list[str]]]] = {}
+    order: list[tuple[str, ...]] = []
+    restarts: list[tuple[str, int]] = []
+    comments: list[tuple[str, str]] = []
+    host = None
+    columns: tuple[str, ...] | None = None
+    segments: list[tuple[str, tuple[str, ...]]] | None = None  # sadf -dh: activity slices
+
+    def bad(number: int, line: str, why: str) -> None:
+        if number == last_line:
+            warnings.warn(f"{TOOL}: line {number}: the last line is truncated and was dropped: "
+                          f"{line!r}", ParseWarning, stacklevel=3)
+            return
+        if strict:
+            raise ParseError(why, line=number, text=line, tool=TOOL)
+        warnings.warn(f"{TOOL}: line {number}: {why}; line skipped: {line!r}", ParseWarning,
+                      stacklevel=3)
+
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            if not _CSV_HEADER.match(line):
+                bad(number, line, "expected a sadf -d header '# hostname;interval;timestamp;...'")
+                continue
+            names = tuple(line.split(";")[3:])
+            if any("[...]" in name for name in names):
+                raise ParseError("sadf -d -h output with per-device activities ([...] "
+                                 "groups) cannot be split into rows unambiguously; use "
+                                 "sadf -d without -h, or sadf -j", line=number,
+                                 text=line, tool=TOOL)
+            columns = names
+            segments = _split_activities(names)
+            continue
+        fields = line.split(";", 3)
+        if len(fields) < 4 or not _CSV_ROW.match(line):
+            bad(number, line, "expected a sadf -d row 'host;interval;timestamp;values'")
+            continue
+        host = host or fields[0]
+        if fields[1] == "-1":  # LINUX-RESTART or COM records
+            rest = fields[3]
+            if rest.startswith("LINUX-RESTART"):
+                cpus = _CPUS_IN.search(rest)
+                restarts.append((fields[2], int(cpus.group(1)) if cpus else 0))
+            elif rest.startswith("COM "):
+                comments.append((fields[2], rest[4:]))
+            else:
+                bad(number, line, "a special record that is neither LINUX-RESTART nor COM")
+            continue
+        if columns is None or segments is None:
+            bad(number, line, "a row before any '# hostname;interval;timestamp;...' header")
+            continue
+        values = fields[3].split(";")
+        stamp = [fields[1], fields[2]]
+        if len(segments) == 1:
+            key = _expand_cpu_star(segments[0][1], len(values))
+            if len(values) != len(key):
+                bad(number, line, f"{len(values)} values where the header has {len(key)} "
+                    f"columns ({';'.join(key)})")
+                continue
+            if key not in groups:
+                groups[key] = []
+                order.append(key)
+            groups[key].append((number, stamp + values))
+            continue
+        total = sum(len(cols) for _, cols in segments)
+        if len(values) != total:
+            bad(number, line, f"{len(values)} values where the header has {total} columns")
+            continue
+        start = 0
+        for _, cols in segments:
+            if cols not in groups:
+                groups[cols] = []
+                order.append(cols)
+            groups[cols].append((number, stamp + values[start:start + len(cols)]))
+            start += len(cols)
+
+    if not groups and not restarts and not comments:
+        raise ParseError("no sadf -d rows found", line=1, text=lines[0], tool=TOOL)
+    sample = [";".join(row[2:]).replace(";", " ") for rows in groups.values()
+              for _, row in rows[:20]]
+    decimal = detect_decimal(sample)
+    zone = None
+    tables = Tables(attrs={"tool": TOOL, "format": "sadf -d", "host": host,
+                           "decimal": decimal})
+    for key in order:
+        name = report_name(key)
+        frame, zone_seen = _csv_frame(groups[key], key, decimal, strict, last_line)
+        zone = zone or zone_seen
+        _add(tables, name, frame)
+    tables.attrs["timezone"] = zone
+    tables.attrs["restarts"] = _event_frame(restarts, "cpus")
+    tables.attrs["comments"] = _event_frame(comments, "comment")
+    _finish(tables)
+    return tables
+
+
+def _split_activities(names: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    """Cut the columns of a ``sadf -d -h`` header into activities, each starting at the
+    first metric of a known report; a plain ``sadf -d`` header stays one activity."""
+    starts = {metric for (label, metric) in REPORTS if label is None}
+    cuts = [0, *[i for i, name in enumerate(names) if i and name in starts], len(names)]
+    parts = [tuple(names[a:b]) for a, b in itertools.pairwise(cuts)]
+    if len(parts) > 1 and all(known_report(part) for part in parts):
+        return [(report_name(part), part) for part in parts]
+    return [(report_name(names), names)]
+
+
+def _expand_cpu_star(columns: tuple[str, ...], width: int) -> tuple[str, ...]:
+    """``INTR;CPU*`` heads one value for all CPUs, then one per CPU: name them as sar does
+    (``all``, ``CPU0``, ``CPU1``...)."""
+    if "CPU*" not in columns:
+        return columns
+    at = columns.index("CPU*")
+    count = width - (len(columns) - 1)
+    names = ["all", *[f"CPU{i}" for i in range(max(count - 1, 0))]][:max(count, 0)]
+    return (*columns[:at], *names, *columns[at + 1:])
+
+
+def _csv_frame(rows: list[tuple[int, list[str]]], columns: tuple[str, ...], decimal: str,
+               strict: bool, last_line: int) -> tuple[pd.DataFrame, str | None]:
+    numbers = np.array([n for n, _ in rows])
+    raw = pd.DataFrame([values for _, values in rows],
+                       columns=["interval", "__stamp", *columns], dtype=object)
+    stamps = raw.pop("__stamp").astype(str)
+    zone = None
+    split = stamps.str.rsplit(" ", n=1, expand=True)
+    if split.shape[1] == 2 and split[1].notna().all() and not split[1].str[:1].str.isdigit().any():
+        zone = str(split[1].iloc[0])
+        times = pd.to_datetime(split[0], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    elif stamps.str.fullmatch(r"\d+").all():
+        times = pd.to_datetime(pd.to_numeric(stamps), unit="s")
+        zone = "UTC"
+    else:
+        times = pd.to_datetime(stamps, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    frame = pd.DataFrame({"time": times.astype("datetime64[ns]")})
+    bad = frame["time"].isna().to_numpy()
+    for name in ["interval", *columns]:
+        column = raw[name]
+        if name in TEXT_COLUMNS:
+            if name in LABEL_COLUMNS:
+                column = column.where(column != "-1", "all")
+            frame[name] = column.astype(str)
+            continue
+        text = column.astype(str)
+        if decimal != ".":
+            text = text.str.replace(decimal, ".", regex=False)
+        values = pd.to_numeric(text, errors="coerce")
+        bad |= values.isna().to_numpy() & (text != "").to_numpy()
+        frame[name] = values
+    if bad.any():
+        keep = np.ones(len(frame), dtype=bool)
+        for index in np.flatnonzero(bad):
+            number = int(numbers[index])
+            message = "a value that is not a number, or a bad timestamp"
+            if strict and number != last_line:
+                raise ParseError(message, line=number, tool=TOOL)
+            warnings.warn(f"{TOOL}: line {number}: {message}; line skipped", ParseWarning,
+                          stacklevel=4)
+            keep[index] = False
+        frame = frame.loc[keep].reset_index(drop=True)
+    return _sar_order(frame), zone
+
+
+def _sar_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Put columns where sar prints them: ``FILESYSTEM``/``DEVICE`` last, USB names last."""
+    columns = list(frame.columns)
+    tail = [c for c in ("manufact", "product", "DEVICE", "FILESYSTEM", "MOUNTPOINT")
+            if c in columns]
+    if tail:
+        frame = frame[[c for c in columns if c not in tail] + tail]
+    return frame
+
+
+# ---------------------------------------------------------------------------------------
+# JSON (sadf -j)
+
+
+def parse_json(text: str, *, strict: bool = False) -> Tables:
+    """Read ``sadf -j`` output into sar's tables (see :data:`JSON_ACTIVITIES`)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        line = text.split("\n")[exc.lineno - 1] if exc.lineno else ""
+        raise ParseError(f"not valid sadf -j JSON ({exc.msg}); the output may be truncated",
+                         line=exc.lineno, text=line, tool=TOOL) from exc
+    try:
+        hosts = document["sysstat"]["hosts"]
+    except (KeyError, TypeError) as exc:
+        raise ParseError("JSON without sysstat.hosts: not sadf -j output", line=1,
+                         tool=TOOL) from exc
+    if not hosts:
+        raise ParseError("sadf -j output with no host", line=1, tool=TOOL)
+    host = hosts[0]
+    rows: dict[str, list[dict[str, Any]]] = {}
+    zone = None
+    for record in host.get("statistics", []):
+        stamp = record.get("timestamp", {})
+        if not stamp:
+            continue
+        zone = zone or stamp.get("tz") or ("UTC" if stamp.get("utc") else None)
+        when = pd.Timestamp(f"{stamp.get('date')} {stamp.get('time')}")
+        base = {"time": when, "interval": stamp.get("interval")}
+        for key, value in record.items():
+            if key == "timestamp":
+                continue
+            if key in _NESTED and isinstance(value, dict):
+                for sub, inner in value.items():
+                    _json_activity(f"{key}/{sub}", inner, base, rows, strict)
+            else:
+                _json_activity(key, value, base, rows, strict)
+    attrs = {
+        "tool": TOOL, "format": "sadf -j", "host": host.get("nodename"),
+        "os": host.get("sysname"), "kernel": host.get("release"),
+        "arch": host.get("machine"), "cpus": host.get("number-of-cpus"),
+        "date": pd.Timestamp(host["file-date"]) if host.get("file-date") else None,
+        "timezone": zone or host.get("timezone") or None, "decimal": ".",
+    }
+    tables = Tables(attrs=attrs)
+    for name, records in rows.items():
+        frame = pd.DataFrame.from_records(records)
+        frame["time"] = frame["time"].astype("datetime64[ns]")
+        for column in frame.columns:
+            if column in TEXT_COLUMNS:
+                frame[column] = frame[column].map(lambda v: v if v is None else str(v))
+            elif column not in ("time",) and frame[column].dtype == object:
+                converted = pd.to_numeric(frame[column], errors="coerce")
+                if converted.notna().sum() == frame[column].notna().sum():
+                    frame[column] = converted
+        _add(tables, name, _sar_order(frame))
+    tables.attrs["restarts"] = _event_frame(
+        [(f"{b['boot'].get('date')} {b['boot'].get('time')}", b["boot"].get("cpu_count", 0))
+         for b in host.get("restarts", []) if "boot" in b], "cpus")
+    tables.attrs["comments"] = _event_frame(
+        [(f"{c['comment'].get('date')} {c['comment'].get('time')}", c["comment"].get("com"))
+         for c in host.get("comments", []) if "comment" in c], "comment")
+    _finish(tables)
+    return tables
+
+
+def _json_activity(path: str, value: Any, base: dict[str, Any],
+                   rows: dict[str, list[dict[str, Any]]], strict: bool) -> None:
+    table, names = JSON_ACTIVITIES.get(path, (path.rsplit("/", 1)[-1], {}))
+    if path not in JSON_ACTIVITIES:
+        message = f"sadf -j activity {path!r} is not known; kept under its JSON names"
+        if strict:
+            raise ParseError(message, tool=TOOL)
+        warnings.warn(f"{TOOL}: {message}", ParseWarning, stacklevel=4)
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        flat = _flatten(item)
+        if path == "disk" and "rkB" in flat:
+            for old in _DISK_LEGACY:
+                flat.pop(old, None)
+        if path == "memory":
+            memory = {names.get(k, k): v for k, v in flat.items() if k not in _SWAP}
+            swap = {_SWAP[k]: v for k, v in flat.items() if k in _SWAP}
+            if memory:
+                rows.setdefault("memory", []).append({**base, **memory})
+            if swap:
+                rows.setdefault("swap", []).append({**base, **swap})
+            continue
+        rows.setdefault(table, []).append(
+            {**base, **{names.get(k, k): v for k, v in flat.items()}})
+
+
+def _flatten(item: dict[str, Any]) -> dict[str, Any]:
+    """``io``'s nested ``io-reads``/``io-writes`` objects to one level."""
+    flat: dict[str, Any] = {}
+    for key, value in item.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value))
+        else:
+            flat[key] = value
+    return flat
+
+
+# ---------------------------------------------------------------------------------------
+# shared pieces
+
+
+def _add(tables: Tables, name: str, frame: pd.DataFrame) -> None:
+    """Add ``frame`` to ``tables[name]`` (a table seen again after a restart, with other
+    columns, is appended)."""
+    if name in tables:
+        tables[name] = pd.concat([tables[name], frame], ignore_index=True)
+    else:
+        tables[name] = frame
+
+
+def _event_frame(events: Iterable[tuple[str, Any]], column: str) -> pd.DataFrame:
+    events = list(events)
+    stamps = pd.Series([when for when, _ in events], dtype=object)
+    if len(stamps):
+        stamps = stamps.astype(str).str.replace(r" [A-Za-z]\S*$", "", regex=True)
+        times = (pd.to_datetime(pd.to_numeric(stamps), unit="s")
+                 if stamps.str.fullmatch(r"\d+").all()
+                 else pd.to_datetime(stamps, format="%Y-%m-%d %H:%M:%S"))
+    else:
+        times = pd.Series([], dtype="datetime64[ns]")
+    return pd.DataFrame({"time": pd.Series(times).astype("datetime64[ns]").to_numpy(),
+                         column: [value for _, value in events]})
+
+
+def _finish(tables: Tables) -> None:
+    for frame in tables.values():
+        frame.attrs = {k: v for k, v in tables.attrs.items()
+                       if not isinstance(v, pd.DataFrame)}
+
+
+# ---------------------------------------------------------------------------------------
+# binary sa files
+
+
+def read_sa_file(data: bytes, *, strict: bool = False) -> Tables:
+    """Read a binary sysstat data file (``/var/log/sysstat/saDD``, ``sar -o``) with every
+    activity it holds, through the installed ``sadf -j``.
+
+    Files from older sysstat versions that this sadf cannot read directly are converted
+    with ``sadf -c`` first. A damaged file raises :class:`ParseError` with sadf's message;
+    a missing sadf raises one saying to install sysstat.
+    """
+    if not data:
+        raise ParseError("empty sa file", line=1, tool=TOOL)
+    if data[:2] not in SA_MAGIC:
+        raise ParseError("not a binary sysstat data file (no sysstat magic number)",
+                         tool=TOOL)
+    sadf = shutil.which("sadf")
+    if sadf is None:
+        raise ParseError("reading a binary sa file needs sadf, which was not found: install "
+                         "sysstat (apt-get install sysstat, dnf install sysstat)", tool=TOOL)
+    with tempfile.TemporaryDirectory(prefix="perfkit-sa-") as folder:
+        path = Path(folder) / "sa.data"
+        path.write_bytes(data)
+        code, out, err = _run([sadf, "-j", str(path), "--", "-A"])
+        if code != 0 and _needs_conversion(err):
+            converted = Path(folder) / "sa.converted"
+            with converted.open("wb") as sink:
+                ccode, _, cerr = _run([sadf, "-c", str(path)], stdout=sink)
+            if ccode != 0:
+                why = _message(cerr, path) or f"exit status {ccode}"
+                if ccode < 0 or ccode > 128:
+                    why = f"sadf -c crashed (signal {abs(ccode) % 128}); {why}"
+                raise ParseError(f"sadf could not convert this older sa file: {why}",
+                                 tool=TOOL)
+            code, out, err = _run([sadf, "-j", str(converted), "--", "-A"])
+        if code != 0:
+            raise ParseError(f"sadf cannot read this sa file: "
+                             f"{_message(err, path) or f'exit status {code}'}", tool=TOOL)
+    tables = parse_json(out, strict=strict)
+    tables.attrs["format"] = "sa file"
+    _finish(tables)
+    return tables
+
+
+def _run(command: list[str], stdout: Any = None) -> tuple[int, str, str]:
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "S_TIME_FORMAT": ""}
+    env.pop("S_COLORS", None)
+    try:
+        done = subprocess.run(command, stdout=stdout if stdout is not None else subprocess.PIPE,
+                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
+                              timeout=SADF_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ParseError(f"sadf took more than {SADF_TIMEOUT:.0f} s on this sa file and was "
+                         "stopped", tool=TOOL) from exc
+    except OSError as exc:
+        raise ParseError(f"could not run sadf ({exc}): install sysstat", tool=TOOL) from exc
+    out = done.stdout.decode("utf-8", "replace") if isinstance(done.stdout, bytes) else ""
+    return done.returncode, out, done.stderr.decode("utf-8", "replace")
+
+
+def _needs_conversion(err: str) -> bool:
+    return "sadf -c" in err or "cannot read the format of this file" in err
+
+
+def _message(err: str, path: Path) -> str:
+    """sadf's error message, without the temporary file's name."""
+    lines = [line.strip().replace(str(path), "<file>") for line in err.splitlines()]
+    return "; ".join(line for line in lines if line)
