@@ -46,6 +46,8 @@ record() {
   local tool=${file%%/*}
   local prog=$1
   [ "$prog" = env ] && prog=$(printf '%s\n' "$@" | grep -v '=' | sed -n 2p)
+  # a shell running a workload and the tool: the version is the folder's tool's
+  case "$prog" in sh|bash) prog=$tool ;; esac
   mkdir -p "$(dirname "$out")"
   LC_ALL=$loc LANG=$loc unshare --pid --fork --mount-proc "$@" 2>/dev/null | redact > "$out"
   local prov="$FIXTURES/$tool/PROVENANCE.tsv"
