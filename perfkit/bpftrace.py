@@ -1,0 +1,196 @@
+"""Run a bpftrace program for a bounded time and get its maps and printf output as tables.
+
+:func:`run` starts ``bpftrace -f json`` (or the text output) in a process group of its own,
+sends SIGINT after ``duration`` seconds (bpftrace then prints its maps and exits), SIGKILL
+after a grace period if it is still there, and reads what it printed with
+:func:`perfkit.parse` (see :mod:`perfkit.parsers.bpftrace` for the tables). Whatever happens
+(a timeout, an error, a KeyboardInterrupt in a notebook), the process group is ended before
+:func:`run` returns or raises, so no probe stays attached.
+
+Failures raise :class:`BpftraceError` with a ``hint`` saying what to do: not root,
+bpftrace missing, tracefs not mounted, a probe that does not exist, a kernel where kprobes
+or kfuncs cannot attach. :func:`available` says beforehand whether tracing can work here.
+This module never mounts anything: the hint prints the commands for you to run.
+
+>>> ok, reason = available()
+>>> isinstance(ok, bool) and isinstance(reason, str)
+True
+>>> BpftraceError("bpftrace is not installed", hint="apt-get install bpftrace").hint
+'apt-get install bpftrace'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from .result import Tables
+
+#: Seconds bpftrace gets after SIGINT to print its maps and exit before it is killed.
+GRACE = 5.0
+TRACEFS_DIRS = (Path("/sys/kernel/tracing"), Path("/sys/kernel/debug/tracing"))
+MOUNT_HINT = ("mount tracefs and debugfs (as root):\n"
+              "  mount -t tracefs tracefs /sys/kernel/tracing\n"
+              "  mount -t debugfs debugfs /sys/kernel/debug")
+INSTALL_HINT = ("install it: apt-get install bpftrace (Debian/Ubuntu; "
+                "dnf install bpftrace on Fedora)")
+KPROBE_HINT = ("this kernel cannot attach kprobes/kretprobes or kfuncs (no kprobe_events in "
+               "tracefs, or no BTF): use tracepoints instead (bpftrace -l 'tracepoint:*'), e.g. "
+               "tracepoint:syscalls:sys_enter_execve, tracepoint:block:block_rq_complete, "
+               "tracepoint:sock:inet_sock_set_state, tracepoint:tcp:tcp_retransmit_skb")
+
+
+class BpftraceError(RuntimeError):
+    """bpftrace could not run the program; ``hint`` says what to do, ``stderr`` what it said."""
+
+    def __init__(self, message: str, *, hint: str = "", stderr: str = "",
+                 returncode: int | None = None) -> None:
+        self.hint = hint
+        self.stderr = stderr
+        self.returncode = returncode
+        super().__init__(message + (f"\nhint: {hint}" if hint else ""))
+
+
+def _tracefs_mounted() -> bool:
+    return any((folder / "events").is_dir() for folder in TRACEFS_DIRS)
+
+
+def _check(bpftrace: str) -> tuple[str, None] | tuple[None, BpftraceError]:
+    path = shutil.which(bpftrace)
+    if path is None:
+        return None, BpftraceError(f"{bpftrace} is not installed (not found on PATH)",
+                                   hint=INSTALL_HINT)
+    if os.geteuid() != 0:
+        return None, BpftraceError("bpftrace needs root to load BPF programs",
+                                   hint="run as root (sudo) or in a root notebook kernel")
+    if not _tracefs_mounted():
+        return None, BpftraceError("tracefs is not mounted: tracepoints cannot be found",
+                                   hint=MOUNT_HINT)
+    return path, None
+
+
+def available(bpftrace: str = "bpftrace") -> tuple[bool, str]:
+    """Whether :func:`run` can work here, and why not (or which bpftrace it would run)."""
+    path, error = _check(bpftrace)
+    if error is not None:
+        return False, str(error)
+    return True, f"{path} as root, tracefs mounted"
+
+
+def explain(stderr: str, returncode: int | None = None, stdout: str = "") -> BpftraceError:
+    """The :class:`BpftraceError` for what bpftrace printed when it failed (some messages,
+    such as ``No probes to attach``, go to stdout).
+
+    >>> err = explain("stdin:1:1-15: ERROR: kfunc/kretfunc not available for your kernel "
+    ...               "version.\\nkfunc:vfs_read { exit(); }\\n", 1)
+    >>> str(err).splitlines()[0]
+    'kfunc/kretfunc not available for your kernel version.'
+    >>> "tracepoint" in err.hint
+    True
+    """
+    # bpftrace 0.17 says it could not raise RLIMIT_MEMLOCK on every run, harmlessly
+    said = [line for line in (stderr + "\n" + stdout).splitlines()
+            if line.strip() and "RLIMIT" not in line and not line.startswith(("{", "Attach"))]
+    errors = [re.sub(r"^(?:\S+:\d+:[\d-]+: )?ERROR: ", "", line.strip())
+              for line in said if "ERROR:" in line]
+    message = errors[0] if errors else (said[-1].strip() if said else
+                                        f"bpftrace failed (exit status {returncode})")
+    lowered = "\n".join(said).lower()
+    if "only supports running as the root user" in lowered:
+        hint = "run as root (sudo)"
+    elif ("kfunc" in lowered and "not available" in lowered) or "kprobe_events" in lowered \
+            or re.search(r"error attaching probe: '(kprobe|kretprobe|kfunc|kretfunc)", lowered):
+        hint = KPROBE_HINT
+    elif "btf" in lowered or "kernel headers" in lowered:
+        hint = ("this kernel has no BTF (/sys/kernel/btf/vmlinux) and no headers were found: "
+                "install linux-headers-$(uname -r) or use tracepoints")
+    elif "tracepoint not found" in lowered:
+        hint = (MOUNT_HINT if not _tracefs_mounted() else
+                "list the tracepoints with: bpftrace -l 'tracepoint:*'")
+    elif "no probes to attach" in lowered or "error attaching probe" in lowered \
+            or "not found" in lowered:
+        hint = "the probe does not exist here; list probes with: bpftrace -l '<pattern>'"
+    elif "syntax error" in lowered or "error:" in lowered:
+        hint = "bpftrace rejected the program: see the message above"
+    else:
+        hint = ""
+    return BpftraceError(message, hint=hint, stderr=stderr, returncode=returncode)
+
+
+def _stop(proc: subprocess.Popen[bytes], grace: float) -> tuple[bytes, bytes]:
+    """SIGINT the process group, wait ``grace`` seconds, then SIGKILL it; what was printed."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGINT)
+    try:
+        return proc.communicate(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    return proc.communicate()
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Make sure nothing of the group is left (children bpftrace started with system())."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def run(program: str | os.PathLike, duration: float | None = 5, *, args: Sequence[str] = (),
+        json: bool = True, grace: float = GRACE, bpftrace: str = "bpftrace") -> Tables:
+    """Run a bpftrace ``program`` (its text, or a path to a ``.bt`` file) for ``duration``
+    seconds (``None``: until it calls ``exit()``) and return its output as tables.
+
+    ``args`` go after the program (positional parameters ``$1``...). ``json=False`` reads
+    the text output instead of ``-f json``. Raises :class:`BpftraceError` when bpftrace
+    cannot run the program.
+    """
+    path, error = _check(bpftrace)
+    if error is not None:
+        raise error
+    source = Path(program) if not isinstance(program, str) or (
+        "\n" not in program and "{" not in program) else None
+    argv = [str(path)] + (["-f", "json"] if json else [])
+    if source is not None:
+        if not source.is_file():
+            raise BpftraceError(f"no bpftrace program at {source}",
+                                hint="pass the program text or the path of a .bt file")
+        argv.append(str(source))
+    else:
+        argv += ["-e", str(program)]
+    argv += [str(a) for a in args]
+    env = dict(os.environ, LC_ALL="C", LANG="C")
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, start_new_session=True)
+    interrupted = False
+    try:
+        try:
+            out, err = proc.communicate(timeout=duration)
+        except subprocess.TimeoutExpired:
+            interrupted = True
+            out, err = _stop(proc, grace)
+    except BaseException:
+        _stop(proc, min(grace, 2.0))
+        raise
+    finally:
+        _kill_group(proc)
+    stdout = out.decode("utf-8", "replace")
+    stderr = err.decode("utf-8", "replace")
+    ended_by_us = interrupted and proc.returncode in (0, -signal.SIGINT, -signal.SIGKILL)
+    errors = [line for line in stderr.splitlines() if "ERROR:" in line and "RLIMIT" not in line]
+    if not ended_by_us and (proc.returncode != 0 or errors):
+        raise explain(stderr, proc.returncode, stdout)
+    if not stdout.strip():
+        return Tables(attrs={"format": "json" if json else "text", "stderr": stderr})
+    from . import parse
+
+    tables = parse(stdout, "bpftrace")
+    tables.attrs["stderr"] = stderr
+    tables.attrs["killed"] = proc.returncode == -signal.SIGKILL
+    return tables
