@@ -1,0 +1,187 @@
+"""``uptime`` (procps-ng and macOS), ``uptime -p``, ``uptime -s``, ``/proc/loadavg`` and
+``/proc/uptime``: one row per line.
+
+A line recorded on the course machine (procps-ng 4.0.2, C locale) and its frame:
+
+>>> df = parse(" 00:25:41 up 12 min,  0 user,  load average: 2.37, 0.90, 0.35\\n")
+>>> print(df.to_string())
+                 time              up  users  ldavg-1  ldavg-5  ldavg-15
+0 1970-01-01 00:25:41 0 days 00:12:00      0     2.37      0.9      0.35
+>>> df.attrs["date"] is None
+True
+
+Columns (only those the text carries appear, in this order):
+
+* ``time``: the time of day the line was printed. uptime prints no date, so the times are
+  put on 1970-01-01 (the convention of :func:`perfkit.times.combine` without a date),
+  rolling over to the next day when a loop of lines passes midnight, and
+  ``df.attrs["date"]`` is ``None`` to say the date is unknown.
+* ``boot`` (``uptime -s``): the boot time, a full date and time.
+* ``up``: how long the system has been up, a ``timedelta64``. The classic line rounds to
+  minutes (``up 2 days, 3:04``, ``up 5 min``); ``uptime -p`` counts years as 365 days and
+  weeks as 7 days, as procps does; ``/proc/uptime`` gives seconds to 1/100.
+* ``idle`` (``/proc/uptime``): idle time summed over all CPUs, a ``timedelta64``.
+* ``users``: the number of login sessions (procps 4.0.2 prints ``0 user``, singular).
+* ``ldavg-1``, ``ldavg-5``, ``ldavg-15``: load averages, named as ``sar -q`` names them;
+  decimal commas (``2,37`` in de_DE) are read as decimal marks.
+* ``runnable``, ``tasks``, ``last_pid`` (``/proc/loadavg``): runnable and total
+  scheduling entities, and the last PID handed out (in the reader's PID namespace).
+
+macOS lines (``10:09  up 3 mins, 3 users, load averages: 5.63 7.26 3.53``) print the time
+without seconds; they are read the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..errors import ParseError, ParseWarning
+from ..text import clean_text
+from ..times import combine, times_of_day
+
+NAME = "uptime"
+
+_LOAD_NUM = r"\d+[.,]\d{2}"
+_TIME = r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?:\s?(?P<ampm>[AaPp]\.?[Mm]\.?))?"
+_LOAD = (rf"load averages?:\s*(?P<l1>{_LOAD_NUM}),?\s+(?P<l5>{_LOAD_NUM}),?\s+"
+         rf"(?P<l15>{_LOAD_NUM})")
+_CLASSIC = re.compile(rf"^\s*{_TIME}\s+up\s+(?P<up>.+?),\s+"
+                      rf"(?:(?P<users>\d+)\s+users?,\s+)?{_LOAD}\s*$")
+_PRETTY = re.compile(r"^\s*up\s+(?P<up>\S.*?)\s*$")
+_SINCE = re.compile(r"^\s*(?P<boot>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\s*$")
+_LOADAVG = re.compile(r"^\s*(?P<l1>\d+\.\d{2}) (?P<l5>\d+\.\d{2}) (?P<l15>\d+\.\d{2}) "
+                      r"(?P<runnable>\d+)/(?P<tasks>\d+) (?P<last_pid>\d+)\s*$")
+_PROC_UPTIME = re.compile(r"^\s*(?P<up>\d+\.\d{2}) (?P<idle>\d+\.\d{2})\s*$")
+# how a cut-off line of any of the forms above begins
+_STARTS_LIKE = re.compile(r"^\s*(?:\d{1,2}:\d{2}|up\b|\d)")
+
+_SECONDS = {
+    "decade": 3650 * 86400, "year": 365 * 86400, "week": 7 * 86400, "day": 86400,
+    "hour": 3600, "hr": 3600, "minute": 60, "min": 60, "second": 1, "sec": 1,
+}
+_PART = re.compile(r"^(\d+)\s+([a-z]+?)s?$")
+_CLOCK = re.compile(r"^(\d+):(\d{2})$")
+
+COLUMNS = ("time", "boot", "up", "idle", "users", "ldavg-1", "ldavg-5", "ldavg-15",
+           "runnable", "tasks", "last_pid")
+
+
+def detect(lines: Sequence[str]) -> bool:
+    """True when the first line is one of the forms this module reads."""
+    return bool(lines) and _read_line(lines[0]) is not None
+
+
+def _duration(text: str) -> float | None:
+    """Seconds in ``2 days, 3:04``, ``5 min``, ``1 week, 2 hours, 5 minutes``; None if not."""
+    total = 0
+    parts = [p.strip() for p in text.split(",")]
+    for part in parts:
+        clock = _CLOCK.match(part)
+        if clock:
+            total += int(clock.group(1)) * 3600 + int(clock.group(2)) * 60
+            continue
+        match = _PART.match(part)
+        if not match or match.group(2) not in _SECONDS:
+            return None
+        total += int(match.group(1)) * _SECONDS[match.group(2)]
+    return float(total)
+
+
+def _load(match: re.Match[str]) -> dict[str, float]:
+    return {f"ldavg-{n}": float(match.group(f"l{n}").replace(",", "."))
+            for n in (1, 5, 15)}
+
+
+def _read_line(line: str) -> dict[str, Any] | None:
+    """The values on one line as a dict, or None when it is none of the known forms."""
+    match = _CLASSIC.match(line)
+    if match:
+        up = _duration(match.group("up"))
+        if up is None:
+            return None
+        clock = match.group("time")
+        row: dict[str, Any] = {"_clock": clock if clock.count(":") == 2 else clock + ":00",
+                               "_ampm": match.group("ampm"), "up": up}
+        if match.group("users") is not None:
+            row["users"] = int(match.group("users"))
+        row.update(_load(match))
+        return row
+    match = _PRETTY.match(line)
+    if match:
+        up = _duration(match.group("up"))
+        return None if up is None else {"up": up}
+    match = _SINCE.match(line)
+    if match:
+        return {"boot": match.group("boot")}
+    match = _LOADAVG.match(line)
+    if match:
+        row = _load(match)
+        row.update({name: int(match.group(name)) for name in ("runnable", "tasks", "last_pid")})
+        return row
+    match = _PROC_UPTIME.match(line)
+    if match:
+        return {"up": float(match.group("up")), "idle": float(match.group("idle"))}
+    return None
+
+
+def parse(text: str | bytes, *, strict: bool = False,
+          dayfirst: bool | None = None) -> pd.DataFrame:
+    """Parse uptime lines into a frame, one row per line (see the module docstring).
+
+    ``dayfirst`` is accepted for the common parser signature; uptime prints no ambiguous date.
+    """
+    text = clean_text(text, tool=NAME)
+    lines = text.split("\n")
+    numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+    last_number = numbered[-1][0]
+    rows: list[dict[str, Any]] = []
+    for number, line in numbered:
+        row = _read_line(line)
+        if row is not None:
+            rows.append(row)
+            continue
+        if number == last_number and not text.endswith("\n") and _STARTS_LIKE.match(line):
+            warnings.warn(f"{NAME}: line {number}: the last line is truncated and was dropped: "
+                          f"{line!r}", ParseWarning, stacklevel=2)
+            continue
+        if strict:
+            raise ParseError("not an uptime line", line=number, text=line, tool=NAME)
+        warnings.warn(f"{NAME}: line {number}: not an uptime line; skipped: {line!r}",
+                      ParseWarning, stacklevel=2)
+    if not rows:
+        number, line = numbered[0]
+        raise ParseError("no uptime, uptime -p/-s, /proc/loadavg or /proc/uptime line",
+                         line=number, text=line, tool=NAME)
+    return _frame(rows)
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    raw = pd.DataFrame(rows)
+    frame = pd.DataFrame(index=raw.index)
+    if "_clock" in raw:
+        has_time = raw["_clock"].notna()
+        clocks = raw.loc[has_time, "_clock"]
+        ampm = raw.loc[has_time, "_ampm"]
+        seconds = times_of_day(clocks, ampm if ampm.notna().all() else None)
+        times = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        times[has_time] = combine(None, seconds).to_numpy()
+        frame["time"] = times
+    if "boot" in raw:
+        frame["boot"] = pd.to_datetime(raw["boot"], format="%Y-%m-%d %H:%M:%S").astype(
+            "datetime64[ns]")
+    for name in ("up", "idle"):
+        if name in raw:
+            frame[name] = pd.to_timedelta(raw[name], unit="s").astype("timedelta64[ns]")
+    for name in COLUMNS:
+        if name in raw and name not in frame:
+            column = raw[name]
+            if name in ("users", "runnable", "tasks", "last_pid"):
+                column = column.astype("int64" if column.notna().all() else "Int64")
+            frame[name] = column
+    frame.attrs["date"] = None
+    return frame
