@@ -32,6 +32,7 @@ np.float64(51.0)
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from collections.abc import Callable, Collection
@@ -44,23 +45,28 @@ import pandas as pd
 from .banner import is_banner, parse_banner
 from .errors import ParseError, ParseWarning
 from .numeric import detect_decimal
-from .tabular import frame_from_lines
+from .tabular import frame_from_text
 from .times import AM_PM, combine, guess_dayfirst, is_time, parse_date, times_of_day
 
 Columns = tuple[str, ...]
-_BLOCKS = re.compile(r"\n[ \t]*\n")
 _EPOCH = re.compile(r"^\d{9,11}$")
-_NOT_A_ROW = re.compile(r"(?m)^(?![ \t]*\d)")
-#: Words sysstat prints instead of ``Average:`` in some locales (any label ending in ``:``
-#: that is not a time is accepted; these are only used to tell a translated output).
+_WHITE_BLANK = re.compile(r"\n[ \t]+(?=\n)")
+#: A line that is not a sample row: it starts with neither a digit, a blank nor "#"
+#: (banners, "Average:" and its translations, foreign text).
+_SPECIAL = re.compile(r"\n(?=[^\d\s#])")
+#: A blank line and the header line after it: the start of every block.
+_BLOCK_HEAD = re.compile(r"\n\n([^\n]*)")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+#: Words sysstat prints as the average label in the C locale; any other label (``Moyenne :``)
+#: tells a translated output.
 AVERAGE_WORDS = ("Average:",)
+_CHUNK = 32 << 20  # characters of rows handed to read_csv at once (bounds peak memory)
 
 
 @dataclass
 class _Group:
-    lines: list[str] = field(default_factory=list)
-    numbers: list[np.ndarray] = field(default_factory=list)
-    segments: list[int] = field(default_factory=list)  # banner segment of each row
+    #: [start, end) offsets of rows: single spans (ints) or batches (two int arrays)
+    spans: list[tuple[Any, Any]] = field(default_factory=list)
     prefix: int = 1  # tokens before the columns: 1 (time/epoch) or 2 (time AM/PM)
 
 
@@ -73,6 +79,185 @@ class Report:
     averages: dict[Columns, pd.DataFrame]
     restarts: pd.DataFrame
     order: list[Columns]
+
+
+class _Scanner:
+    """Walks the blocks of a report, keeping rows as (start, end) spans of the text."""
+
+    def __init__(self, text: str, tool: str, strict: bool,
+                 header_columns: Callable[[list[str]], Columns | None] | None) -> None:
+        self.text = text
+        self.tool = tool
+        self.strict = strict
+        self.header_columns = header_columns
+        self._last_line: int | None = None
+        self.groups: dict[Columns, _Group] = {}
+        self.avg_groups: dict[Columns, _Group] = {}
+        self.order: list[Columns] = []
+        self.banners: list[tuple[int, dict[str, Any]]] = []  # (offset, facts)
+        self.restarts: list[tuple[int, str, str | None, int]] = []
+        self.average_labels: set[str] = set()
+        self.twelve_hour = False
+        self._keys: dict[str, tuple[Columns, int] | None] = {}
+
+    # -- errors -------------------------------------------------------------------------
+    @property
+    def last_line(self) -> int:
+        """The number of the text's last non-blank line (a truncated sample lives there)."""
+        if self._last_line is None:
+            self._last_line = self.text.rstrip().count("\n") + 1
+        return self._last_line
+
+    def line_number(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+    def bad_line(self, offset: int, line: str, why: str) -> None:
+        number = self.line_number(offset)
+        if number == self.last_line:
+            warnings.warn(f"{self.tool}: line {number}: the last line is truncated and was "
+                          f"dropped: {line!r}", ParseWarning, stacklevel=4)
+            return
+        if self.strict:
+            raise ParseError(why, line=number, text=line, tool=self.tool)
+        warnings.warn(f"{self.tool}: line {number}: {why}; line skipped: {line!r}",
+                      ParseWarning, stacklevel=4)
+
+    # -- headers ------------------------------------------------------------------------
+    def header_key(self, header: str) -> tuple[Columns, int] | None:
+        """(columns, tokens before them) for a header line starting with a time, cached."""
+        parts = header.split(None, 2)
+        if len(parts) < 2:
+            return None
+        prefix = 2 if parts[1] in AM_PM else 1
+        rest = parts[2] if prefix == 2 and len(parts) > 2 else header.split(None, 1)[1]
+        if rest in self._keys:
+            return self._keys[rest]
+        tokens = header.split()
+        columns = (self.header_columns(tokens) if self.header_columns
+                   else tuple(tokens[prefix:]))
+        key = (columns, prefix) if columns else None
+        self._keys[rest] = key
+        return key
+
+    def group(self, columns: Columns, prefix: int) -> _Group:
+        group = self.groups.get(columns)
+        if group is None:
+            group = self.groups[columns] = _Group(prefix=prefix)
+            self.order.append(columns)
+        if prefix == 2:
+            self.twelve_hour = True
+        return group
+
+    # -- the walk -----------------------------------------------------------------------
+    def scan(self) -> None:
+        """Find every block with C-speed searches; only odd blocks are read line by line."""
+        text = self.text
+        size = len(text)
+        seps, heads, headers = _block_heads(text)
+        ends = np.append(seps[1:], size)
+        ends = np.where(ends > heads, ends, heads)
+        if text.endswith("\n") and len(ends):
+            ends[-1] = max(heads[-1], size - 1)
+        # the banner and anything before the first blank line
+        self.scan_lines(0, int(seps[0]) if len(seps) else size)
+        specials = np.array([m.start() + 1 for m in _SPECIAL.finditer(text)], dtype="int64")
+        odd = np.zeros(len(headers), dtype=bool)
+        if len(specials):
+            block_of = np.searchsorted(seps, specials, side="right") - 1
+            odd[block_of[block_of >= 0]] = True
+        key_ids = np.empty(len(headers), dtype="int64")
+        keys: list[tuple[Columns, int] | None] = []
+        ids: dict[str, int] = {}
+        for index, header in enumerate(headers):
+            rest = header.partition(" ")[2]
+            key_id = ids.get(rest)
+            if key_id is None:
+                key_id = ids[rest] = len(keys)
+                timed = header[:1].isdigit() and _time_prefix(header.split(None, 2)) > 0
+                keys.append(self.header_key(header) if timed and "RESTART" not in header
+                            else None)
+            key_ids[index] = key_id
+        for key_id, key in enumerate(keys):
+            if key is None:
+                odd |= key_ids == key_id
+            else:
+                self.group(*key)
+        for index in np.flatnonzero(odd):
+            self.scan_lines(int(seps[index]) + 2, int(ends[index]))
+        normal = ~odd
+        for key_id, key in enumerate(keys):
+            if key is None:
+                continue
+            mask = normal & (key_ids == key_id)
+            if mask.any():
+                self.group(*key).spans.append((heads[mask] + 1, ends[mask]))
+
+    def scan_lines(self, start: int, end: int) -> None:
+        """The careful path, line by line, for blocks with banners, averages or odd lines."""
+        text = self.text
+        current: tuple[Columns, int] | None = None
+        average: Columns | None = None
+        offset = start
+        for line in text[start:end].split("\n"):
+            line_start = offset
+            offset += len(line) + 1
+            stripped = line.strip()
+            if not stripped:
+                current = average = None
+                continue
+            first = stripped[0]
+            if is_banner(line):
+                self.banners.append((line_start, parse_banner(line)))
+                current = average = None
+            elif first.isdigit():
+                if current is None:
+                    if "RESTART" in line:
+                        self.restart(line_start, line)
+                        continue
+                    current = self.header_key(line) if _time_prefix(line.split()) else None
+                    if current is None:
+                        self.bad_line(line_start, line, "expected a header line")
+                    else:
+                        self.group(*current)
+                else:
+                    self.group(*current).spans.append((line_start, line_start + len(line)))
+            elif first == "#":
+                tokens = line.split()
+                columns = (self.header_columns(tokens) if self.header_columns
+                           else tuple(tokens[2:]))
+                current = (columns, 1) if columns else None
+                if current is None:
+                    self.bad_line(line_start, line, "expected a header line")
+            else:
+                tokens = line.split()
+                width = _label_width(tokens)
+                if not width:
+                    self.bad_line(line_start, line, "a line that is neither a banner, a "
+                                  "header, a sample row nor an average row")
+                    continue
+                self.average_labels.add(" ".join(tokens[:width]))
+                rest = tuple(tokens[width:])
+                if rest in self.groups or (average is None and current is None
+                                           and not _looks_numeric(rest)):
+                    average = rest
+                    current = None
+                    continue
+                target = average or (current[0] if current else None)
+                if target is None:
+                    self.bad_line(line_start, line, "an average row before any header")
+                    continue
+                cut = len(line) - len(line.lstrip())
+                for token in tokens[:width]:
+                    cut = line.index(token, cut) + len(token)
+                self.avg_groups.setdefault(target, _Group(prefix=0)).spans.append(
+                    (line_start + cut, line_start + len(line)))
+
+    def restart(self, offset: int, line: str) -> None:
+        tokens = line.split()
+        ampm = tokens[1] if len(tokens) > 1 and tokens[1] in AM_PM else None
+        cpus = re.search(r"\((\d+) CPU\)", line)
+        self.restarts.append((offset, tokens[0], ampm, int(cpus.group(1)) if cpus else 0))
+        self.twelve_hour |= ampm is not None
 
 
 def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
@@ -88,188 +273,150 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         header_columns: for a header line's tokens, the column names, or ``None`` when the
             line is not a header; the default takes the tokens after the time (and AM/PM).
     """
-    lines_all = text.split("\n")
-    last_line = _last_nonblank(lines_all)
-    first = next((i for i, line in enumerate(lines_all) if line.strip()), None)
-    if first is None:
+    if _WHITE_BLANK.search(text):
+        text = _WHITE_BLANK.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
+    stripped = text.lstrip()
+    if not stripped:
         raise ParseError("empty input", line=1, tool=tool)
-    if not is_banner(lines_all[first]):
+    first_line = stripped.split("\n", 1)[0]
+    if not is_banner(first_line):
         raise ParseError("expected a sysstat banner such as 'Linux 6.1.0 (host) 11/24/26 "
-                         "_x86_64_ (2 CPU)'", line=first + 1, text=lines_all[first], tool=tool)
-    banners: list[dict[str, Any]] = []
-    groups: dict[Columns, _Group] = {}
-    avg_groups: dict[Columns, _Group] = {}
-    order: list[Columns] = []
-    restarts: list[tuple[int, str, str | None, int]] = []
-    average_labels: set[str] = set()
-    twelve_hour = False
+                         "_x86_64_ (2 CPU)'", line=text[: len(text) - len(stripped)]
+                         .count("\n") + 1, text=first_line, tool=tool)
+    scanner = _Scanner(text, tool, strict, header_columns)
+    scanner.scan()
 
-    def bad_line(number: int, line: str, why: str) -> None:
-        if number == last_line:
-            warnings.warn(f"{tool}: line {number}: the last line is truncated and was "
-                          f"dropped: {line!r}", ParseWarning, stacklevel=3)
-            return
-        if strict:
-            raise ParseError(why, line=number, text=line, tool=tool)
-        warnings.warn(f"{tool}: line {number}: {why}; line skipped: {line!r}", ParseWarning,
-                      stacklevel=3)
-
-    def add_average(columns: Columns, number: int, line: str) -> None:
-        tokens = line.split()
-        width = _label_width(tokens)
-        if not width:
-            bad_line(number, line, "expected a sample row (starting with a time) or an "
-                     "average row (starting with a label such as 'Average:')")
-            return
-        average_labels.add(" ".join(tokens[:width]))
-        group = avg_groups.setdefault(columns, _Group(prefix=0))
-        group.lines.append(line.split(None, width)[width] if len(tokens) > width else "")
-        group.numbers.append(np.array([number]))
-        group.segments.append(len(banners) - 1)
-
-    start = 0
-    for block in _BLOCKS.split(text):
-        block_start = start + 1  # 1-based number of the block's first line
-        start += block.count("\n") + 2
-        lines = block.split("\n")
-        while lines and not lines[-1].strip():
-            lines.pop()
-        # leading blank lines of the text, or of a block after several blank lines
-        while lines and not lines[0].strip():
-            lines.pop(0)
-            block_start += 1
-        if not lines:
-            continue
-        index = 0
-        while index < len(lines):
-            line = lines[index]
-            if is_banner(line):
-                banners.append(parse_banner(line))
-                index += 1
-                continue
-            break
-        lines = lines[index:]
-        block_start += index
-        if not lines:
-            continue
-        header = lines[0]
-        tokens = header.split()
-        if not tokens:
-            continue
-        if "RESTART" in tokens and is_time(tokens[0]):
-            # sar: "00:00:01     LINUX RESTART\t(2 CPU)"; possibly followed by a header
-            ampm = tokens[1] if len(tokens) > 1 and tokens[1] in AM_PM else None
-            cpus = re.search(r"\((\d+) CPU\)", header)
-            restarts.append((block_start, tokens[0], ampm, int(cpus.group(1)) if cpus else 0))
-            twelve_hour |= ampm is not None
-            lines = lines[1:]
-            block_start += 1
-            if not lines:
-                continue
-            header = lines[0]
-            tokens = header.split()
-        prefix = _time_prefix(tokens)
-        label_width = _label_width(tokens)
-        if prefix:
-            columns = (header_columns(tokens) if header_columns
-                       else tuple(tokens[prefix:]))
-            twelve_hour |= prefix == 2 and tokens[1] in AM_PM
-        elif tokens[0].startswith("#"):
-            # pidstat -h: "#      Time   UID   PID  %usr ..." (the time lives on each row)
-            columns = header_columns(tokens) if header_columns else tuple(tokens[2:])
-            prefix = _time_prefix(lines[1].split()) if len(lines) > 1 else 1
-            twelve_hour |= prefix == 2
-        elif label_width:
-            # an average block: "Average:  CPU  %usr ..." then "Average:  all  1.00 ..."
-            columns = tuple(tokens[label_width:])
-            columns = _match_columns(columns, order) or columns
-            prefix = 0
-        else:
-            columns = ()
-        if not columns:
-            for offset, line in enumerate(lines):
-                bad_line(block_start + offset, line, "a line that is neither a header, a "
-                         "row nor an average")
-            continue
-        rows = lines[1:]
-        if prefix:
-            group = groups.get(columns)
-            if group is None:
-                group = groups[columns] = _Group(prefix=prefix)
-                order.append(columns)
-            if _NOT_A_ROW.search("\n".join(rows)):
-                rows_kept = []
-                for offset, line in enumerate(rows, start=block_start + 1):
-                    if line.lstrip()[:1].isdigit():
-                        rows_kept.append((offset, line))
-                    else:
-                        add_average(columns, offset, line)
-                group.lines.extend(line for _, line in rows_kept)
-                group.numbers.append(np.array([n for n, _ in rows_kept], dtype="int64"))
-                group.segments.extend([len(banners) - 1] * len(rows_kept))
-            else:
-                group.lines.extend(rows)
-                group.numbers.append(np.arange(block_start + 1, block_start + 1 + len(rows)))
-                group.segments.extend([len(banners) - 1] * len(rows))
-        else:
-            for offset, line in enumerate(rows, start=block_start + 1):
-                add_average(columns, offset, line)
-
-    sample_lines = [line for group in groups.values() for line in group.lines[:50]]
-    decimal = detect_decimal(sample_lines)
+    sample_rows: list[str] = []
+    for group in scanner.groups.values():
+        starts, ends = _flatten(group.spans[:20])
+        sample_rows.extend(text[a:b] for a, b in zip(starts[:20].tolist(), ends[:20].tolist(),
+                                                     strict=True))
+    sample = "\n".join(sample_rows)
+    decimal = detect_decimal(sample.split("\n")[:200])
+    banners = [facts for _, facts in scanner.banners]
     facts = dict(banners[0]) if banners else {}
-    translated = bool(average_labels - set(AVERAGE_WORDS))
+    translated = bool(scanner.average_labels - set(AVERAGE_WORDS))
     if dayfirst is None and banners:
-        dayfirst = guess_dayfirst(decimal=decimal, twelve_hour=twelve_hour,
+        dayfirst = guess_dayfirst(decimal=decimal, twelve_hour=scanner.twelve_hour,
                                   translated=translated, date_text=banners[0]["date_text"])
-    dates = []
+    dates: list[pd.Timestamp | None] = []
     for banner in banners:
         try:
             dates.append(parse_date(banner["date_text"], dayfirst=dayfirst))
         except ValueError:
             dates.append(None)
+    labels = sorted(scanner.average_labels)
     facts.update({"tool": tool, "date": dates[0] if dates else None, "decimal": decimal,
-                  "twelve_hour_clock": twelve_hour,
-                  "average_label": sorted(average_labels)[0] if average_labels else None})
+                  "twelve_hour_clock": scanner.twelve_hour,
+                  "average_label": labels[0] if labels else None})
+    banner_offsets = np.array([offset for offset, _ in scanner.banners], dtype="int64")
 
     tables: dict[Columns, pd.DataFrame] = {}
-    for columns in order:
-        group = groups[columns]
-        numbers = (np.concatenate(group.numbers) if group.numbers
-                   else np.zeros(0, dtype="int64"))
+    for columns in scanner.order:
+        group = scanner.groups[columns]
         stamp = ["__time", "__ampm"][:group.prefix]
-        frame = frame_from_lines(group.lines, numbers, [*stamp, *columns],
-                                 text_columns={*text_columns, *stamp}, decimal=decimal,
-                                 tool=tool, strict=strict, last_line=last_line,
-                                 rest_column=rest_column)
-        kept = frame.index.to_numpy()
-        frame = frame.reset_index(drop=True)
-        segments = np.asarray(group.segments, dtype="int64")[kept]
-        frame.insert(0, "time", _times(frame, segments, dates, tool, numbers[kept]))
+        frame, starts = _read_spans(scanner, group.spans, [*stamp, *columns],
+                                    {*text_columns, *stamp}, decimal, rest_column)
+        segments = (np.searchsorted(banner_offsets, starts, side="right") - 1
+                    if len(banner_offsets) > 1 else np.zeros(len(frame), dtype="int64"))
+        frame.insert(0, "time", _times(frame, segments, dates, tool, scanner, starts))
         frame = frame.drop(columns=stamp)
         frame.attrs = dict(facts)
         tables[columns] = frame
     averages: dict[Columns, pd.DataFrame] = {}
-    for columns, group in avg_groups.items():
-        numbers = (np.concatenate(group.numbers) if group.numbers
-                   else np.zeros(0, dtype="int64"))
-        frame = frame_from_lines(group.lines, numbers, list(columns),
-                                 text_columns=text_columns, decimal=decimal, tool=tool,
-                                 strict=strict, last_line=last_line, rest_column=rest_column)
-        frame = frame.reset_index(drop=True)
+    for columns, group in scanner.avg_groups.items():
+        frame, _ = _read_spans(scanner, group.spans, list(columns), set(text_columns),
+                               decimal, rest_column)
         frame.attrs = dict(facts)
         averages[columns] = frame
     restart_frame = pd.DataFrame(
-        {"time": _restart_times(restarts, dates),
-         "cpus": [cpus for *_, cpus in restarts]})
-    return Report(facts, tables, averages, restart_frame, order)
+        {"time": _restart_times(scanner.restarts, dates),
+         "cpus": [cpus for *_, cpus in scanner.restarts]})
+    return Report(facts, tables, averages, restart_frame, scanner.order)
 
 
-def _last_nonblank(lines: list[str]) -> int:
-    for index in range(len(lines) - 1, -1, -1):
-        if lines[index].strip():
-            return index + 1
-    return 0
+def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Where each block starts (the offset of its blank line), where its header ends, and
+    the header lines themselves."""
+    found = [(m.start(), m.end(), m.group(1)) for m in _BLOCK_HEAD.finditer(text)]
+    seps = np.fromiter((f[0] for f in found), dtype="int64", count=len(found))
+    heads = np.fromiter((f[1] for f in found), dtype="int64", count=len(found))
+    return seps, heads, [f[2] for f in found]
+
+
+def _read_spans(scanner: _Scanner, spans: list[tuple[Any, Any]], names: list[str],
+                text_columns: Collection[str], decimal: str, rest_column: str | None,
+                ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read the rows in ``spans`` (chunk by chunk) into one frame; also return the text
+    offset of each kept row's block, for banner segments and error messages."""
+    text = scanner.text
+    starts_all, ends_all = _flatten(spans)
+    order = np.argsort(starts_all, kind="stable")
+    starts_all, ends_all = starts_all[order], ends_all[order]
+    pieces: list[pd.DataFrame] = []
+    kept_starts: list[np.ndarray] = []
+    sizes = np.cumsum(ends_all - starts_all)
+    bounds = [0, *np.searchsorted(sizes, np.arange(_CHUNK, int(sizes[-1]) if len(sizes) else 0,
+                                                   _CHUNK)).tolist(), len(starts_all)]
+    for lo, hi in itertools.pairwise(bounds):
+        if hi <= lo and pieces:
+            continue
+        chunk_starts, chunk_ends = starts_all[lo:hi], ends_all[lo:hi]
+        blob = "\n".join([text[a:b] for a, b in zip(chunk_starts.tolist(),
+                                                      chunk_ends.tolist(), strict=True)])
+        count = blob.count("\n") + 1 if len(chunk_starts) else 0
+        per_row: list[np.ndarray] = []
+
+        def row_starts(chunk_starts: np.ndarray = chunk_starts,
+                       chunk_ends: np.ndarray = chunk_ends,
+                       per_row: list[np.ndarray] = per_row) -> np.ndarray:
+            if not per_row:
+                counts = np.fromiter((text.count("\n", a, b) + 1 for a, b in
+                                      zip(chunk_starts.tolist(), chunk_ends.tolist(),
+                                          strict=True)), dtype="int64",
+                                     count=len(chunk_starts))
+                per_row.append(np.repeat(chunk_starts, counts))
+            return per_row[0]
+
+        def locate(row: int, blob: str = blob, row_starts=row_starts,
+                   ) -> tuple[int | None, str, bool]:
+            line = blob.split("\n")[row]
+            begin = int(row_starts()[row])
+            found = text.find(line, begin)
+            number = scanner.line_number(found if found >= 0 else begin)
+            return number, line, number == scanner.last_line
+
+        frame = frame_from_text(blob, count, names, locate=locate,
+                                text_columns=text_columns, decimal=decimal,
+                                tool=scanner.tool, strict=scanner.strict,
+                                rest_column=rest_column)
+        if scanner.banners and len(scanner.banners) > 1:
+            kept_starts.append(row_starts()[frame.index.to_numpy()])
+        pieces.append(frame.reset_index(drop=True))
+    frame = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
+    starts = (np.concatenate(kept_starts) if kept_starts
+              else np.zeros(len(frame), dtype="int64"))
+    return frame, starts
+
+
+def _flatten(spans: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """All spans as two arrays of start and end offsets."""
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    singles_s: list[int] = []
+    singles_e: list[int] = []
+    for a, b in spans:
+        if isinstance(a, np.ndarray):
+            starts.append(a)
+            ends.append(b)
+        else:
+            singles_s.append(a)
+            singles_e.append(b)
+    starts.append(np.array(singles_s, dtype="int64"))
+    ends.append(np.array(singles_e, dtype="int64"))
+    return np.concatenate(starts), np.concatenate(ends)
 
 
 def _time_prefix(tokens: list[str]) -> int:
@@ -293,46 +440,46 @@ def _label_width(tokens: list[str]) -> int:
     return 0
 
 
-def _match_columns(columns: Columns, order: list[Columns]) -> Columns | None:
-    """The known table whose columns end the average header (labels may eat a token)."""
-    for known in order:
-        if known == columns:
-            return known
-    return None
+def _looks_numeric(tokens: Columns) -> bool:
+    """True when most tokens are numbers (an average row rather than a header)."""
+    numeric = sum(1 for t in tokens if t.replace(",", "").replace(".", "").lstrip("-").isdigit())
+    return numeric * 2 >= len(tokens)
 
 
 def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
-           numbers: np.ndarray) -> pd.Series:
-    stamps = frame["__time"].astype(str)
+           scanner: _Scanner, starts: np.ndarray) -> pd.Series:
+    stamps = frame["__time"]
     if stamps.empty:
         return pd.Series(pd.to_datetime([]), dtype="datetime64[ns]")
-    if _EPOCH.match(stamps.iloc[0]):
-        return pd.to_datetime(pd.to_numeric(stamps), unit="s").astype("datetime64[ns]")
     codes, uniques = pd.factorize(stamps)
-    ampm = None
+    uniques = pd.Series(uniques, dtype=object).astype(str)
+    if _EPOCH.match(uniques.iloc[0]):
+        return pd.to_datetime(pd.to_numeric(stamps), unit="s").astype("datetime64[ns]")
+    good = uniques.map(is_time)
+    if not good.all():
+        bad = int(np.flatnonzero(~good.to_numpy())[0])
+        row = int(np.flatnonzero(codes == bad)[0])
+        raise ParseError("not a time of day", line=scanner.line_number(int(starts[row])),
+                         text=str(uniques.iloc[bad]), tool=tool)
+    per_row = times_of_day(uniques)[codes]
     if "__ampm" in frame:
-        codes, uniques = pd.factorize(stamps + " " + frame["__ampm"].astype(str))
-        parts = pd.Series(uniques).str.split(" ", n=1, expand=True)
-        try:
-            seconds = times_of_day(parts[0], parts[1])
-        except ValueError as exc:
-            raise ParseError(str(exc), tool=tool, line=int(numbers[0])) from exc
-    else:
-        try:
-            seconds = times_of_day(pd.Series(uniques))
-        except ValueError as exc:
-            bad = next(i for i, u in enumerate(uniques) if not is_time(u))
-            row = int(np.flatnonzero(codes == bad)[0])
-            raise ParseError(str(exc), tool=tool, line=int(numbers[row]),
-                             text=str(uniques[bad])) from exc
-    per_row = seconds[codes]
-    result = pd.Series(np.empty(len(per_row), dtype="datetime64[ns]"))
+        marks = frame["__ampm"].to_numpy(dtype=object)
+        known = np.isin(marks, list(AM_PM))
+        if not known.all():
+            row = int(np.flatnonzero(~known)[0])
+            raise ParseError("expected AM or PM", line=scanner.line_number(int(starts[row])),
+                             text=str(marks[row]), tool=tool)
+        pm = np.isin(marks, ["PM", "pm", "p.m."])
+        hours = per_row // 3600
+        per_row = per_row - hours * 3600 + (hours % 12 + 12 * pm) * 3600
+    if len(dates) <= 1:
+        return combine(dates[0] if dates else None, per_row)
+    result = np.empty(len(per_row), dtype="datetime64[ns]")
     for segment in np.unique(segments):
         mask = segments == segment
         date = dates[segment] if 0 <= segment < len(dates) else None
         result[mask] = combine(date, per_row[mask]).to_numpy()
-    del ampm
-    return result
+    return pd.Series(result)
 
 
 def _restart_times(restarts: list, dates: list) -> pd.Series:

@@ -1,11 +1,11 @@
 """Whitespace-separated rows to a typed DataFrame, with pandas' C reader doing the splitting.
 
-Parsers first recognise which lines are rows of which table; :func:`frame_from_lines` then
-turns all rows of one table into a DataFrame in a single ``pandas.read_csv`` call. It checks
-every row: a row with too few fields, a number column holding text, or an unreadable value
-raises :class:`~perfkit.errors.ParseError` naming the line (``strict=True``) or is dropped
-with a :class:`~perfkit.errors.ParseWarning` that names it. A short *last* row of the input
-is a truncated sample and is always dropped with a warning.
+Parsers first recognise which lines are rows of which table; :func:`frame_from_text` then
+turns all rows of one table into a DataFrame in a single ``pandas.read_csv`` call (no Python
+loop over lines). It checks every row: a row with too few fields, a number column holding
+text, or an unreadable value raises :class:`~perfkit.errors.ParseError` naming the line
+(``strict=True``) or is dropped with a :class:`~perfkit.errors.ParseWarning` that names it.
+A short *last* row of the input is a truncated sample and is always dropped with a warning.
 
 >>> import numpy as np
 >>> df = frame_from_lines(["all 9,23 1", "0 7,00 2"], np.array([3, 4]),
@@ -18,13 +18,17 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
 from .errors import ParseError, ParseWarning
+
+#: For a row index of the blob, its (1-based input line number, line text), and whether it
+#: is the input's last line (a truncated sample).
+Locate = Callable[[int], tuple[int | None, str, bool]]
 
 
 def frame_from_lines(lines: Sequence[str], line_numbers: np.ndarray | Sequence[int],
@@ -46,22 +50,43 @@ def frame_from_lines(lines: Sequence[str], line_numbers: np.ndarray | Sequence[i
     The returned frame's index is each row's position in ``lines``, so a caller can line up
     what it kept with data of its own; dropped rows leave gaps.
     """
+    numbers = np.asarray(line_numbers, dtype="int64")
+
+    def locate(index: int) -> tuple[int | None, str, bool]:
+        number = int(numbers[index])
+        return number, lines[index], last_line is not None and number == last_line
+
+    return frame_from_text("\n".join(lines), len(lines), names, locate=locate,
+                           text_columns=text_columns, decimal=decimal, tool=tool,
+                           strict=strict, rest_column=rest_column)
+
+
+def frame_from_text(blob: str, count: int, names: Sequence[str], *, locate: Locate,
+                    text_columns: Collection[str] = (), decimal: str = ".", tool: str,
+                    strict: bool = False, rest_column: str | None = None) -> pd.DataFrame:
+    """Like :func:`frame_from_lines`, for ``count`` rows already joined into ``blob``.
+
+    ``locate(i)`` tells where row ``i`` came from; it is called only for rows in error.
+    """
     names = list(names)
-    line_numbers = np.asarray(line_numbers, dtype="int64")
-    if not lines:
+    if count == 0:
         return pd.DataFrame({name: pd.Series(dtype=object if name in text_columns else float)
                              for name in names})
     dtypes = {name: str for name in names if name in text_columns}
-    try:
-        frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=r"\s+", header=None,
-                            names=names, dtype=dtypes, decimal=decimal, engine="c",
-                            skip_blank_lines=False, quoting=3, na_filter=True,
-                            keep_default_na=False, na_values=[""])
-    except pd.errors.ParserError:
-        frame = _split_by_hand(lines, names, dtypes, decimal, rest_column, line_numbers,
-                               tool, strict, last_line)
-    if len(frame) != len(lines):  # pragma: no cover - defensive: read_csv dropped a row
-        raise ParseError(f"read {len(frame)} rows from {len(lines)} lines", tool=tool)
+    if "\t" in blob:
+        blob = blob.replace("\t", " ")
+    frame = _read_fast(blob, names, dtypes, decimal)
+    if frame is None or len(frame) != count or frame[list(_EXTRA)].notna().any(axis=None):
+        overlong = None if frame is None or len(frame) != count else (
+            frame[list(_EXTRA)].notna().any(axis=1).to_numpy())
+        if overlong is not None and rest_column != names[-1]:
+            frame = frame.drop(columns=list(_EXTRA))
+            for index in np.flatnonzero(overlong):
+                frame.loc[frame.index[index], names[-1]] = np.nan  # reported as bad below
+        else:
+            frame = _split_by_hand(blob.split("\n"), names, dtypes, decimal, rest_column)
+    else:
+        frame = frame.drop(columns=list(_EXTRA))
     bad = np.zeros(len(frame), dtype=bool)
     for name in names:
         column = frame[name]
@@ -69,55 +94,70 @@ def frame_from_lines(lines: Sequence[str], line_numbers: np.ndarray | Sequence[i
             bad |= column.isna().to_numpy()
             continue
         if not is_numeric_dtype(column.dtype):
-            converted = pd.to_numeric(column.astype(object).str.replace(decimal, ".",
-                                                                        regex=False)
-                                      if decimal != "." else column.astype(object),
-                                      errors="coerce")
+            raw = column.astype(object)
+            if decimal != ".":
+                raw = raw.str.replace(decimal, ".", regex=False)
+            converted = pd.to_numeric(raw, errors="coerce")
             bad |= (converted.isna() & column.notna()).to_numpy()
             frame[name] = converted
         bad |= frame[name].isna().to_numpy()
     if bad.any():
-        frame = _drop_bad_rows(frame, bad, lines, line_numbers, tool, strict, last_line)
+        frame = _drop_bad_rows(frame, bad, locate, tool, strict)
     return frame
 
 
-def _split_by_hand(lines, names, dtypes, decimal, rest_column, line_numbers, tool, strict,
-                   last_line) -> pd.DataFrame:
+_EXTRA = ("__extra1", "__extra2")
+
+
+def _read_fast(blob: str, names: list[str], dtypes: dict, decimal: str) -> pd.DataFrame | None:
+    """One read_csv call; None when the C reader cannot take the rows as they are.
+
+    Two spare columns catch rows with too many fields (pandas would otherwise drop the
+    extra fields or turn them into an index without a word).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(io.StringIO(blob), sep=" ", skipinitialspace=True, header=None,
+                               names=[*names, *_EXTRA],
+                               dtype={**dtypes, **dict.fromkeys(_EXTRA, str)},
+                               decimal=decimal, engine="c", skip_blank_lines=False,
+                               quoting=3, keep_default_na=False, na_values=[""],
+                               index_col=False)
+        except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
+            return None
+
+
+def _split_by_hand(lines, names, dtypes, decimal, rest_column) -> pd.DataFrame:
     """The slow path: rows with more fields than names (a command line with spaces)."""
     width = len(names)
     rows = []
-    for text, number in zip(lines, line_numbers, strict=True):
+    for text in lines:
         fields = text.split(None, width - 1) if rest_column == names[-1] else text.split()
         if len(fields) > width:
-            message = f"{len(fields)} fields where {width} were expected ({' '.join(names)})"
-            if strict:
-                raise ParseError(message, line=int(number), text=text, tool=tool)
-            warnings.warn(f"{tool}: line {number}: {message}; line skipped: {text!r}",
-                          ParseWarning, stacklevel=4)
-            fields = [None] * width
+            fields = [None] * width  # reported with the other bad rows
         rows.append(fields + [None] * (width - len(fields)))
     frame = pd.DataFrame(rows, columns=names, dtype=object)
     for name in names:
         if name not in dtypes:
-            frame[name] = pd.to_numeric(
-                frame[name].str.replace(decimal, ".", regex=False) if decimal != "."
-                else frame[name], errors="coerce").where(frame[name].notna(), np.nan)
-            if frame[name].isna().all():
-                frame[name] = frame[name].astype(float)
+            raw = frame[name]
+            if decimal != ".":
+                raw = raw.str.replace(decimal, ".", regex=False)
+            frame[name] = pd.to_numeric(raw, errors="coerce").astype(float)
+            frame.loc[frame[name].isna() & raw.notna(), name] = np.nan
     return frame
 
 
-def _drop_bad_rows(frame, bad, lines, line_numbers, tool, strict, last_line) -> pd.DataFrame:
+def _drop_bad_rows(frame, bad, locate: Locate, tool, strict) -> pd.DataFrame:
     for index in np.flatnonzero(bad):
-        number = int(line_numbers[index])
-        text = lines[index]
-        if last_line is not None and number == last_line:
+        number, text, is_last = locate(int(index))
+        if is_last:
             warnings.warn(f"{tool}: line {number}: the last sample is truncated and was "
-                          f"dropped: {text!r}", ParseWarning, stacklevel=4)
+                          f"dropped: {text!r}", ParseWarning, stacklevel=5)
             continue
         message = "a row that does not fit the table's columns"
         if strict:
             raise ParseError(message, line=number, text=text, tool=tool)
         warnings.warn(f"{tool}: line {number}: {message}; line skipped: {text!r}",
-                      ParseWarning, stacklevel=4)
+                      ParseWarning, stacklevel=5)
     return frame.loc[~bad]

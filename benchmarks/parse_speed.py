@@ -1,0 +1,133 @@
+"""Parse throughput and peak memory on large logs built from real recordings.
+
+    python benchmarks/parse_speed.py [--lines 1000000] [--jc-lines 200000]
+
+For each of pidstat, mpstat -P ALL and sar -A, the sample blocks of a real recording from
+tests/fixtures are repeated (after its banner, as a long run of the tool would print them)
+until the text has at least ``--lines`` lines. Then it times:
+
+* perfkit.parse on the whole text;
+* jc's parser for the same tool (jc has pidstat and mpstat, no sar) on the first
+  ``--jc-lines`` lines, scaled to the whole text (jc is far too slow to wait for a million);
+* pandas.read_csv on the same rows written as CSV (the floor: the C reader with no
+  recognising of lines at all);
+
+and measures perfkit's peak memory with tracemalloc against the size of the frames it returns.
+Targets: at least 10x faster than jc; at most 3x (aim 2x) the read_csv time; peak memory at
+most 3x the final frames. It prints the figures and ratios; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import re
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+import perfkit
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+#: (tool, glob of a C-locale recording, jc parser module or None)
+CASES = [
+    ("pidstat", "pidstat/*u*.C.txt", "jc.parsers.pidstat"),
+    ("mpstat", "mpstat/*P-ALL*.C.txt", "jc.parsers.mpstat"),
+    ("sar", "sar/*A*.C.txt", None),
+]
+
+
+def inflate(text: str, min_lines: int) -> str:
+    """Banner, then the recording's sample blocks (no Average rows) repeated."""
+    banner, _, body = text.partition("\n")
+    blocks = [b for b in re.split(r"\n[ \t]*\n", body.strip("\n"))
+              if b.strip() and b.lstrip()[:1].isdigit()]
+    kept = []
+    for block in blocks:
+        rows = [r for r in block.split("\n") if r[:1].isdigit()]
+        if rows:
+            kept.append("\n".join(rows))
+    unit = "\n\n".join(kept) + "\n\n"
+    per_unit = unit.count("\n")
+    repeats = max(1, -(-min_lines // per_unit))
+    return banner + "\n\n" + unit * repeats
+
+
+def frames_of(result) -> list[pd.DataFrame]:
+    return [result] if isinstance(result, pd.DataFrame) else list(result.values())
+
+
+def timed(func, *args):
+    gc.collect()
+    start = time.perf_counter()
+    value = func(*args)
+    return time.perf_counter() - start, value
+
+
+def run_case(tool: str, pattern: str, jc_module: str | None, lines: int, jc_lines: int) -> None:
+    matches = sorted(FIXTURES.glob(pattern))
+    if not matches:
+        print(f"{tool:8} no recording matches tests/fixtures/{pattern}; skipped")
+        return
+    source = matches[0]
+    big = inflate(source.read_text(), lines)
+    n_lines = big.count("\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        seconds, result = timed(perfkit.parse, big, tool)
+    frames = frames_of(result)
+    rows = sum(len(f) for f in frames)
+    final_bytes = sum(int(f.memory_usage(deep=True).sum()) for f in frames)
+
+    csvs = [f.to_csv(index=False) for f in frames]
+    csv_seconds = 0.0
+    for text in csvs:
+        spent, _ = timed(pd.read_csv, io.StringIO(text))
+        csv_seconds += spent
+    del csvs
+
+    tracemalloc.start()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = perfkit.parse(big, tool)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del again
+
+    jc_text = ""
+    if jc_module:
+        import importlib
+
+        module = importlib.import_module(jc_module)
+        head = "\n".join(big.split("\n")[:jc_lines]) + "\n"
+        spent, _ = timed(lambda: module.parse(head, quiet=True))
+        jc_seconds = spent * n_lines / max(1, head.count("\n"))
+        jc_text = (f"jc {jc_seconds:7.2f} s (measured on {head.count(chr(10)):,} lines, scaled)"
+                   f"  perfkit is {jc_seconds / seconds:5.1f}x faster (target >= 10)")
+    else:
+        jc_text = "jc has no parser for this tool"
+    print(f"{tool:8} {n_lines:>10,} lines from {source.name}: perfkit {seconds:6.2f} s "
+          f"({n_lines / seconds / 1e6:.2f} M lines/s, {rows:,} rows); "
+          f"read_csv on the same rows {csv_seconds:6.2f} s -> ratio {seconds / csv_seconds:4.2f} "
+          f"(target <= 3, aim 2)")
+    print(f"{'':8} peak memory {peak / 2**20:7.1f} MiB vs final frames "
+          f"{final_bytes / 2**20:7.1f} MiB -> ratio {peak / final_bytes:4.2f} (target <= 3)")
+    print(f"{'':8} {jc_text}")
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    args.add_argument("--lines", type=int, default=1_000_000)
+    args.add_argument("--jc-lines", type=int, default=200_000)
+    opts = args.parse_args()
+    for tool, pattern, jc_module in CASES:
+        run_case(tool, pattern, jc_module, opts.lines, opts.jc_lines)
+
+
+if __name__ == "__main__":
+    main()
