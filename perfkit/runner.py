@@ -138,8 +138,9 @@ class Process:
 
     Output goes to memory, or to files when ``stdout_path``/``stderr_path`` are given (what
     :mod:`perfkit.capture` does, so that an interrupted capture keeps every line printed so
-    far). The program runs in its own session, so a Ctrl-C at the terminal reaches only the
-    caller, which decides whether to pass it on (:meth:`interrupt`).
+    far). It runs in ``cwd`` when given, and in its own session, so a Ctrl-C at the
+    terminal reaches only the caller, which decides whether to pass it on
+    (:meth:`interrupt`).
 
     >>> p = Process(["sleep", "30"])
     >>> p.interrupt()
@@ -150,7 +151,8 @@ class Process:
 
     def __init__(self, argv: list[str], *, env: dict[str, str] | None = None,
                  locale: str = "C", stdout_path: str | os.PathLike | None = None,
-                 stderr_path: str | os.PathLike | None = None) -> None:
+                 stderr_path: str | os.PathLike | None = None,
+                 cwd: str | os.PathLike | None = None) -> None:
         self.argv = [str(a) for a in argv]
         self.started_utc = utc_now()
         self._start = time.monotonic()
@@ -172,7 +174,7 @@ class Process:
         try:
             self.proc = subprocess.Popen(  # an argument list, never a shell
                 [program, *self.argv[1:]], stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                env=environment, start_new_session=True)
+                env=environment, cwd=cwd, start_new_session=True)
         except PermissionError as exc:
             self._finish_early(126, "permission denied", str(exc))
         except OSError as exc:

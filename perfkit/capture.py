@@ -1,0 +1,472 @@
+"""``perfkit capture``: run the 60-second checklist and keep everything it printed.
+
+::
+
+    perfkit capture [DIR] [--duration 60] [--interval 1] [--redact] [--force] [--quiet]
+
+runs ``uptime``, ``dmesg``, ``free -m`` and ``top -b -n 1``, then ``vmstat``, ``mpstat``,
+``pidstat``, ``iostat``, ``sar -n DEV`` and ``sar -n TCP,ETCP`` side by side for the same
+duration, then ``free -m`` and ``top`` again (the exact command lines are in
+:mod:`perfkit.capture_plan`). Each command's standard output goes to ``<name>.txt``, its
+standard error to ``<name>.stderr``; ``sar`` also writes the binary ``sar.data`` that
+``sar -f`` and ``sadf`` can render again in any form. ``capture.json`` describes the
+capture (layout version, host, kernel, distribution, CPUs, memory, tool versions, the
+environment the tools ran with, UTC start and end, and each command with its duration, exit
+status, error and files). It is written "in progress" first and replaced atomically at the
+end, with ``complete`` true, or false and a ``reason``.
+
+* A missing tool, or one that is refused (``dmesg`` under ``kernel.dmesg_restrict=1``), is
+  recorded with its reason and the capture goes on. When sysstat or procps tools are
+  missing, :mod:`perfkit.capture_psutil` records the same quantities from psutil into
+  ``psutil-*.csv`` files, labelled as such.
+* Ctrl-C (SIGINT) or SIGTERM stops it cleanly: the running tools are interrupted (sysstat
+  tools print their averages), what they printed is kept, and ``capture.json`` says
+  ``complete: false`` with the reason. The exit status is then 130 (143 for SIGTERM).
+* An existing capture is not overwritten unless ``--force``; a non-empty directory that is
+  not a capture is never touched.
+* ``--redact`` replaces host names, IP and MAC addresses, user names and the kernel command
+  line in every file and in ``capture.json`` (:mod:`perfkit.capture_redact`); the binary
+  ``sar.data`` is first rendered as text (``sar -A -f sar.data`` into ``sar-all.txt``),
+  then deleted, since it cannot be redacted safely.
+
+Read a capture with :func:`perfkit.load_capture` (:mod:`perfkit.capture_load`).
+
+>>> from perfkit.capture_plan import ENVIRONMENT
+>>> ENVIRONMENT["S_TIME_FORMAT"], ENVIRONMENT["TZ"]
+('ISO', 'UTC')
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import signal
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from . import capture_psutil, runner
+from .capture_load import Capture, load_capture
+from .capture_meta import SCHEMA_VERSION, host_names, machine_facts, replace_text, write_json
+from .capture_plan import ENVIRONMENT, SA_FILE, Step, count_for, plan
+from .capture_redact import Redactor, local_users
+
+__all__ = ["Capture", "CaptureError", "capture", "load_capture", "main"]
+
+#: Seconds a snapshot command (uptime, dmesg, free, top) may take.
+SNAPSHOT_TIMEOUT = 30.0
+#: Seconds the interval tools get beyond the capture's duration before they are stopped.
+SLACK = 15.0
+#: Seconds interrupted tools get to print their averages and exit.
+GRACE = 3.0
+
+
+class CaptureError(Exception):
+    """The capture could not start (the directory is taken, the arguments are wrong)."""
+
+
+class _Stop:
+    """Remembers the first SIGINT/SIGTERM; a second one makes the capture hurry."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.reason: str | None = None
+        self.signum: int | None = None
+        self.count = 0
+
+    def handler(self, signum: int, frame: Any) -> None:
+        self.count += 1
+        if self.signum is None:
+            self.signum = signum
+            name = "Ctrl-C (SIGINT)" if signum == signal.SIGINT else signal.Signals(signum).name
+            self.reason = f"interrupted by {name}"
+        self.event.set()
+
+
+class _Progress:
+    """A one-line countdown on a terminal, a line every few seconds otherwise."""
+
+    def __init__(self, stream: IO[str] | None, total: float) -> None:
+        self.stream = stream
+        self.total = total
+        self.tty = bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())
+        self.every = max(5.0, min(15.0, total / 4))
+        self.last = -1e9
+        self.width = 0
+
+    def say(self, text: str) -> None:
+        if self.stream is None:
+            return
+        if self.tty and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.width = 0
+        self.stream.write(f"perfkit capture: {text}\n")
+        self.stream.flush()
+
+    def tick(self, elapsed: float, running: list[str]) -> None:
+        if self.stream is None:
+            return
+        left = max(0, round(self.total - elapsed))
+        line = f"perfkit capture: {left:3d} s left, running {' '.join(running) or '-'}"
+        if self.tty:
+            self.stream.write("\r" + line.ljust(self.width))
+            self.width = max(self.width, len(line))
+            self.stream.flush()
+        elif time.monotonic() - self.last >= self.every:
+            self.last = time.monotonic()
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.stream is not None and self.tty and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
+
+
+def default_directory() -> Path:
+    """``perfkit-capture-<UTC time>`` in the current directory."""
+    return Path(f"perfkit-capture-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
+
+
+def _prepare(directory: Path, force: bool) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise CaptureError(f"{directory} exists and is not a directory")
+    if directory.is_dir() and any(directory.iterdir()):
+        if not (directory / "capture.json").exists():
+            raise CaptureError(f"{directory} is not empty and holds no capture.json: "
+                               "not a perfkit capture, refusing to write into it")
+        if not force:
+            raise CaptureError(f"{directory} already holds a capture; use --force to "
+                               "replace it")
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+
+
+def _entry(step: Step, result: runner.RunResult | None, status: str | None = None,
+           substitute: list[str] | None = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "name": step.name, "tool": step.tool, "phase": step.phase, "when": step.when,
+        "argv": step.argv, "command": shlex.join(step.argv),
+        "stdout": step.stdout, "stderr": step.stderr, "files": [],
+    }
+    if result is None:
+        entry.update(status=status or "skipped", error=status or "skipped", returncode=None,
+                     started_utc=None, ended_utc=None, duration=None, interrupted=False)
+    else:
+        entry.update(started_utc=result.started_utc, ended_utc=result.ended_utc,
+                     duration=result.duration, returncode=result.returncode,
+                     error=result.error, interrupted=result.interrupted)
+        if result.error is None:
+            entry["status"] = "interrupted" if result.interrupted else "ok"
+        elif result.error in ("not installed", "permission denied", "timed out"):
+            entry["status"] = result.error
+        else:
+            entry["status"] = "failed"
+    if substitute:
+        entry["substitute"] = substitute
+    return entry
+
+
+def _finish_files(directory: Path, step: Step, entry: dict[str, Any]) -> None:
+    """Drop an empty output of a program that never ran; list the files that exist."""
+    out = directory / step.stdout
+    if entry.get("status") == "not installed" and out.exists() and out.stat().st_size == 0:
+        out.unlink()
+        entry["stdout"] = None
+    entry["files"] = [name for name in (step.stdout, step.stderr, *step.extra_files)
+                      if (directory / name).exists()]
+
+
+class _Run:
+    """One capture in progress (see :func:`capture`)."""
+
+    def __init__(self, directory: Path, *, duration: float, interval: int, redact: bool,
+                 stream: IO[str] | None) -> None:
+        self.directory = directory
+        self.duration = duration
+        self.interval = interval
+        self.count = count_for(duration, interval)
+        self.redact = redact
+        self.stop = _Stop()
+        self.path = os.environ.get("PATH")
+        self.steps = plan(duration=duration, interval=interval, path=self.path)
+        self.progress = _Progress(stream, self.count * interval)
+        self.redactor = Redactor(host_names(), local_users()) if redact else None
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.missing = {s.tool for s in self.steps
+                        if runner.which(s.argv[0], path=self.path) is None}
+        programs = sorted({s.argv[0] for s in self.steps} | {"sadf"})
+        self.meta: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "generator": f"perfkit capture {_version()}",
+            "status": "in progress", "complete": False, "reason": None,
+            **machine_facts(),
+            "tool_versions": {p: runner.tool_version(p) for p in programs
+                              if runner.which(p, path=self.path)},
+            "locale": ENVIRONMENT["LC_ALL"],
+            "environment": dict(ENVIRONMENT),
+            "duration_requested": duration, "interval": interval, "count": self.count,
+            "started_utc": runner.utc_now(), "ended_utc": None,
+            "commands": [], "missing": {}, "psutil": None,
+            "redacted": {"done": False, "pending": True} if redact else False,
+        }
+
+    # -- capture.json ---------------------------------------------------------------
+    def write_meta(self) -> None:
+        self.meta["commands"] = [self.entries[s.name] for s in self.steps
+                                 if s.name in self.entries]
+        data = self.meta
+        if self.redactor is not None:
+            data = self.redactor.value(data)
+        write_json(self.directory / "capture.json", data)
+
+    # -- running ----------------------------------------------------------------------
+    def _start(self, step: Step) -> runner.Process:
+        return runner.Process(step.argv, env=ENVIRONMENT, locale=ENVIRONMENT["LC_ALL"],
+                              stdout_path=self.directory / step.stdout,
+                              stderr_path=self.directory / step.stderr, cwd=self.directory)
+
+    def _wait(self, running: dict[str, runner.Process], timeout: float,
+              show: bool) -> dict[str, runner.RunResult]:
+        """Wait for the processes, passing on an interruption; results by step name."""
+        began = time.monotonic()
+        interrupted_at: float | None = None
+        while any(not p.poll() for p in running.values()):
+            now = time.monotonic()
+            if self.stop.event.is_set() and interrupted_at is None:
+                interrupted_at = now
+                for process in running.values():
+                    process.interrupt()
+            if interrupted_at is not None and (now - interrupted_at > GRACE
+                                               or self.stop.count > 1):
+                for process in running.values():
+                    process.send(signal.SIGKILL)
+            if now - began > timeout:
+                break
+            if show:
+                self.progress.tick(now - began, [n for n, p in running.items() if not p.poll()])
+            time.sleep(0.1)
+        if show:
+            self.progress.done()
+        left = max(0.0, timeout - (time.monotonic() - began))
+        return {name: p.wait(timeout=p.elapsed() + left) for name, p in running.items()}
+
+    def _record(self, step: Step, result: runner.RunResult | None, status: str | None = None,
+                substitute: list[str] | None = None) -> None:
+        entry = _entry(step, result, status, substitute)
+        _finish_files(self.directory, step, entry)
+        self.entries[step.name] = entry
+        if entry["status"] in ("not installed", "permission denied", "failed"):
+            reason = entry["error"]
+            if substitute:
+                reason += f"; psutil-derived {', '.join(substitute)} recorded instead"
+            self.meta["missing"].setdefault(step.tool, reason)
+
+    def _snapshots(self, phase: str) -> None:
+        for step in (s for s in self.steps if s.phase == phase):
+            if self.stop.event.is_set():
+                self._record(step, None, status=f"skipped: {self.stop.reason}")
+                continue
+            substitute = self._psutil_snapshot(step)
+            results = self._wait({step.name: self._start(step)}, SNAPSHOT_TIMEOUT, show=False)
+            self._record(step, results[step.name], substitute=substitute)
+
+    def _psutil_snapshot(self, step: Step) -> list[str] | None:
+        if step.tool not in self.missing or step.tool not in ("free", "uptime"):
+            return None
+        if not capture_psutil.available():
+            return None
+        if step.tool == "free":
+            name = capture_psutil.free_snapshot(self.directory, step.when or "start")
+        else:
+            name = capture_psutil.uptime_snapshot(self.directory)
+        self._note_psutil(step.tool, [name])
+        return [name]
+
+    def _note_psutil(self, tool: str, files: list[str]) -> None:
+        info = self.meta["psutil"] or {"note": capture_psutil.NOTE, "tools": {},
+                                       "version": _psutil_version()}
+        info["tools"][tool] = files
+        self.meta["psutil"] = info
+
+    def _intervals(self) -> None:
+        steps = [s for s in self.steps if s.phase == "interval"]
+        if self.stop.event.is_set():
+            for step in steps:
+                self._record(step, None, status=f"skipped: {self.stop.reason}")
+            return
+        stand_in = {s.tool for s in steps if s.tool in self.missing}
+        collector = None
+        if stand_in and capture_psutil.available():
+            collector = capture_psutil.Collector(self.directory, tools=stand_in,
+                                                 interval=self.interval, count=self.count,
+                                                 stop=self.stop.event)
+            for tool in sorted(collector.tools):
+                self._note_psutil(tool, capture_psutil.FILES[tool])
+            collector.start()
+        running = {s.name: self._start(s) for s in steps}
+        self.progress.say(f"capturing {self.count} x {self.interval} s into {self.directory}")
+        results = self._wait(running, self.count * self.interval + SLACK, show=True)
+        if collector is not None:
+            collector.join(timeout=self.interval + SLACK)
+            if collector.error:
+                self.meta["psutil"]["error"] = collector.error
+            self.meta["psutil"]["samples"] = collector.samples
+        for step in steps:
+            files = capture_psutil.FILES.get(step.tool) if (
+                collector is not None and step.tool in collector.tools) else None
+            self._record(step, results[step.name], substitute=files)
+
+    # -- redaction ------------------------------------------------------------------------
+    def _redact_files(self) -> None:
+        assert self.redactor is not None
+        info: dict[str, Any] = {"done": True}
+        sa = self.directory / SA_FILE
+        if sa.exists():
+            render = Step("sar-all", "sar", ["sar", "-A", "-f", SA_FILE], "redact")
+            result = self._wait({"sar-all": self._start(render)}, SNAPSHOT_TIMEOUT,
+                                show=False)["sar-all"]
+            self._record(render, result)
+            self.steps.append(render)
+            sa.unlink()
+            for entry in self.entries.values():
+                if SA_FILE in entry["files"]:
+                    entry["files"].remove(SA_FILE)
+            info["dropped"] = [SA_FILE]
+            info["sa_file"] = (f"the binary {SA_FILE} holds the host name and cannot be "
+                               "redacted safely: it was rendered with 'sar -A -f' into "
+                               "sar-all.txt (redacted) and deleted")
+        for path in sorted(self.directory.iterdir()):
+            if path.name == "capture.json" or path.name.startswith(".") or not path.is_file():
+                continue
+            data = path.read_bytes()
+            if b"\x00" in data:
+                continue
+            text = data.decode("utf-8", "surrogateescape")
+            new = self.redactor.text(text)
+            if new != text:
+                replace_text(path, new)
+        # capture.json itself is redacted when written; count its values too
+        self.redactor.value(self.meta)
+        info["kinds"] = self.redactor.kinds()
+        info["counts"] = self.redactor.counts()
+        info["placeholders"] = ("host names -> host-N; IPv4 -> 192.0.2.N; IPv6 -> "
+                                "2001:db8::N; MAC -> 02:00:00:00:00:NN; user names -> "
+                                "user-N; kernel command line -> [redacted]")
+        self.meta["redacted"] = info
+
+    # -- the whole capture -------------------------------------------------------------
+    def run(self) -> dict[str, Any]:
+        previous = {}
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                previous[signum] = signal.signal(signum, self.stop.handler)
+            except ValueError:  # not the main thread: no signal handling
+                pass
+        try:
+            self.write_meta()
+            self._snapshots("start")
+            self.write_meta()
+            self._intervals()
+            self.write_meta()
+            self._snapshots("end")
+            if self.redactor is not None:
+                self._redact_files()
+            self.meta["ended_utc"] = runner.utc_now()
+            timed_out = [e["name"] for e in self.entries.values() if e["status"] == "timed out"]
+            if self.stop.reason:
+                self.meta.update(status="partial", complete=False, reason=self.stop.reason)
+            elif timed_out:
+                self.meta.update(status="partial", complete=False,
+                                 reason=f"timed out: {', '.join(timed_out)}")
+            else:
+                self.meta.update(status="complete", complete=True, reason=None)
+            self.meta["files"] = sorted(p.name for p in self.directory.iterdir()
+                                        if p.is_file() and not p.name.startswith("."))
+            self.write_meta()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        return self.redactor.value(self.meta) if self.redactor is not None else self.meta
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _psutil_version() -> str | None:
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover
+        return None
+    return psutil.__version__
+
+
+def capture(directory: str | os.PathLike | None = None, *, duration: float = 60.0,
+            interval: int = 1, redact: bool = False, force: bool = False,
+            progress: IO[str] | None = None) -> dict[str, Any]:
+    """Run the checklist into ``directory`` and return what ``capture.json`` holds.
+
+    Args:
+        directory: where to write (created; default :func:`default_directory`).
+        duration: seconds the interval tools run (rounded to whole intervals).
+        interval: seconds between samples.
+        redact: replace identifying values (see :mod:`perfkit.capture_redact`).
+        force: replace an existing capture in ``directory``.
+        progress: a stream for progress lines (``sys.stderr`` from the command line),
+            ``None`` for silence.
+
+    Raises :class:`CaptureError` when the directory is taken or the arguments are wrong.
+
+    >>> meta = capture("/tmp/perfkit-doc-capture", duration=1, force=True)  # doctest: +SKIP
+    >>> meta["complete"], meta["commands"][0]["command"]  # doctest: +SKIP
+    (True, 'uptime')
+    """
+    if interval < 1:
+        raise CaptureError("--interval must be a whole number of seconds >= 1")
+    if duration <= 0:
+        raise CaptureError("--duration must be positive")
+    target = Path(directory) if directory is not None else default_directory()
+    _prepare(target, force)
+    job = _Run(target, duration=duration, interval=interval, redact=redact, stream=progress)
+    return job.run()
+
+
+def main(args: argparse.Namespace) -> int:
+    """The ``perfkit capture`` command (arguments from :func:`perfkit.cli.build_parser`).
+
+    Exit status: 0 when the capture is complete, 130 after Ctrl-C (143 after SIGTERM),
+    1 when it ended partial for another reason, 2 when it could not start.
+    """
+    stream = None if args.quiet else sys.stderr
+    directory = Path(args.directory) if args.directory else default_directory()
+    try:
+        meta = capture(directory, duration=args.duration, interval=args.interval,
+                       redact=args.redact, force=args.force, progress=stream)
+    except CaptureError as exc:
+        print(f"perfkit capture: {exc}", file=sys.stderr)
+        return 2
+    if stream is not None:
+        missing = meta.get("missing") or {}
+        state = "complete" if meta["complete"] else f"partial ({meta['reason']})"
+        stream.write(f"perfkit capture: {state}; wrote {len(meta.get('files', []))} files "
+                     f"into {directory}\n")
+        for tool, reason in sorted(missing.items()):
+            stream.write(f"perfkit capture:   {tool}: {reason}\n")
+        stream.flush()
+    if meta["complete"]:
+        return 0
+    reason = meta.get("reason") or ""
+    if "SIGINT" in reason:
+        return 130
+    if "SIGTERM" in reason:
+        return 143
+    return 1

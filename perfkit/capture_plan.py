@@ -1,0 +1,131 @@
+"""What ``perfkit capture`` runs: the 60-second checklist as commands, files and phases.
+
+The checklist of Brendan Gregg's "Linux Performance Analysis in 60,000 Milliseconds", with
+flags chosen so that every output carries times and parses the same everywhere:
+
+==========  =========================================  ==============================
+phase       command (interval N, count C)              files
+==========  =========================================  ==============================
+start       ``uptime``                                 uptime.txt
+start       ``dmesg --time-format iso`` (else ``-T``,  dmesg.txt
+            else plain): the whole ring buffer
+start       ``free -m``                                free-start.txt
+start       ``top -b -n 1 -w 512``                     top-start.txt
+interval    ``vmstat -w -t N C+1``                     vmstat.txt
+interval    ``mpstat -P ALL N C``                      mpstat.txt
+interval    ``pidstat N C``                            pidstat.txt
+interval    ``iostat -xz -t N C+1``                    iostat.txt
+interval    ``sar -n DEV -o sar.data N C``             sar-dev.txt, sar.data (binary,
+                                                       every activity: ``sar -f``)
+interval    ``sar -n TCP,ETCP N C``                    sar-tcp.txt
+end         ``free -m``                                free-end.txt
+end         ``top -b -n 1 -w 512``                     top-end.txt
+==========  =========================================  ==============================
+
+C is ``round(duration / N)``; vmstat and iostat get one more report because their first one
+is the average since boot, so all interval tools cover the same C intervals. Each command's
+standard error goes to ``<name>.stderr``. They run with :data:`ENVIRONMENT`: the C locale,
+ISO dates from sysstat, no colours, and UTC times (so the times of day printed by ``top``
+and ``uptime`` fall on the capture's UTC date).
+
+>>> [s.name for s in plan(duration=3, interval=1)]  # doctest: +NORMALIZE_WHITESPACE
+['uptime', 'dmesg', 'free-start', 'top-start', 'vmstat', 'mpstat', 'pidstat', 'iostat',
+ 'sar-dev', 'sar-tcp', 'free-end', 'top-end']
+>>> step = plan(duration=3, interval=1)[4]
+>>> step.argv, step.stdout, step.tool
+(['vmstat', '-w', '-t', '1', '4'], 'vmstat.txt', 'vmstat')
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from . import runner
+
+#: Variables every tool runs with (recorded in capture.json).
+ENVIRONMENT = {"LC_ALL": "C", "LANG": "C", "S_TIME_FORMAT": "ISO", "S_COLORS": "never",
+               "TZ": "UTC"}
+
+#: The tools a capture exposes (``cap["vmstat"]``...) and the steps that feed each.
+TOOL_STEPS = {
+    "uptime": ("uptime",), "dmesg": ("dmesg",), "vmstat": ("vmstat",),
+    "mpstat": ("mpstat",), "pidstat": ("pidstat",), "iostat": ("iostat",),
+    "sar": ("sar-dev", "sar-tcp"), "free": ("free-start", "free-end"),
+    "top": ("top-start", "top-end"),
+}
+
+#: The binary sysstat file written next to sar's text.
+SA_FILE = "sar.data"
+
+
+@dataclass
+class Step:
+    """One command of the capture.
+
+    ``name`` is unique in a capture (``free-start``); ``tool`` is the parser and the key in
+    a loaded capture (``free``); ``when`` is ``start``/``end`` for snapshots.
+    """
+
+    name: str
+    tool: str
+    argv: list[str]
+    phase: str
+    when: str | None = None
+    extra_files: list[str] = field(default_factory=list)
+
+    @property
+    def stdout(self) -> str:
+        """The file that receives standard output."""
+        return f"{self.name}.txt"
+
+    @property
+    def stderr(self) -> str:
+        """The file that receives standard error."""
+        return f"{self.name}.stderr"
+
+
+@functools.lru_cache(maxsize=4)
+def dmesg_argv(path: str | None = None) -> list[str]:
+    """The dmesg command line: ISO times when this dmesg has ``--time-format``, else
+    ``-T`` (wall-clock times), else plain seconds since boot."""
+    if runner.which("dmesg", path=path) is None:
+        return ["dmesg"]
+    result = runner.run(["dmesg", "--help"], timeout=10, env={"PATH": path} if path else None)
+    text = result.stdout + result.stderr
+    if "--time-format" in text:
+        return ["dmesg", "--time-format", "iso"]
+    if "--ctime" in text or " -T" in text:
+        return ["dmesg", "-T"]
+    return ["dmesg"]
+
+
+def count_for(duration: float, interval: int) -> int:
+    """How many intervals fit the duration (at least one).
+
+    >>> count_for(60, 1), count_for(10, 3), count_for(0.5, 1)
+    (60, 3, 1)
+    """
+    return max(1, round(duration / interval))
+
+
+def plan(*, duration: float, interval: int, path: str | None = None) -> list[Step]:
+    """The steps of a capture, in the order they run (see the module docstring)."""
+    n = str(interval)
+    c = count_for(duration, interval)
+    top = ["top", "-b", "-n", "1", "-w", "512"]
+    return [
+        Step("uptime", "uptime", ["uptime"], "start"),
+        Step("dmesg", "dmesg", dmesg_argv(path), "start"),
+        Step("free-start", "free", ["free", "-m"], "start", when="start"),
+        Step("top-start", "top", top, "start", when="start"),
+        Step("vmstat", "vmstat", ["vmstat", "-w", "-t", n, str(c + 1)], "interval"),
+        Step("mpstat", "mpstat", ["mpstat", "-P", "ALL", n, str(c)], "interval"),
+        Step("pidstat", "pidstat", ["pidstat", n, str(c)], "interval"),
+        Step("iostat", "iostat", ["iostat", "-xz", "-t", n, str(c + 1)], "interval"),
+        Step("sar-dev", "sar", ["sar", "-n", "DEV", "-o", SA_FILE, n, str(c)], "interval",
+             extra_files=[SA_FILE]),
+        Step("sar-tcp", "sar", ["sar", "-n", "TCP,ETCP", n, str(c)], "interval"),
+        Step("free-end", "free", ["free", "-m"], "end", when="end"),
+        Step("top-end", "top", top, "end", when="end"),
+    ]
