@@ -52,15 +52,13 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..banner import is_banner
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError
 from ..result import Tables
-from ..sysstat import read_report
-from ..times import AM_PM, TIME_TOKEN, combine, is_time, times_of_day
+from ..sysstat import Report, read_report
 from .sar_reports import (
     REPORTS,
     TEXT_COLUMNS,
@@ -78,16 +76,12 @@ from .sar_sadf import (
     read_sa_file,
     unsupported_form,
 )
+from .sar_text import Prepared, prefix_width, prepare
 
 NAME = "sar"
 __all__ = ["NAME", "REPORTS", "UNSUPPORTED_FORMS", "detect", "parse", "read_sa_file"]
 
-_COMMENT = re.compile(rf"^\s*(?P<time>{TIME_TOKEN})(?:\s+(?P<ampm>AM|PM|am|pm))?\s+COM "
-                      r"(?P<text>.*)$")
-_HUMAN = re.compile(r"^(-?\d+(?:[.,]\d+)?)([BkMGTPE%])$")
-_HUMAN_STEPS = {"B": 0, "k": 1, "M": 2, "G": 3, "T": 4, "P": 5, "E": 6}
-_USB = ["BUS", "idvendor", "idprod", "maxpower", "manufact", "product"]
-_BAT = ["BAT", "%cap", "cap/min", "status"]
+_LINE = re.compile(r"\bline (\d+)")
 
 
 def detect(lines: list[str]) -> bool:
@@ -105,7 +99,7 @@ def detect(lines: list[str]) -> bool:
         return False
     for line in lines[1:]:
         tokens = line.split()
-        prefix = _prefix(tokens)
+        prefix = prefix_width(tokens)
         if not prefix:
             continue
         columns = tokens[prefix:]
@@ -132,27 +126,46 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
         raise ParseError(f"this is {form} output, which perfkit does not read; use sar's "
                          "text, sadf -d or sadf -j (or perfkit.read() on the sa file)",
                          line=1, text=head[0], tool=NAME)
-    lines = text.split("\n")
-    special = _take_special(lines, strict)
-    human = _dehumanize(lines)
-    report = read_report("\n".join(lines), tool=NAME, text_columns=TEXT_COLUMNS,
-                         strict=strict, dayfirst=dayfirst)
+    prepared = prepare(text.split("\n"), strict=strict)
+    report = _read(prepared, strict=strict, dayfirst=dayfirst)
     tables = Tables(attrs=dict(report.attrs))
     for columns in report.order:
         _add(tables, report_name(columns), report.tables[columns])
     for columns, frame in report.averages.items():
         _add(tables.averages, report_name(columns), frame)
     date = report.attrs.get("date")
-    for name, frame in special.frames(date).items():
+    for name, frame in prepared.special_frames(date).items():
         _add(tables, name, frame)
-    for name, frame in special.frames(date, averages=True).items():
+    for name, frame in prepared.special_frames(date, averages=True).items():
         _add(tables.averages, name, frame)
-    tables.attrs.update({"human": human, "restarts": report.restarts,
-                         "comments": special.comment_frame(date)})
-    facts = {k: v for k, v in tables.attrs.items() if not isinstance(v, pd.DataFrame)}
+    extremes = prepared.extreme_frames(report.attrs.get("decimal") or ".")
+    tables.attrs.update({"human": prepared.human, "restarts": report.restarts,
+                         "comments": prepared.comment_frame(date),
+                         "minimum": extremes.get("minimum", {}),
+                         "maximum": extremes.get("maximum", {})})
+    facts = {k: v for k, v in tables.attrs.items()
+             if not isinstance(v, (pd.DataFrame, dict))}
     for frame in [*tables.values(), *tables.averages.values()]:
         frame.attrs = dict(facts)
     return tables
+
+
+def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None) -> Report:
+    """read_report on the prepared lines, with line numbers in errors and warnings mapped
+    back to the input's."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            report = read_report("\n".join(prepared.lines), tool=NAME,
+                                 text_columns=TEXT_COLUMNS, strict=strict, dayfirst=dayfirst)
+        except ParseError as exc:
+            raise ParseError(exc.message, line=prepared.original(exc.line), text=exc.text,
+                             tool=NAME) from exc
+    for warning in caught:
+        message = _LINE.sub(lambda m: f"line {prepared.original(int(m.group(1)))}",
+                            str(warning.message), count=1)
+        warnings.warn(message, warning.category, stacklevel=3)
+    return report
 
 
 def _add(target: dict[str, pd.DataFrame], name: str, frame: pd.DataFrame) -> None:
@@ -162,177 +175,3 @@ def _add(target: dict[str, pd.DataFrame], name: str, frame: pd.DataFrame) -> Non
         target[name] = pd.concat([target[name], frame], ignore_index=True)
     else:
         target[name] = frame
-
-
-def _prefix(tokens: list[str]) -> int:
-    if tokens and is_time(tokens[0]):
-        return 2 if len(tokens) > 1 and tokens[1] in AM_PM else 1
-    return 0
-
-
-def _label_width(tokens: list[str]) -> int:
-    """Tokens of an ``Average:``/``Summary:``/``Moyenne :`` label at the start, or 0."""
-    for index, token in enumerate(tokens[:3]):
-        if token.endswith(":") and not is_time(token.rstrip(":")):
-            return index + 1
-        if token[:1].isdigit():
-            return 0
-    return 0
-
-
-# ---------------------------------------------------------------------------------------
-# reports whose rows have text with spaces (USB names, battery status) and comments
-
-
-@dataclass
-class _Special:
-    """Rows taken out of the text before :func:`read_report` sees it."""
-
-    rows: dict[str, list[tuple[str, str | None, list]]] = field(default_factory=dict)
-    averages: dict[str, list[list]] = field(default_factory=dict)
-    comments: list[tuple[str, str | None, str]] = field(default_factory=list)
-
-    def frames(self, date, averages: bool = False) -> dict[str, pd.DataFrame]:
-        out = {}
-        source = self.averages if averages else self.rows
-        for name, rows in source.items():
-            columns = _USB if name == "power-USB" else _BAT
-            if averages:
-                frame = pd.DataFrame(rows, columns=columns)
-            else:
-                frame = pd.DataFrame([values for *_, values in rows], columns=columns)
-                frame.insert(0, "time", _clock([t for t, _, _ in rows],
-                                               [a for _, a, _ in rows], date))
-            out[name] = _typed(frame)
-        return out
-
-    def comment_frame(self, date) -> pd.DataFrame:
-        return pd.DataFrame({
-            "time": _clock([t for t, _, _ in self.comments],
-                           [a for _, a, _ in self.comments], date),
-            "comment": [c for *_, c in self.comments]})
-
-
-def _clock(stamps: list[str], ampm: list[str | None], date) -> pd.Series:
-    if not stamps:
-        return pd.Series([], dtype="datetime64[ns]")
-    seconds = times_of_day(pd.Series(stamps),
-                           pd.Series(ampm) if all(a is not None for a in ampm) else None)
-    return combine(date, seconds)
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    for column in frame.columns:
-        if column not in TEXT_COLUMNS and column != "time":
-            frame[column] = pd.to_numeric(
-                frame[column].astype(str).str.replace(",", ".", regex=False),
-                errors="coerce")
-    return frame
-
-
-def _take_special(lines: list[str], strict: bool) -> _Special:
-    """Move comments, ``-m USB`` and ``-m BAT`` rows out of ``lines`` (blanking them, so
-    line numbers stay right); read_report could not split their text columns."""
-    special = _Special()
-    kind = None
-    offsets: tuple[int, int] = (0, 0)
-    for index, line in enumerate(lines):
-        if not line.strip():
-            kind = None
-            continue
-        comment = _COMMENT.match(line)
-        if comment:
-            special.comments.append((comment["time"], comment["ampm"], comment["text"]))
-            lines[index] = ""
-            continue
-        tokens = line.split()
-        prefix = _prefix(tokens)
-        if prefix and tokens[prefix:] in (_USB, _BAT):
-            kind = "power-USB" if tokens[prefix:] == _USB else "power-BAT"
-            if kind == "power-USB":
-                offsets = (line.index(" manufact") + 1, line.index(" product") + 1)
-            lines[index] = ""
-            continue
-        if kind is None:
-            continue
-        width = prefix or _label_width(tokens)
-        if not width:
-            continue
-        values = _special_row(kind, line, tokens, width, offsets)
-        if values is None:
-            if strict:
-                raise ParseError(f"a {kind} row that does not fit its columns", line=index + 1,
-                                 text=line, tool=NAME)
-            warnings.warn(f"{NAME}: line {index + 1}: a {kind} row that does not fit its "
-                          f"columns; line skipped: {line!r}", ParseWarning, stacklevel=3)
-        elif prefix:
-            special.rows.setdefault(kind, []).append(
-                (tokens[0], tokens[1] if prefix == 2 else None, values))
-        else:
-            special.averages.setdefault(kind, []).append(values)
-        lines[index] = ""
-    return special
-
-
-def _special_row(kind: str, line: str, tokens: list[str], width: int,
-                 offsets: tuple[int, int]) -> list | None:
-    if kind == "power-BAT":
-        values = tokens[width:width + 3]
-        status = line.split(None, width + 3)[width + 3:] if len(tokens) > width + 3 else []
-        if len(values) < 3:
-            return None
-        return [*values, status[0].strip() if status else None]
-    # USB: four numbers, then the maker and the product, each padded to a fixed width
-    numbers = tokens[width:width + 4]
-    if len(numbers) < 4:
-        return None
-    end = 0
-    for token in tokens[:width + 4]:
-        end = line.index(token, end) + len(token)
-    rest = line[end + 1:]
-    span = offsets[1] - offsets[0]
-    return [*numbers, rest[:span].strip() or None, rest[span:].strip() or None]
-
-
-# ---------------------------------------------------------------------------------------
-# --human values
-
-
-def _dehumanize(lines: list[str]) -> bool:
-    """Rewrite ``--human`` values (``8.7M``, ``0.0B``, ``2.6%``) as plain numbers in the
-    column's unit, in place; True when there were any."""
-    if not any(_HUMAN.match(token) for line in lines[:400] for token in line.split()[1:]):
-        return False
-    columns: list[str] = []
-    for index, line in enumerate(lines):
-        tokens = line.split()
-        if not tokens:
-            continue
-        width = _prefix(tokens) or _label_width(tokens)
-        if not width:
-            continue
-        body = tokens[width:]
-        if not any(token[:1].isdigit() or token[:1] in "-+" for token in body):
-            columns = body  # a header
-            continue
-        changed = False
-        for position, token in enumerate(body):
-            match = _HUMAN.match(token)
-            if not match:
-                continue
-            name = columns[position] if position < len(columns) else ""
-            body[position] = _plain(match.group(1), match.group(2), name)
-            changed = True
-        if changed:
-            lines[index] = " ".join(tokens[:width] + body)
-    return True
-
-
-def _plain(number: str, suffix: str, column: str) -> str:
-    comma = "," in number
-    value = float(number.replace(",", "."))
-    if suffix != "%":
-        base = 2 if column.startswith("MB") else 1
-        value *= 1024.0 ** (_HUMAN_STEPS[suffix] - base)
-    text = repr(round(value, 6))
-    return text.replace(".", ",") if comma else text

@@ -128,25 +128,23 @@ TABLE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(REPORTS.values()))
 
 
 def split_label(columns: Sequence[str]) -> tuple[str | None, str | None]:
-    """The label column of a header (first or, with ``--pretty``, last) and its first metric."""
-    columns = list(columns)
-    if not columns:
-        return None, None
-    label = None
-    if columns[0] in LABEL_COLUMNS:
-        label = columns.pop(0)
-    elif columns[-1] in LABEL_COLUMNS and len(columns) > 1:
-        label = columns.pop()
-    if label in ("FAN", "TEMP", "IN") and columns and columns[-1] == "DEVICE":
-        columns.pop()
-    if columns and columns[-1] in ("FILESYSTEM", "MOUNTPOINT") and label is None:
-        label = columns.pop()
-    return label, (columns[0] if columns else None)
+    """The label column of a header (the first column naming a device, CPU or interrupt,
+    wherever it is: first, or last with ``--pretty``) and its first metric column."""
+    label = next((c for c in columns if c in LABEL_COLUMNS and c != "DEVICE"), None)
+    if label is None and "DEVICE" in columns:
+        label = "DEVICE"
+    metric = next((c for c in columns if c not in LABEL_COLUMNS
+                   and c not in ("manufact", "product")), None)
+    return label, metric
 
 
 def known_report(columns: Sequence[str]) -> str | None:
-    """The table name of a known header, else None."""
-    return REPORTS.get(split_label(columns))
+    """The table name of a known header, else None (any ``INTR`` header is ``interrupts``:
+    with ``-P`` its columns are the CPUs chosen)."""
+    label, metric = split_label(columns)
+    if label == "INTR":
+        return "interrupts"
+    return REPORTS.get((label, metric))
 
 
 def report_name(columns: Sequence[str]) -> str:

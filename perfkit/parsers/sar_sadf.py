@@ -62,6 +62,7 @@ SA_MAGIC = (b"\x96\xd5", b"\xd5\x96")
 _CSV_HEADER = re.compile(r"^# hostname;interval;timestamp;")
 _CSV_ROW = re.compile(r"^[^;\s]*;-?\d+;(?:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?: \S+)?|\d{9,11});")
 _CPUS_IN = re.compile(r"\((\d+) CPU\)")
+_USB = ("BUS", "idvendor", "idprod", "maxpower", "manufact", "product")
 
 
 def _per_second(*keys: str) -> dict[str, str]:
@@ -217,7 +218,10 @@ def unsupported_form(lines: list[str]) -> str | None:
     if first.startswith("<?xml") or first.startswith("<svg") or first.startswith("<!DOCTYPE"):
         body = " ".join(lines[:4])
         return "sadf -g (SVG)" if "svg" in body.lower() else "sadf -x (XML)"
-    if first.startswith("# uptime_cs;") or re.match(r"^# name; A_", first):
+    if first.startswith("<text") or first.startswith("<rect") or first.startswith("<g"):
+        return "sadf -g (SVG)"
+    if (first.startswith("# uptime_cs;") or re.match(r"^# name; A_", first)
+            or re.match(r"^\d{2}:\d{2}:\d{2} [A-Z]\w*; ", first)):
         return "sadf -r (raw counters)"
     if first.startswith(("System activity data file:", "File created by sar/sadc")):
         return "sadf -H (file header)"
@@ -266,6 +270,8 @@ def parse_csv(text: str, *, strict: bool = False) -> Tables:
                                  "groups) cannot be split into rows unambiguously; use "
                                  "sadf -d without -h, or sadf -j", line=number,
                                  text=line, tool=TOOL)
+            if sorted(names) == sorted(_USB):
+                names = _USB  # sadf -d heads USB rows out of order; the rows are in sar's
             columns = names
             segments = _split_activities(names)
             continue
@@ -371,7 +377,7 @@ def _csv_frame(rows: list[tuple[int, list[str]]], columns: tuple[str, ...], deci
     else:
         times = pd.to_datetime(stamps, format="%Y-%m-%d %H:%M:%S", errors="coerce")
     frame = pd.DataFrame({"time": times.astype("datetime64[ns]")})
-    bad = frame["time"].isna().to_numpy()
+    bad = np.array(frame["time"].isna(), dtype=bool)
     for name in ["interval", *columns]:
         column = raw[name]
         if name in TEXT_COLUMNS:
@@ -383,7 +389,7 @@ def _csv_frame(rows: list[tuple[int, list[str]]], columns: tuple[str, ...], deci
         if decimal != ".":
             text = text.str.replace(decimal, ".", regex=False)
         values = pd.to_numeric(text, errors="coerce")
-        bad |= values.isna().to_numpy() & (text != "").to_numpy()
+        bad |= np.array(values.isna() & (text != ""), dtype=bool)
         frame[name] = values
     if bad.any():
         keep = np.ones(len(frame), dtype=bool)
