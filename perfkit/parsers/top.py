@@ -1,0 +1,462 @@
+"""``top`` in batch mode (``top -b -n N -d 1``) as a summary table and a process table.
+
+A real sample (procps-ng 4.0.2, ``top -b -n 1`` in a PID namespace running a stress-ng
+CPU hog; the process list is shortened here):
+
+>>> text = '''top - 00:27:16 up 14 min,  0 user,  load average: 2.35, 1.24, 0.52
+... Tasks:   4 total,   2 running,   2 sleeping,   0 stopped,   0 zombie
+... %Cpu(s):100.0 us,  0.0 sy,  0.0 ni,  0.0 id,  0.0 wa,  0.0 hi,  0.0 si,  0.0 st
+... MiB Mem :  24105.6 total,  23165.4 free,    735.4 used,    469.8 buff/cache
+... MiB Swap:      0.0 total,      0.0 free,      0.0 used.  23370.2 avail Mem
+...
+...     PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND
+...       4 root      20   0   77308   6548   3648 R  53.3   0.0   0:00.52 stress-+
+...       1 root      20   0    2592   1636   1528 S   0.0   0.0   0:00.00 sh
+... '''
+>>> tables = parse(text)
+>>> tables
+Tables({'summary': 1x28, 'processes': 2x14})
+>>> row = tables["summary"].iloc[0]
+>>> row["time"], row["up"], row["ldavg-1"]
+(Timestamp('1970-01-01 00:27:16'), Timedelta('0 days 00:14:00'), np.float64(2.35))
+>>> row["%Cpu us"], row["Mem total"], row["Mem total"] == 24105.6 * 1024
+(np.float64(100.0), np.float64(24684134.4), np.True_)
+>>> tables["processes"][["PID", "VIRT", "%CPU", "TIME+", "COMMAND"]]
+   PID     VIRT  %CPU                  TIME+   COMMAND
+0    4  77308.0  53.3 0 days 00:00:00.520000  stress-+
+1    1   2592.0   0.0 0 days 00:00:00.000000        sh
+
+Tables and columns:
+
+* ``summary``: one row per iteration: ``time``, ``iteration`` (1, 2, ... as ``-n``
+  counts), ``up`` (a ``Timedelta``), ``users``, ``ldavg-1``, ``ldavg-5``, ``ldavg-15``,
+  ``Tasks total``, ``Tasks running``, ``Tasks sleeping``, ``Tasks stopped``,
+  ``Tasks zombie`` (with ``-H`` top prints ``Threads:`` and the columns keep that word:
+  ``Threads total``... and ``attrs["threads"]`` is True), ``%Cpu us``, ``%Cpu sy``,
+  ``%Cpu ni``, ``%Cpu id``, ``%Cpu wa``, ``%Cpu hi``, ``%Cpu si``, ``%Cpu st``,
+  ``Mem total``, ``Mem free``, ``Mem used``, ``Mem buff/cache``, ``Swap total``,
+  ``Swap free``, ``Swap used``, ``avail Mem``. Memory is in **KiB** whatever ``-E``
+  chose (``KiB Mem``, ``MiB Mem``, ``GiB Mem``...); the printed unit is
+  ``attrs["printed_unit"]``. A value top did not print (the Swap half of the memory line
+  that ``top -1`` cuts off at 80 columns) is NaN.
+* ``processes``: ``time``, ``iteration``, then the columns as printed (``PID USER PR NI
+  VIRT RES SHR S %CPU %MEM TIME+ COMMAND`` by default, any field chosen in top's field
+  manager otherwise). Memory fields (``VIRT``, ``RES``, ``SHR``, ``SWAP``, ``CODE``,
+  ``DATA``, ``USED``, ``RSan``, ``RSfd``, ``RSlk``, ``RSsh``) are in KiB whatever ``-e``
+  chose (``1.2g`` and ``10.3m`` converted); ``TIME+`` and ``TIME`` are ``Timedelta``
+  (``0:00.52`` is 0.52 s; top's longer forms ``12,05`` hours,minutes, ``3h``, ``2d``,
+  ``1w`` are read too); ``PR`` stays text because real-time tasks print ``rt``; other
+  counts printed with a ``k``/``m`` suffix are scaled by 1024 as top scaled them; ``-``
+  is NaN. ``COMMAND`` keeps its spaces (``-c``). With ``-H`` the ``PID`` column holds
+  thread ids.
+* ``cpus`` (only with ``-1`` or the ``1`` toggle): ``time``, ``iteration``, ``CPU``, then
+  the ``%Cpu ...`` columns, one row per CPU line (``%Cpu0``, ``%Cpu1``; top places two per
+  line when the screen is wide enough). The summary's ``%Cpu`` columns are then NaN.
+
+top prints only a time of day: ``time`` is placed on 1970-01-01 (the next day after each
+midnight) and ``attrs["date"]`` is None. German and French output are read too (``%CPU(s)``,
+``MiB Spch``, ``Tâches``, ``en cours``, ``ZEIT+``, ``BEFEHL``, ``UTIL.``, ``COM.``...; see
+:data:`SUMMARY_WORDS` and :data:`HEADER_WORDS`), with decimal commas. Old procps (3.2)
+summary lines such as ``Cpu(s):  5.9%us`` and ``Mem:  3861332k total`` are read by the same
+rules.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParseError, ParseWarning
+from ..numeric import detect_decimal
+from ..result import Tables
+from ..tabular import frame_from_lines
+from ..times import combine, times_of_day
+from ..units import TO_KIB
+
+NAME = "top"
+
+_TOP_LINE = re.compile(
+    r"^top - (?P<time>\d{1,2}:\d{2}:\d{2})\s+up\s+(?P<up>.*?),\s+"
+    r"(?:(?P<users>\d+)\s+users?,\s+)?load average:\s*(?P<load>.*?)\s*$")
+_SEGMENT = re.compile(r"(?P<prefix>(?:[KMGTPE]iB\s+)?[^\s:]+?)\s*:(?=\s|\d|$)")
+_ITEM = re.compile(r"(?P<num>-?\d+(?:[.,]\d+)?)(?P<sfx>[kmgtpe]?)\s*%?\s*"
+                   r"(?P<label>[^\d\s,.%][^,]*?)\s*(?:[,.](?=\s|\d|$)|$)")
+_CPU_ALL = re.compile(r"^%?cpu\(s\)$", re.IGNORECASE)
+_CPU_ONE = re.compile(r"^%?cpu(\d+)$", re.IGNORECASE)
+_MEMORY = re.compile(r"^(?:(?P<unit>[KMGTPE]iB)\s+)?(?P<kind>\S+)$")
+
+#: Translated words of the summary lines (procps-ng's de and fr catalogs) -> C words.
+SUMMARY_WORDS: dict[str, str] = {
+    # the Tasks/Threads line
+    "Tâches": "Tasks", "en cours": "running", "en veille": "sleeping", "arrêté": "stopped",
+    # the CPU line
+    "ut": "us",
+    # the memory lines
+    "Spch": "Mem", "Éch": "Swap", "libr": "free", "util": "used",
+    "tamp/cache": "buff/cache", "avail Spch": "avail Mem", "dispo Mem": "avail Mem",
+}
+#: Translated process-table headers -> the C locale's names.
+HEADER_WORDS: dict[str, str] = {
+    "ZEIT+": "TIME+", "ZEIT": "TIME", "BEFEHL": "COMMAND",
+    "UTIL.": "USER", "TEMPS+": "TIME+", "TEMPS": "TIME", "COM.": "COMMAND",
+    "nsTEMPS": "nsTIME",
+}
+_TASK_WORDS = {"Tasks", "Threads"}
+_MEM_WORDS = {"Mem", "Swap"}
+
+#: Process fields kept as text; memory fields in KiB; CPU-time fields as Timedelta.
+TEXT_FIELDS = frozenset({"USER", "RUSER", "SUSER", "GROUP", "TTY", "WCHAN", "Flags",
+                         "CGROUPS", "SUPGIDS", "SUPGRPS", "ENVIRON", "LXC", "CGNAME",
+                         "COMMAND", "S", "PR"})
+MEMORY_FIELDS = frozenset({"VIRT", "RES", "SHR", "SWAP", "CODE", "DATA", "USED", "RSan",
+                           "RSfd", "RSlk", "RSsh"})
+TIME_FIELDS = frozenset({"TIME", "TIME+"})
+#: Whole-number fields, int64 when no value is missing.
+INT_FIELDS = frozenset({"PID", "NI", "PPID", "UID", "RUID", "SUID", "GID", "PGRP", "TPGID",
+                        "SID", "nTH", "P", "TGID", "OOMa", "OOMs", "AGID", "AGNI", "NU"})
+# fields whose values top prints from the left edge of their column
+_LEFT_ALIGNED = TEXT_FIELDS - {"S", "PR"}
+
+_SCALED = re.compile(r"^(-?\d+(?:[.,]\d+)?)([kmgtpe]?)$")
+_KIB = {suffix: TO_KIB[suffix] for suffix in ("", "k", "m", "g", "t", "p", "e")}
+_SCALE = {"": 1.0, "k": 1024.0, "m": 1024.0**2, "g": 1024.0**3, "t": 1024.0**4,
+          "p": 1024.0**5, "e": 1024.0**6}
+_CPU_TIME = re.compile(r"^(?:(?P<m>\d+):(?P<s>\d{2})(?:\.(?P<cs>\d{2}))?"
+                       r"|(?P<h>\d+),(?P<hm>\d{2})|(?P<n>\d+)(?P<u>[hdw]))$")
+_UNIT_SECONDS = {"h": 3600, "d": 86400, "w": 604800}
+
+
+def detect(lines: list[str]) -> bool:
+    """True when the first line is top's ``top - HH:MM:SS up ...`` line."""
+    return bool(lines) and bool(_TOP_LINE.match(lines[0].strip()))
+
+
+def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
+    """Parse ``top -b`` output into a :class:`~perfkit.result.Tables` (see the module doc).
+
+    ``dayfirst`` is accepted for the common signature; top prints no dates.
+    """
+    lines = text.split("\n")
+    decimal = detect_decimal(line for line in lines[:40] if not line.startswith("top -"))
+    reader = _Reader(lines, strict=strict, decimal=decimal)
+    reader.read()
+    return reader.tables()
+
+
+class _Reader:
+    """Walks the lines once: iteration blocks of summary lines, a header, process rows."""
+
+    def __init__(self, lines: list[str], *, strict: bool, decimal: str) -> None:
+        self.lines = lines
+        self.strict = strict
+        self.decimal = decimal
+        self.summary: list[dict[str, Any]] = []
+        self.cpus: list[dict[str, Any]] = []
+        self.units: list[str] = []
+        self.threads = False
+        # process rows grouped by header (the header can differ between iterations only
+        # in theory; rows are kept with the header that preceded them)
+        self.process_groups: list[tuple[list[str], list[str], list[int], list[int]]] = []
+        self._headers: dict[tuple[str, ...], str] = {}
+        self.last_line = max((i + 1 for i, line in enumerate(lines) if line.strip()),
+                             default=0)
+
+    # -- reporting -------------------------------------------------------------------
+    def unknown(self, number: int, message: str) -> None:
+        line = self.lines[number - 1]
+        if self.strict:
+            raise ParseError(message, line=number, text=line, tool=NAME)
+        warnings.warn(f"{NAME}: line {number}: {message}; line skipped: {line!r}",
+                      ParseWarning, stacklevel=5)
+
+    # -- the walk --------------------------------------------------------------------
+    def read(self) -> None:
+        starts = [i for i, line in enumerate(self.lines) if line.startswith("top - ")]
+        if not starts:
+            first = next((i for i, line in enumerate(self.lines) if line.strip()), 0)
+            raise ParseError("no 'top - HH:MM:SS up ...' line: not top's batch output",
+                             line=first + 1, text=self.lines[first], tool=NAME)
+        for i in range(starts[0]):
+            if self.lines[i].strip():
+                self.unknown(i + 1, "text before top's first 'top -' line")
+        bounds = [*starts, len(self.lines)]
+        for iteration, (begin, end) in enumerate(itertools.pairwise(bounds), start=1):
+            self.block(iteration, begin, end, last=end == len(self.lines))
+        if not self.summary:
+            raise ParseError("no complete iteration of top's output", line=starts[0] + 1,
+                             text=self.lines[starts[0]], tool=NAME)
+
+    def block(self, iteration: int, begin: int, end: int, *, last: bool) -> None:
+        head = _TOP_LINE.match(self.lines[begin].rstrip())
+        if not head:
+            self.unknown(begin + 1, "not a 'top - HH:MM:SS up ... load average' line")
+            return
+        row: dict[str, Any] = {"iteration": iteration, "_clock": head.group("time")}
+        self.read_top_line(row, head, begin + 1)
+        header_at = None
+        cpu_rows: list[dict[str, Any]] = []
+        memory_seen = 0
+        for i in range(begin + 1, end):
+            line = self.lines[i]
+            if not line.strip():
+                continue
+            tokens = line.split()
+            if "PID" in tokens[:3]:
+                if len({HEADER_WORDS.get(tok, tok) for tok in tokens}) == len(tokens):
+                    header_at = i
+                    break
+                self.unknown(i + 1, "a process table header naming a column twice")
+                continue
+            memory_seen = self.summary_line(row, cpu_rows, line, i + 1, memory_seen)
+        if header_at is None:
+            if last:
+                warnings.warn(f"{NAME}: line {begin + 1}: the last iteration is truncated "
+                              "(no process table) and was dropped", ParseWarning,
+                              stacklevel=4)
+                return
+            self.unknown(begin + 1, "an iteration without a process table header")
+            header_at = end - 1
+            names: list[str] = []
+        else:
+            names = [HEADER_WORDS.get(tok, tok) for tok in self.lines[header_at].split()]
+        self.summary.append(row)
+        for cpu in cpu_rows:
+            cpu["iteration"] = iteration
+            cpu["_clock"] = row["_clock"]
+            self.cpus.append(cpu)
+        if not names:
+            return
+        rows, numbers = [], []
+        for i in range(header_at + 1, end):
+            if self.lines[i].strip():
+                rows.append(self.lines[i])
+                numbers.append(i + 1)
+        group = next((g for g in self.process_groups if g[0] == names), None)
+        if group is None:
+            group = (names, [], [], [])
+            self.process_groups.append(group)
+        group[1].extend(rows)
+        group[2].extend(numbers)
+        group[3].extend([iteration] * len(rows))
+        self._headers.setdefault(tuple(names), self.lines[header_at])
+
+    def read_top_line(self, row: dict[str, Any], head: re.Match, number: int) -> None:
+        up = _uptime(head.group("up"))
+        if up is None:
+            self.unknown(number, "an uptime top does not print")
+        row["up"] = up if up is not None else pd.NaT
+        row["users"] = float(head.group("users")) if head.group("users") else np.nan
+        loads = re.split(r",\s+", head.group("load"))
+        try:
+            values = [float(v.replace(",", ".")) for v in loads]
+            if len(values) != 3:
+                raise ValueError
+        except ValueError:
+            self.unknown(number, "not three load averages")
+            values = [np.nan] * 3
+        row["ldavg-1"], row["ldavg-5"], row["ldavg-15"] = values
+
+    def summary_line(self, row: dict[str, Any], cpu_rows: list[dict[str, Any]], line: str,
+                     number: int, memory_seen: int) -> int:
+        segments = list(_SEGMENT.finditer(line))
+        if not segments or line[:segments[0].start()].strip():
+            self.unknown(number, "not a line of top's summary")
+            return memory_seen
+        for k, seg in enumerate(segments):
+            stop = segments[k + 1].start() if k + 1 < len(segments) else len(line)
+            body = line[seg.end():stop].strip()
+            items = [(m.group("num"), m.group("sfx"), m.group("label").strip())
+                     for m in _ITEM.finditer(body)]
+            if not items or _ITEM.sub("", body).strip():
+                self.unknown(number, f"unreadable values after {seg.group('prefix')!r}")
+                continue
+            prefix = SUMMARY_WORDS.get(seg.group("prefix"), seg.group("prefix"))
+            memory = _MEMORY.match(prefix)
+            if _CPU_ALL.match(prefix):
+                row.update(_cpu_values(items))
+            elif one := _CPU_ONE.match(prefix):
+                cpu_rows.append({"CPU": int(one.group(1)), **_cpu_values(items)})
+            elif prefix in _TASK_WORDS:
+                self.threads |= prefix == "Threads"
+                for num, _sfx, label in items:
+                    row[f"{prefix} {SUMMARY_WORDS.get(label, label)}"] = _number(num)
+            elif memory and (memory.group("unit") or memory.group("kind") in _MEM_WORDS):
+                kind = SUMMARY_WORDS.get(memory.group("kind"), memory.group("kind"))
+                if kind not in _MEM_WORDS:
+                    kind = "Mem" if memory_seen == 0 else "Swap"
+                memory_seen += 1
+                unit = memory.group("unit") or "KiB"
+                self.units.append(unit)
+                for num, sfx, label in items:
+                    label = SUMMARY_WORDS.get(label, label)
+                    name = label if " " in label else f"{kind} {label}"
+                    scale = TO_KIB[sfx] if sfx else TO_KIB[unit]
+                    row[name] = _number(num) * scale
+            else:
+                self.unknown(number, f"a summary line top does not print: "
+                                     f"{seg.group('prefix')!r}")
+        return memory_seen
+
+    # -- assembling ------------------------------------------------------------------
+    def tables(self) -> Tables:
+        attrs: dict[str, Any] = {
+            "date": None,
+            "printed_unit": self.units[0] if self.units else None,
+            "threads": self.threads,
+            "decimal": self.decimal,
+        }
+        summary = pd.DataFrame(self.summary)
+        clocks = summary.pop("_clock")
+        summary.insert(0, "time", combine(None, times_of_day(clocks)))
+        summary["up"] = pd.to_timedelta(summary["up"])
+        for name in summary.columns:
+            if name == "users" or name.startswith(tuple(f"{w} " for w in _TASK_WORDS)):
+                summary[name] = _as_int(summary[name])
+        clock_of = dict(zip(summary["iteration"], summary["time"], strict=True))
+        tables: dict[str, pd.DataFrame] = {"summary": summary,
+                                           "processes": self.processes(clock_of)}
+        if self.cpus:
+            cpus = pd.DataFrame(self.cpus)
+            cpus.pop("_clock")
+            cpus.insert(0, "time", cpus["iteration"].map(clock_of).astype("datetime64[ns]"))
+            order = ["time", "iteration", "CPU"]
+            cpus = cpus[order + [c for c in cpus.columns if c not in order]]
+            tables["cpus"] = cpus.reset_index(drop=True)
+        for frame in tables.values():
+            frame.attrs.update(attrs)
+        return Tables(tables, attrs=attrs)
+
+    def processes(self, clock_of: dict[int, pd.Timestamp]) -> pd.DataFrame:
+        frames = []
+        for names, rows, numbers, iterations in self.process_groups:
+            frame = self.process_frame(names, rows, numbers)
+            its = np.asarray(iterations)[frame.index.to_numpy()]
+            frame.insert(0, "iteration", its)
+            frame.insert(0, "time", pd.Series(its).map(clock_of).to_numpy())
+            frames.append(frame)
+        if not frames:
+            return pd.DataFrame({"time": pd.Series(dtype="datetime64[ns]"),
+                                 "iteration": pd.Series(dtype="int64")})
+        out = pd.concat(frames, ignore_index=True)
+        out["time"] = out["time"].astype("datetime64[ns]")
+        return out
+
+    def process_frame(self, names: list[str], rows: list[str],
+                      numbers: list[int]) -> pd.DataFrame:
+        if "COMMAND" in names[:-1]:
+            header = self._headers[tuple(names)]
+            raw = _fixed_width(header, names, rows)
+        else:
+            rest = "COMMAND" if names[-1] == "COMMAND" else None
+            raw = frame_from_lines(rows, numbers, names, text_columns=set(names),
+                                   tool=NAME, strict=self.strict, last_line=self.last_line,
+                                   rest_column=rest)
+        bad = np.zeros(len(raw), dtype=bool)
+        out = {}
+        for name in names:
+            column = raw[name].astype(object)
+            if name in TEXT_FIELDS:
+                out[name] = column.astype(str).where(column.notna(), None)
+                continue
+            if name in TIME_FIELDS:
+                values = _cpu_times(column)
+            elif name in MEMORY_FIELDS:
+                values = _scaled(column, self.decimal, _KIB)
+            else:
+                values = _scaled(column, self.decimal, _SCALE)
+                if name not in INT_FIELDS | {"%CPU", "%MEM"} and (
+                        values.isna() & ~column.isin(["-"])).any():
+                    out[name] = column  # a field perfkit does not know: kept as text
+                    continue
+            bad |= (values.isna() & ~column.isin(["-"])).to_numpy()
+            out[name] = _as_int(values) if name in INT_FIELDS else values
+        frame = pd.DataFrame(out, index=raw.index)
+        positions = raw.index.to_numpy()
+        for pos in np.flatnonzero(bad):
+            number = numbers[positions[pos]]
+            if number == self.last_line:
+                warnings.warn(f"{NAME}: line {number}: the last sample is truncated and was "
+                              f"dropped: {self.lines[number - 1]!r}", ParseWarning,
+                              stacklevel=4)
+            else:
+                self.unknown(number, "a process row that does not fit the header")
+        return frame.loc[~bad]
+
+
+def _uptime(text: str) -> pd.Timedelta | None:
+    """``14 min``, ``1:08``, ``2 days,  3:04``, ``1 day, 10 min`` -> Timedelta."""
+    days = re.search(r"(\d+)\s+days?", text)
+    clock = re.search(r"(\d+):(\d{2})", text)
+    minutes = re.search(r"(\d+)\s+min", text)
+    if not (days or clock or minutes):
+        return None
+    total = int(days.group(1)) * 86400 if days else 0
+    if clock:
+        total += int(clock.group(1)) * 3600 + int(clock.group(2)) * 60
+    if minutes:
+        total += int(minutes.group(1)) * 60
+    return pd.Timedelta(seconds=total)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _cpu_values(items: list[tuple[str, str, str]]) -> dict[str, float]:
+    return {f"%Cpu {SUMMARY_WORDS.get(label, label)}": _number(num)
+            for num, _sfx, label in items}
+
+
+def _scaled(column: pd.Series, decimal: str, scale: dict[str, float]) -> pd.Series:
+    """Numbers with top's 1024-based suffixes (``1.2g``, ``13k``), times ``scale[suffix]``."""
+    parts = column.astype(str).str.extract(_SCALED)
+    number = parts[0]
+    if decimal != ".":
+        number = number.str.replace(decimal, ".", regex=False)
+    values = pd.to_numeric(number, errors="coerce") * parts[1].map(scale)
+    return values.where(column.notna()).astype(float)
+
+
+def _as_int(values: pd.Series) -> pd.Series:
+    """Whole numbers without gaps as int64 (PID, NI, counts); anything else unchanged."""
+    if len(values) and values.notna().all() and (values == values.round()).all():
+        return values.astype("int64")
+    return values
+
+
+def _cpu_times(column: pd.Series) -> pd.Series:
+    """TIME+ (``0:00.52``, ``12,05``, ``3h``) and TIME (``0:01``) as Timedelta."""
+    parts = column.astype(str).str.extract(_CPU_TIME)
+    seconds = (parts["m"].astype(float) * 60 + parts["s"].astype(float)
+               + parts["cs"].astype(float).fillna(0) / 100)
+    seconds = seconds.fillna(parts["h"].astype(float) * 3600 + parts["hm"].astype(float) * 60)
+    seconds = seconds.fillna(parts["n"].astype(float) * parts["u"].map(_UNIT_SECONDS))
+    return pd.to_timedelta(seconds.round(2), unit="s").astype("timedelta64[ns]")
+
+
+def _fixed_width(header: str, names: list[str], rows: list[str]) -> pd.DataFrame:
+    """Cut rows at the header's columns: for output where COMMAND is not the last field
+    (``-w`` with extra fields), so values with spaces (COMMAND, ENVIRON) stay whole."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", header)]
+    left = [HEADER_WORDS.get(n, n) in _LEFT_ALIGNED for n in names]
+    out = []
+    for row in rows:
+        cuts = [0]
+        for i in range(len(spans) - 1):
+            if not left[i]:
+                cut = spans[i][1]
+            elif left[i + 1]:
+                cut = spans[i + 1][0]
+            else:
+                piece = row[:spans[i + 1][1]].rstrip()
+                cut = max(piece.rfind(" ") + 1, cuts[-1])
+            cuts.append(max(cut, cuts[-1]))
+        cuts.append(max(len(row), cuts[-1]))
+        values = [row[a:b].strip() for a, b in itertools.pairwise(cuts)]
+        out.append([v if v else None for v in values])
+    return pd.DataFrame(out, columns=names, dtype=object)
