@@ -1,0 +1,331 @@
+"""``vmstat`` (procps-ng): the sample table, ``-d`` disks, ``-s``/``-f``/``-D`` counters.
+
+``vmstat 1 3`` recorded on the course machine (procps-ng 4.0.2, C locale) and its frame:
+
+>>> df = parse(
+...     "procs -----------memory---------- ---swap-- -----io---- -system-- ------cpu-----\\n"
+...     " r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st\\n"
+...     " 6  0      0 23490092   5168 466728    0    0  1353   641  142  242  7  2 91  0  0\\n"
+...     " 5  0      0 23490092   5168 466728    0    0     0     4  609  696 83 17  0  0  0\\n")
+>>> print(df.to_string())
+   r  b  swpd      free  buff   cache  si  so    bi   bo   in   cs  us  sy  id  wa  st  since_boot
+0  6  0     0  23490092  5168  466728   0   0  1353  641  142  242   7   2  91   0   0        True
+1  5  0     0  23490092  5168  466728   0   0     0    4  609  696  83  17   0   0   0       False
+
+**The sample table** (default, ``-w``, ``-a``, ``-n``, ``-t``, ``-S``): the columns as the
+C locale prints them, ``r b swpd free buff cache si so bi bo in cs us sy id wa st``; ``-a``
+prints ``inact active`` instead of ``buff cache``; procps-ng 4.0 adds ``gu`` (guest time)
+with ``-w``. ``since_boot`` is True for the first row of a run: it reports averages since
+boot, not the last interval, and is best left out of an analysis. The header lines vmstat
+repeats every screenful are recognised and skipped. With ``-t`` a ``time`` column comes
+first (``datetime64``, the local time printed at the end of each row) and the time zone
+the header names is kept in ``df.attrs["timezone"]``. Translated headers (de_DE
+``frei Cache``, fr_FR ``libre tampon``...) are read by position, so the columns keep their C
+names.
+
+Memory columns (``swpd free buff cache inact active``) are in **KiB**. The table does not say
+which ``-S`` unit it was printed in, so pass ``unit=`` with the letter given to ``-S``
+(``"K"`` is vmstat's default; ``"k"`` = 1000 bytes, ``"M"`` = 2^20, ``"m"`` = 10^6);
+``df.attrs["printed_unit"]`` keeps it as ``"KiB"``, ``"kB"``, ``"MiB"`` or ``"MB"``.
+
+**Disks** (``-d``, ``-dt``): one row per disk and sample: ``sample`` (0, 1... one per
+header), ``disk``, then ``reads total``, ``reads merged``, ``reads sectors``, ``reads ms``,
+``writes total``, ``writes merged``, ``writes sectors``, ``writes ms``, ``IO cur``,
+``IO sec`` (the header's sub-names under its ``reads``/``writes``/``IO`` groups), all counted
+since boot; ``time`` first with ``-t``.
+
+**Counters** (``-s``, ``-f``, ``-D``): columns ``value`` and ``name``, the name as the C
+locale prints it without the unit letter (``total memory``, ``paged in``, ``forks``);
+memory values in KiB. Translated names are mapped by their place in procps-ng 4.0's list.
+The kernel's ``/proc/vmstat`` reads the same way (``df.attrs["source"]``).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParseError, ParseWarning
+from ..tabular import frame_from_lines
+from ..text import clean_text
+from ..units import size_to_kib
+
+NAME = "vmstat"
+
+MEMORY = ("r", "b", "swpd", "free", "buff", "cache", "si", "so", "bi", "bo", "in", "cs",
+          "us", "sy", "id", "wa", "st", "gu")
+DISK = ("reads total", "reads merged", "reads sectors", "reads ms", "writes total",
+        "writes merged", "writes sectors", "writes ms", "IO cur", "IO sec")
+SIZE_COLUMNS = ("swpd", "free", "buff", "cache", "inact", "active")
+# "inact" in C and in the catalogs procps-ng 4.0.2 ships: -a puts it where "buff" was
+_INACT = {"inact", "inakt", "inativ", "nieakt", "不活动", "비활"}
+
+#: -S letter -> (the unit's name, whether it is a power of 1000)
+UNITS = {"K": ("KiB", False), "k": ("kB", True), "M": ("MiB", False), "m": ("MB", True)}
+
+# vmstat -s in procps-ng 4.0, in order; the memory lines (and paged in/out) carry a unit
+SUMMARY = ("total memory", "used memory", "active memory", "inactive memory", "free memory",
+           "buffer memory", "swap cache", "total swap", "used swap", "free swap",
+           "non-nice user cpu ticks", "nice user cpu ticks", "system cpu ticks",
+           "idle cpu ticks", "IO-wait cpu ticks", "IRQ cpu ticks", "softirq cpu ticks",
+           "stolen cpu ticks", "non-nice guest cpu ticks", "nice guest cpu ticks",
+           "paged in", "paged out", "pages swapped in", "pages swapped out", "interrupts",
+           "CPU context switches", "boot time", "forks")
+_SUMMARY_UNITS = frozenset(range(10)) | {20, 21}
+# vmstat -D
+DISK_SUMMARY = ("disks", "partitions", "total reads", "merged reads", "read sectors",
+                "milli reading", "writes", "merged writes", "written sectors",
+                "milli writing", "inprogress IO", "milli spent IO", "milli weighted IO")
+_KNOWN = frozenset(SUMMARY) | frozenset(DISK_SUMMARY)
+
+_DASHES = re.compile(r"-{3,}")
+_TIMESTAMP = re.compile(r"\s\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}:\d{2}\s*$")
+_COUNTER = re.compile(r"^\s*(?P<value>\d+)\s+(?:(?P<unit>[KkMm])\s+)?(?P<name>\S.*?)\s*$")
+_PROC = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<value>-?\d+)\s*$")
+_DISK_ROW = re.compile(r"^\s*\S+(?:\s+\d+){10}(?:\s|$)")
+
+
+def _is_rule(line: str) -> bool:
+    """The first header line: dashed group names (``procs ---memory--- ...``), no digits."""
+    return len(_DASHES.findall(line)) >= 3 and not any(ch.isdigit() for ch in line)
+
+
+def detect(lines: Sequence[str]) -> bool:
+    """True for vmstat's tables, its ``-s``/``-f``/``-D`` counters, or ``/proc/vmstat``."""
+    if not lines:
+        return False
+    first = lines[0]
+    if _is_rule(first) and len(lines) >= 2:
+        if first.lstrip().startswith(("procs", "--procs--", "disk-")):
+            return True
+        return len(lines) >= 3 and bool(re.match(r"^\s*\d+(\s+\d+){14}", lines[2])
+                                        or _DISK_ROW.match(lines[2]))
+    if re.match(r"^\s+\d+ [KkMm] \S", first) or re.match(r"^\s+\d+ (forks|disks)$", first):
+        return True
+    return first.startswith("nr_") and all(_PROC.match(line) for line in lines[:3])
+
+
+def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None,
+          unit: str = "K") -> pd.DataFrame:
+    """Parse vmstat's output (see the module docstring; ``unit`` is the ``-S`` letter).
+
+    ``dayfirst`` is accepted for the common parser signature; ``vmstat -t`` prints ISO dates.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {sorted(UNITS)} (vmstat -S), not {unit!r}")
+    text = clean_text(text, tool=NAME)
+    numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    context = _Context(strict, numbered[-1][0], text.endswith("\n"))
+    number, first = numbered[0]
+    if _is_rule(first):
+        return _tables(numbered, context, unit)
+    if _COUNTER.match(first):
+        return _counters(numbered, context)
+    if _PROC.match(first):
+        return _proc(numbered, context)
+    raise ParseError("not vmstat output (no header, counter or /proc/vmstat line)",
+                     line=number, text=first, tool=NAME)
+
+
+@dataclass
+class _Context:
+    strict: bool
+    last_number: int
+    complete: bool  # the text ends with a newline
+
+    def reject(self, number: int, line: str, why: str, *, truncated: bool = False) -> None:
+        if number == self.last_number and (truncated or not self.complete):
+            warnings.warn(f"{NAME}: line {number}: the last line is truncated and was dropped: "
+                          f"{line!r}", ParseWarning, stacklevel=4)
+            return
+        if self.strict:
+            raise ParseError(why, line=number, text=line, tool=NAME)
+        warnings.warn(f"{NAME}: line {number}: {why}; line skipped: {line!r}", ParseWarning,
+                      stacklevel=4)
+
+
+@dataclass
+class _Block:
+    """One header (the dashed line and the column names) and the rows under it."""
+
+    number: int
+    rule: str
+    names: list[str]
+    rows: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "memory" if len(self.names) >= 14 else "disk"
+
+
+def _blocks(numbered: list[tuple[int, str]], context: _Context) -> list[_Block]:
+    blocks: list[_Block] = []
+    index = 0
+    while index < len(numbered):
+        number, line = numbered[index]
+        if _is_rule(line):
+            following = numbered[index + 1][1] if index + 1 < len(numbered) else ""
+            if following and not following.split()[0][0].isdigit() and not _is_rule(following):
+                blocks.append(_Block(number, line, following.split()))
+                index += 2
+                continue
+            context.reject(number, line, "a vmstat header without its column names",
+                           truncated=not following)
+        elif blocks:
+            blocks[-1].rows.append((number, line))
+        index += 1
+    return blocks
+
+
+def _tables(numbered: list[tuple[int, str]], context: _Context, unit: str) -> pd.DataFrame:
+    blocks = _blocks(numbered, context)
+    if not blocks:
+        number, line = numbered[0]
+        raise ParseError("a vmstat header without its column names", line=number, text=line,
+                         tool=NAME)
+    kind = blocks[0].kind
+    for block in blocks:
+        if block.kind != kind:
+            raise ParseError(f"a {block.kind} table after a {kind} table", line=block.number,
+                             text=block.rule, tool=NAME)
+    frames = []
+    previous: _Block | None = None
+    for sample, block in enumerate(blocks):
+        frame = _block_frame(block, context)
+        if kind == "memory":
+            fresh = previous is None or (previous.rule, previous.names) != (block.rule,
+                                                                              block.names)
+            first_row = block.rows[0][0] if block.rows else -1
+            frame["since_boot"] = fresh & (frame["_line"] == first_row)
+        else:
+            frame.insert(0, "sample", sample)
+        frames.append(frame)
+        previous = block
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = frame.drop(columns="_line").reset_index(drop=True)
+    if "time" in frame:
+        frame.insert(0, "time", frame.pop("time"))
+    for name in frame.columns:
+        if frame[name].dtype == np.float64 and (frame[name] % 1 == 0).all():
+            frame[name] = frame[name].astype("int64")
+    unit_name, si = UNITS[unit]
+    factor = size_to_kib(1, unit_name, si=si)
+    if kind == "memory":
+        frame["since_boot"] = frame["since_boot"].astype(bool)
+        if factor != 1:
+            for name in SIZE_COLUMNS:
+                if name in frame:
+                    frame[name] = frame[name] * factor
+        frame.attrs["printed_unit"] = unit_name
+    timezones = {block.names[-1] for block in blocks if "time" in frame and block.rows}
+    if timezones:
+        frame.attrs["timezone"] = timezones.pop() if len(timezones) == 1 else sorted(timezones)
+    return frame
+
+
+def _block_frame(block: _Block, context: _Context) -> pd.DataFrame:
+    has_time = any(_TIMESTAMP.search(line) for _, line in block.rows)
+    count = len(block.names) - has_time
+    if block.kind == "memory":
+        if not 15 <= count <= len(MEMORY):
+            raise ParseError(f"{count} column names where vmstat prints 15 to 18",
+                             line=block.number + 1, text=" ".join(block.names), tool=NAME)
+        names = list(MEMORY[:count])
+        if block.names[4] in _INACT:
+            names[4:6] = ["inact", "active"]
+        text_columns = set()
+    else:
+        names = ["disk", *DISK]
+        text_columns = {"disk"}
+    if has_time:
+        names += ["_date", "_clock"]
+        text_columns |= {"_date", "_clock"}
+    lines = [line for _, line in block.rows]
+    numbers = np.array([number for number, _ in block.rows], dtype="int64")
+    frame = frame_from_lines(lines, numbers, names, text_columns=text_columns, tool=NAME,
+                             strict=context.strict, last_line=context.last_number)
+    frame.insert(0, "_line", numbers[frame.index.to_numpy()] if len(frame) else [])
+    if has_time:
+        frame = _times(frame, lines, context)
+    return frame.reset_index(drop=True)
+
+
+def _times(frame: pd.DataFrame, lines: list[str], context: _Context) -> pd.DataFrame:
+    stamps = frame["_date"].astype(str) + " " + frame["_clock"].astype(str)
+    times = pd.to_datetime(stamps, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    for position in np.flatnonzero(times.isna().to_numpy()):
+        index = frame.index[position]
+        context.reject(int(frame.loc[index, "_line"]), lines[index],
+                       "not a time stamp at the end of the row", truncated=True)
+    frame = frame.loc[times.notna()].drop(columns=["_date", "_clock"])
+    frame["time"] = times[times.notna()].astype("datetime64[ns]")
+    return frame
+
+
+def _counters(numbered: list[tuple[int, str]], context: _Context) -> pd.DataFrame:
+    rows: list[tuple[int, str | None, str]] = []
+    for number, line in numbered:
+        match = _COUNTER.match(line)
+        if not match:
+            context.reject(number, line, "not a vmstat counter line")
+            continue
+        name = match.group("name")
+        if number == context.last_number and not context.complete and name not in _KNOWN:
+            context.reject(number, line, "not a vmstat counter line", truncated=True)
+            continue
+        rows.append((int(match.group("value")), match.group("unit"), name))
+    if not rows:
+        number, line = numbered[0]
+        raise ParseError("no vmstat counter line", line=number, text=line, tool=NAME)
+    names = _counter_names(rows)
+    letters = [letter for _, letter, _ in rows if letter]
+    values: list[Any] = []
+    for value, letter, _ in rows:
+        if letter:
+            unit_name, si = UNITS[letter]
+            values.append(size_to_kib(value, unit_name, si=si))
+        else:
+            values.append(value)
+    frame = pd.DataFrame({"value": values, "name": names})
+    if set(letters) <= {"K"}:
+        frame["value"] = frame["value"].astype("int64")
+    if letters:
+        # the -S unit of the memory lines (vmstat always prints "K paged in")
+        frame.attrs["printed_unit"] = UNITS[letters[0]][0]
+    return frame
+
+
+def _counter_names(rows: list[tuple[int, str | None, str]]) -> list[str]:
+    """C names for the printed ones; translated lists are mapped by position."""
+    printed = [name for _, _, name in rows]
+    if all(name in _KNOWN for name in printed):
+        return printed
+    with_unit = {index for index, (_, letter, _) in enumerate(rows) if letter}
+    if len(rows) == len(SUMMARY) and with_unit == _SUMMARY_UNITS:
+        return list(SUMMARY)
+    if len(rows) == len(DISK_SUMMARY) and not with_unit:
+        return list(DISK_SUMMARY)
+    return printed
+
+
+def _proc(numbered: list[tuple[int, str]], context: _Context) -> pd.DataFrame:
+    names, values = [], []
+    for number, line in numbered:
+        match = _PROC.match(line)
+        if not match:
+            context.reject(number, line, "not a /proc/vmstat line")
+            continue
+        names.append(match.group("name"))
+        values.append(int(match.group("value")))
+    if not names:
+        number, line = numbered[0]
+        raise ParseError("no /proc/vmstat line", line=number, text=line, tool=NAME)
+    frame = pd.DataFrame({"value": pd.Series(values, dtype="int64"), "name": names})
+    frame.attrs["source"] = "/proc/vmstat"
+    return frame
