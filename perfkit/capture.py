@@ -156,7 +156,7 @@ def _entry(step: Step, result: runner.RunResult | None, status: str | None = Non
         "stdout": step.stdout, "stderr": step.stderr, "files": [],
     }
     if result is None:
-        entry.update(status=status or "skipped", error=status or "skipped", returncode=None,
+        entry.update(status="skipped", error=status or "skipped", returncode=None,
                      started_utc=None, ended_utc=None, duration=None, interrupted=False)
     else:
         entry.update(started_utc=result.started_utc, ended_utc=result.ended_utc,
@@ -309,6 +309,9 @@ class _Run:
                                                  stop=self.stop.event)
             for tool in sorted(collector.tools):
                 self._note_psutil(tool, capture_psutil.FILES[tool])
+            if "sar" in collector.tools:
+                self.meta["psutil"]["not_available"] = [
+                    "sar -n TCP,ETCP: psutil has no TCP segment counters"]
             collector.start()
         running = {s.name: self._start(s) for s in steps}
         self.progress.say(f"capturing {self.count} x {self.interval} s into {self.directory}")
@@ -320,7 +323,8 @@ class _Run:
             self.meta["psutil"]["samples"] = collector.samples
         for step in steps:
             files = capture_psutil.FILES.get(step.tool) if (
-                collector is not None and step.tool in collector.tools) else None
+                collector is not None and step.tool in collector.tools
+                and step.name != "sar-tcp") else None
             self._record(step, results[step.name], substitute=files)
 
     # -- redaction ------------------------------------------------------------------------
