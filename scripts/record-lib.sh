@@ -28,11 +28,15 @@ tool_version() {
 }
 
 # Remove the host name, IPv4/IPv6 and MAC addresses and the kernel command line.
+# The host name is replaced where it stands as a word of its own; a short name such as "vm"
+# joined to other text by a hyphen ("total-vm:" in an OOM report, "stress-ng-vm") is left
+# alone. The substitution runs twice so that two adjacent occurrences are both replaced.
 redact() {
-  local host
+  local host word
   host=$(hostname)
+  word="s/(^|[^[:alnum:]_-])${host}([^[:alnum:]_-]|\$)/\\1${REDACT_HOST}\\2/g"
   sed -E \
-    -e "s/\\b${host}\\b/${REDACT_HOST}/g" \
+    -e "$word" -e "$word" \
     -e '/[Cc]ommand line:/d' \
     -e 's/\b([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\b/xx:xx:xx:xx:xx:xx/g' \
     -e 's/\b(10|172|192)\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\b/192.0.2.1/g'
