@@ -1,0 +1,719 @@
+"""``iostat`` (sysstat): the ``avg-cpu`` rows and the device rows of every report.
+
+The first report of ``iostat 1 3``, recorded on the course machine (sysstat 12.6.1, C locale),
+and the two tables it becomes:
+
+>>> text = '''Linux 6.18.44-fc-v657 (demo-host) \t11/25/26 \t_x86_64_\t(2 CPU)
+...
+... avg-cpu:  %user   %nice %system %iowait  %steal   %idle
+...           19.29    0.00    5.69    1.50    0.02   73.50
+...
+... Device             tps    kB_read/s    kB_wrtn/s    kB_dscd/s    kB_read    kB_wrtn    kB_dscd
+... loop0           264.40     45341.20     45449.39         0.00   39347546   39441432          0
+... vda             219.85      3101.41     76658.04     30498.76    2691433   66524616   26467128
+...
+... '''
+>>> tables = parse(text)
+>>> print(tables["cpu"].to_string())
+   report  since_boot  %user  %nice  %system  %iowait  %steal  %idle
+0       0        True  19.29    0.0     5.69      1.5    0.02   73.5
+>>> print(tables["devices"].to_string())
+   report  since_boot Device     tps  kB_read/s  kB_wrtn/s  kB_dscd/s   kB_read   kB_wrtn   kB_dscd
+0       0        True  loop0  264.40   45341.20   45449.39       0.00  39347546  39441432         0
+1       0        True    vda  219.85    3101.41   76658.04   30498.76   2691433  66524616  26467128
+>>> tables.attrs["since_boot_from"], tables.attrs["host"], str(tables.attrs["date"].date())
+('totals', 'demo-host', '2026-11-25')
+
+Tables (a :class:`perfkit.Tables`):
+
+* ``cpu``: one row per report from the ``avg-cpu:`` header and its row (``%user %nice
+  %system %iowait %steal %idle``, or whatever the version printed); absent with ``-d``.
+* ``devices``: one row per device (or partition, or ``-g`` group) per report, ``Device``
+  first and then the printed columns under their printed names: ``tps kB_read/s ...``
+  (default, ``-k``), ``MB_read/s ...`` (``-m``), ``kB_w+d/s`` (``-s``), ``r/s rkB/s rrqm/s
+  %rrqm r_await ... f_await aqu-sz %util`` (``-x``), the sysstat 10/11 sets with ``Device:``,
+  ``avgrq-sz``, ``avgqu-sz``, ``svctm`` (use :func:`perfkit.column` to find a metric under
+  any of its names). Absent with ``-c``.
+
+Every frame has ``report`` (0, 1, 2... in printed order, shared by both tables) and a
+boolean ``since_boot``, and ``time`` (``datetime64``, first) when ``-t`` printed time stamps:
+``11/25/26 00:20:01`` (C), ``11/25/2026 12:20:01 AM`` (en_US), ``25.11.2026 00:20:01``
+(de_DE), ``25/11/2026 00:20:01`` (fr_FR, read day first), ``2026年11月25日 00時20分01秒``
+(ja_JP), ``2026-11-25T00:20:01+0000`` (``S_TIME_FORMAT=ISO``: the printed wall-clock time,
+its UTC offset in ``attrs["utc_offset"]``) and the ``Time: 12:20:01 AM`` of old versions.
+
+**Since boot.** iostat's first report covers the time since boot, unless ``-y`` dropped it;
+the flag is not in the text, so perfkit decides from the numbers when it can. When the
+device table has a rate and its total (``kB_read/s`` and ``kB_read``, ``MB_wrtn/s`` and
+``MB_wrtn``, ``kB_w+d/s`` and ``kB_w+d``...), total / rate is the time the report covers:
+the uptime for a since-boot report, the interval otherwise. The first report is taken as
+since boot unless it covers at most twice what the next report with I/O covers, or, when no
+later report has I/O, less than a minute (a machine booted less than a minute before is
+taken for an interval). Without such columns (``-x``, ``-c``), or when the first report's
+rates are all zero, the first report is taken as since boot, as it is unless ``-y`` was
+given. Pass ``since_boot=False`` (or
+``True``) to say what the command was; ``attrs["since_boot_from"]`` says how it was decided
+(``"totals"``, ``"assumed"``, ``"given"``).
+
+**Human sizes** (``-h``, ``--human``): the device name moves to the end of the line and
+sizes carry a suffix (``2.6M``, ``39.7k``, ``23.7%``). Suffixes are powers of 1024 and each
+value is converted to the unit its column names: ``kB_read/s``, ``rkB/s``, ``rareq-sz`` in
+kB (KiB), ``MB_read/s`` in MB (MiB: ``-h -m`` prints ``2.8M`` under ``MB_read/s``, which is
+2.8), ``Blk_read`` in 512-byte blocks; a ``%`` is dropped. ``attrs["human"]`` is True.
+
+Layouts: ``--pretty`` and ``-h`` print ``-x`` in four blocks per report (``r/s ...``,
+``w/s ...``, ``d/s ...``, ``f/s ...``, each ending with ``Device``); their columns are joined
+into one row per device. ``-g NAME`` totals are printed indented (`` pool``): they get a
+boolean ``group`` column (only present when the output has such rows; in the ``--pretty``
+layout the indent is not visible). ``S_COLORS=always`` codes are dropped, decimal commas
+(de_DE, fr_FR) read as decimal points. ``-o JSON`` gives the same tables with the text's
+column names (``disk_device`` -> ``Device``, ``util`` -> ``%util``, ``rrqm`` -> ``%rrqm``,
+``user`` -> ``%user``; sysstat 11's ``r``, ``rkB``, ``kB_read_per_sec`` -> ``r/s``,
+``rkB/s``, ``kB_read/s``).
+
+Bad input: no banner, empty or binary text raise :class:`~perfkit.ParseError`; a line that
+is neither a banner, a time stamp, a header nor a row raises with ``strict=True`` and is
+skipped with a :class:`~perfkit.ParseWarning` otherwise. A truncated last report (a short
+last row, a header without its rows, fewer blocks than the report before) is dropped with a
+warning, as is a JSON report cut in the middle.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..banner import is_banner, parse_banner
+from ..errors import ParseError, ParseWarning
+from ..numeric import detect_decimal
+from ..result import Tables
+from ..tabular import frame_from_lines
+from ..text import clean_text
+from ..times import AM_PM, TIME_TOKEN, combine, guess_dayfirst, parse_date, times_of_day
+from ..units import TO_KIB
+
+NAME = "iostat"
+
+_DATE = r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}\.?|\d{4}年\d{1,2}月\d{1,2}日"
+_STAMP = re.compile(rf"^(?P<date>{_DATE})\s+(?P<time>{TIME_TOKEN})(?:\s+(?P<ampm>\S+))?$")
+_ISO = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}:\d{2})"
+                  r"(?P<offset>[+-]\d{2}:?\d{2}|Z)?$")
+_OLD_STAMP = re.compile(rf"^Time:\s+(?P<time>{TIME_TOKEN})(?:\s+(?P<ampm>\S+))?$")
+_HUMAN_VALUE = re.compile(r"(?<=\s)-?\d+(?:[.,]\d+)?[BkMGTPE%](?=\s|$)", re.M)
+_HUMAN_SPLIT = r"^(-?\d+(?:[.,]\d+)?)([BkMGTPE%]?)$"
+_DEVICE_WORDS = ("Device", "Device:")
+_RESERVED = {"time", "report", "since_boot", "group", "__pos", "__line"}
+#: JSON keys (sysstat 12) whose text column carries a ``%``.
+_JSON_PERCENT = {"rrqm", "wrqm", "drqm", "util"}
+#: The text's order of the ``-x`` columns (sysstat 12.1+); its JSON lists them otherwise.
+_X_ORDER = ("r/s", "r{u}B/s", "rrqm/s", "%rrqm", "r_await", "rareq-sz",
+            "w/s", "w{u}B/s", "wrqm/s", "%wrqm", "w_await", "wareq-sz",
+            "d/s", "d{u}B/s", "drqm/s", "%drqm", "d_await", "dareq-sz",
+            "f/s", "f_await", "aqu-sz", "%util")
+#: sysstat 11's JSON names for the ``-x`` rates.
+_JSON_OLD_EXT = {"rrqm": "rrqm/s", "wrqm": "wrqm/s", "r": "r/s", "w": "w/s",
+                 "rkB": "rkB/s", "wkB": "wkB/s", "rMB": "rMB/s", "wMB": "wMB/s"}
+
+
+def detect(lines: list[str]) -> bool:
+    """True for iostat's text (a banner, then ``avg-cpu:`` or a ``Device`` header) or JSON."""
+    if not lines:
+        return False
+    if lines[0].lstrip().startswith('{"sysstat"'):
+        return any('"disk_device"' in line or '"avg-cpu"' in line for line in lines)
+    if not any(is_banner(line) for line in lines[:3]):
+        return False
+    for line in lines[1:]:
+        tokens = line.split()
+        if tokens and (tokens[0] == "avg-cpu:" or _device_header(tokens) is not None):
+            return True
+    return False
+
+
+def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None,
+          since_boot: bool | None = None) -> Tables:
+    """Parse iostat's text or ``-o JSON`` output into the ``cpu`` and ``devices`` tables.
+
+    Args:
+        strict: raise :class:`~perfkit.ParseError` on a line that is not iostat's.
+        dayfirst: read a slash date (``03/04/2026``) day first; inferred when ``None``.
+        since_boot: whether the first report covers the time since boot (``False`` for
+            ``iostat -y``); inferred from the numbers when ``None`` (see the module doc).
+    """
+    cleaned = clean_text(text, tool=NAME)
+    if cleaned.lstrip().startswith("{"):
+        return _parse_json(cleaned, strict=strict, dayfirst=dayfirst, since_boot=since_boot)
+    return _parse_text(cleaned, strict=strict, dayfirst=dayfirst, since_boot=since_boot)
+
+
+# --------------------------------------------------------------------------- text layout
+
+@dataclass
+class _Section:
+    kind: str                      # "cpu" or "dev"
+    columns: tuple[str, ...]       # metric columns, Device excluded
+    device: str                    # the printed name of the device column ("Device:")
+    device_last: bool              # --pretty / -h layout
+    report: int
+    header_line: int
+    rows: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Report:
+    line: int
+    stamp: str | None = None
+    seen: set = field(default_factory=set)
+
+
+def _usable(columns: list[str]) -> bool:
+    """Column names that can make a frame: no repeats, none of perfkit's own names."""
+    return len(set(columns)) == len(columns) and not _RESERVED.intersection(columns)
+
+
+def _device_header(tokens: list[str]) -> tuple[tuple[str, ...], str, bool] | None:
+    """For a device header's tokens: (metric columns, device column name, device last)."""
+    if len(tokens) < 2 or not _usable(tokens):
+        return None
+    if tokens[0] in _DEVICE_WORDS:
+        return tuple(tokens[1:]), tokens[0], False
+    if tokens[-1] == "Device" and not any(t[:1].isdigit() for t in tokens):
+        return tuple(tokens[:-1]), "Device", True
+    return None
+
+
+def _parse_text(text: str, *, strict: bool, dayfirst: bool | None,
+                since_boot: bool | None) -> Tables:
+    lines = text.split("\n")
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if not nonblank:
+        raise ParseError("empty input", line=1, tool=NAME)
+    first, last_line = nonblank[0], nonblank[-1] + 1
+    if not is_banner(lines[first]):
+        raise ParseError("expected a sysstat banner such as 'Linux 6.1.0 (host) 11/24/26 "
+                         "_x86_64_ (2 CPU)'", line=first + 1, text=lines[first], tool=NAME)
+
+    banners: list[dict[str, Any]] = []
+    reports: list[_Report] = []
+    sections: list[_Section] = []
+    current: _Section | None = None
+    fresh = True  # the next header starts a new report
+
+    def report_for(key: Any, number: int) -> int:
+        nonlocal fresh
+        report = reports[-1] if reports else None
+        if (report is None or fresh or key in report.seen
+                or (key == "cpu" and report.seen)):
+            report = _Report(line=number)
+            reports.append(report)
+        fresh = False
+        report.seen.add(key)
+        return len(reports) - 1
+
+    def bad_line(number: int, line: str, why: str) -> None:
+        if strict:
+            raise ParseError(why, line=number, text=line, tool=NAME)
+        warnings.warn(f"{NAME}: line {number}: {why}; line skipped: {line!r}", ParseWarning,
+                      stacklevel=4)
+
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped:
+            current = None
+            continue
+        tokens = stripped.split()
+        if is_banner(stripped):
+            banners.append(parse_banner(stripped))
+            current, fresh = None, True
+            continue
+        if tokens[0] == "avg-cpu:" and len(tokens) > 1 and _usable(tokens[1:]):
+            index = report_for("cpu", number)
+            current = _Section("cpu", tuple(tokens[1:]), "", False, index, number)
+            sections.append(current)
+            continue
+        header = _device_header(tokens)
+        if header is not None:
+            columns, device, device_last = header
+            index = report_for(("dev", columns), number)
+            current = _Section("dev", columns, device, device_last, index, number)
+            sections.append(current)
+            continue
+        if current is not None:
+            current.rows.append((number, line))
+            continue
+        if _is_stamp(stripped):
+            reports.append(_Report(line=number, stamp=stripped))
+            fresh = False
+            continue
+        bad_line(number, line, "a line that is neither a banner, a time stamp, a header "
+                 "nor a row")
+
+    _drop_truncated_report(lines, last_line, reports, sections)
+
+    cpu_sections = [s for s in sections if s.kind == "cpu"]
+    dev_sections = [s for s in sections if s.kind == "dev"]
+    for section in dev_sections:
+        if not section.device_last:
+            section.rows = _join_split_names(section)
+    sample = [line for s in sections for _, line in s.rows[:50]][:200]
+    decimal = detect_decimal(sample)
+    facts: dict[str, Any] = dict(banners[0]) if banners else {}
+    facts["tool"] = NAME
+    facts["format"] = "text"
+    facts["decimal"] = decimal
+
+    cpu = _cpu_frames(cpu_sections, decimal, strict, last_line, facts)
+    devices = _device_frames(dev_sections, decimal, strict, last_line, facts)
+    stamps = [(r.stamp, r.line) for r in reports]
+    return _finish(cpu, devices, len(reports), stamps, facts, dayfirst=dayfirst,
+                   since_boot=since_boot)
+
+
+def _is_stamp(text: str) -> bool:
+    match = _STAMP.match(text) or _OLD_STAMP.match(text)
+    if match:
+        return match.group("ampm") is None or match.group("ampm") in AM_PM
+    return bool(_ISO.match(text))
+
+
+def _drop_truncated_report(lines: list[str], last_line: int, reports: list[_Report],
+                           sections: list[_Section]) -> None:
+    """Drop the last report (with a warning) when the text stops in the middle of it."""
+    if not reports:
+        return
+    last_index = len(reports) - 1
+    report = reports[-1]
+    tail = [s for s in sections if s.report == last_index]
+    why = None
+    ended_with_blank = len(lines) - last_line >= 2
+    if not tail:
+        why = "a time stamp without its report"
+    else:
+        section = tail[-1]
+        if section.rows and section.rows[-1][0] == last_line:
+            width = len(section.columns) + (section.kind == "dev")
+            fields = len(section.rows[-1][1].split())
+            if fields != width:
+                why = f"{fields} fields where {width} were expected"
+        elif not section.rows and section.header_line == last_line:
+            if section.kind == "cpu" or not ended_with_blank:
+                why = "a header without its rows"
+        if why is None and last_index > 0:
+            before = reports[-2].seen
+            if report.seen < before:
+                why = "fewer blocks than the report before"
+    if why is None:
+        return
+    shown = lines[last_line - 1] if last_line else ""
+    warnings.warn(f"{NAME}: line {last_line}: the last report (report {last_index}) is "
+                  f"truncated ({why}) and was dropped: {shown!r}", ParseWarning, stacklevel=4)
+    sections[:] = [s for s in sections if s.report != last_index]
+    reports.pop()
+
+
+def _join_split_names(section: _Section) -> list[tuple[int, str]]:
+    """sysstat 10/11 ``-h`` printed a device name alone, its numbers on the next line."""
+    rows = section.rows
+    width = len(section.columns) + 1
+    if not any(len(text.split()) == 1 for _, text in rows):
+        return rows
+    joined: list[tuple[int, str]] = []
+    index = 0
+    while index < len(rows):
+        number, text = rows[index]
+        if (len(text.split()) == 1 and index + 1 < len(rows)
+                and len(rows[index + 1][1].split()) == width - 1):
+            joined.append((number, text.rstrip() + " " + rows[index + 1][1].strip()))
+            index += 2
+            continue
+        joined.append((number, text))
+        index += 1
+    return joined
+
+
+def _is_human(lines: list[str]) -> bool:
+    return bool(_HUMAN_VALUE.search("\n".join(lines)))
+
+
+def _cpu_frames(sections: list[_Section], decimal: str, strict: bool, last_line: int,
+                facts: dict[str, Any]) -> pd.DataFrame | None:
+    if not sections:
+        return None
+    frames = []
+    for columns in dict.fromkeys(s.columns for s in sections):
+        group = [s for s in sections if s.columns == columns]
+        lines = [text for s in group for _, text in s.rows]
+        numbers = np.array([n for s in group for n, _ in s.rows], dtype="int64")
+        reports = np.array([s.report for s in group for _ in s.rows], dtype="int64")
+        human = _is_human(lines)
+        facts["human"] = facts.get("human", False) or human
+        frame = frame_from_lines(lines, numbers, list(columns),
+                                 text_columns=set(columns) if human else (), decimal=decimal,
+                                 tool=NAME, strict=strict, last_line=last_line)
+        kept = frame.index.to_numpy()
+        frame = frame.reset_index(drop=True)
+        if human:
+            frame, keep = _from_human(frame, list(columns), numbers[kept], lines, kept,
+                                      decimal, strict)
+            kept = kept[keep]
+        frame.insert(0, "report", reports[kept])
+        frame["__line"] = numbers[kept]
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True).sort_values("__line", kind="stable")
+
+
+def _device_frames(sections: list[_Section], decimal: str, strict: bool, last_line: int,
+                   facts: dict[str, Any]) -> pd.DataFrame | None:
+    if not sections:
+        return None
+    frames = []
+    for key in dict.fromkeys((s.columns, s.device, s.device_last) for s in sections):
+        columns, device, device_last = key
+        group = [s for s in sections if (s.columns, s.device, s.device_last) == key]
+        rows = [(n, text, s.report, pos) for s in group for pos, (n, text) in enumerate(s.rows)]
+        lines = [text for _, text, _, _ in rows]
+        numbers = np.array([n for n, _, _, _ in rows], dtype="int64")
+        reports = np.array([r for _, _, r, _ in rows], dtype="int64")
+        positions = np.array([p for _, _, _, p in rows], dtype="int64")
+        grouped = np.array([not device_last and text[:1] in (" ", "\t") for text in lines],
+                           dtype=bool)
+        names = [*columns, device] if device_last else [device, *columns]
+        human = _is_human(lines)
+        facts["human"] = facts.get("human", False) or human
+        texts = {device, *columns} if human else {device}
+        frame = frame_from_lines(lines, numbers, names, text_columns=texts, decimal=decimal,
+                                 tool=NAME, strict=strict, last_line=last_line)
+        kept = frame.index.to_numpy()
+        frame = frame.reset_index(drop=True)
+        if human:
+            frame, keep = _from_human(frame, list(columns), numbers[kept], lines, kept,
+                                      decimal, strict)
+            kept = kept[keep]
+        frame = frame[[device, *columns]]
+        frame.insert(0, "report", reports[kept])
+        frame["__pos"] = positions[kept]
+        frame["__line"] = numbers[kept]
+        frame["group"] = grouped[kept]
+        frames.append(frame)
+    devices = pd.concat(frames, ignore_index=True).sort_values("__line", kind="stable")
+    per_report = pd.Series([s.report for s in sections]).value_counts()
+    if (per_report > 1).any():
+        devices = _join_blocks(devices, strict)
+    return devices
+
+
+def _join_blocks(devices: pd.DataFrame, strict: bool) -> pd.DataFrame:
+    """Join the ``--pretty`` blocks of one report (same devices, other columns) by position."""
+    device = next(c for c in devices.columns if c in _DEVICE_WORDS)
+    names = devices.groupby(["report", "__pos"], sort=False)[device].nunique()
+    if (names > 1).any():
+        report, pos = names[names > 1].index[0]
+        rows = devices[(devices["report"] == report) & (devices["__pos"] == pos)]
+        line = int(rows["__line"].iloc[-1])
+        message = ("the blocks of one report list different devices at the same position: "
+                   + ", ".join(rows[device].astype(str)))
+        if strict:
+            raise ParseError(message, line=line, tool=NAME)
+        warnings.warn(f"{NAME}: line {line}: {message}; joined by position", ParseWarning,
+                      stacklevel=5)
+    joined = devices.groupby(["report", "__pos"], sort=False, as_index=False).first()
+    lines = devices.groupby(["report", "__pos"], sort=False)["__line"].min().to_numpy()
+    joined["__line"] = lines
+    return joined.sort_values("__line", kind="stable")
+
+
+def _column_unit(name: str) -> float:
+    """KiB in one unit of a device column, from its name (``kB``, ``MB``, ``GB``, ``Blk``)."""
+    for word, kib in (("GB", 1024.0**2), ("MB", 1024.0), ("kB", 1.0), ("Blk", 0.5)):
+        if word in name:
+            return kib
+    return 1.0  # rareq-sz, areq-sz...: kB in sysstat 12
+
+
+def _from_human(frame: pd.DataFrame, columns: list[str], numbers: np.ndarray,
+                lines: list[str], kept: np.ndarray, decimal: str,
+                strict: bool) -> tuple[pd.DataFrame, np.ndarray]:
+    """Turn ``2.6M``, ``39.7k``, ``23.7%`` into numbers in each column's unit."""
+    bad = np.zeros(len(frame), dtype=bool)
+    for name in columns:
+        parts = frame[name].astype(str).str.extract(_HUMAN_SPLIT)
+        values = pd.to_numeric(parts[0].str.replace(decimal, ".", regex=False),
+                               errors="coerce")
+        unit = _column_unit(name)
+        factors = {suffix: TO_KIB[suffix] / unit for suffix in "BkMGTPE"}
+        factors.update({"": 1.0, "%": 1.0})
+        scale = parts[1].map(factors).astype(float)
+        frame[name] = (values * scale).astype(float)
+        bad |= frame[name].isna().to_numpy()
+    for index in np.flatnonzero(bad):
+        number, text = int(numbers[index]), lines[int(kept[index])]
+        message = "a value that is not a number nor a size such as 2.6M or 23.7%"
+        if strict:
+            raise ParseError(message, line=number, text=text, tool=NAME)
+        warnings.warn(f"{NAME}: line {number}: {message}; line skipped: {text!r}",
+                      ParseWarning, stacklevel=5)
+    keep = ~bad
+    return frame.loc[keep].reset_index(drop=True), keep
+
+
+# --------------------------------------------------------------------------- common end
+
+def _finish(cpu: pd.DataFrame | None, devices: pd.DataFrame | None, n_reports: int,
+            stamps: list[tuple[str | None, int]], facts: dict[str, Any], *,
+            dayfirst: bool | None, since_boot: bool | None) -> Tables:
+    times = _report_times(stamps, facts, dayfirst)
+    first, basis = _first_since_boot(devices, n_reports, since_boot)
+    facts["since_boot_from"] = basis
+    facts.setdefault("human", False)
+    tables: dict[str, pd.DataFrame] = {}
+    for name, frame in (("cpu", cpu), ("devices", devices)):
+        if frame is None:
+            continue
+        frame = frame.drop(columns=[c for c in ("__line", "__pos") if c in frame.columns])
+        if "group" in frame.columns and not frame["group"].any():
+            frame = frame.drop(columns="group")
+        frame = frame.reset_index(drop=True)
+        report = frame["report"].to_numpy(dtype="int64")
+        frame["report"] = report
+        frame.insert(1, "since_boot", (report == 0) & first)
+        if times is not None:
+            frame.insert(0, "time", pd.Series(times[report], dtype="datetime64[ns]"))
+        frame.attrs = dict(facts)
+        tables[name] = frame
+    return Tables(tables, attrs=facts)
+
+
+def _report_times(stamps: list[tuple[str | None, int]], facts: dict[str, Any],
+                  dayfirst: bool | None) -> np.ndarray | None:
+    """One datetime64 per report (NaT where the report had no time stamp), or None."""
+    twelve = False
+    dates: list[str] = []
+    for stamp, _ in stamps:
+        match = _STAMP.match(stamp or "")
+        if match:
+            dates.append(match.group("date"))
+            twelve |= match.group("ampm") is not None
+        old = _OLD_STAMP.match(stamp or "")
+        if old:
+            twelve |= old.group("ampm") is not None
+    banner_date = facts.get("date_text")
+    if dayfirst is None:
+        dayfirst = _dayfirst(dates, facts.get("decimal", "."), twelve,
+                             dates[0] if dates else (banner_date or ""))
+    facts["twelve_hour_clock"] = twelve
+    date = None
+    if banner_date:
+        try:
+            date = parse_date(banner_date, dayfirst=dayfirst)
+        except (ValueError, OverflowError):
+            date = None
+    facts["date"] = date
+    if not any(stamp for stamp, _ in stamps):
+        return None
+    result = np.full(len(stamps), np.datetime64("NaT"), dtype="datetime64[ns]")
+    old_rows: list[int] = []
+    old_seconds: list[int] = []
+    for index, (stamp, line) in enumerate(stamps):
+        if not stamp:
+            continue
+        try:
+            iso = _ISO.match(stamp)
+            if iso:
+                result[index] = np.datetime64(f"{iso.group('date')}T{iso.group('time')}", "ns")
+                if iso.group("offset"):
+                    facts["utc_offset"] = iso.group("offset")
+                continue
+            match = _STAMP.match(stamp) or _OLD_STAMP.match(stamp)
+            if match is None:
+                raise ValueError(f"not a time stamp: {stamp!r}")
+            ampm = match.group("ampm")
+            seconds = int(times_of_day(pd.Series([match.group("time")]),
+                                       pd.Series([ampm]) if ampm else None)[0])
+            if "date" in match.groupdict() and match.group("date"):
+                day = parse_date(match.group("date"), dayfirst=dayfirst)
+                result[index] = (day + pd.Timedelta(seconds=seconds)).to_datetime64()
+            else:
+                old_rows.append(index)
+                old_seconds.append(seconds)
+        except (ValueError, OverflowError) as exc:
+            raise ParseError(f"unreadable time stamp ({exc})", line=line, text=stamp,
+                             tool=NAME) from exc
+    if old_rows:
+        result[old_rows] = combine(date, np.array(old_seconds)).to_numpy()
+    return result
+
+
+def _dayfirst(dates: list[str], decimal: str, twelve: bool, date_text: str) -> bool | None:
+    """Day first when some date's first number exceeds 12, else the locale's habits."""
+    for text in dates:
+        parts = re.split(r"[/.\-]", text.rstrip("."))
+        if len(parts) == 3 and len(parts[0]) <= 2:
+            if int(parts[0]) > 12:
+                return True
+            if int(parts[1]) > 12:
+                return False
+    return guess_dayfirst(decimal=decimal, twelve_hour=twelve, translated=False,
+                          date_text=date_text)
+
+
+def _first_since_boot(devices: pd.DataFrame | None, n_reports: int,
+                      given: bool | None) -> tuple[bool, str]:
+    """Whether report 0 covers the time since boot, and on what basis (see the module doc)."""
+    if given is not None:
+        return bool(given), "given"
+    if devices is None or n_reports == 0:
+        return True, "assumed"
+    pairs = [(c, c[:-2]) for c in devices.columns
+             if isinstance(c, str) and c.endswith("/s") and c[:-2] in devices.columns]
+    if not pairs:
+        return True, "assumed"
+    rows = devices[~devices["group"]] if "group" in devices.columns else devices
+
+    def covered(report: int) -> float | None:
+        part = rows[rows["report"] == report]
+        rate = sum(float(part[r].sum()) for r, _ in pairs)
+        total = sum(float(part[t].sum()) for _, t in pairs)
+        return total / rate if rate > 0 else None
+
+    first = covered(0)
+    if first is None:
+        return True, "assumed"
+    for report in range(1, n_reports):
+        later = covered(report)
+        if later is not None and later > 0:
+            return first > 2 * later, "totals"
+    return first >= 60, "totals"
+
+
+# --------------------------------------------------------------------------- JSON
+
+_JSON_HOST = re.compile(r'"(nodename|sysname|release|machine|number-of-cpus|date)"\s*:\s*'
+                        r'("(?:[^"\\]|\\.)*"|-?\d+)')
+
+
+def _parse_json(text: str, *, strict: bool, dayfirst: bool | None,
+                since_boot: bool | None) -> Tables:
+    start = re.search(r'"statistics"\s*:\s*\[', text)
+    if not text.lstrip().startswith('{"sysstat"') or start is None:
+        raise ParseError("not sysstat JSON: expected {\"sysstat\": ... \"statistics\": [",
+                         line=1, text=text.split("\n", 1)[0], tool=NAME)
+    host: dict[str, Any] = {}
+    for key, value in _JSON_HOST.findall(text[:start.start()]):
+        try:
+            host[key] = json.loads(value)
+        except ValueError:
+            continue
+    facts: dict[str, Any] = {"os": host.get("sysname"), "kernel": host.get("release"),
+                             "host": host.get("nodename"), "date_text": host.get("date"),
+                             "arch": host.get("machine"), "cpus": host.get("number-of-cpus"),
+                             "tool": NAME, "format": "json", "decimal": "."}
+    entries = _json_entries(text, start.end(), strict)
+
+    cpu_rows: list[dict[str, Any]] = []
+    dev_rows: list[dict[str, Any]] = []
+    stamps: list[tuple[str | None, int]] = []
+    for report, (entry, line) in enumerate(entries):
+        stamp = entry.get("timestamp")
+        stamps.append((stamp if isinstance(stamp, str) else None, line))
+        for key in entry:
+            if key not in ("timestamp", "avg-cpu", "disk"):
+                _json_problem(f"an unknown key {key!r} in a report", line, strict)
+        cpu = entry.get("avg-cpu")
+        if isinstance(cpu, dict):
+            cpu_rows.append({"report": report, **{f"%{k}": v for k, v in cpu.items()}})
+        disks = entry.get("disk")
+        if isinstance(disks, list):
+            for position, disk in enumerate(disks):
+                if not isinstance(disk, dict):
+                    _json_problem("a disk entry that is not an object", line, strict)
+                    continue
+                dev_rows.append(_json_disk(disk, report, position))
+    cpu = _json_frame(cpu_rows) if cpu_rows or _has(entries, "avg-cpu") else None
+    devices = _json_frame(dev_rows) if dev_rows or _has(entries, "disk") else None
+    if devices is not None:
+        devices["group"] = devices["group"].astype(bool) if "group" in devices else False
+    return _finish(cpu, devices, len(entries), stamps, facts, dayfirst=dayfirst,
+                   since_boot=since_boot)
+
+
+def _has(entries: list[tuple[dict, int]], key: str) -> bool:
+    return any(key in entry for entry, _ in entries)
+
+
+def _json_problem(message: str, line: int, strict: bool) -> None:
+    if strict:
+        raise ParseError(message, line=line, tool=NAME)
+    warnings.warn(f"{NAME}: line {line}: {message}; skipped", ParseWarning, stacklevel=4)
+
+
+def _json_entries(text: str, position: int, strict: bool) -> list[tuple[dict, int]]:
+    """The report objects of the statistics list; a cut-off last one is dropped."""
+    decoder = json.JSONDecoder()
+    entries: list[tuple[dict, int]] = []
+    length = len(text)
+    while True:
+        while position < length and text[position] in " \t\r\n,":
+            position += 1
+        if position >= length:
+            line = text.count("\n", 0, length) + 1
+            warnings.warn(f"{NAME}: line {line}: the JSON ends before its closing brackets "
+                          f"(truncated); {len(entries)} complete reports kept", ParseWarning,
+                          stacklevel=4)
+            break
+        if text[position] == "]":
+            break
+        line = text.count("\n", 0, position) + 1
+        try:
+            entry, position = decoder.raw_decode(text, position)
+        except ValueError:
+            shown = text[position:].strip().split("\n", 1)[0]
+            if text.rstrip().endswith("}}"):
+                # the whole document is there: a malformed report, not a truncated one
+                raise ParseError("malformed JSON report", line=line, text=shown,
+                                 tool=NAME) from None
+            warnings.warn(f"{NAME}: line {line}: the last report is truncated and was "
+                          f"dropped: {shown!r}", ParseWarning, stacklevel=4)
+            break
+        if not isinstance(entry, dict):
+            _json_problem("a report that is not an object", line, strict)
+            continue
+        entries.append((entry, line))
+    return entries
+
+
+def _json_disk(disk: dict[str, Any], report: int, position: int) -> dict[str, Any]:
+    old = "r" in disk or any(str(k).endswith("_per_sec") for k in disk)
+    row: dict[str, Any] = {"report": report, "__pos": position}
+    for key, value in disk.items():
+        if key == "disk_device":
+            name = str(value)
+            row["Device"] = name.strip()
+            row["group"] = name[:1] == " "
+        elif old and key in _JSON_OLD_EXT:
+            row[_JSON_OLD_EXT[key]] = value
+        elif key.endswith("_per_sec"):
+            row[key[: -len("_per_sec")] + "/s"] = value
+        elif key in _JSON_PERCENT:
+            row[f"%{key}"] = value
+        else:
+            row[key] = value
+    return row
+
+
+def _json_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame({"report": []})
+    for unit in "kMG":
+        order = [name.format(u=unit) for name in _X_ORDER]
+        if set(order) <= set(frame.columns) and len(order) + 4 == frame.shape[1]:
+            frame = frame[["report", "__pos", "Device", *order, "group"]]
+    for name in frame.columns:
+        if name not in ("report", "Device", "group", "__pos"):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    frame["report"] = frame["report"].astype("int64")
+    return frame
