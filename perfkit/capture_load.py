@@ -232,10 +232,8 @@ class Capture:
         return _placeholder_date(value, start)
 
     def _parse(self, name: str, files: list[tuple[dict[str, Any], Path]]) -> Any:
-        import perfkit
-
         tool = files[0][0]["tool"]
-        parsed = [(entry, perfkit.read(path, tool=tool)) for entry, path in files]
+        parsed = [(entry, _read(path, tool, entry.get("argv") or [])) for entry, path in files]
         if name in ("uptime", "top"):
             parsed = [(entry, self._fix_dates(value)) for entry, value in parsed]
         if len(parsed) == 1 and not parsed[0][0].get("when"):
@@ -258,6 +256,29 @@ class Capture:
                  "sar": {"psutil-sar-dev.csv": "DEV", "psutil-sar-edev.csv": "EDEV"}}[name]
         return Tables({names[f]: frame for f, frame in frames.items() if f in names},
                       attrs={"source": "psutil"})
+
+
+#: free's flags that set the unit of the numbers it prints (the text does not say).
+_FREE_UNITS = {"-b": "B", "--bytes": "B", "-k": "KiB", "--kibi": "KiB", "-m": "MiB",
+               "--mebi": "MiB", "-g": "GiB", "--gibi": "GiB", "--tebi": "TiB",
+               "--pebi": "PiB", "--kilo": "kB", "--mega": "MB", "--giga": "GB",
+               "--tera": "TB", "--peta": "PB"}
+
+
+def _read(path: Path, tool: str, argv: list[str]) -> Any:
+    """Parse one output file, telling the parser what the command line implies
+    (``free -m`` prints MiB without saying so)."""
+    import perfkit
+
+    if tool == "free":
+        units = [_FREE_UNITS[a] for a in argv if a in _FREE_UNITS]
+        if units:
+            from .registry import parser
+            from .text import clean_text, read_bytes
+
+            text = clean_text(read_bytes(path), tool="free")
+            return parser("free").parse(text, unit=units[-1], si="--si" in argv)
+    return perfkit.read(path, tool=tool)
 
 
 def _read_psutil_csv(path: Path) -> pd.DataFrame:

@@ -1,0 +1,408 @@
+"""perfkit capture end to end on this machine, and perfkit.load_capture.
+
+Each capture here is short (1 to 3 seconds of sampling). Parts that need a parser which is
+not written yet are skipped with the reason "<tool> parser not written yet".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import ROOT, needs_root, needs_tool
+
+import perfkit
+from perfkit.capture import CaptureError, capture
+from perfkit.capture_meta import host_names
+from perfkit.capture_psutil import NOTE
+
+CHECKLIST = ("uptime", "dmesg", "free", "top", "vmstat", "mpstat", "pidstat", "iostat", "sar",
+             "sadf")
+needs_checklist = needs_tool(*CHECKLIST[:-1])
+
+
+def needs_parser(tool: str) -> None:
+    pytest.importorskip(f"perfkit.parsers.{tool}", reason=f"{tool} parser not written yet")
+
+
+def shim_path(tmp: Path, keep: tuple[str, ...]) -> str:
+    """A PATH holding only links to the named programs (the others look uninstalled)."""
+    folder = tmp / "bin"
+    folder.mkdir(exist_ok=True)
+    for name in keep:
+        real = shutil.which(name)
+        if real:
+            (folder / name).symlink_to(real)
+    return str(folder)
+
+
+def entry(meta: dict, name: str) -> dict:
+    return next(c for c in meta["commands"] if c["name"] == name)
+
+
+def last_row(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()][-1].split()
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory):
+    """One 3-second capture shared by the tests that only read it."""
+    if any(shutil.which(t) is None for t in CHECKLIST[:-1]):
+        pytest.skip("sysstat, procps or util-linux missing")
+    folder = tmp_path_factory.mktemp("capture") / "basic"
+    meta = capture(folder, duration=3, interval=1)
+    return folder, meta
+
+
+# -- the files and capture.json ------------------------------------------------------------
+def test_capture_writes_every_output_and_its_description(basic):
+    folder, meta = basic
+    on_disk = json.loads((folder / "capture.json").read_text())
+    assert on_disk == json.loads(json.dumps(meta))
+    assert meta["schema_version"] == 1
+    assert meta["complete"] is True and meta["status"] == "complete" and meta["reason"] is None
+    for name in ("uptime", "dmesg", "free-start", "top-start", "vmstat", "mpstat", "pidstat",
+                 "iostat", "sar-dev", "sar-tcp", "free-end", "top-end"):
+        step = entry(meta, name)
+        assert step["status"] == "ok", step
+        assert step["returncode"] == 0
+        assert (folder / step["stdout"]).stat().st_size > 0
+        assert (folder / step["stderr"]).exists()
+        assert step["duration"] >= 0
+        assert step["command"] == " ".join(step["argv"])
+    assert (folder / "sar.data").read_bytes()[:2] in (b"\x96\xd5", b"\xd5\x96")
+    assert "sar.data" in entry(meta, "sar-dev")["files"]
+    assert set(meta["files"]) == {p.name for p in folder.iterdir() if p.is_file()}
+
+
+def test_capture_json_describes_machine_tools_and_environment(basic):
+    _, meta = basic
+    assert meta["kernel"] == os.uname().release
+    assert meta["host"] == os.uname().nodename
+    assert meta["cpus"] == os.cpu_count()
+    meminfo = Path("/proc/meminfo").read_text().split("\n")[0].split()
+    assert meta["memory_kib"] == int(meminfo[1])
+    assert meta["distribution"].get("ID")
+    assert meta["tool_versions"]["vmstat"].startswith("vmstat from procps-ng")
+    assert meta["tool_versions"]["sar"].startswith("sysstat version")
+    assert meta["locale"] == "C"
+    assert meta["environment"] == {"LC_ALL": "C", "LANG": "C", "S_TIME_FORMAT": "ISO",
+                                   "S_COLORS": "never", "TZ": "UTC"}
+    start = datetime.fromisoformat(meta["started_utc"].replace("Z", "+00:00"))
+    end = datetime.fromisoformat(meta["ended_utc"].replace("Z", "+00:00"))
+    assert 3 <= (end - start).total_seconds() < 30
+    assert meta["interval"] == 1 and meta["count"] == 3
+    assert entry(meta, "vmstat")["argv"] == ["vmstat", "-w", "-t", "1", "4"]
+    assert entry(meta, "mpstat")["argv"] == ["mpstat", "-P", "ALL", "1", "3"]
+    assert entry(meta, "dmesg")["argv"][0] == "dmesg"
+    assert meta["missing"] == {} and meta["psutil"] is None and meta["redacted"] is False
+
+
+def test_outputs_are_what_the_tools_print_in_the_c_locale_with_iso_dates(basic):
+    folder, meta = basic
+    vmstat = (folder / "vmstat.txt").read_text().splitlines()
+    assert vmstat[1].split()[-1] == "UTC"  # -t with TZ=UTC
+    assert len(vmstat) == 2 + 4  # two header lines, since-boot line and three intervals
+    banner = (folder / "mpstat.txt").read_text().splitlines()[0]
+    assert re.search(r"\t\d{4}-\d{2}-\d{2} \t", banner)  # S_TIME_FORMAT=ISO
+    assert (folder / "mpstat.txt").read_text().count("Average:") >= 1
+    assert (folder / "top-start.txt").read_text().startswith("top - ")
+    if entry(meta, "dmesg")["argv"][1:] == ["--time-format", "iso"]:
+        first = (folder / "dmesg.txt").read_text().splitlines()[0]
+        assert re.match(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2},\d{6}[+-]\d{2}:\d{2} ", first)
+
+
+# -- load_capture ----------------------------------------------------------------------------
+def test_load_capture_parses_each_tool_on_first_use(basic):
+    folder, meta = basic
+    needs_parser("vmstat")
+    cap = perfkit.load_capture(folder)
+    assert cap.meta == meta
+    assert "vmstat" in cap and "nothing" not in cap
+    assert cap.tools == ["uptime", "dmesg", "vmstat", "mpstat", "pidstat", "iostat", "sar",
+                         "free", "top"]
+    vm = cap["vmstat"]
+    assert cap["vmstat"] is vm  # cached
+    raw = last_row(cap.raw("vmstat"))
+    assert vm["free"].iloc[-1] == int(raw[3])
+    assert vm["time"].iloc[-1] == pd.Timestamp(f"{raw[-2]} {raw[-1]}")
+    assert vm["since_boot"].tolist() == [True, False, False, False]
+
+
+def test_sar_tables_are_merged(basic):
+    folder, _ = basic
+    needs_parser("sar")
+    sar = perfkit.load_capture(folder)["sar"]
+    assert {"DEV", "TCP", "ETCP"} <= set(sar)
+    dev_text = (folder / "sar-dev.txt").read_text().splitlines()
+    lo = next(line.split() for line in dev_text
+              if re.match(r"^\d\d:\d\d:\d\d\s+lo\s", line))
+    first_lo = sar["DEV"][sar["DEV"]["IFACE"] == "lo"].iloc[0]
+    assert first_lo["rxpck/s"] == float(lo[2])
+    tcp_rows = [line.split() for line in (folder / "sar-tcp.txt").read_text().splitlines()
+                if re.match(r"^\d\d:\d\d:\d\d\s+\d", line)]
+    assert sar["TCP"]["oseg/s"].iloc[0] == float(tcp_rows[0][4])
+    assert set(sar.averages) >= {"DEV", "TCP", "ETCP"}
+
+
+def test_free_and_top_hold_start_and_end(basic):
+    folder, meta = basic
+    needs_parser("free")
+    cap = perfkit.load_capture(folder)
+    free = cap["free"]
+    assert free["when"].tolist() == ["start", "start", "end", "end"]
+    mem = next(line.split() for line in (folder / "free-start.txt").read_text().splitlines()
+               if line.startswith("Mem:"))
+    assert free.loc[0, "total"] == int(mem[1]) * 1024  # free -m: MiB, read as KiB
+    assert cap.raw("free").count("Mem:") == 2
+    needs_parser("top")
+    top = cap["top"]
+    assert top["summary"]["when"].tolist() == ["start", "end"]
+    assert set(top["processes"]["when"]) == {"start", "end"}
+    day = meta["started_utc"][:10]
+    # top prints only a time of day: the capture's UTC date is put in front of it
+    assert top["summary"]["time"].dt.strftime("%Y-%m-%d").tolist() in ([day, day],
+                                                                       [day, _next(day)])
+    printed = (folder / "top-start.txt").read_text().split()[2]
+    assert top["summary"]["time"].iloc[0].strftime("%H:%M:%S") == printed
+
+
+def _next(day: str) -> str:
+    return (pd.Timestamp(day) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+
+
+def test_uptime_gets_the_capture_date(basic):
+    folder, meta = basic
+    needs_parser("uptime")
+    up = perfkit.load_capture(folder)["uptime"]
+    assert up["time"].iloc[0].strftime("%Y-%m-%d") in (meta["started_utc"][:10],
+                                                      _next(meta["started_utc"][:10]))
+    printed = (folder / "uptime.txt").read_text().split()
+    assert up["ldavg-15"].iloc[0] == float(printed[-1])
+
+
+def test_other_tools_parse(basic):
+    folder, _ = basic
+    cap = perfkit.load_capture(folder)
+    for tool, table in (("mpstat", "cpu"), ("iostat", "devices"), ("pidstat", "cpu")):
+        try:
+            __import__(f"perfkit.parsers.{tool}")
+        except ImportError:
+            continue
+        assert len(cap[tool][table]) > 0, tool
+    needs_parser("dmesg")
+    assert len(cap["dmesg"]) == len((folder / "dmesg.txt").read_text().splitlines())
+
+
+def test_unknown_name_is_a_key_error(basic):
+    folder, _ = basic
+    cap = perfkit.load_capture(folder)
+    with pytest.raises(KeyError, match="not part of a capture"):
+        cap["nfsstat"]
+    with pytest.raises(FileNotFoundError):
+        perfkit.load_capture(folder / "nowhere")
+
+
+# -- a tool missing, refused, interrupted ------------------------------------------------------
+@needs_checklist
+def test_missing_tool_is_recorded_and_the_rest_goes_on(tmp_path, monkeypatch):
+    keep = tuple(t for t in CHECKLIST if t not in ("vmstat", "top"))
+    monkeypatch.setenv("PATH", shim_path(tmp_path, keep))
+    meta = capture(tmp_path / "cap", duration=2)
+    assert meta["complete"] is True
+    assert meta["missing"]["top"] == "not installed"
+    assert meta["missing"]["vmstat"].startswith("not installed; psutil-derived")
+    assert entry(meta, "vmstat")["status"] == "not installed"
+    assert entry(meta, "vmstat")["substitute"] == ["psutil-vmstat.csv"]
+    assert "not found" in (tmp_path / "cap" / "vmstat.stderr").read_text()
+    assert not (tmp_path / "cap" / "vmstat.txt").exists()
+    for name in ("mpstat", "pidstat", "iostat", "sar-dev", "free-start", "uptime"):
+        assert entry(meta, name)["status"] == "ok", name
+    cap = perfkit.load_capture(tmp_path / "cap")
+    with pytest.raises(KeyError, match="not installed"):
+        cap["top"]
+    assert "top" not in cap and "vmstat" in cap
+    assert cap["vmstat"].attrs["source"] == "psutil"
+
+
+@pytest.fixture
+def dmesg_restricted():
+    """kernel.dmesg_restrict=1 for the test, then the previous value again."""
+    knob = Path("/proc/sys/kernel/dmesg_restrict")
+    before = knob.read_text().strip()
+    try:
+        knob.write_text("1\n")
+    except OSError as exc:
+        pytest.skip(f"cannot set kernel.dmesg_restrict: {exc}")
+    yield
+    knob.write_text(before + "\n")
+
+
+@needs_root
+@needs_checklist
+@needs_tool("setpriv")
+def test_refused_dmesg_is_recorded_for_an_unprivileged_user(dmesg_restricted):
+    probe = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                            sys.executable, "-c", "import perfkit"], capture_output=True,
+                           cwd="/")
+    if probe.returncode != 0:
+        pytest.skip("this Python cannot be run by uid 65534")
+    parent = Path(tempfile.mkdtemp(prefix="perfkit-nobody-"))
+    try:
+        parent.chmod(0o777)
+        target = parent / "cap"
+        run = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                              sys.executable, "-m", "perfkit", "capture", str(target),
+                              "--duration", "2", "--quiet"], capture_output=True, text=True,
+                             cwd="/", timeout=60)
+        assert run.returncode == 0, run.stderr
+        meta = json.loads((target / "capture.json").read_text())
+        assert meta["complete"] is True
+        assert entry(meta, "dmesg")["status"] == "permission denied"
+        assert meta["missing"]["dmesg"] == "permission denied"
+        assert "Operation not permitted" in (target / "dmesg.stderr").read_text()
+        assert entry(meta, "vmstat")["status"] == "ok"
+        with pytest.raises(KeyError, match="permission denied"):
+            perfkit.load_capture(target)["dmesg"]
+    finally:
+        shutil.rmtree(parent)
+
+
+@needs_checklist
+def test_sigint_stops_the_capture_and_keeps_what_was_captured(tmp_path):
+    target = tmp_path / "cap"
+    process = subprocess.Popen([sys.executable, "-m", "perfkit", "capture", str(target),
+                                "--duration", "30"], cwd=ROOT, stderr=subprocess.PIPE,
+                               text=True)
+    time.sleep(2.5)
+    began = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=20)
+    assert time.monotonic() - began < 6
+    assert process.returncode == 130
+    assert "partial" in err
+    meta = json.loads((target / "capture.json").read_text())
+    assert meta["complete"] is False and meta["status"] == "partial"
+    assert "SIGINT" in meta["reason"]
+    assert entry(meta, "mpstat")["status"] == "interrupted"
+    assert entry(meta, "free-end")["status"] == "skipped"
+    assert "Average:" in (target / "mpstat.txt").read_text()  # sysstat's summary on SIGINT
+    assert len((target / "vmstat.txt").read_text().splitlines()) >= 3
+    assert meta["ended_utc"] is not None
+
+
+@needs_checklist
+def test_existing_capture_is_kept_unless_forced(tmp_path):
+    target = tmp_path / "cap"
+    first = capture(target, duration=1)
+    with pytest.raises(CaptureError, match="--force"):
+        capture(target, duration=1)
+    cli = subprocess.run([sys.executable, "-m", "perfkit", "capture", str(target),
+                          "--duration", "1", "--quiet"], capture_output=True, text=True,
+                         cwd=ROOT)
+    assert cli.returncode == 2 and "already holds a capture" in cli.stderr
+    assert json.loads((target / "capture.json").read_text())["started_utc"] == \
+        first["started_utc"]
+    (target / "note.txt").write_text("old")
+    second = capture(target, duration=1, force=True)
+    assert second["started_utc"] != first["started_utc"]
+    assert not (target / "note.txt").exists()
+    stranger = tmp_path / "stranger"
+    stranger.mkdir()
+    (stranger / "thesis.tex").write_text("keep me")
+    with pytest.raises(CaptureError, match="not a perfkit capture"):
+        capture(stranger, duration=1, force=True)
+    assert (stranger / "thesis.tex").read_text() == "keep me"
+
+
+# -- redaction -----------------------------------------------------------------------------------
+@needs_checklist
+def test_redacted_capture_hides_the_machine_and_still_parses(tmp_path):
+    target = tmp_path / "cap"
+    meta = capture(target, duration=2, redact=True)
+    assert meta["complete"] is True
+    assert meta["redacted"]["done"] is True
+    assert "host name" in meta["redacted"]["kinds"]
+    assert meta["redacted"]["dropped"] == ["sar.data"]
+    assert not (target / "sar.data").exists()
+    assert meta["host"] == "host-1"
+    names = [re.compile(r"(?<![A-Za-z0-9_-])" + re.escape(n) + r"(?![A-Za-z0-9_-])", re.I)
+             for n in host_names()]
+    ipv4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")
+    mac = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}(?![\w:])")
+    for path in target.iterdir():
+        text = path.read_text(errors="replace")
+        for name in names:
+            assert not name.search(text), (path.name, name.pattern)
+        for match in ipv4.finditer(text):
+            addr = ipaddress.ip_address(match.group(0))
+            assert (addr.is_loopback or addr.is_unspecified or addr.is_multicast
+                    or match.group(0).startswith(("192.0.2.", "198.51.100.", "203.0.113."))
+                    or set(match.group(0).split(".")) <= {"0", "255"}), (path.name, addr)
+        for match in mac.finditer(text):
+            assert match.group(0).lower().startswith(("02:00:00:00:", "00:00:00:00:00:00",
+                                                      "ff:ff:ff:ff:ff:ff")), path.name
+    dmesg = (target / "dmesg.txt").read_text()
+    cmdline = Path("/proc/cmdline").read_text().strip()
+    assert cmdline not in dmesg
+    if "ommand line:" in dmesg:
+        assert "command line" in meta["redacted"]["kinds"]
+        for line in dmesg.splitlines():
+            if "ommand line:" in line:
+                assert line.endswith("command line: [redacted]") or line.endswith(
+                    "Command line: [redacted]")
+    assert "(host-1)" in (target / "sar-all.txt").read_text().splitlines()[0]
+    cap = perfkit.load_capture(target)
+    assert "sar-all" in cap.tools
+    needs_parser("vmstat")
+    assert len(cap["vmstat"]) == 3
+    needs_parser("sar")
+    assert cap["sar"].attrs["host"] == "host-1"
+    assert {"DEV", "TCP", "ETCP"} <= set(cap["sar"])
+
+
+# -- psutil stand-in -----------------------------------------------------------------------------
+@needs_tool("dmesg")
+def test_psutil_stands_in_for_sysstat_and_procps(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", shim_path(tmp_path, ("dmesg",)))
+    meta = capture(tmp_path / "cap", duration=2)
+    folder = tmp_path / "cap"
+    assert meta["complete"] is True
+    assert meta["psutil"]["note"] == NOTE
+    assert set(meta["psutil"]["tools"]) == {"vmstat", "mpstat", "pidstat", "iostat", "sar",
+                                            "free", "uptime"}
+    assert meta["psutil"]["samples"] == 2
+    for files in meta["psutil"]["tools"].values():
+        for name in files:
+            assert (folder / name).read_text().startswith(f"# {NOTE}"), name
+    cap = perfkit.load_capture(folder)
+    assert cap.tools == ["uptime", "dmesg", "vmstat", "mpstat", "pidstat", "iostat", "sar",
+                         "free"]
+    with pytest.raises(KeyError, match="not installed"):
+        cap["top"]
+    cpu = cap["mpstat"]["cpu"]
+    assert cpu.attrs["source"] == "psutil"
+    assert set(cpu["CPU"]) == {"all", *map(str, range(os.cpu_count()))}
+    shares = cpu[["%usr", "%nice", "%sys", "%iowait", "%irq", "%soft", "%steal", "%idle"]]
+    assert ((shares.sum(axis=1) - 100).abs() < 0.2).all()
+    vm = cap["vmstat"]
+    assert len(vm) == 2 and pd.api.types.is_datetime64_any_dtype(vm["time"])
+    assert ((vm[["us", "sy", "id", "wa", "st"]].sum(axis=1) - 100).abs() <= 3).all()
+    meminfo = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
+    free = cap["free"]
+    assert free["when"].tolist() == ["start", "start", "end", "end"]
+    assert free.loc[0, "total"] == meminfo
+    assert "lo" in set(cap["sar"]["DEV"]["IFACE"])
+    assert cap["uptime"]["ldavg-1"].iloc[0] >= 0
