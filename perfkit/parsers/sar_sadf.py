@@ -383,7 +383,7 @@ def _csv_frame(rows: list[tuple[int, list[str]]], columns: tuple[str, ...], deci
         if name in TEXT_COLUMNS:
             if name in LABEL_COLUMNS:
                 column = column.where(column != "-1", "all")
-            frame[name] = column.astype(str)
+            frame[name] = column.astype(str).where(column.astype(str) != "", None)
             continue
         text = column.astype(str)
         if decimal != ".":
@@ -462,10 +462,13 @@ def parse_json(text: str, *, strict: bool = False) -> Tables:
     tables = Tables(attrs=attrs)
     for name, records in rows.items():
         frame = pd.DataFrame.from_records(records)
+        ranks = _json_rank(name)
+        frame = frame[sorted(frame.columns, key=lambda column: ranks[column])]
         frame["time"] = frame["time"].astype("datetime64[ns]")
         for column in frame.columns:
             if column in TEXT_COLUMNS:
-                frame[column] = frame[column].map(lambda v: v if v is None else str(v))
+                frame[column] = frame[column].map(
+                    lambda v: None if v is None or v == "" else str(v))
             elif column not in ("time",) and frame[column].dtype == object:
                 converted = pd.to_numeric(frame[column], errors="coerce")
                 if converted.notna().sum() == frame[column].notna().sum():
@@ -479,6 +482,22 @@ def parse_json(text: str, *, strict: bool = False) -> Tables:
          for c in host.get("comments", []) if "comment" in c], "comment")
     _finish(tables)
     return tables
+
+
+class _Ranks(dict):
+    def __missing__(self, key: str) -> float:
+        return 10_000.0
+
+
+def _json_rank(table: str) -> _Ranks:
+    """Column -> position sar prints it at, from the order of :data:`JSON_ACTIVITIES`
+    (sadf -j nests ``io``'s fields by direction); unknown columns keep their place."""
+    rank = _Ranks({"time": -2, "interval": -1})
+    for name, names in JSON_ACTIVITIES.values():
+        if name == table or (table == "swap" and name == "memory"):
+            for column in names.values():
+                rank.setdefault(column, len(rank))
+    return _Ranks(rank)
 
 
 def _json_activity(path: str, value: Any, base: dict[str, Any],
@@ -577,7 +596,7 @@ def read_sa_file(data: bytes, *, strict: bool = False) -> Tables:
     with tempfile.TemporaryDirectory(prefix="perfkit-sa-") as folder:
         path = Path(folder) / "sa.data"
         path.write_bytes(data)
-        code, out, err = _run([sadf, "-j", str(path), "--", "-A"])
+        code, out, err = _run([sadf, "-j", "-C", str(path), "--", "-A"])
         if code != 0 and _needs_conversion(err):
             converted = Path(folder) / "sa.converted"
             with converted.open("wb") as sink:
@@ -588,7 +607,7 @@ def read_sa_file(data: bytes, *, strict: bool = False) -> Tables:
                     why = f"sadf -c crashed (signal {abs(ccode) % 128}); {why}"
                 raise ParseError(f"sadf could not convert this older sa file: {why}",
                                  tool=TOOL)
-            code, out, err = _run([sadf, "-j", str(converted), "--", "-A"])
+            code, out, err = _run([sadf, "-j", "-C", str(converted), "--", "-A"])
         if code != 0:
             raise ParseError(f"sadf cannot read this sa file: "
                              f"{_message(err, path) or f'exit status {code}'}", tool=TOOL)
