@@ -80,11 +80,12 @@ def _rows(data: str | os.PathLike | None) -> builtins.list[dict[str, str]]:
 
 
 def list(data: str | os.PathLike | None = None) -> dict[str, str]:
-    """Scenario names and their one-line descriptions (empty when none are recorded)."""
+    """Scenario names and their one-line descriptions: empty when none are recorded, an
+    error when the folder given (``data`` or ``PERFKIT_DATA``) holds no manifest."""
     try:
         rows = _rows(data)
     except FileNotFoundError:
-        if data is not None:
+        if data is not None or os.environ.get("PERFKIT_DATA"):
             raise
         return {}
     return {row["name"]: row.get("description", "") for row in rows}
