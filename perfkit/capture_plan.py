@@ -58,6 +58,47 @@ TOOL_STEPS = {
 #: The binary sysstat file written next to sar's text.
 SA_FILE = "sar.data"
 
+#: ``perfkit capture --help``: what the command does (kept here so the CLI stays light).
+CLI_DESCRIPTION = """\
+Run Brendan Gregg's 60-second checklist on this machine and keep everything the tools
+print, with a capture.json describing the capture. Read it back in Python with
+perfkit.load_capture(DIRECTORY)."""
+
+CLI_EPILOG = """\
+what it runs (with LC_ALL=C LANG=C S_TIME_FORMAT=ISO S_COLORS=never TZ=UTC;
+N = --interval, C = duration / N):
+  at the start  uptime; dmesg --time-format iso (else -T, else plain: the whole ring
+                buffer); free -m; top -b -n 1 -w 512
+  side by side  vmstat -w -t N C+1; mpstat -P ALL N C; pidstat N C; iostat -xz -t N C+1;
+                sar -n DEV -o sar.data N C; sar -n TCP,ETCP N C
+  at the end    free -m; top -b -n 1 -w 512
+
+what it writes into DIRECTORY:
+  NAME.txt, NAME.stderr  each command's output and errors: uptime, dmesg, free-start,
+                         top-start, vmstat, mpstat, pidstat, iostat, sar-dev, sar-tcp,
+                         free-end, top-end
+  sar.data               sar's binary file with every activity (sar -f, sadf)
+  capture.json           host, kernel, distribution, CPUs, memory, tool versions, locale
+                         and environment, UTC start and end, each command line with its
+                         duration, exit status, error and files; "complete": true, or
+                         false with a "reason" (it says "in progress" while running)
+  psutil-*.csv           only when sysstat or procps tools are missing: the same
+                         quantities sampled with psutil, labelled "psutil-derived, not
+                         the tool's output"
+
+A missing or refused tool (dmesg under kernel.dmesg_restrict=1) is recorded with its
+reason and the rest goes on. Ctrl-C stops cleanly: the tools are interrupted (sysstat
+prints its averages), their output is kept and capture.json says complete=false. A
+directory holding a capture is replaced only with --force; any other non-empty directory
+is never touched. --redact replaces this host's names (host-1), IPv4 (192.0.2.N), IPv6
+(2001:db8::N) and MAC (02:00:00:00:00:NN) addresses, user names (user-N) and the kernel
+command line in every file and in capture.json, renders sar.data to sar-all.txt
+(sar -A -f) and deletes it.
+
+Progress goes to stderr: a countdown on a terminal, a line every few seconds otherwise.
+Exit status: 0 complete, 130 after Ctrl-C, 143 after SIGTERM, 1 partial for another
+reason (a tool timed out), 2 could not start (directory taken, bad arguments)."""
+
 
 @dataclass
 class Step:

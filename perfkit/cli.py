@@ -20,15 +20,24 @@ def build_parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="perfkit", description=__doc__.split("\n\n")[0])
     sub = top.add_subparsers(dest="command", required=True)
 
-    cap = sub.add_parser("capture", help="run the 60-second checklist and save its output")
+    from .capture_plan import CLI_DESCRIPTION, CLI_EPILOG
+
+    cap = sub.add_parser("capture", help="run the 60-second checklist and save its output",
+                         description=CLI_DESCRIPTION, epilog=CLI_EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
     cap.add_argument("directory", nargs="?", default=None,
-                     help="where to write (default: perfkit-capture-<UTC time>)")
-    cap.add_argument("--duration", type=float, default=60.0, help="seconds (default 60)")
-    cap.add_argument("--interval", type=int, default=1, help="seconds between samples")
+                     help="where to write (default: perfkit-capture-<UTC time> in the "
+                          "current directory)")
+    cap.add_argument("--duration", type=float, default=60.0,
+                     help="seconds the interval tools sample, rounded to whole intervals "
+                          "(default 60)")
+    cap.add_argument("--interval", type=int, default=1,
+                     help="whole seconds between samples (default 1)")
     cap.add_argument("--redact", action="store_true",
                      help="replace host names, addresses, user names and the boot command "
                           "line with placeholders")
-    cap.add_argument("--force", action="store_true", help="overwrite an existing capture")
+    cap.add_argument("--force", action="store_true",
+                     help="replace an existing capture in DIRECTORY")
     cap.add_argument("--quiet", action="store_true", help="no progress display")
 
     chk = sub.add_parser("checklist", help="print the findings of a capture")
