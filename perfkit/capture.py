@@ -98,6 +98,7 @@ class _Progress:
         self.every = max(5.0, min(15.0, total / 4))
         self.last = -1e9
         self.width = 0
+        self.shown = ""
 
     def say(self, text: str) -> None:
         if self.stream is None:
@@ -114,9 +115,11 @@ class _Progress:
         left = max(0, round(self.total - elapsed))
         line = f"perfkit capture: {left:3d} s left, running {' '.join(running) or '-'}"
         if self.tty:
-            self.stream.write("\r" + line.ljust(self.width))
-            self.width = max(self.width, len(line))
-            self.stream.flush()
+            if line != self.shown:
+                self.stream.write("\r" + line.ljust(self.width))
+                self.width = max(self.width, len(line))
+                self.shown = line
+                self.stream.flush()
         elif time.monotonic() - self.last >= self.every:
             self.last = time.monotonic()
             self.stream.write(line + "\n")
@@ -127,6 +130,7 @@ class _Progress:
             self.stream.write("\r" + " " * self.width + "\r")
             self.stream.flush()
             self.width = 0
+            self.shown = ""
 
 
 def default_directory() -> Path:

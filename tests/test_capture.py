@@ -6,6 +6,7 @@ not written yet are skipped with the reason "<tool> parser not written yet".
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import json
 import os
@@ -24,7 +25,7 @@ import pytest
 from conftest import ROOT, needs_root, needs_tool
 
 import perfkit
-from perfkit.capture import CaptureError, capture
+from perfkit.capture import CaptureError, _Progress, capture
 from perfkit.capture_meta import host_names
 from perfkit.capture_psutil import NOTE
 
@@ -406,3 +407,25 @@ def test_psutil_stands_in_for_sysstat_and_procps(tmp_path, monkeypatch):
     assert free.loc[0, "total"] == meminfo
     assert "lo" in set(cap["sar"]["DEV"]["IFACE"])
     assert cap["uptime"]["ldavg-1"].iloc[0] >= 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_countdown_on_a_terminal_and_lines_otherwise():
+    screen = _Terminal()
+    progress = _Progress(screen, total=10)
+    for elapsed in (0.0, 0.1, 1.0):
+        progress.tick(elapsed, ["vmstat", "mpstat"])
+    progress.done()
+    shown = screen.getvalue()
+    assert shown.count("\r") >= 3 and "\n" not in shown
+    assert "10 s left, running vmstat mpstat" in shown and "9 s left" in shown
+    log = io.StringIO()
+    progress = _Progress(log, total=60)
+    for elapsed in (0.0, 0.1, 1.0):
+        progress.tick(elapsed, ["vmstat"])
+    assert log.getvalue() == "perfkit capture:  60 s left, running vmstat\n"
+    _Progress(None, total=5).tick(1.0, ["vmstat"])  # --quiet: nothing, no error
