@@ -1,0 +1,205 @@
+"""The panels :mod:`perfkit.plot` and :func:`perfkit.plot.timeline` are made of.
+
+Each function draws one panel of one tool's data into a given ``ax`` and labels it (title,
+y label with its unit, legend); the caller labels the shared x axis with
+:func:`perfkit.plot_base.format_x`. Frames come in without their since-boot rows.
+
+>>> import pandas as pd
+>>> f = pd.DataFrame({"report": [1, 1, 2], "Device": ["sda", "vda", "vda"],
+...                   "%util": [50.0, 1.0, 2.0]})
+>>> active(f, "Device", ["%util"])
+['sda', 'vda']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .plot_base import legend, step, wide, x_values
+from .synonyms import column, find
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+KIB_PER_MIB = 1024.0
+
+_CPU_NAMES = {"us": "us (user)", "sy": "sy (system)", "wa": "wa (I/O wait)",
+              "st": "st (stolen)"}
+
+
+def active(frame: pd.DataFrame, key: str, metrics: Sequence[str]) -> list[str]:
+    """The ``key`` values (devices, interfaces) with a non-zero value of any metric."""
+    values = frame[[m for m in metrics if m in frame.columns]].apply(
+        pd.to_numeric, errors="coerce").fillna(0)
+    busy = frame.loc[(values != 0).any(axis=1), key].astype(str)
+    return [name for name in dict.fromkeys(frame[key].astype(str)) if name in set(busy)]
+
+
+# -- vmstat ---------------------------------------------------------------------------------
+
+def run_queue(ax: Axes, frame: pd.DataFrame, cpus: int | None) -> None:
+    """vmstat ``r`` and ``b`` with a dashed line at the CPU count."""
+    x, _ = x_values(frame)
+    ax.plot(x, frame["r"], label="r (runnable)", color="C0")
+    ax.plot(x, frame["b"], label="b (blocked, uninterruptible)", color="C3")
+    if cpus:
+        ax.axhline(cpus, color="grey", linestyle="--", label=f"CPUs ({cpus})")
+    ax.set_ylabel("threads")
+    ax.set_ylim(bottom=0)
+    ax.set_title("vmstat: run queue (r) and blocked (b)")
+    legend(ax)
+
+
+def cpu_split(ax: Axes, frame: pd.DataFrame) -> None:
+    """vmstat ``us sy wa st`` stacked, in %."""
+    x, _ = x_values(frame)
+    parts = [c for c in ("us", "sy", "wa", "st") if c in frame.columns]
+    ax.stackplot(x, *(frame[c].to_numpy(dtype=float) for c in parts),
+                 labels=[_CPU_NAMES[c] for c in parts],
+                 colors=["C0", "C1", "C3", "C4"][:len(parts)])
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% of CPU time")
+    ax.set_title("vmstat: CPU time (us + sy + wa + st; the rest is idle)")
+    legend(ax)
+
+
+def swap_traffic(ax: Axes, frame: pd.DataFrame) -> None:
+    """vmstat ``si`` and ``so`` in KiB/s (vmstat's default ``-S K``)."""
+    x, _ = x_values(frame)
+    for col, color, word in (("si", "C2", "in"), ("so", "C3", "out")):
+        if col in frame.columns:
+            ax.plot(x, frame[col], label=f"{col} (swapped {word})", color=color)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("KiB/s")
+    ax.set_title("vmstat: swap traffic (si, so)")
+    legend(ax)
+
+
+def memory(ax: Axes, frame: pd.DataFrame) -> None:
+    """vmstat ``free buff cache`` (``inact active`` with ``-a``), KiB shown as MiB."""
+    x, _ = x_values(frame)
+    for col in ("free", "buff", "cache", "inact", "active"):
+        if col in frame.columns:
+            ax.plot(x, frame[col] / KIB_PER_MIB, label=col)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("MiB")
+    ax.set_title("vmstat: memory")
+    legend(ax)
+
+
+# -- mpstat ---------------------------------------------------------------------------------
+
+def busy_grid(cpu: pd.DataFrame) -> pd.DataFrame:
+    """Busy % (100 - ``%idle``) per sample (rows) and CPU (columns), ``all`` left out."""
+    per = cpu[cpu["CPU"].astype(str) != "all"]
+    return wide(per, "CPU", 100.0 - per["%idle"], fill=None)
+
+
+def busy_heatmap(ax: Axes, cpu: pd.DataFrame) -> Any:
+    """mpstat's busy % as an image: one row per CPU (CPU 0 on top), one column per sample,
+    placed on the x axis at the samples' times; returns the image."""
+    grid = busy_grid(cpu)
+    xs = grid.index.to_numpy()
+    half = step(xs) / 2
+    left, right = xs[0] - half, xs[-1] + half
+    if np.issubdtype(xs.dtype, np.datetime64):
+        import matplotlib.dates as mdates
+
+        left, right = mdates.date2num(left), mdates.date2num(right)
+        ax.xaxis_date()
+    values = np.ma.masked_invalid(grid.to_numpy(dtype=float).T)
+    count = values.shape[0]
+    image = ax.imshow(values, aspect="auto", interpolation="nearest", cmap="inferno",
+                      vmin=0, vmax=100, origin="upper",
+                      extent=(float(left), float(right), count - 0.5, -0.5))
+    every = max(1, int(np.ceil(count / 16)))
+    ticks = list(range(0, count, every))
+    ax.set_yticks(ticks, [str(grid.columns[i]) for i in ticks])
+    ax.figure.colorbar(image, ax=ax, label="busy % (100 - %idle)", pad=0.01)
+    ax.set_ylabel("CPU")
+    ax.set_title("mpstat: busy % per CPU")
+    return image
+
+
+# -- pidstat --------------------------------------------------------------------------------
+
+def process_names(frame: pd.DataFrame) -> pd.Series:
+    """``Command (PID)`` per row (the ``TID`` of a thread row of ``pidstat -t``)."""
+    command = frame[find(frame, "Command") or "Command"].astype(str)
+    if "PID" not in frame.columns:
+        return command
+    ident = frame["PID"].astype("string")
+    if "TID" in frame.columns:
+        tid = frame["TID"].astype("string")
+        ident = tid.where(tid.notna() & ~tid.isin(["0", "-"]), ident)
+    return command + " (" + ident.fillna("-").astype(str) + ")"
+
+
+def process_cpu(frame: pd.DataFrame) -> pd.DataFrame:
+    """``%CPU`` per sample (rows) and process (columns, ``Command (PID)``), 0 where
+    pidstat printed no row (the process did not run in that interval)."""
+    named = frame.assign(_name=process_names(frame))
+    return wide(named, "_name", column(named, "%CPU"))
+
+
+def top_processes(ax: Axes, frame: pd.DataFrame, top: int) -> list[str]:
+    """``%CPU`` over time of the ``top`` processes with the highest mean; their names."""
+    grid = process_cpu(frame)
+    chosen = list(grid.mean().sort_values(ascending=False, kind="stable").index[:top])
+    for name in chosen:
+        ax.plot(grid.index.to_numpy(), grid[name], marker=".", label=name)
+    ax.set_ylabel("%CPU (100 = one CPU)")
+    ax.set_ylim(bottom=0)
+    ax.set_title(f"pidstat: the {len(chosen)} processes using most CPU")
+    legend(ax)
+    return chosen
+
+
+# -- per device / interface -----------------------------------------------------------------
+
+def per_key(ax: Axes, frame: pd.DataFrame, key: str, metrics: Sequence[str], *,
+            xs: np.ndarray | None = None, keys: Sequence[str] | None = None) -> int:
+    """One line per ``key`` value (device, interface) and metric (solid, dashed, dotted);
+    rows missing from a sample count as 0. Returns the number of lines drawn."""
+    styles = ("-", "--", ":")
+    drawn = 0
+    for number, metric in enumerate(metrics):
+        grid = wide(frame, key, metric, xs=xs)
+        names = [k for k in grid.columns if keys is None or k in keys]
+        for i, name in enumerate(names):
+            label = name if len(metrics) == 1 else f"{name} {metric}"
+            ax.plot(grid.index.to_numpy(), grid[name], linestyle=styles[number % 3],
+                    color=f"C{i % 10}", label=label)
+            drawn += 1
+    ax.set_ylim(bottom=0)
+    legend(ax)
+    return drawn
+
+
+# -- sar -n TCP,ETCP ------------------------------------------------------------------------
+
+def connections(ax: Axes, tcp: pd.DataFrame) -> None:
+    """sar ``active/s`` and ``passive/s``."""
+    x, _ = x_values(tcp)
+    for metric in ("active/s", "passive/s"):
+        if metric in tcp.columns:
+            ax.plot(x, tcp[metric], label=metric, marker=".")
+    ax.set_ylabel("connections/s")
+    ax.set_ylim(bottom=0)
+    ax.set_title("sar -n TCP: connections opened (active/s) and accepted (passive/s)")
+    legend(ax)
+
+
+def retransmits(ax: Axes, etcp: pd.DataFrame) -> None:
+    """sar ``retrans/s`` (``retrseg/s`` from sysstat 12.7.6)."""
+    x, _ = x_values(etcp)
+    name = find(etcp, "retrseg/s") or "retrseg/s"
+    ax.plot(x, column(etcp, "retrseg/s"), color="C3", marker=".", label=name)
+    ax.set_ylabel("segments/s")
+    ax.set_ylim(bottom=0)
+    ax.set_title("sar -n ETCP: retransmitted segments")
+    legend(ax)
