@@ -433,3 +433,28 @@ def test_progress_is_a_countdown_on_a_terminal_and_lines_otherwise():
         progress.tick(elapsed, ["vmstat"])
     assert log.getvalue() == "perfkit capture:  60 s left, running vmstat\n"
     _Progress(None, total=5).tick(1.0, ["vmstat"])  # --quiet: nothing, no error
+
+
+@needs_root
+@needs_tool("top", "setpriv", "sleep")
+def test_user_names_in_top_are_replaced_keeping_the_columns():
+    from perfkit import runner
+    from perfkit.capture_redact import Redactor
+
+    sleeper = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534",
+                                "--clear-groups", "sleep", "30"])
+    try:
+        time.sleep(0.3)
+        text = runner.run(["top", "-b", "-n", "1", "-w", "512"], timeout=20).stdout
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    rows = [line for line in text.splitlines() if re.match(rf"^\s*{sleeper.pid} ", line)]
+    assert rows and rows[0].split()[1] == "nobody"
+    redactor = Redactor(users=["nobody"])
+    out = redactor.text(text)
+    new = next(line for line in out.splitlines() if re.match(rf"^\s*{sleeper.pid} ", line))
+    assert new.split()[1] == "user-1"
+    assert len(new) == len(rows[0]) and new.index(" 20 ") == rows[0].index(" 20 ")
+    assert redactor.kinds() == ["user name"]
+    assert "root" in out  # root is never replaced
