@@ -1,0 +1,287 @@
+"""``dmesg`` (util-linux) as a DataFrame: one row per kernel log record.
+
+A real sample (``dmesg -x``, util-linux 2.38.1, after an OOM kill in a memory cgroup, a hung
+task and a message of two lines written to ``/dev/kmsg``):
+
+>>> text = ("kern  :err   : [ 1129.012603] Memory cgroup out of memory: Killed process 25916"
+...         " (python3) total-vm:79540kB, anon-rss:65280kB, file-rss:6712kB, shmem-rss:0kB,"
+...         " UID:0 pgtables:192kB oom_score_adj:0\\n"
+...         "kern  :err   : [ 1133.879465] INFO: task sh:26251 blocked for more than 2 seconds.\\n"
+...         "user  :info  : [ 1137.949212] perfkit: a message written to /dev/kmsg\\n"
+...         "                              with a second line\\n")
+>>> df = parse(text)
+>>> df[["timestamp", "facility", "level"]]
+     timestamp facility level
+0  1129.012603     kern   err
+1  1133.879465     kern   err
+2  1137.949212     user  info
+>>> df.loc[2, "message"]
+'perfkit: a message written to /dev/kmsg\\nwith a second line'
+
+Formats read (whatever the locale): the plain ``[    1.234567] msg``; ``-T``/``--ctime``
+(``[Wed Nov 25 00:31:54 2026] msg``, with German, French and Japanese day and month names);
+``--time-format iso`` (``2026-11-25T00:31:54,012153+00:00 msg``); ``-x``/``--decode``
+(``kern  :info  : [ 1.2] msg``, also combined with ``-T`` or iso); ``-r``/``--raw``
+(``<6>[ 1.2] msg``); ``-J``/``--json`` (with or without ``-x``). Not read: ``-t`` (no
+time at all), ``-d``, ``-e``/``-H`` and ``--time-format delta|reltime``.
+
+Columns, each only when the output prints it:
+
+* ``time`` (``datetime64``): the wall-clock time of ``-T`` or ``--time-format iso``, as
+  printed (local time; the ISO offset goes to ``attrs["utc_offset"]``). ``-T`` is only as
+  exact as dmesg's own estimate of the boot time (and has whole seconds).
+* ``timestamp`` (float): seconds since boot, as in ``[ 1129.012658]``.
+* ``facility`` and ``level``: names as ``dmesg -x`` prints them (``kern``, ``user``...;
+  ``emerg``, ``alert``, ``crit``, ``err``, ``warn``, ``notice``, ``info``, ``debug``),
+  from ``-x``, ``-r`` or ``-J``. Caution: util-linux before 2.39.1 printed the ``-r`` and
+  ``-J`` priority of a non-kernel record as *facility OR level* without shifting the
+  facility (util-linux issue #2325): a ``user.info`` record shows as ``<7>``, read here as
+  ``kern``/``debug``. Kernel records (facility 0) are exact; ``-x`` is always right.
+* ``caller``: the ``[T123]``/``[C1]`` caller id of kernels built with
+  ``CONFIG_PRINTK_CALLER``.
+* ``message``: the text. A record of several lines (dmesg prints the following lines
+  indented under the first) is one row whose message holds ``\\n``; lines of a stack trace
+  are records of their own, each with its timestamp, as the kernel logged them.
+
+``attrs``: ``format`` (``"plain"``, ``"ctime"``, ``"iso"``, ``"json"``), ``utc_offset``.
+:mod:`perfkit.dmesg` finds OOM kills, segfaults, hung tasks and dropped connections in the
+frame.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParseError, ParseWarning
+
+NAME = "dmesg"
+
+#: syslog levels and facilities by number, as ``dmesg -x`` names them.
+LEVELS = ("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug")
+FACILITIES = ("kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp",
+              "cron", "authpriv", "ftp", "res0", "res1", "res2", "res3",
+              *(f"local{i}" for i in range(8)))
+
+#: Abbreviated month names (C, de_DE, fr_FR; lower case, without the final dot) -> number.
+MONTHS: dict[str, int] = {
+    **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
+                                   "sep", "oct", "nov", "dec"), start=1)},
+    "mär": 3, "mai": 5, "okt": 10, "dez": 12,
+    "janv": 1, "févr": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "août": 8,
+    "sept": 9, "déc": 12,
+}
+
+_RECORD = re.compile(
+    r"^(?:(?P<fac>[a-z][a-z0-9]*)\s*:(?P<lvl>[a-z]+)\s*:\s)?"
+    r"(?:<(?P<pri>\d{1,4})>)?"
+    r"(?:\[\s*(?P<ts>\d+\.\d+)\]"
+    r"|\[(?P<ctime>[^\[\]]*?\d{1,2}:\d{2}:\d{2}\s+\d{4})\]"
+    r"|(?P<iso>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[,.]\d+)?)(?P<tz>[+-]\d{2}:?\d{2}|Z)?)"
+    r"(?:\s?\[\s*(?P<caller>[TC]\d+)\])?"
+    r"(?: (?P<msg>.*))?$")
+_CTIME = re.compile(r"^(?:\S+\s+)?(?P<mon>\S+)\s+(?P<day>\d{1,2})\s+"
+                    r"(?P<hms>\d{1,2}:\d{2}:\d{2})\s+(?P<year>\d{4})$")
+
+
+def month_number(name: str) -> int | None:
+    """``"Nov"``, ``"nov."``, ``"Dez"``, ``"févr."``, ``"11月"`` -> 11, 11, 12, 2, 11."""
+    key = name.strip().rstrip(".").lower()
+    if key.endswith("月") and key[:-1].isdigit():
+        number = int(key[:-1])
+        return number if 1 <= number <= 12 else None
+    return MONTHS.get(key)
+
+
+def detect(lines: list[str]) -> bool:
+    """True for dmesg's text formats (first line a record) or its JSON (``{"dmesg": [``)."""
+    if not lines:
+        return False
+    if lines[0].strip() == "{":
+        return any('"dmesg"' in line for line in lines[1:3])
+    return bool(_RECORD.match(lines[0]))
+
+
+def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> pd.DataFrame:
+    """Parse dmesg's output (see the module docstring for formats and columns).
+
+    ``dayfirst`` is accepted for the common signature; dmesg's dates are unambiguous.
+    """
+    if text.lstrip().startswith("{"):
+        return _parse_json(text, strict=strict)
+    return _parse_text(text, strict=strict)
+
+
+def _unknown(number: int, line: str, message: str, strict: bool) -> None:
+    if strict:
+        raise ParseError(message, line=number, text=line, tool=NAME)
+    warnings.warn(f"{NAME}: line {number}: {message}; line skipped: {line!r}", ParseWarning,
+                  stacklevel=4)
+
+
+def _parse_text(text: str, *, strict: bool) -> pd.DataFrame:
+    records: list[dict[str, Any]] = []
+    indent = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        match = _RECORD.match(line)
+        if match:
+            record = {key: value for key, value in match.groupdict().items()
+                      if value is not None}
+            record["msg"] = record.get("msg", "")
+            record["line"] = number
+            records.append(record)
+            indent = match.start("msg") if match.group("msg") is not None else len(line)
+        elif records and line[:1].isspace():
+            lead = len(line) - len(line.lstrip(" "))
+            records[-1]["msg"] += "\n" + line[min(lead, indent):]
+        else:
+            _unknown(number, line, "not a dmesg record", strict)
+    if not records:
+        first = next((i for i, line in enumerate(text.split("\n"), 1) if line.strip()), 1)
+        raise ParseError("no dmesg record ('[    1.234567] message' or a date) in the input",
+                         line=first, text=text.split("\n")[first - 1], tool=NAME)
+    return _frame(records, strict=strict)
+
+
+def _frame(records: list[dict[str, Any]], *, strict: bool) -> pd.DataFrame:
+    """Records (dicts of the regex groups) to the documented columns."""
+    table = pd.DataFrame(records)
+    columns: dict[str, Any] = {}
+    attrs: dict[str, Any] = {"format": "plain", "utc_offset": None}
+    keep = np.ones(len(table), dtype=bool)
+    if "ctime" in table:
+        times, bad = _ctimes(table["ctime"])
+        columns["time"] = times
+        keep &= ~bad
+        attrs["format"] = "ctime"
+    if "iso" in table:
+        iso = pd.to_datetime(table["iso"].str.replace(",", ".", regex=False),
+                             format="%Y-%m-%dT%H:%M:%S.%f", errors="coerce")
+        columns["time"] = iso if "time" not in columns else columns["time"].fillna(iso)
+        keep &= ~(iso.isna() & table["iso"].notna()).to_numpy()
+        attrs["format"] = "iso"
+        if "tz" in table:
+            offsets = table["tz"].dropna().unique()
+            attrs["utc_offset"] = str(offsets[0]) if len(offsets) == 1 else None
+    if "ts" in table:
+        columns["timestamp"] = pd.to_numeric(table["ts"]).astype(float)
+    facility, level = _levels(table)
+    if facility is not None:
+        columns["facility"] = facility
+        columns["level"] = level
+    if "caller" in table:
+        columns["caller"] = table["caller"]
+    columns["message"] = table["msg"].astype(str)
+    frame = pd.DataFrame(columns)
+    if "time" in frame:
+        frame["time"] = frame["time"].astype("datetime64[ns]")
+    for index in np.flatnonzero(~keep):
+        _unknown(int(table["line"].iloc[index]), str(table.get("ctime", table.get("iso"))
+                                                     .iloc[index]),
+                 "a date dmesg does not print", strict)
+    frame = frame.loc[keep].reset_index(drop=True)
+    frame.attrs.update(attrs)
+    return frame
+
+
+def _ctimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """``Wed Nov 25 00:31:54 2026`` (or ``Mi Nov``, ``mer. nov.``, ``水 11月``) -> datetime."""
+    parts = values.astype(str).str.extract(_CTIME)
+    months = parts["mon"].map(lambda m: month_number(m) if isinstance(m, str) else None)
+    stamp = (parts["year"] + "-" + months.astype("Int64").astype(str) + "-" + parts["day"]
+             + " " + parts["hms"])
+    times = pd.to_datetime(stamp, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    bad = (times.isna() & values.notna()).to_numpy()
+    return times, bad
+
+
+def _levels(table: pd.DataFrame) -> tuple[pd.Series | None, pd.Series | None]:
+    """Facility and level names from ``-x`` words or ``-r``/``-J`` priority numbers."""
+    if "fac" not in table and "pri" not in table:
+        return None, None
+    facility = table["fac"] if "fac" in table else pd.Series(None, index=table.index,
+                                                             dtype=object)
+    level = table["lvl"] if "lvl" in table else pd.Series(None, index=table.index,
+                                                          dtype=object)
+    if "pri" in table:
+        pri = pd.to_numeric(table["pri"], errors="coerce")
+        from_pri_fac = (pri // 8).map(lambda n: FACILITIES[int(n)]
+                                      if pd.notna(n) and n < len(FACILITIES) else None)
+        from_pri_lvl = (pri % 8).map(lambda n: LEVELS[int(n)] if pd.notna(n) else None)
+        facility = facility.where(facility.notna(), from_pri_fac)
+        level = level.where(level.notna(), from_pri_lvl)
+    return facility.astype(object), level.astype(object)
+
+
+def _parse_json(text: str, *, strict: bool) -> pd.DataFrame:
+    """``dmesg -J``: ``{"dmesg": [{"pri": 6, "time": 1.2, "msg": "..."}, ...]}``.
+
+    A cut-off document keeps the records before the cut (with a warning)."""
+    decoder = json.JSONDecoder()
+    start = re.search(r'^\s*\{\s*"dmesg"\s*:\s*\[', text)
+    if not start:
+        raise ParseError('not dmesg JSON (no {"dmesg": [ at the start)', line=1,
+                         text=text.split("\n", 1)[0], tool=NAME)
+    records: list[dict[str, Any]] = []
+    pos = start.end()
+    while True:
+        while pos < len(text) and text[pos] in " \t\n,":
+            pos += 1
+        if text.startswith("]", pos):
+            rest = text[pos + 1:].strip()
+            if rest not in ("}", ""):
+                _unknown(text.count("\n", 0, pos) + 1, rest.split("\n", 1)[0],
+                         "text after the end of dmesg's JSON", strict)
+            break
+        line = text.count("\n", 0, pos) + 1
+        try:
+            item, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            shown = text[pos:].split("\n", 1)[0]
+            if pos >= len(text.rstrip()) or not text[pos:].strip():
+                message = "the JSON document ends early; the records before it are kept"
+            else:
+                message = "the JSON document is cut off or damaged; the records before it " \
+                          "are kept"
+            if strict and pos < len(text.rstrip()) and "]" in text[pos:]:
+                raise ParseError("damaged dmesg JSON", line=line, text=shown,
+                                 tool=NAME) from None
+            warnings.warn(f"{NAME}: line {line}: {message}: {shown!r}", ParseWarning,
+                          stacklevel=3)
+            break
+        if not isinstance(item, dict) or "msg" not in item:
+            _unknown(line, json.dumps(item)[:120], "a JSON record without 'msg'", strict)
+            continue
+        records.append(_json_record(item, line))
+    if not records:
+        raise ParseError("dmesg JSON without records", line=1, text=text.split("\n", 1)[0],
+                         tool=NAME)
+    frame = _frame(records, strict=strict)
+    frame.attrs["format"] = "json"
+    return frame
+
+
+def _json_record(item: dict[str, Any], line: int) -> dict[str, Any]:
+    record: dict[str, Any] = {"line": line, "msg": str(item["msg"])}
+    stamp = item.get("time")
+    if isinstance(stamp, (int, float)):
+        record["ts"] = float(stamp)
+    elif isinstance(stamp, str):
+        record["iso"] = stamp[:26] if "T" in stamp else None
+    pri = item.get("pri")
+    if isinstance(pri, int):
+        record["pri"] = pri
+    elif isinstance(pri, str):
+        record["lvl"] = pri
+    if isinstance(item.get("fac"), str):
+        record["fac"] = item["fac"]
+    if item.get("caller"):
+        record["caller"] = str(item["caller"])
+    return record
