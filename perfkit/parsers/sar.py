@@ -1,38 +1,45 @@
 """sar: every report sar prints, plus sadf's CSV and JSON and binary sa files.
 
-A sample (``LC_ALL=C sar -q -n TCP 1 1`` on this project's machine)::
+A sample (``LC_ALL=C sar -n TCP,ETCP 1 3`` under loopback load on this project's
+machine, ``tests/fixtures/sar/n-TCP-ETCP.C.txt``, first sample and the averages)::
 
     Linux 6.18.44-fc-v657 (demo-host) \t11/25/26 \t_x86_64_\t(2 CPU)
 
-    00:39:24      runq-sz  plist-sz   ldavg-1   ldavg-5   ldavg-15   blocked
-    00:39:25            1        96      0.32      0.12      0.04         0
+    00:32:28     active/s passive/s    iseg/s    oseg/s
+    00:32:29        59.00     59.00   1274.00   1274.00
 
-    00:39:24     active/s passive/s    iseg/s    oseg/s
-    00:39:25        57.00     57.00    456.00    456.00
-
-    Average:      runq-sz  plist-sz   ldavg-1   ldavg-5   ldavg-15   blocked
-    Average:            1        96      0.32      0.12      0.04         0
+    00:32:28     atmptf/s  estres/s retrans/s isegerr/s   orsts/s
+    00:32:29         0.00      0.00      0.00      0.00      0.00
 
     Average:     active/s passive/s    iseg/s    oseg/s
-    Average:        57.00     57.00    456.00    456.00
+    Average:        64.67     64.67   1413.33   1414.67
+
+    Average:     atmptf/s  estres/s retrans/s isegerr/s   orsts/s
+    Average:         0.00      0.00      0.00      0.00      0.00
 
 becomes a :class:`~perfkit.result.Tables` with one DataFrame per report, named as in
-:mod:`perfkit.parsers.sar_reports` (``queue``, ``TCP``...), a ``time`` column first, the
-columns as printed, and the ``Average:`` rows (``Durchschn.:``, ``Moyenne :``...) apart in
-``tables.averages``. ``-F`` and ``-m USB`` print ``Summary:`` rows instead; they go to
-``tables.averages`` too.
+:mod:`perfkit.parsers.sar_reports` (``TCP``, ``ETCP``, ``cpu``, ``queue``...), a ``time``
+column first, the columns as printed, and the ``Average:`` rows (``Durchschn.:``,
+``Moyenne :``...) apart in ``tables.averages``. ``-F`` and ``-m USB`` print ``Summary:``
+rows instead; they go to ``tables.averages`` too.
 
 >>> text = ("Linux 6.18.44-fc-v657 (demo-host) \\t11/25/26 \\t_x86_64_\\t(2 CPU)\\n\\n"
-...         "00:39:24     active/s passive/s    iseg/s    oseg/s\\n"
-...         "00:39:25        57.00     57.00    456.00    456.00\\n\\n"
+...         "00:32:28     active/s passive/s    iseg/s    oseg/s\\n"
+...         "00:32:29        59.00     59.00   1274.00   1274.00\\n\\n"
+...         "00:32:28     atmptf/s  estres/s retrans/s isegerr/s   orsts/s\\n"
+...         "00:32:29         0.00      0.00      0.00      0.00      0.00\\n\\n"
 ...         "Average:     active/s passive/s    iseg/s    oseg/s\\n"
-...         "Average:        57.00     57.00    456.00    456.00\\n")
+...         "Average:        64.67     64.67   1413.33   1414.67\\n\\n"
+...         "Average:     atmptf/s  estres/s retrans/s isegerr/s   orsts/s\\n"
+...         "Average:         0.00      0.00      0.00      0.00      0.00\\n")
 >>> t = parse(text)
+>>> t
+Tables({'TCP': 1x5, 'ETCP': 1x6}, averages=['ETCP', 'TCP'])
 >>> t["TCP"]
                  time  active/s  passive/s  iseg/s  oseg/s
-0 2026-11-25 00:39:25      57.0       57.0   456.0   456.0
->>> t.averages["TCP"]["iseg/s"].iloc[0], t.attrs["cpus"]
-(np.float64(456.0), 2)
+0 2026-11-25 00:32:29      59.0       59.0  1274.0  1274.0
+>>> t.averages["TCP"]["active/s"].iloc[0], t.attrs["cpus"]
+(np.float64(64.67), 2)
 
 Also read:
 
@@ -172,6 +179,9 @@ def _add(target: dict[str, pd.DataFrame], name: str, frame: pd.DataFrame) -> Non
     """Append ``frame`` to ``target[name]`` (the same report under another header: other
     CPUs after a restart, or another version's columns)."""
     if name in target:
-        target[name] = pd.concat([target[name], frame], ignore_index=True)
+        merged = pd.concat([target[name], frame], ignore_index=True)
+        if "time" in merged:
+            merged = merged.sort_values("time", kind="stable", ignore_index=True)
+        target[name] = merged
     else:
         target[name] = frame

@@ -7,28 +7,40 @@ column first. sadf writes times in UTC (``2026-11-25 00:23:17 UTC``) unless aske
 time (``-T``, ``-t``) or seconds since the epoch (``-U``); the zone it names is kept in
 ``attrs["timezone"]``. sadf prints no ``Average:`` rows, so ``tables.averages`` is empty.
 
-CSV, one header per activity (``sadf -d file -- -n DEV``)::
+CSV, one header per activity (``sadf -d tests/fixtures/sar/sa-restart.bin -- -A``, two
+lines of it)::
 
     # hostname;interval;timestamp;IFACE;rxpck/s;txpck/s;rxkB/s;txkB/s;rxcmp/s;...
-    vm;1;2026-11-25 00:39:24 UTC;lo;1.00;1.00;0.07;0.07;0.00;...
+    demo-host;1;2026-11-25 00:33:09 UTC;lo;2472.00;2472.00;29599.46;29599.46;0.00;...
 
->>> t = parse_csv('# hostname;interval;timestamp;IFACE;rxpck/s;txpck/s;rxkB/s;txkB/s;'
-...               'rxcmp/s;txcmp/s;rxmcst/s;%ifutil\\n'
-...               'vm;1;2026-11-25 00:39:24 UTC;lo;1.00;1.00;0.07;0.07;0.00;0.00;0.00;0.00\\n')
->>> t["DEV"].loc[0, ["time", "IFACE", "rxkB/s"]].tolist()
-[Timestamp('2026-11-25 00:39:24'), 'lo', 0.07]
+>>> t = parse_csv(
+...     "# hostname;interval;timestamp;IFACE;rxpck/s;txpck/s;rxkB/s;txkB/s;rxcmp/s;txcmp/s;"
+...     "rxmcst/s;%ifutil\\n"
+...     "demo-host;1;2026-11-25 00:33:09 UTC;lo;2472.00;2472.00;29599.46;29599.46;0.00;0.00;"
+...     "0.00;0.00\\n")
+>>> t["DEV"][["time", "interval", "IFACE", "rxkB/s"]]
+                 time  interval IFACE    rxkB/s
+0 2026-11-25 00:33:09         1    lo  29599.46
 
-JSON (``sadf -j file -- -n ETCP``) names the fields its own way (``retrans``, ``util-percent``,
-``memfree``); they are renamed to sar's (``retrans/s``, ``%util``, ``kbmemfree``) with the
-tables in :data:`JSON_ACTIVITIES`. sadf -j puts the ``-r`` and ``-S`` fields in one
-``memory`` object; they are split into ``memory`` and ``swap`` as sar prints them.
+JSON (the same file's ``sadf -j``, cut to two of its activities) names the fields its own
+way (``retrans``, ``util-percent``, ``memfree``); they are renamed to sar's (``retrans/s``,
+``%util``, ``kbmemfree``) with the tables in :data:`JSON_ACTIVITIES`. sadf -j puts the
+``-r`` and ``-S`` fields in one ``memory`` object; they are split into ``memory`` and
+``swap`` as sar prints them.
 
->>> t = parse_json('{"sysstat": {"hosts": [{"nodename": "vm", "number-of-cpus": 2, '
-...     '"statistics": [{"timestamp": {"date": "2026-11-25", "time": "00:39:24", "utc": 1, '
-...     '"interval": 1}, "network": {"net-etcp": {"atmptf": 0.0, "estres": 0.0, '
-...     '"retrans": 2.0, "isegerr": 0.0, "orsts": 0.0}}}], "restarts": []}]}}')
->>> t["ETCP"].loc[0, ["time", "retrans/s"]].tolist()
-[Timestamp('2026-11-25 00:39:24'), 2.0]
+>>> t = parse_json('''{"sysstat": {"hosts": [{"nodename": "demo-host", "number-of-cpus": 2,
+...   "statistics": [{
+...     "timestamp": {"date": "2026-11-25", "time": "00:33:09", "utc": 1, "interval": 1},
+...     "network": {
+...       "net-tcp": {"active": 114.00, "passive": 114.00, "iseg": 2472.00, "oseg": 2474.00},
+...       "net-etcp": {"atmptf": 0.00, "estres": 0.00, "retrans": 0.00, "isegerr": 0.00,
+...                    "orsts": 0.00}}}],
+...   "restarts": []}]}}''')
+>>> t["TCP"]
+                 time  interval  active/s  passive/s  iseg/s  oseg/s
+0 2026-11-25 00:33:09         1     114.0      114.0  2472.0  2474.0
+>>> list(t["ETCP"].columns)
+['time', 'interval', 'atmptf/s', 'estres/s', 'retrans/s', 'isegerr/s', 'orsts/s']
 """
 
 from __future__ import annotations
@@ -266,10 +278,10 @@ def parse_csv(text: str, *, strict: bool = False) -> Tables:
                 continue
             names = tuple(line.split(";")[3:])
             if any("[...]" in name for name in names):
-                raise ParseError("sadf -d -h output with per-device activities ([...] "
-                                 "groups) cannot be split into rows unambiguously; use "
-                                 "sadf -d without -h, or sadf -j", line=number,
-                                 text=line, tool=TOOL)
+                raise ParseError("this is sadf -d -h output with per-device activities "
+                                 "([...] groups), which perfkit does not read: its rows "
+                                 "cannot be split unambiguously; use sadf -d without -h, "
+                                 "or sadf -j", line=number, text=line, tool=TOOL)
             if sorted(names) == sorted(_USB):
                 names = _USB  # sadf -d heads USB rows out of order; the rows are in sar's
             columns = names
@@ -547,7 +559,10 @@ def _add(tables: Tables, name: str, frame: pd.DataFrame) -> None:
     """Add ``frame`` to ``tables[name]`` (a table seen again after a restart, with other
     columns, is appended)."""
     if name in tables:
-        tables[name] = pd.concat([tables[name], frame], ignore_index=True)
+        merged = pd.concat([tables[name], frame], ignore_index=True)
+        if "time" in merged:
+            merged = merged.sort_values("time", kind="stable", ignore_index=True)
+        tables[name] = merged
     else:
         tables[name] = frame
 
