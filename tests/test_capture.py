@@ -286,11 +286,12 @@ def test_refused_dmesg_is_recorded_for_an_unprivileged_user(dmesg_restricted):
 
 
 @needs_checklist
-def test_sigint_stops_the_capture_and_keeps_what_was_captured(tmp_path):
+@pytest.mark.parametrize("redact", [False, True], ids=["plain", "redacted"])
+def test_sigint_stops_the_capture_and_keeps_what_was_captured(tmp_path, redact):
     target = tmp_path / "cap"
     process = subprocess.Popen([sys.executable, "-m", "perfkit", "capture", str(target),
-                                "--duration", "30"], cwd=ROOT, stderr=subprocess.PIPE,
-                               text=True)
+                                "--duration", "30", *(["--redact"] if redact else [])],
+                               cwd=ROOT, stderr=subprocess.PIPE, text=True)
     time.sleep(2.5)
     began = time.monotonic()
     process.send_signal(signal.SIGINT)
@@ -306,6 +307,13 @@ def test_sigint_stops_the_capture_and_keeps_what_was_captured(tmp_path):
     assert "Average:" in (target / "mpstat.txt").read_text()  # sysstat's summary on SIGINT
     assert len((target / "vmstat.txt").read_text().splitlines()) >= 3
     assert meta["ended_utc"] is not None
+    if redact:  # an interrupted capture is redacted all the same
+        assert meta["redacted"]["done"] is True and meta["host"] == "host-1"
+        assert not (target / "sar.data").exists()
+        name = re.compile(r"(?<![A-Za-z0-9_-])" + re.escape(os.uname().nodename)
+                          + r"(?![A-Za-z0-9_-])", re.I)
+        for path in target.iterdir():
+            assert not name.search(path.read_text(errors="replace")), path.name
 
 
 @needs_checklist
