@@ -188,7 +188,8 @@ class _Scanner:
         for key_id, key in enumerate(keys):
             if key is None:
                 continue
-            mask = normal & (key_ids == key_id)
+            # a header with no rows (pidstat's empty reports) gives no span
+            mask = normal & (key_ids == key_id) & (ends > heads + 1)
             if mask.any():
                 self.group(*key).spans.append((heads[mask] + 1, ends[mask]))
 
@@ -220,12 +221,15 @@ class _Scanner:
                     else:
                         self.group(*current)
                 else:
+                    if not current[1]:  # after a "#" header: the first row shows the width
+                        current = (current[0], _time_prefix(line.split()) or 1)
                     self.group(*current).spans.append((line_start, line_start + len(line)))
             elif first == "#":
                 tokens = line.split()
                 columns = (self.header_columns(tokens) if self.header_columns
                            else tuple(tokens[2:]))
-                current = (columns, 1) if columns else None
+                # pidstat -h: the time (1 token, or 2 with AM/PM) lives on each row
+                current = (columns, 0) if columns else None
                 if current is None:
                     self.bad_line(line_start, line, "expected a header line")
             else:

@@ -1,0 +1,498 @@
+"""``mpstat`` (sysstat): CPU time, interrupts and softirqs per CPU, from text or ``-o JSON``.
+
+What ``LC_ALL=de_DE.UTF-8 mpstat -P ALL 1 3`` printed on the course machine under a
+one-CPU stress-ng load (sysstat 12.6.1), and the ``cpu`` table it becomes:
+
+>>> text = '''Linux 6.18.44-fc-v657 (demo-host) \\t25.11.2026 \\t_x86_64_\\t(2 CPU)
+...
+... 00:24:42     CPU    %usr   %nice    %sys %iowait    %irq   %soft  %steal  %guest  %gnice   %idle
+... 00:24:43     all   99,00    0,00    0,50    0,00    0,00    0,00    0,50    0,00    0,00    0,00
+... 00:24:43       0  100,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00
+... 00:24:43       1   98,02    0,00    0,99    0,00    0,00    0,00    0,99    0,00    0,00    0,00
+...
+... 00:24:43     CPU    %usr   %nice    %sys %iowait    %irq   %soft  %steal  %guest  %gnice   %idle
+... 00:24:44     all   96,98    0,00    3,02    0,00    0,00    0,00    0,00    0,00    0,00    0,00
+... 00:24:44       0  100,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00
+... 00:24:44       1   93,94    0,00    6,06    0,00    0,00    0,00    0,00    0,00    0,00    0,00
+...
+... 00:24:44     CPU    %usr   %nice    %sys %iowait    %irq   %soft  %steal  %guest  %gnice   %idle
+... 00:24:45     all   97,01    0,00    2,99    0,00    0,00    0,00    0,00    0,00    0,00    0,00
+... 00:24:45       0  100,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00
+... 00:24:45       1   94,06    0,00    5,94    0,00    0,00    0,00    0,00    0,00    0,00    0,00
+...
+... Durchschn.:  CPU    %usr   %nice    %sys %iowait    %irq   %soft  %steal  %guest  %gnice   %idle
+... Durchschn.:  all   97,67    0,00    2,17    0,00    0,00    0,00    0,17    0,00    0,00    0,00
+... Durchschn.:    0  100,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00    0,00
+... Durchschn.:    1   95,35    0,00    4,32    0,00    0,00    0,00    0,33    0,00    0,00    0,00
+... '''
+>>> tables = parse(text)
+>>> print(tables["cpu"][["time", "since_boot", "CPU", "%usr", "%sys", "%steal"]].head(3))
+                 time  since_boot  CPU    %usr  %sys  %steal
+0 2026-11-25 00:24:43       False  all   99.00  0.50    0.50
+1 2026-11-25 00:24:43       False    0  100.00  0.00    0.00
+2 2026-11-25 00:24:43       False    1   98.02  0.99    0.99
+>>> tables.averages["cpu"]["%sys"].tolist(), tables.attrs["average_label"]
+([2.17, 0.0, 4.32], 'Durchschn.:')
+
+Tables (a :class:`perfkit.Tables`; only those the output has):
+
+* ``cpu`` (default, ``-u``, ``-P``): ``CPU`` (text: ``all``, ``0``, ``1``...), then
+  ``%usr %nice %sys %iowait %irq %soft %steal %guest %gnice %idle`` or whatever the version
+  printed. With ``-T``, ``CORE SOCK NODE`` follow ``CPU`` as numbers; mpstat leaves them
+  blank on the ``all`` row, which gets NaN.
+* ``node`` (``-N``): ``NODE`` (text) and the same percentages.
+* ``intr`` (``-I SUM``): ``CPU`` and ``intr/s``.
+* ``irq`` (``-I CPU``): ``CPU`` and one ``<irq>/s`` column per interrupt, as printed
+  (``0/s``, ``24/s``..., ``NMI/s``, ``LOC/s``...). When the set of interrupts changes
+  between reports, the columns are united and missing values are NaN.
+* ``softirq`` (``-I SCPU``): ``CPU`` and ``HI/s TIMER/s NET_TX/s NET_RX/s BLOCK/s
+  IRQ_POLL/s TASKLET/s SCHED/s HRTIMER/s RCU/s``.
+
+Every sample frame starts with ``time`` (``datetime64``: the banner date and the printed
+time of day, rolling over midnight; seconds since the epoch with ``-H``/``-U`` style
+stamps) and a boolean ``since_boot``: True when mpstat ran without an interval, so that its
+single report covers the time since boot (the header and its rows then carry the same
+time); with an interval every report covers the interval. ``Average:`` rows (``Durchschn.:``,
+``Moyenne :``, ``平均値:``) go to ``tables.averages`` under the same names. Banner facts
+(``kernel``, ``host``, ``date``, ``cpus``, ``arch``, ``decimal``...) are in ``tables.attrs``
+and every frame's ``.attrs``.
+
+Read as well: decimal commas (de_DE, fr_FR), 12-hour clocks (en_US ``12:15:33 AM`` is
+00:15:33), Japanese dates and times, ``S_TIME_FORMAT=ISO`` dates, ``S_COLORS=always``
+colour codes (dropped).
+
+**JSON** (``-o JSON``) gives the same tables and column names as the text: the keys
+``usr``, ``nice``... become ``%usr``, ``%nice``...; ``cpu`` -> ``CPU``, ``node`` -> ``NODE``,
+``core`` -> ``CORE``, ``socket`` -> ``SOCK``, ``intr`` -> ``intr/s``; each interrupt's
+``name`` becomes the column ``<name>/s``; ``timestamp`` (printed in the locale's way, like
+the text) becomes ``time``. JSON has no averages and no since-boot marker in the text, so
+``since_boot`` is False there. A JSON document cut off in its last report (an interrupted
+``mpstat -o JSON``) keeps the complete reports and warns.
+
+Bad input: empty or binary text, or text without a sysstat banner, raises
+:class:`~perfkit.ParseError`; a line that is not a banner, a header, a row or an average
+raises with ``strict=True`` and is skipped with a :class:`~perfkit.ParseWarning` otherwise; a
+truncated last row is dropped with a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..banner import is_banner
+from ..errors import ParseError, ParseWarning
+from ..result import Tables
+from ..sysstat import Report, read_report
+from ..text import ANSI_ESCAPE, clean_text
+from ..times import (
+    AM_PM,
+    combine,
+    epoch_to_datetime,
+    guess_dayfirst,
+    is_time,
+    parse_date,
+    times_of_day,
+)
+
+NAME = "mpstat"
+
+#: Softirq names sysstat prints in ``-I SCPU`` headers (``HI/s``...), old and new.
+SOFTIRQS = frozenset(f"{name}/s" for name in (
+    "HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "BLOCK_IOPOLL", "IRQ_POLL", "TASKLET",
+    "SCHED", "HRTIMER", "RCU"))
+#: Columns of ``-I CPU``/``-I SCPU``: an interrupt number or an upper-case name, then ``/s``
+#: (sar's ``total/s``, ``i000/s`` are lower case).
+_IRQ_COLUMN = re.compile(r"^[0-9A-Z_]+/s$")
+_EPOCH = re.compile(r"^\d{9,11}$")
+_TOPOLOGY = ("CORE", "SOCK", "NODE")
+_TEXT_COLUMNS = {"CPU", "NODE", "CORE", "SOCK"}
+#: JSON statistics keys and the table each one fills.
+JSON_TABLES = {"cpu-load": "cpu", "node-load": "node", "sum-interrupts": "intr",
+               "individual-interrupts": "irq", "soft-interrupts": "softirq"}
+_JSON_NAMES = {"cpu": "CPU", "node": "NODE", "core": "CORE", "socket": "SOCK",
+               "intr": "intr/s"}
+
+
+def table_of(columns: Sequence[str]) -> str | None:
+    """The table a header's columns (after the time) belong to, or None for a header
+    mpstat does not print.
+
+    >>> table_of(["CPU", "%usr", "%nice", "%sys", "%iowait", "%irq", "%soft", "%steal",
+    ...           "%guest", "%gnice", "%idle"])
+    'cpu'
+    >>> table_of(["CPU", "%usr", "%nice", "%sys", "%iowait", "%steal", "%irq", "%soft",
+    ...           "%guest", "%gnice", "%idle"]) is None      # sar -u ALL
+    True
+    """
+    columns = tuple(columns)
+    if len(columns) < 2:
+        return None
+    first, rest = columns[0], columns[1:]
+    if first == "NODE":
+        return "node" if _cpu_time_columns(rest) else None
+    if first != "CPU":
+        return None
+    if rest[:3] == _TOPOLOGY:
+        return "cpu" if _cpu_time_columns(rest[3:]) else None
+    if _cpu_time_columns(rest):
+        return "cpu"
+    if rest == ("intr/s",):
+        return "intr"
+    if all(_IRQ_COLUMN.match(column) for column in rest):
+        return "softirq" if SOFTIRQS.intersection(rest) else "irq"
+    return None
+
+
+def _cpu_time_columns(columns: Sequence[str]) -> bool:
+    """mpstat's CPU-time columns: ``%irq`` comes before ``%steal`` (sar -u ALL prints
+    ``%steal`` right after ``%iowait``; plain sar -u has no ``%irq``)."""
+    columns = list(columns)
+    if "%irq" not in columns or "%idle" not in columns:
+        return False
+    return "%steal" not in columns or columns.index("%steal") > columns.index("%irq")
+
+
+def header_columns(tokens: Sequence[str]) -> tuple[str, ...] | None:
+    """The columns of a header line's tokens (time, AM/PM or label dropped), or None."""
+    width = time_width(tokens)
+    if not width:
+        return None
+    columns = tuple(tokens[width:])
+    return columns if table_of(columns) else None
+
+
+def time_width(tokens: Sequence[str]) -> int:
+    """How many leading tokens make a row's time stamp: 1 (``00:15:30``, an epoch), 2
+    (``12:15:33 AM``) or 0 (not a time)."""
+    if not tokens:
+        return 0
+    if is_time(tokens[0]):
+        return 2 if len(tokens) > 1 and tokens[1] in AM_PM else 1
+    return 1 if _EPOCH.match(tokens[0]) else 0
+
+
+def detect(lines: list[str]) -> bool:
+    """True for mpstat's text (a banner, then a header only mpstat prints) or JSON."""
+    if not lines:
+        return False
+    if lines[0].lstrip().startswith("{"):
+        return looks_like_json(lines, JSON_TABLES)
+    if not is_banner(ANSI_ESCAPE.sub("", lines[0])):
+        return False
+    for line in lines[1:]:
+        if header_columns(ANSI_ESCAPE.sub("", line).split()):
+            return True
+    return False
+
+
+def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
+    """Parse mpstat's text or JSON output into a :class:`~perfkit.Tables` (see above)."""
+    text = clean_text(text, tool=NAME)
+    if text.lstrip().startswith("{"):
+        return _parse_json(text, strict=strict, dayfirst=dayfirst)
+    since_boot = first_report_since_boot(text)
+    report = read_report(_fill_topology(text), tool=NAME, text_columns=_TEXT_COLUMNS,
+                         strict=strict, dayfirst=dayfirst, header_columns=header_columns)
+    tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
+    for frame in tables.values():
+        frame.insert(1, "since_boot", since_boot)
+    for frames in (tables, averages):
+        if "cpu" in frames:
+            frames["cpu"] = _topology_numbers(frames["cpu"])
+    return finish(tables, averages, report.attrs)
+
+
+# -- shared with the pidstat parser ------------------------------------------------------
+
+def name_tables(report: Report, name_of: Callable[[Sequence[str]], str | None], *,
+                strict: bool, tool: str) -> tuple[dict[str, pd.DataFrame],
+                                                   dict[str, pd.DataFrame]]:
+    """Gather :func:`~perfkit.sysstat.read_report`'s frames (keyed by their columns) under
+    table names; frames of one name with different columns are united, in time order."""
+    out: list[dict[str, list[pd.DataFrame]]] = [{}, {}]
+    for index, frames in enumerate((report.tables, report.averages)):
+        for columns, frame in frames.items():
+            name = name_of(columns)
+            if name is None:
+                message = f"rows under an unknown header {' '.join(columns)!r}"
+                if strict:
+                    raise ParseError(message, tool=tool)
+                warnings.warn(f"{tool}: {message}; skipped", ParseWarning, stacklevel=3)
+                continue
+            out[index].setdefault(name, []).append(frame)
+    tables = {name: _unite(frames, timed=True) for name, frames in out[0].items()}
+    averages = {name: _unite(frames, timed=False) for name, frames in out[1].items()}
+    return tables, averages
+
+
+def _unite(frames: list[pd.DataFrame], *, timed: bool) -> pd.DataFrame:
+    if len(frames) == 1:
+        return frames[0]
+    frame = pd.concat(frames, ignore_index=True)
+    if timed:
+        frame = frame.sort_values("time", kind="stable", ignore_index=True)
+    return frame
+
+
+def finish(tables: dict[str, pd.DataFrame], averages: dict[str, pd.DataFrame],
+           attrs: dict[str, Any]) -> Tables:
+    """A :class:`Tables` whose frames all carry the banner facts in ``.attrs``."""
+    for frame in [*tables.values(), *averages.values()]:
+        frame.attrs = dict(attrs)
+    return Tables(tables, averages=averages, attrs=attrs)
+
+
+def first_report_since_boot(text: str) -> bool:
+    """True when the first header and its first row carry the same time: sysstat ran
+    without an interval and printed one report covering the time since boot (mpstat) or
+    since each process started (pidstat). False for ``pidstat -h`` (no time in its header).
+    """
+    lines = (line for line in text.split("\n") if line.strip())
+    for line in lines:
+        if is_banner(line):
+            continue
+        tokens = line.split()
+        width = time_width(tokens)
+        if not width:
+            return False
+        row = next(lines, "").split()
+        return row[:width] == tokens[:width]
+    return False
+
+
+def looks_like_json(lines: Iterable[str], keys: Iterable[str]) -> bool:
+    """True for sysstat's own ``-o JSON`` (a string ``timestamp``; sadf's is an object)
+    with one of ``keys`` in its first report."""
+    head = "\n".join(lines)
+    if not re.match(r'\s*\{\s*"sysstat"', head):
+        return False
+    if re.search(r'"timestamp"\s*:\s*\{', head):
+        return False
+    found = re.findall(r'"([\w-]+)"\s*:\s*\[', head)
+    return any(key in found for key in keys)
+
+
+def read_json(text: str, *, tool: str, strict: bool) -> tuple[dict[str, Any],
+                                                              list[tuple[dict, int]]]:
+    """sysstat's JSON: the host's facts and each report (``statistics`` entry) with the
+    number of the line it starts on. A document cut off in its last report keeps the
+    complete reports and warns; a document broken anywhere else raises
+    :class:`ParseError` naming the line (in either mode: JSON has no line to skip)."""
+    start = re.search(r'"statistics"\s*:\s*\[', text)
+    if not re.match(r'\s*\{\s*"sysstat"', text) or start is None:
+        raise ParseError('not sysstat JSON: expected {"sysstat": ... "statistics": [',
+                         line=1, text=text.split("\n", 1)[0], tool=tool)
+    try:
+        document = json.loads(text)
+        host = document["sysstat"]["hosts"][0]
+        statistics = host.pop("statistics")
+        if not isinstance(statistics, list):
+            raise TypeError("statistics is not a list")
+    except json.JSONDecodeError as exc:
+        host, statistics = _salvage(text, start.end(), exc, tool)
+    except (KeyError, IndexError, TypeError) as exc:
+        raise ParseError(f"not sysstat JSON ({exc})", line=1, tool=tool) from None
+    starts = [m.start() for m in re.finditer(r'\{\s*"timestamp"', text)]
+    reports: list[tuple[dict, int]] = []
+    for index, entry in enumerate(statistics):
+        offset = starts[index] if index < len(starts) else start.end()
+        line = text.count("\n", 0, offset) + 1
+        if not isinstance(entry, dict) or "timestamp" not in entry:
+            _json_problem("a report without a timestamp", line, strict, tool)
+            continue
+        reports.append((entry, line))
+    return host, reports
+
+
+def _salvage(text: str, position: int, error: json.JSONDecodeError,
+             tool: str) -> tuple[dict[str, Any], list[Any]]:
+    """The complete reports of a JSON document that ends in the middle of one."""
+    if error.pos < position:
+        raise ParseError(f"malformed JSON: {error.msg}", line=error.lineno,
+                         text=text.split("\n")[error.lineno - 1], tool=tool) from None
+    head = text[:position] + "]}]}}"
+    try:
+        host = json.loads(head)["sysstat"]["hosts"][0]
+    except (ValueError, KeyError, IndexError, TypeError):  # pragma: no cover - defensive
+        raise ParseError(f"malformed JSON: {error.msg}", line=error.lineno, tool=tool) \
+            from None
+    host.pop("statistics", None)
+    decoder = json.JSONDecoder()
+    statistics: list[Any] = []
+    size = len(text)
+    while True:
+        while position < size and text[position] in " \t\n,":
+            position += 1
+        line = text.count("\n", 0, position) + 1
+        if position >= size:
+            warnings.warn(f"{tool}: line {line}: the JSON ends before its closing brackets "
+                          f"(truncated); {len(statistics)} complete reports kept",
+                          ParseWarning, stacklevel=4)
+            break
+        if text[position] == "]":
+            closing = "".join(text[position:].split())
+            if "]}]}}".startswith(closing):
+                warnings.warn(f"{tool}: line {error.lineno}: the JSON ends before its "
+                              f"closing brackets (truncated); all {len(statistics)} reports "
+                              f"are complete", ParseWarning, stacklevel=4)
+                break
+            # the reports are complete: the error lies in what closes the document
+            raise ParseError(f"malformed JSON: {error.msg}", line=error.lineno,
+                             text=text.split("\n")[error.lineno - 1], tool=tool)
+        try:
+            entry, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as inner:
+            rest = text[position:]
+            if re.search(r'\{\s*"timestamp"', rest[1:]) or re.search(r"\]\s*\}\s*\]\s*\}\s*\}\s*$",
+                                                                   rest):
+                raise ParseError(f"malformed JSON: {inner.msg}", line=inner.lineno,
+                                 text=text.split("\n")[inner.lineno - 1], tool=tool) \
+                    from None
+            warnings.warn(f"{tool}: line {line}: the last report is truncated and was "
+                          f"dropped: {rest.split(chr(10), 1)[0]!r}", ParseWarning,
+                          stacklevel=4)
+            break
+        statistics.append(entry)
+    return host, statistics
+
+
+def _json_problem(message: str, line: int, strict: bool, tool: str) -> None:
+    if strict:
+        raise ParseError(message, line=line, tool=tool)
+    warnings.warn(f"{tool}: line {line}: {message}; skipped", ParseWarning, stacklevel=4)
+
+
+def json_facts(host: dict[str, Any], tool: str) -> dict[str, Any]:
+    """Banner facts from a JSON host object, under the text banner's names."""
+    return {"os": host.get("sysname"), "kernel": host.get("release"),
+            "host": host.get("nodename"), "date_text": host.get("date"),
+            "arch": host.get("machine"), "cpus": host.get("number-of-cpus"),
+            "tool": tool, "format": "json", "decimal": "."}
+
+
+def json_times(stamps: list[str], lines: list[int], facts: dict[str, Any],
+               dayfirst: bool | None, tool: str) -> pd.Series:
+    """The reports' ``timestamp`` strings (``00:22:42``, ``12:22:42 AM``, ``00時22分42秒``,
+    an epoch) as datetime64, on the host's date, rolling over midnight. Sets
+    ``facts["date"]`` and ``facts["twelve_hour_clock"]``."""
+    twelve = any(len(s.split()) == 2 and s.split()[1] in AM_PM for s in stamps)
+    date_text = facts.get("date_text") or ""
+    if dayfirst is None:
+        dayfirst = guess_dayfirst(decimal=".", twelve_hour=twelve, translated=False,
+                                  date_text=date_text)
+    try:
+        date = parse_date(date_text, dayfirst=dayfirst)
+    except ValueError:
+        date = None
+    facts.update({"date": date, "twelve_hour_clock": twelve})
+    if not stamps:
+        return pd.Series([], dtype="datetime64[ns]")
+    if all(_EPOCH.match(s) for s in stamps):
+        return epoch_to_datetime(pd.Series(stamps)).astype("datetime64[ns]")
+    parts = [s.split() for s in stamps]
+    for part, line in zip(parts, lines, strict=True):
+        if not part or not is_time(part[0]) or (len(part) == 2 and part[1] not in AM_PM) \
+                or len(part) > 2:
+            raise ParseError("not a time stamp", line=line, text=" ".join(part), tool=tool)
+    clock = pd.Series([p[0] for p in parts])
+    ampm = pd.Series([p[1] for p in parts]) if twelve else None
+    if ampm is not None and len({len(p) for p in parts}) > 1:
+        raise ParseError("12-hour and 24-hour time stamps mixed", line=lines[0], tool=tool)
+    return combine(date, times_of_day(clock, ampm))
+
+
+# -- text ----------------------------------------------------------------------------------
+
+def _fill_topology(text: str) -> str:
+    """Put ``-`` where ``mpstat -T`` leaves CORE, SOCK and NODE blank (the ``all`` rows),
+    so that every row has as many fields as its header."""
+    if "CORE SOCK NODE" not in text:
+        return text
+    out: list[str] = []
+    expected = 0
+    for line in text.split("\n"):
+        tokens = line.split()
+        if not tokens:
+            expected = 0
+        elif " CORE SOCK NODE " in line:
+            expected = len(tokens) - 3
+        elif expected and len(tokens) == expected and "all" in tokens[:3]:
+            at = line.index("all", len(line) - len(line.lstrip())) + 3
+            line = f"{line[:at]} - - -{line[at:]}"
+        out.append(line)
+    return "\n".join(out)
+
+
+def _topology_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """CORE, SOCK and NODE of ``-T`` as numbers (NaN for the blank ``all`` row)."""
+    for name in _TOPOLOGY:
+        if name in frame:
+            values = frame[name].astype(object)
+            frame[name] = pd.to_numeric(values.where(values != "-"), errors="coerce")
+    return frame
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+def _parse_json(text: str, *, strict: bool, dayfirst: bool | None) -> Tables:
+    host, reports = read_json(text, tool=NAME, strict=strict)
+    facts = json_facts(host, NAME)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    stamps: list[str] = []
+    lines: list[int] = []
+    for index, (entry, line) in enumerate(reports):
+        stamps.append(str(entry["timestamp"]))
+        lines.append(line)
+        for key, items in entry.items():
+            if key == "timestamp":
+                continue
+            table = JSON_TABLES.get(key)
+            if table is None or not isinstance(items, list):
+                _json_problem(f"an unknown key {key!r} in a report", line, strict, NAME)
+                continue
+            target = rows.setdefault(table, [])
+            for item in items:
+                if not isinstance(item, dict):
+                    _json_problem(f"an entry of {key!r} that is not an object", line, strict,
+                                  NAME)
+                    continue
+                target.append({"__report": index, **_json_row(item)})
+    times = json_times(stamps, lines, facts, dayfirst, NAME)
+    facts["average_label"] = None
+    tables: dict[str, pd.DataFrame] = {}
+    for table, records in rows.items():
+        frame = pd.DataFrame.from_records(records)
+        report = frame.pop("__report").to_numpy()
+        frame.insert(0, "time", times.to_numpy()[report] if len(times) else
+                     np.array([], dtype="datetime64[ns]"))
+        frame.insert(1, "since_boot", False)
+        for name in frame.columns[2:]:
+            if name not in _TEXT_COLUMNS:
+                frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+        if table == "cpu":
+            frame = _topology_numbers(frame.replace({name: {"": "-"} for name in _TOPOLOGY
+                                                     if name in frame}))
+        tables[table] = frame
+    return finish(tables, {}, facts)
+
+
+def _json_row(item: dict[str, Any]) -> dict[str, Any]:
+    """One JSON entry with the text's column names (see the module docstring)."""
+    row: dict[str, Any] = {}
+    for key, value in item.items():
+        if key == "intr" and isinstance(value, list):
+            for irq in value:
+                if isinstance(irq, dict) and "name" in irq:
+                    row[f"{irq['name']}/s"] = irq.get("value")
+        elif key in _JSON_NAMES:
+            row[_JSON_NAMES[key]] = value
+        else:
+            row[f"%{key}"] = value
+    return row
