@@ -438,3 +438,37 @@ def test_corpus_damaged_files_raise_parse_error():
     for path in damaged:
         with pytest.raises(ParseError, match="sadf"):
             perfkit.read(path)
+
+
+def test_corpus_usb_battery_and_extremes():
+    t = perfkit.read(_corpus("sar", "expected2.sar-all"), "sar")
+    usb = t["power-USB"]
+    assert list(usb.columns) == ["time", "BUS", "idvendor", "idprod", "maxpower", "manufact",
+                                 "product"]
+    webcam = row(usb, time=T("2019-04-18 13:20:49"), idprod="b62a")
+    assert (webcam["manufact"], webcam["product"], webcam["maxpower"]) == (
+        "Chicony Electronics C", "HP Webcam", 1000)
+    hub = row(usb, time=T("2019-04-18 13:20:49"), idvendor="5e3")
+    assert pd.isna(hub["manufact"]) and hub["product"] == "USB2.0 Hub"
+    assert len(t.averages["power-USB"]) == 4  # the Summary: rows
+    battery = t["power-BAT"]
+    assert battery["%cap"].tolist()[:2] == [100, 83]
+    assert battery["cap/min"].tolist()[:2] == [0.0, -3.85]
+    assert t.averages["power-BAT"]["cap/min"].tolist() == [-11.19]
+    assert t.averages["power-BAT"]["status"].isna().all()  # sar prints none there
+    x = perfkit.read(_corpus("sar", "expected2.sar-xall"), "sar")  # sar -x: min and max
+    minimum, maximum = x.attrs["minimum"]["cpu"], x.attrs["maximum"]["cpu"]
+    # one Minimum:/Maximum:/Average: row per CPU and per run between restarts
+    assert minimum.query("CPU == 'all'")["%usr"].tolist() == [2.15, 2.67]
+    assert maximum.query("CPU == 'all'")["%usr"].tolist()[0] == 6.21
+    assert (x.averages["cpu"].query("CPU == 'all'")["%idle"].tolist()
+            == t.averages["cpu"].query("CPU == 'all'")["%idle"].tolist())
+
+
+def test_corpus_sadf_local_time_and_epoch():
+    local = perfkit.read(_corpus("sadf", "expected.sadf-d-T-tz"), "sar")
+    assert local.attrs["timezone"] == "EST"
+    assert local["cpu"]["time"].iloc[0] == T("2019-04-18 09:20:19")
+    epoch = perfkit.read(_corpus("sadf", "expected.sadf-U-se-epoch"), "sar")
+    assert epoch["cpu"]["time"].iloc[0] == T("2019-04-18 13:20:39")
+    assert epoch.attrs["restarts"]["cpus"].tolist() == [9]

@@ -3,9 +3,10 @@ binary sa files read through the installed ``sadf``.
 
 Every form gives the same :class:`~perfkit.result.Tables` as sar's text: the table names of
 :mod:`perfkit.parsers.sar_reports`, the columns under the names sar prints, a ``time``
-column first. sadf writes times in UTC (``2026-11-25 00:23:17 UTC``) unless asked for local
-time (``-T``, ``-t``) or seconds since the epoch (``-U``); the zone it names is kept in
-``attrs["timezone"]``. sadf prints no ``Average:`` rows, so ``tables.averages`` is empty.
+column first, then sadf's ``interval`` (seconds). sadf writes times in UTC
+(``2026-11-25 00:23:17 UTC``) unless asked for local time (``-T``, ``-t``) or seconds since
+the epoch (``-U``); the zone it names is kept in ``attrs["timezone"]``. sadf prints no
+``Average:`` rows, so ``tables.averages`` is empty.
 
 CSV, one header per activity (``sadf -d tests/fixtures/sar/sa-restart.bin -- -A``, two
 lines of it)::
@@ -113,7 +114,8 @@ def _psi(kind: str) -> dict[str, str]:
 
 
 #: sadf -j activity (``network/net-dev`` for nested ones) -> (table, JSON key -> sar column).
-#: Keys not listed keep their JSON name.
+#: Keys not listed keep their JSON name; an activity not listed becomes a table named after its
+#: JSON path, with its JSON field names.
 JSON_ACTIVITIES: dict[str, tuple[str, dict[str, str]]] = {
     "cpu-load": ("cpu", _CPU),
     "cpu-load-all": ("cpu", _CPU),
@@ -461,9 +463,9 @@ def parse_json(text: str, *, strict: bool = False) -> Tables:
                 continue
             if key in _NESTED and isinstance(value, dict):
                 for sub, inner in value.items():
-                    _json_activity(f"{key}/{sub}", inner, base, rows, strict)
+                    _json_activity(f"{key}/{sub}", inner, base, rows)
             else:
-                _json_activity(key, value, base, rows, strict)
+                _json_activity(key, value, base, rows)
     attrs = {
         "tool": TOOL, "format": "sadf -j", "host": host.get("nodename"),
         "os": host.get("sysname"), "kernel": host.get("release"),
@@ -513,13 +515,10 @@ def _json_rank(table: str) -> _Ranks:
 
 
 def _json_activity(path: str, value: Any, base: dict[str, Any],
-                   rows: dict[str, list[dict[str, Any]]], strict: bool) -> None:
-    table, names = JSON_ACTIVITIES.get(path, (path.rsplit("/", 1)[-1], {}))
-    if path not in JSON_ACTIVITIES:
-        message = f"sadf -j activity {path!r} is not known; kept under its JSON names"
-        if strict:
-            raise ParseError(message, tool=TOOL)
-        warnings.warn(f"{TOOL}: {message}", ParseWarning, stacklevel=4)
+                   rows: dict[str, list[dict[str, Any]]]) -> None:
+    # an activity this table does not know is still a table: named after its JSON path,
+    # with its JSON field names
+    table, names = JSON_ACTIVITIES.get(path, (path, {}))
     items = value if isinstance(value, list) else [value]
     for item in items:
         if not isinstance(item, dict):
