@@ -1,0 +1,119 @@
+"""What a course notebook needs: the tool's output, live or recorded, and a plain statement
+of which it is.
+
+Each notebook has one setting at the top, ``MODE = "auto"``: ``"live"`` runs the tool now,
+``"recorded"`` loads a scenario shipped with perfkit, and ``"auto"`` runs live when the tool
+is installed and answers, and falls back to the recording otherwise. The environment variable
+``PERFKIT_MODE`` (``live``/``recorded``) overrides the notebook's setting, for workshops
+and tests.
+
+>>> src = source("vmstat", ["vmstat", "1", "3"], scenario="idle", mode="recorded")  # doctest: +SKIP
+RECORDED scenario 'idle' (vmstat): captured 2026-11-25 on Linux 6.18, procps-ng 4.0.2, locale C
+>>> src.data.head()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import runner
+
+MODES = ("auto", "live", "recorded")
+MODE_ENV = "PERFKIT_MODE"
+
+
+def resolve_mode(setting: str = "auto") -> str:
+    """The mode in force: ``PERFKIT_MODE`` when set to live/recorded, else ``setting``."""
+    forced = os.environ.get(MODE_ENV, "").strip().lower()
+    mode = forced if forced in ("live", "recorded") else setting
+    if mode not in MODES:
+        raise ValueError(f"MODE must be one of {MODES}, not {mode!r}")
+    return mode
+
+
+@dataclass
+class Source:
+    """A tool's output for a lesson: ``data`` (parsed), ``text`` (as printed), and where
+    it came from (``mode`` is ``"live"`` or ``"recorded"``; ``description`` says so)."""
+
+    tool: str
+    mode: str
+    text: str
+    data: Any
+    description: str
+    scenario: str | None = None
+    capture: Any = None
+    notes: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return self.description
+
+
+def scenario(name: str, *, quiet: bool = False) -> Any:
+    """Load a recorded scenario (a :class:`~perfkit.capture_load.Capture`) and say so."""
+    from . import samples
+
+    cap = samples.load(name)
+    if not quiet:
+        print(describe_capture(name, cap))
+    return cap
+
+
+def describe_capture(name: str, cap: Any, tool: str | None = None) -> str:
+    """``RECORDED scenario 'idle' (vmstat): captured <date> on Linux <kernel>, <version>``."""
+    meta = getattr(cap, "meta", {}) or {}
+    machine = meta.get("machine", meta)
+    started = str(meta.get("started_utc", meta.get("start_utc", "")))[:16].replace("T", " ")
+    kernel = machine.get("kernel", "?")
+    versions = meta.get("tool_versions", {}) or {}
+    version = versions.get(tool, "") if tool else ""
+    what = f" ({tool})" if tool else ""
+    extra = f", {version}" if version else ""
+    return (f"RECORDED scenario {name!r}{what}: captured {started} UTC on Linux {kernel}"
+            f"{extra}, locale {meta.get('locale', 'C')}")
+
+
+def source(tool: str, argv: list[str], *, scenario: str, mode: str = "auto",
+           timeout: float = 30.0, key: str | None = None) -> Source:
+    """The output of ``argv`` run now, or of ``tool`` in a recorded scenario.
+
+    Args:
+        tool: the parser to use (``"vmstat"``, ``"sar"``...).
+        argv: the command a live run uses; it must end by itself (an interval and a count).
+        scenario: the recorded scenario to fall back on.
+        mode: ``"auto"``, ``"live"`` or ``"recorded"`` (``PERFKIT_MODE`` overrides it).
+        key: the capture's name for this output when it differs from ``tool``.
+
+    It prints one line saying which it did.
+    """
+    import perfkit
+
+    chosen = resolve_mode(mode)
+    notes: list[str] = []
+    if chosen in ("auto", "live"):
+        if runner.which(argv[0]) is None:
+            notes.append(f"{argv[0]} is not installed here")
+        else:
+            result = runner.run(list(argv), timeout=timeout)
+            if result.error is None and result.stdout.strip():
+                data = perfkit.parse(result.stdout, tool)
+                version = runner.tool_version(argv[0]) or ""
+                description = (f"LIVE on {socket.gethostname()}: {' '.join(argv)}"
+                               + (f" ({version})" if version else ""))
+                print(description)
+                return Source(tool, "live", result.stdout, data, description)
+            notes.append(f"{' '.join(argv)} failed: {result.error}")
+        if chosen == "live":
+            raise RuntimeError("; ".join(notes) + " (set MODE = 'auto' to fall back on "
+                               "the recorded scenario)")
+    cap = globals()["scenario"](scenario, quiet=True)
+    name = key or tool
+    description = describe_capture(scenario, cap, tool)
+    if notes:
+        description += " — " + "; ".join(notes)
+    print(description)
+    return Source(tool, "recorded", cap.raw(name), cap[name], description, scenario, cap,
+                  notes)

@@ -1,0 +1,45 @@
+"""perfkit.course: the notebooks' live-or-recorded switch."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import needs_tool
+
+import perfkit
+from perfkit import course
+
+
+def test_environment_overrides_the_notebook_setting(monkeypatch):
+    monkeypatch.setenv("PERFKIT_MODE", "recorded")
+    assert course.resolve_mode("live") == "recorded"
+    monkeypatch.setenv("PERFKIT_MODE", "auto")
+    assert course.resolve_mode("live") == "live"
+    monkeypatch.delenv("PERFKIT_MODE")
+    with pytest.raises(ValueError):
+        course.resolve_mode("sometimes")
+
+
+@needs_tool("vmstat")
+def test_live_source_runs_the_tool_and_says_so(monkeypatch, capsys):
+    monkeypatch.delenv("PERFKIT_MODE", raising=False)
+    src = course.source("vmstat", ["vmstat", "1", "2"], scenario="idle", mode="live")
+    assert src.mode == "live"
+    assert capsys.readouterr().out.startswith("LIVE on ")
+    assert isinstance(src.data, pd.DataFrame)
+    first = src.text.strip().splitlines()[2].split()
+    assert src.data["r"].iloc[0] == int(first[0])
+
+
+def test_missing_tool_falls_back_to_the_recording(monkeypatch, capsys):
+    if "idle" not in perfkit.samples.list():
+        pytest.skip("the idle scenario is not recorded in this checkout")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("PERFKIT_MODE", raising=False)
+    src = course.source("vmstat", ["vmstat", "1", "2"], scenario="idle")
+    out = capsys.readouterr().out
+    assert src.mode == "recorded" and out.startswith("RECORDED scenario 'idle'")
+    assert "not installed" in out
+    assert src.text == src.capture.raw("vmstat")
+    with pytest.raises(RuntimeError):
+        course.source("vmstat", ["vmstat", "1", "2"], scenario="idle", mode="live")
