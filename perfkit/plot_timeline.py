@@ -33,8 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 #: Colours of the dmesg event kinds on the timeline.
-EVENT_COLORS = {"oom-kill": "red", "hung-task": "purple", "segfault": "orange",
-                "tcp-drop": "blue"}
+EVENT_COLORS = {"oom_kill": "red", "hung_task": "purple", "segfault": "orange",
+                "tcp_drop": "blue"}
 
 
 def load(capture: Any, tool: str) -> tuple[Any, str | None]:
