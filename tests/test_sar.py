@@ -237,7 +237,8 @@ def test_detect_sar_and_not_mpstat():
     mpstat = [*fixture_path("mpstat").glob("*.txt")]
     if not mpstat:
         pytest.skip("no mpstat fixtures")
-    for path in mpstat:
+    json = [*fixture_path("mpstat").glob("*.json"), *fixture_path("iostat").glob("*.json")]
+    for path in [*mpstat, *json]:
         assert not sar.detect(first_lines(path.read_text(), 40)), path.name
 
 

@@ -101,7 +101,8 @@ def detect(lines: list[str]) -> bool:
     form = unsupported_form(lines)
     if form:
         head = " ".join(lines[:6])
-        return "sysstat" in head or "CPU)" in head or not form.startswith("sadf -x")
+        markup = form.startswith(("sadf -x", "sadf -g"))
+        return not markup or "sysstat" in head or "CPU)" in head
     if not is_banner(lines[0]):
         return False
     for line in lines[1:]:

@@ -221,9 +221,10 @@ def looks_like_csv(lines: list[str]) -> bool:
 
 
 def looks_like_json(lines: list[str]) -> bool:
-    """True for ``sadf -j`` output."""
-    head = "".join(line.strip() for line in lines[:3])
-    return head.startswith('{"sysstat"')
+    """True for ``sadf -j`` output: sysstat JSON whose host has a ``file-date`` (mpstat,
+    iostat and pidstat ``-o JSON`` write ``"date"`` instead)."""
+    head = "".join(line.strip() for line in lines[:40])
+    return head.startswith('{"sysstat"') and '"file-date"' in head
 
 
 def unsupported_form(lines: list[str]) -> str | None:
