@@ -48,6 +48,10 @@ Also read:
 * ``--human`` / ``-h`` values (``8.7M``, ``0.0B``, ``2.6%``) are turned back into numbers in
   the column's own unit (KiB for ``kB`` columns, MiB for ``MB`` columns, percent);
   ``attrs["human"]`` is then True.
+* ``sar -x`` (sysstat 12.7) ``Minimum:``/``Maximum:`` rows: ``tables.attrs["minimum"]`` and
+  ``["maximum"]``, dicts of frames by table name (``Average:`` rows stay in averages).
+* ``-m USB`` (maker and product names with spaces) and ``-m BAT`` (the ``status`` arrow sar
+  prints; absent on ``Average:`` rows) as ``power-USB`` and ``power-BAT``.
 * ``--pretty`` headers, with the device column last; ``S_COLORS=always``; every locale's
   decimal comma, 12-hour clock and translated ``Average:``/``Summary:`` label.
 * ``sadf -d`` and ``sadf -j`` output, and binary sa files (:func:`read_sa_file`): see
