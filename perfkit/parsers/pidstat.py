@@ -1,0 +1,353 @@
+"""``pidstat`` (sysstat): per-process (and per-thread) CPU, memory, I/O and switches.
+
+What ``pidstat -t 1 3`` printed on the course machine (sysstat 12.6.1, C locale) beside a
+two-thread Python busy loop, and the ``cpu`` table it becomes:
+
+>>> text = '''Linux 6.18.44-fc-v657 (demo-host) \\t11/25/26 \\t_x86_64_\\t(2 CPU)
+...
+... 00:32:24      UID      TGID       TID    %usr %system  %guest   %wait    %CPU   CPU  Command
+... 00:32:25        0         2         -   37.00    1.00    0.00    0.00   38.00     0  python3
+... 00:32:25        0         -         4   19.00    0.00    0.00   52.00   19.00     1  |__python3
+... 00:32:25        0         -         5   18.00    0.00    0.00   53.00   18.00     1  |__python3
+...
+... 00:32:25      UID      TGID       TID    %usr %system  %guest   %wait    %CPU   CPU  Command
+... 00:32:26        0         2         -   49.00    0.00    0.00    0.00   49.00     0  python3
+... 00:32:26        0         -         4   25.00    0.00    0.00   58.00   25.00     1  |__python3
+... 00:32:26        0         -         5   24.00    0.00    0.00   59.00   24.00     1  |__python3
+...
+... 00:32:26      UID      TGID       TID    %usr %system  %guest   %wait    %CPU   CPU  Command
+... 00:32:27        0         2         -   58.00    0.00    0.00    0.00   58.00     0  python3
+... 00:32:27        0         -         4   29.00    0.00    0.00   54.00   29.00     0  |__python3
+... 00:32:27        0         -         5   29.00    0.00    0.00   53.00   29.00     0  |__python3
+...
+... Average:      UID      TGID       TID    %usr %system  %guest   %wait    %CPU   CPU  Command
+... Average:        0         2         -   48.00    0.33    0.00    0.00   48.33     -  python3
+... Average:        0         -         4   24.33    0.00    0.00   54.67   24.33     -  |__python3
+... Average:        0         -         5   23.67    0.00    0.00   55.00   23.67     -  |__python3
+... '''
+>>> tables = parse(text)
+>>> print(tables["cpu"][["time", "TGID", "TID", "%usr", "%wait", "CPU", "Command"]].head(3))
+                 time  TGID  TID  %usr  %wait  CPU     Command
+0 2026-11-25 00:32:25   2.0  NaN  37.0    0.0  0.0     python3
+1 2026-11-25 00:32:25   NaN  4.0  19.0   52.0  1.0  |__python3
+2 2026-11-25 00:32:25   NaN  5.0  18.0   53.0  1.0  |__python3
+>>> tables.averages["cpu"][["TGID", "TID", "%CPU", "CPU"]].iloc[0].tolist()
+[2.0, nan, 48.33, nan]
+
+Tables (a :class:`perfkit.Tables`), one per report pidstat printed, named by its columns:
+
+=================  ==========================================  ============================
+table              columns after the task's identity           flag
+=================  ==========================================  ============================
+``cpu``            ``%usr %system %guest %wait %CPU CPU``      ``-u`` (the default)
+``cpu_child``      ``usr-ms system-ms guest-ms``               ``-u -T CHILD``/``-T ALL``
+``memory``         ``minflt/s majflt/s VSZ RSS %MEM``          ``-r``
+``memory_child``   ``minflt-nr majflt-nr``                     ``-r -T CHILD``/``-T ALL``
+``stack``          ``StkSize StkRef``                          ``-s``
+``io``             ``kB_rd/s kB_wr/s kB_ccwr/s iodelay``       ``-d``
+``switches``       ``cswch/s nvcswch/s``                       ``-w``
+``kernel``         ``threads fd-nr``                           ``-v``
+``realtime``       ``prio policy``                             ``-R``
+``all``            several reports on one line                 ``-h`` with several reports
+``all_child``      the ``-T CHILD`` reports on one line        ``-h -T CHILD``/``-T ALL``
+=================  ==========================================  ============================
+
+(``-h`` with a single report gives that report's table.) Columns keep their printed names
+and order; each report's set is whatever the version printed (``%wait`` and ``iodelay``
+are recent; old versions print ``%user``). The identity columns are ``UID`` (or ``USER``
+with ``-U``, text), ``PID`` (or ``TGID`` and ``TID`` with ``-t``) and ``Command`` last.
+
+* ``TGID``, ``TID`` and ``CPU`` are numbers; the ``-`` that pidstat prints in their place
+  (the TID of a process row, the TGID of a thread row, the CPU of an average) is NaN.
+* ``Command`` is the text to the end of the line: with ``-l`` the whole command line,
+  spaces included; thread rows keep pidstat's ``|__`` prefix (``|__python3``), so a thread
+  row is ``df["TID"].notna() & df["TGID"].isna()`` or ``df["Command"].str.startswith("|__")``.
+* ``VSZ``, ``RSS``, ``StkSize`` and ``StkRef`` are KiB, as pidstat prints them.
+* ``--human`` values (``107.5M``, ``0.0B``, ``65.0%``) are turned back into numbers in
+  the column's unit (KiB, KiB/s, percent); ``attrs["human"]`` is then True.
+* ``policy`` (``-R``) is text (``FIFO``, ``RR``...).
+
+Every sample frame starts with ``time`` (``datetime64``: the banner date and the printed
+time of day, rolling over midnight; ``-H`` epoch stamps as UTC) and a boolean
+``since_boot``: True when pidstat ran without an interval, so that its single report covers
+the time since each task started (the header and its rows then carry the same time;
+``-h`` headers carry no time, so it is False there). ``Average:`` rows (``Durchschn.:``,
+``Moyenne :``...) go to ``tables.averages`` under the same names (``-h`` prints none).
+Banner facts are in ``tables.attrs`` and every frame's ``.attrs``.
+
+Read as well: decimal commas (de_DE, fr_FR), 12-hour clocks (``12:26:37 AM``), Japanese
+dates and times, ``S_TIME_FORMAT=ISO``, ``S_COLORS=always`` (codes dropped).
+
+**JSON**: sysstat 12.6.1 (the course machine's) has no ``pidstat -o JSON``; it arrived in
+12.7.x. That JSON is read into the same tables and columns as the text: ``usr`` -> ``%usr``,
+``system`` -> ``%system``, ``guest`` -> ``%guest``, ``wait`` -> ``%wait``, ``cpu`` ->
+``%CPU``, ``cpu_nr`` -> ``CPU``, ``MEM`` -> ``%MEM``, ``cmd`` -> ``Command``; an empty
+``TGID``/``TID`` is NaN; a thread entry (one with a ``TID``) gets the text's ``|__`` before
+its command and NaN for ``TGID``, as the text shows it. JSON has no averages.
+
+Bad input: empty or binary text or text without a sysstat banner raises
+:class:`~perfkit.ParseError`; a line that is not a banner, a header, a row or an average
+raises with ``strict=True`` and is skipped with a :class:`~perfkit.ParseWarning` otherwise; a
+truncated last row is dropped with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..banner import is_banner
+from ..errors import ParseError, ParseWarning
+from ..result import Tables
+from ..sysstat import read_report
+from ..text import ANSI_ESCAPE, clean_text
+from ..units import size_to_kib
+from .mpstat import (
+    finish,
+    first_report_since_boot,
+    json_facts,
+    json_times,
+    looks_like_json,
+    name_tables,
+    read_json,
+    time_width,
+)
+
+NAME = "pidstat"
+
+#: Each report's table name and the columns that mark it (any one is enough).
+REPORTS: dict[str, tuple[str, ...]] = {
+    "cpu": ("%usr", "%user", "%system", "%guest", "%wait", "%CPU", "CPU"),
+    "cpu_child": ("usr-ms", "system-ms", "guest-ms"),
+    "memory": ("minflt/s", "majflt/s", "VSZ", "RSS", "%MEM"),
+    "memory_child": ("minflt-nr", "majflt-nr"),
+    "stack": ("StkSize", "StkRef"),
+    "io": ("kB_rd/s", "kB_wr/s", "kB_ccwr/s", "iodelay"),
+    "switches": ("cswch/s", "nvcswch/s"),
+    "kernel": ("threads", "fd-nr"),
+    "realtime": ("prio", "policy"),
+}
+_REPORT_OF = {column: name for name, columns in REPORTS.items() for column in columns}
+IDENTITY = ("UID", "USER", "PID", "TGID", "TID", "Command")
+_TEXT = {"Command", "USER", "policy"}
+#: Numbers that pidstat may print as ``-``.
+_PLACEHOLDERS = ("TGID", "TID", "CPU")
+#: Columns that ``--human`` prints with a unit suffix (sizes in KiB, rates in KiB/s).
+_SIZES = ("VSZ", "RSS", "StkSize", "StkRef", "kB_rd/s", "kB_wr/s", "kB_ccwr/s")
+_PERCENTS = ("%usr", "%user", "%system", "%guest", "%wait", "%CPU", "%MEM")
+_HUMAN = re.compile(r"[ \t]-?\d+(?:[.,]\d+)?[%BkMGTPE](?=[ \t])")
+_SUFFIXED = re.compile(r"^(-?\d+(?:[.,]\d+)?)([%BkMGTPE]?)$")
+JSON_TABLES = {"task-cpu-load": "cpu", "child-cpu-load": "cpu_child",
+               "task-memory": "memory", "child-memory": "memory_child", "stack": "stack",
+               "io": "io", "context-switch": "switches", "kernel": "kernel",
+               "realtime": "realtime"}
+_JSON_NAMES = {"usr": "%usr", "system": "%system", "guest": "%guest", "wait": "%wait",
+               "cpu": "%CPU", "cpu_nr": "CPU", "MEM": "%MEM", "cmd": "Command"}
+
+
+def table_of(columns: Sequence[str]) -> str | None:
+    """The table name of a header's columns (after the time), or None for a header pidstat
+    does not print.
+
+    >>> table_of(["UID", "PID", "minflt/s", "majflt/s", "VSZ", "RSS", "%MEM", "Command"])
+    'memory'
+    >>> table_of(["UID", "PID", "%usr", "%system", "%guest", "%wait", "%CPU", "CPU",
+    ...           "cswch/s", "nvcswch/s", "Command"])
+    'all'
+    """
+    columns = tuple(columns)
+    if len(columns) < 3 or columns[-1] != "Command":
+        return None
+    if "PID" not in columns and not ("TGID" in columns and "TID" in columns):
+        return None
+    names: list[str] = []
+    for column in columns:
+        if column in IDENTITY:
+            continue
+        name = _REPORT_OF.get(column)
+        if name is None:
+            return None
+        if name not in names:
+            names.append(name)
+    if not names:
+        return None
+    if len(names) == 1:
+        return names[0]
+    return "all_child" if all(name.endswith("_child") for name in names) else "all"
+
+
+def header_columns(tokens: Sequence[str]) -> tuple[str, ...] | None:
+    """The columns of a header line (``00:25:36 UID PID ...``, ``# Time UID PID ...``)."""
+    tokens = list(tokens)
+    if tokens and tokens[0].startswith("#"):
+        tokens = tokens[1:] if tokens[0] == "#" else [tokens[0][1:], *tokens[1:]]
+        rest = tokens[1:] if tokens[:1] == ["Time"] else None
+    else:
+        width = time_width(tokens)
+        rest = tokens[width:] if width else None
+    if rest is None:
+        return None
+    columns = tuple(rest)
+    return columns if table_of(columns) else None
+
+
+def detect(lines: list[str]) -> bool:
+    """True for pidstat's text (a banner, then a pidstat header) or JSON."""
+    if not lines:
+        return False
+    if lines[0].lstrip().startswith("{"):
+        return looks_like_json(lines, JSON_TABLES)
+    if not is_banner(ANSI_ESCAPE.sub("", lines[0])):
+        return False
+    for line in lines[1:]:
+        tokens = ANSI_ESCAPE.sub("", line).split()
+        if tokens[:1] and tokens[0].startswith("#") and header_columns(tokens):
+            return True
+        if time_width(tokens) and header_columns(tokens):
+            return True
+    return False
+
+
+def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
+    """Parse pidstat's text (or sysstat 12.7's JSON) into a :class:`~perfkit.Tables`."""
+    text = clean_text(text, tool=NAME)
+    if text.lstrip().startswith("{"):
+        return _parse_json(text, strict=strict, dayfirst=dayfirst)
+    human = bool(_HUMAN.search(text))
+    text_columns = {*_TEXT, *_PLACEHOLDERS}
+    if human:
+        text_columns.update(_SIZES + _PERCENTS)
+    report = read_report(text, tool=NAME, text_columns=text_columns, rest_column="Command",
+                         strict=strict, dayfirst=dayfirst, header_columns=header_columns)
+    tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
+    decimal = report.attrs.get("decimal", ".")
+    since_boot = first_report_since_boot(text)
+    lines = text.split("\n")
+    for frames, timed in ((tables, True), (averages, False)):
+        for name, frame in frames.items():
+            frame = _numbers(frame, decimal=decimal, human=human, lines=lines, strict=strict)
+            frame["Command"] = frame["Command"].astype(str).str.rstrip()
+            for column in _TEXT & set(frame.columns) - {"Command"}:
+                frame[column] = frame[column].astype(str)
+            if timed:
+                frame.insert(1, "since_boot", since_boot)
+            frames[name] = frame
+    attrs = {**report.attrs, "human": human, "printed_unit": "KiB"}
+    return finish(tables, averages, attrs)
+
+
+def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: list[str],
+             strict: bool) -> pd.DataFrame:
+    """Columns read as text (``-`` placeholders, ``--human`` suffixes) to numbers; a cell
+    that is neither drops its row (ParseError with ``strict=True``)."""
+    bad = np.zeros(len(frame), dtype=bool)
+    columns = [c for c in frame.columns
+               if c in _PLACEHOLDERS or (human and c in _SIZES + _PERCENTS)]
+    printed = frame[columns].astype(object)
+    for column in columns:
+        raw = printed[column]
+        codes, uniques = pd.factorize(raw)
+        values = np.array([_value(str(u), column, decimal) for u in uniques], dtype=float)
+        failed = np.array([_value(str(u), column, decimal, check=True) for u in uniques],
+                          dtype=bool)
+        per_row = values[codes] if len(uniques) else np.zeros(len(raw))
+        bad |= failed[codes] if len(uniques) else np.zeros(len(raw), dtype=bool)
+        frame[column] = per_row
+    for index in np.flatnonzero(bad):
+        number, line = _find_line(lines, [str(v) for v in printed.iloc[index]],
+                                  str(frame["Command"].iloc[index]))
+        message = "a row with a value that is not a number"
+        if strict:
+            raise ParseError(message, line=number, text=line, tool=NAME)
+        warnings.warn(f"{NAME}: line {number}: {message}; line skipped: {line!r}",
+                      ParseWarning, stacklevel=4)
+    return frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
+
+
+def _value(cell: str, column: str, decimal: str, *, check: bool = False) -> Any:
+    """A printed cell as a number (or, with ``check``, whether it is unreadable)."""
+    if cell == "-" and column in _PLACEHOLDERS:
+        return False if check else np.nan
+    match = _SUFFIXED.match(cell)
+    if not match or (match.group(2) and column in _PLACEHOLDERS):
+        return True if check else np.nan
+    if check:
+        return False
+    number, suffix = match.groups()
+    if suffix in ("", "%"):
+        return float(number.replace(decimal, "."))
+    return size_to_kib(number.replace(decimal, ".") + suffix)
+
+
+def _find_line(lines: list[str], cells: list[str], command: str) -> tuple[int | None, str]:
+    """The number and text of the first row line holding a command and its odd cells."""
+    for number, line in enumerate(lines, start=1):
+        if command in line and all(cell in line for cell in cells if cell != "nan"):
+            return number, line
+    return None, command
+
+
+# -- JSON (sysstat >= 12.7) ----------------------------------------------------------------
+
+def _parse_json(text: str, *, strict: bool, dayfirst: bool | None) -> Tables:
+    host, reports = read_json(text, tool=NAME, strict=strict)
+    facts = json_facts(host, NAME)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    stamps: list[str] = []
+    lines: list[int] = []
+    for index, (entry, line) in enumerate(reports):
+        stamps.append(str(entry["timestamp"]))
+        lines.append(line)
+        for key, items in entry.items():
+            if key == "timestamp":
+                continue
+            table = JSON_TABLES.get(key)
+            if table is None or not isinstance(items, list):
+                message = f"an unknown key {key!r} in a report"
+                if strict:
+                    raise ParseError(message, line=line, tool=NAME)
+                warnings.warn(f"{NAME}: line {line}: {message}; skipped", ParseWarning,
+                              stacklevel=3)
+                continue
+            target = rows.setdefault(table, [])
+            target.extend({"__report": index, **_json_row(item)} for item in items
+                          if isinstance(item, dict))
+    times = json_times(stamps, lines, facts, dayfirst, NAME)
+    facts.update({"average_label": None, "human": False, "printed_unit": "KiB"})
+    tables: dict[str, pd.DataFrame] = {}
+    for table, records in rows.items():
+        frame = pd.DataFrame.from_records(records)
+        report = frame.pop("__report").to_numpy()
+        frame.insert(0, "time", times.to_numpy()[report])
+        frame.insert(1, "since_boot", False)
+        for name in frame.columns[2:]:
+            if name in _TEXT:
+                frame[name] = frame[name].astype(str)
+            else:
+                frame[name] = pd.to_numeric(frame[name].replace("", np.nan),
+                                            errors="coerce").astype(float)
+        tables[table] = frame
+    return finish(tables, {}, facts)
+
+
+def _json_row(item: dict[str, Any]) -> dict[str, Any]:
+    """One JSON task with the text's columns and cells (see the module docstring)."""
+    thread = item.get("TID") not in (None, "")
+    row: dict[str, Any] = {}
+    for key, value in item.items():
+        if key == "leader":
+            continue
+        name = _JSON_NAMES.get(key, key)
+        if name == "TGID" and thread:
+            value = ""
+        if name == "Command" and thread:
+            value = f"|__{value}"
+        row[name] = value
+    if "Command" in row:
+        row["Command"] = row.pop("Command")
+    return row
