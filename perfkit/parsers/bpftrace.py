@@ -147,10 +147,14 @@ def _read_text(text: str, reader: _Reader) -> None:
     lines = text.split("\n")
     index = 0
     buckets: list[tuple[float, float, int]] | None = None
+    blank = 0
     while index < len(lines):
         number = index + 1
         line = lines[index]
         index += 1
+        blank = blank + 1 if not line.strip() else 0
+        if blank == 2:
+            reader.open_print = None  # bpftrace prints two blank lines before its exit dump
         if buckets is not None:
             bucket = _BUCKET.match(line)
             if bucket:
@@ -331,11 +335,12 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise ParseError(f"cannot read this as bpftrace output ({exc})", tool=NAME,
                          line=1, text=first) from exc
+    markers = tables or reader.has_times or {"probes", "lost_events"} & set(reader.attrs)
+    if not markers and (printf is None or "line" in printf):
+        raise ParseError("no bpftrace map, probe count, time() line or printf table found",
+                         line=1, text=first, tool=NAME)
     if printf is not None:
         tables["printf"] = printf
-    if not tables and "probes" not in reader.attrs:
-        raise ParseError("no bpftrace maps, printf output or probe count found", line=1,
-                         text=first, tool=NAME)
     result = Tables(tables, attrs=reader.attrs)
     for frame in result.values():
         frame.attrs.update({k: v for k, v in reader.attrs.items() if k not in frame.attrs})
