@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import warnings
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import corpus_files, fixture_path, fixture_text
+from conftest import corpus_files, fixture_path, fixture_text, needs_tool
 
 import perfkit
 from perfkit.banner import is_banner
@@ -499,3 +500,20 @@ def test_sysstat_epoch_stamps_and_since_boot():
     assert tables.averages["cpu"]["%nice"].tolist() == [7.13]
     once = perfkit.read(plain[0], "mpstat")  # ./mpstat without an interval
     assert once["cpu"]["since_boot"].all() and once["cpu"].loc[0, "%nice"] == 39.91
+
+
+# -- the installed mpstat ----------------------------------------------------------------
+
+@pytest.mark.live
+@needs_tool("mpstat")
+def test_installed_mpstat_text_and_json_give_the_same_tables():
+    env = {"LC_ALL": "C", "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"}
+    text = subprocess.run(["mpstat", "-A", "1", "1"], capture_output=True, text=True,
+                          env=env, timeout=30, check=True).stdout
+    doc = subprocess.run(["mpstat", "-o", "JSON", "-A", "1", "1"], capture_output=True,
+                         text=True, env=env, timeout=30, check=True).stdout
+    from_text, from_json = perfkit.parse(text), perfkit.parse(doc)
+    assert list(from_text) == list(from_json)
+    for name in ("cpu", "node", "intr", "softirq"):
+        assert list(from_text[name].columns) == list(from_json[name].columns), name
+    assert set(from_text["irq"].columns) == set(from_json["irq"].columns)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import corpus_files, fixture_path, fixture_text
+from conftest import corpus_files, fixture_path, fixture_text, needs_tool
 
 import perfkit
 from perfkit.banner import is_banner
@@ -491,3 +492,21 @@ def test_sysstat_command_lines_with_spaces():
     assert "/usr/lib64/libreoffice/program/soffice.bin --calc --splash-pipe=6" in \
         cpu["Command"].tolist()
     assert "|__JS Helper" in cpu["Command"].tolist()
+
+
+# -- the installed pidstat ---------------------------------------------------------------
+
+@pytest.mark.live
+@needs_tool("pidstat")
+def test_installed_pidstat_json_is_read_or_refused_as_this_version_does():
+    # sysstat 12.6.1 (the course machine's) has no "pidstat -o JSON": it prints its usage
+    # and fails; a newer pidstat prints JSON, which must give the text's tables
+    env = {"LC_ALL": "C", "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"}
+    done = subprocess.run(["pidstat", "-o", "JSON", "-u", "-p", "SELF", "1", "1"],
+                          capture_output=True, text=True, env=env, timeout=30, check=False)
+    if done.returncode != 0:
+        assert "Usage" in done.stdout + done.stderr
+        return
+    tables = perfkit.parse(done.stdout)
+    assert list(tables["cpu"].columns[2:]) == ["UID", "PID", "%usr", "%system", "%guest",
+                                               "%wait", "%CPU", "CPU", "Command"]
