@@ -232,13 +232,17 @@ def free(df: Any, *, ax: Axes | None = None) -> Figure:
                 done.add(name)
                 left += width
             if kind == "Mem" and "available" in row.index and pd.notna(row["available"]):
-                ax.text(left, position, f"  available {row['available'] / KIB_PER_MIB:,.0f}",
+                ax.text(left, position,
+                        f"  available {row['available'] / KIB_PER_MIB:,.0f} MiB",
                         va="center", fontsize="small")
+            elif kind == "Swap" and not left:
+                ax.text(0, position, "  no swap", va="center", fontsize="small")
             labels.append(f"{kind}{suffix}")
             position += 1
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.set_xlabel("MiB")
+    ax.set_ylabel("row (snapshot)" if len(snapshots) > 1 else "row")
     ax.set_title("free: memory and swap")
     ax.margins(x=0.2)
     legend(ax)

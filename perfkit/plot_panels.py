@@ -127,15 +127,31 @@ def busy_heatmap(ax: Axes, cpu: pd.DataFrame) -> Any:
 
 # -- pidstat --------------------------------------------------------------------------------
 
+def _ids(values: pd.Series) -> pd.Series:
+    """Process or thread ids as text (``4``, not ``4.0``); ``<NA>`` where blank."""
+    return pd.to_numeric(values, errors="coerce").astype("Int64").astype("string")
+
+
 def process_names(frame: pd.DataFrame) -> pd.Series:
-    """``Command (PID)`` per row (the ``TID`` of a thread row of ``pidstat -t``)."""
+    """``Command (PID)`` per row: the ``PID`` (``TGID`` with ``pidstat -t``), or the
+    ``TID`` of a thread row.
+
+    >>> f = pd.DataFrame({"TGID": [2.0, None], "TID": [None, 4.0],
+    ...                   "Command": ["python3", "|__python3"]})
+    >>> process_names(f).tolist()
+    ['python3 (2)', '|__python3 (4)']
+    """
     command = frame[find(frame, "Command") or "Command"].astype(str)
-    if "PID" not in frame.columns:
-        return command
-    ident = frame["PID"].astype("string")
+    ident = None
+    for name in ("PID", "TGID"):
+        if name in frame.columns:
+            ident = _ids(frame[name])
+            break
     if "TID" in frame.columns:
-        tid = frame["TID"].astype("string")
-        ident = tid.where(tid.notna() & ~tid.isin(["0", "-"]), ident)
+        tid = _ids(frame["TID"])
+        ident = tid if ident is None else tid.where(tid.notna(), ident)
+    if ident is None:
+        return command
     return command + " (" + ident.fillna("-").astype(str) + ")"
 
 

@@ -1,0 +1,367 @@
+"""perfkit.plot: every figure drawn from real recordings, its labels and the data it shows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from conftest import corpus_files, fixture_path
+
+import perfkit
+from perfkit import plot
+
+
+def read(tool: str, name: str):
+    return perfkit.read(fixture_path(tool, name), tool)
+
+
+def panels(fig):
+    """The figure's panels (colour bars left out)."""
+    return [a for a in fig.axes if a.get_label() != "<colorbar>"]
+
+
+def labelled(ax):
+    """The panel's lines by legend label (lines without one, such as _child, left out)."""
+    return {line.get_label(): line for line in ax.get_lines()
+            if not line.get_label().startswith("_")}
+
+
+def as_float(values):
+    return [float(v) for v in np.asarray(values, dtype=float)]
+
+
+@pytest.fixture(scope="module")
+def live_capture(tmp_path_factory):
+    """A 3-second capture of this machine (real tools; skipped when sysstat is missing)."""
+    import shutil
+
+    missing = [t for t in ("vmstat", "mpstat", "pidstat", "iostat", "sar") if not
+               shutil.which(t)]
+    if missing:
+        pytest.skip(f"not installed: {', '.join(missing)}")
+    target = tmp_path_factory.mktemp("capture") / "cap"
+    subprocess.run([sys.executable, "-m", "perfkit", "capture", str(target), "--duration",
+                    "3", "--quiet"], check=True, timeout=120)
+    return perfkit.load_capture(target)
+
+
+@pytest.fixture(autouse=True)
+def no_open_figures():
+    before = set(plt.get_fignums())
+    yield
+    assert set(plt.get_fignums()) == before, "a figure was left open in pyplot"
+
+
+def test_importing_plot_and_checklist_does_not_load_matplotlib():
+    code = ("import sys, perfkit, perfkit.plot, perfkit.checklist; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+
+
+# -- vmstat ---------------------------------------------------------------------------------
+
+def test_vmstat_panels_leave_out_the_since_boot_line():
+    df = read("vmstat", "t.C.txt")
+    fig = plot.vmstat(df, cpus=2)
+    queue, split, swap, memory = panels(fig)
+    assert [a.get_ylabel() for a in (queue, split, swap, memory)] == [
+        "threads", "% of CPU time", "KiB/s", "MiB"]
+    assert all(a.get_title().startswith("vmstat: ") for a in (queue, split, swap, memory))
+    assert memory.get_xlabel() == "time (UTC)"  # vmstat -t printed the zone: UTC
+    lines = labelled(queue)
+    # the recording: r = 7 (since boot, left out), 5, 4; b = 0, 0
+    assert as_float(lines["r (runnable)"].get_ydata()) == [5.0, 4.0]
+    assert as_float(lines["b (blocked, uninterruptible)"].get_ydata()) == [0.0, 0.0]
+    assert as_float(lines["CPUs (2)"].get_ydata()) == [2.0, 2.0]
+    times = pd.to_datetime(lines["r (runnable)"].get_xdata())
+    assert list(times) == [pd.Timestamp("2026-11-25 00:24:37"),
+                           pd.Timestamp("2026-11-25 00:24:38")]
+    # us sy wa st stacked: 4 layers, the top edge of the second sample is 97+3+0+0
+    assert len(split.collections) == 4
+    top = split.collections[-1].get_paths()[0].vertices[:, 1]
+    assert top.max() == pytest.approx(100.0)
+    assert split.get_ylim() == (0.0, 100.0)
+    assert set(labelled(swap)) == {"si (swapped in)", "so (swapped out)"}
+    mem = labelled(memory)
+    assert as_float(mem["free"].get_ydata()) == [23841736 / 1024] * 2
+    assert as_float(mem["cache"].get_ydata()) == [455440 / 1024] * 2
+
+
+def test_vmstat_without_times_uses_sample_numbers_and_no_cpu_line():
+    df = read("vmstat", "default.C.txt")
+    fig = plot.vmstat(df)
+    queue = panels(fig)[0]
+    assert "CPUs" not in " ".join(labelled(queue))
+    assert panels(fig)[-1].get_xlabel() == "sample number"
+    assert len(labelled(queue)["r (runnable)"].get_ydata()) == int((~df["since_boot"]).sum())
+
+
+def test_vmstat_only_since_boot_is_an_error():
+    df = read("vmstat", "t.C.txt").iloc[:1]
+    with pytest.raises(ValueError, match="no samples"):
+        plot.vmstat(df)
+
+
+def test_vmstat_into_axes_of_your_own():
+    df = read("vmstat", "t.C.txt")
+    fig, axes = plt.subplots(4, 1)
+    try:
+        assert plot.vmstat(df, axes=axes) is fig
+        assert axes[0].get_ylabel() == "threads"
+    finally:
+        plt.close(fig)
+
+
+# -- mpstat ---------------------------------------------------------------------------------
+
+def test_mpstat_heatmap_has_a_row_per_cpu_and_a_column_per_sample():
+    tables = read("mpstat", "P-ALL.C.txt")
+    fig = plot.mpstat(tables)
+    ax = panels(fig)[0]
+    image = ax.get_images()[0]
+    data = image.get_array()
+    cpu = tables["cpu"]
+    per = cpu[cpu["CPU"] != "all"]
+    assert data.shape == (per["CPU"].nunique(), per["time"].nunique()) == (2, 3)
+    # 00:24:10 CPU 0: %idle 0.00 -> busy 100
+    assert data[0, 1] == pytest.approx(100.0 - 0.0)
+    assert ax.get_ylabel() == "CPU"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1"]
+    assert ax.get_xlabel().startswith("time")
+    assert ax.get_title() == "mpstat: busy % per CPU"
+    colorbar = next(a for a in fig.axes if a.get_label() == "<colorbar>")
+    assert colorbar.get_ylabel() == "busy % (100 - %idle)"
+    left, right = image.get_extent()[:2]
+    assert mdates.num2date(left).replace(tzinfo=None) < pd.Timestamp("2026-11-25 00:24:09")
+    assert mdates.num2date(right).replace(tzinfo=None) > pd.Timestamp("2026-11-25 00:24:11")
+
+
+def test_mpstat_heatmap_of_many_cpus_from_the_corpus():
+    files = [f for f in corpus_files("mpstat", "sysstat__tests__expected.mpstat-A")
+             if f.name.endswith("mpstat-A")]
+    if not files:
+        pytest.skip("no sysstat mpstat -A output in the corpus")
+    tables = perfkit.read(files[0], "mpstat")
+    cpu = tables["cpu"]
+    per = cpu[(cpu["CPU"] != "all") & ~cpu["since_boot"]]
+    if per.empty:
+        pytest.skip("only since-boot reports")
+    fig = plot.mpstat(tables)
+    data = panels(fig)[0].get_images()[0].get_array()
+    assert data.shape == (per["CPU"].nunique(), per["time"].nunique())
+    first = per.iloc[0]
+    row = sorted(per["CPU"].unique(), key=int).index(first["CPU"])
+    assert data[row, 0] == pytest.approx(100.0 - first["%idle"])
+
+
+# -- pidstat --------------------------------------------------------------------------------
+
+def test_pidstat_lines_of_the_busiest_processes_and_threads():
+    tables = read("pidstat", "t.C.txt")
+    fig = plot.pidstat(tables, top=2)
+    ax = panels(fig)[0]
+    lines = labelled(ax)
+    # python3 (TGID 2): 38, 49, 58 % CPU; its threads 4 and 5 about half each
+    assert list(lines) == ["python3 (2)", "|__python3 (4)"]
+    assert as_float(lines["python3 (2)"].get_ydata()) == [38.0, 49.0, 58.0]
+    assert as_float(lines["|__python3 (4)"].get_ydata()) == [19.0, 25.0, 29.0]
+    assert ax.get_ylabel() == "%CPU (100 = one CPU)"
+    assert ax.get_xlabel().startswith("time")
+    assert ax.get_title() == "pidstat: the 2 processes using most CPU"
+
+
+def test_pidstat_single_process():
+    fig = plot.pidstat(read("pidstat", "u.C.txt"))
+    lines = labelled(panels(fig)[0])
+    assert as_float(lines["stress-ng-cpu (4)"].get_ydata()) == [83.0, 94.0, 91.0]
+
+
+# -- iostat ---------------------------------------------------------------------------------
+
+def test_iostat_extended_panels_per_device():
+    tables = read("iostat", "xzt.C.txt")
+    fig = plot.iostat(tables)
+    util, wait, queue = panels(fig)
+    assert [a.get_ylabel() for a in (util, wait, queue)] == ["% of time busy", "ms",
+                                                            "requests"]
+    assert util.get_title() == "iostat: utilisation (%util)"
+    assert util.get_xlabel() == "time (UTC)" or queue.get_xlabel().startswith("time")
+    devices = tables["devices"]
+    later = devices[~devices["since_boot"]].set_index("Device")
+    lines = labelled(util)
+    assert set(lines) == set(later.index)
+    for name, line in lines.items():
+        assert as_float(line.get_ydata()) == [float(later.loc[name, "%util"])]
+    assert set(labelled(wait)) == {f"{d} {m}" for d in later.index
+                                   for m in ("r_await", "w_await")}
+
+
+def test_iostat_without_times_counts_reports_and_fills_idle_devices():
+    tables = read("iostat", "xz.C.txt")
+    fig = plot.iostat(tables)
+    util = panels(fig)[0]
+    assert panels(fig)[-1].get_xlabel() == "report number"
+    devices = tables["devices"]
+    later = devices[~devices["since_boot"]]
+    reports = sorted(later["report"].unique())
+    for name, line in labelled(util).items():
+        assert as_float(line.get_xdata()) == as_float(reports)
+        printed = later[later["Device"] == name].set_index("report")["%util"]
+        assert as_float(line.get_ydata()) == [float(printed.get(r, 0.0)) for r in reports]
+
+
+def test_iostat_basic_report_draws_tps_and_throughput():
+    fig = plot.iostat(read("iostat", "default.C.txt"))
+    titles = [a.get_title() for a in panels(fig)]
+    assert titles == ["iostat: transfers (tps)", "iostat: throughput"]
+    assert [a.get_ylabel() for a in panels(fig)] == ["transfers/s", "kB/s"]
+
+
+# -- free -----------------------------------------------------------------------------------
+
+def test_free_bars_in_mib():
+    df = read("free", "default.C.txt")
+    fig = plot.free(df)
+    ax = panels(fig)[0]
+    widths = [p.get_width() for p in ax.patches]
+    # Mem: used 533060, buff/cache 451760, free 23968032 KiB; Swap: 0 used, 0 free
+    assert widths[:3] == pytest.approx([533060 / 1024, 451760 / 1024, 23968032 / 1024])
+    assert widths[3:] == [0.0, 0.0]
+    assert ax.get_xlabel() == "MiB"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Mem", "Swap"]
+    assert [t.get_text().strip() for t in ax.texts] == ["available 23,585 MiB", "no swap"]
+
+
+def test_free_wide_layout_adds_buffers_and_cache():
+    fig = plot.free(read("free", "w.C.txt"))
+    widths = [p.get_width() for p in panels(fig)[0].patches]
+    assert widths[1] == pytest.approx((4904 + 446856) / 1024)
+
+
+# -- sar ------------------------------------------------------------------------------------
+
+def test_sar_dev_one_line_per_interface():
+    tables = read("sar", "n-DEV.C.txt")
+    fig = plot.sar_dev(tables)
+    rx, tx = panels(fig)
+    assert rx.get_ylabel() == tx.get_ylabel() == "kB/s"
+    assert rx.get_title() == "sar -n DEV: received (rxkB/s)"
+    lines = labelled(rx)
+    assert set(lines) == {"lo", "ifb0", "ifb1", "eth0"}
+    assert as_float(lines["lo"].get_ydata())[:2] == [17507.09, 13254.83]
+    assert as_float(labelled(tx)["lo"].get_ydata())[-1] == 20614.72
+    picked = plot.sar_dev(tables, interfaces=["lo"])
+    assert list(labelled(panels(picked)[0])) == ["lo"]
+
+
+def test_sar_tcp_connections_and_retransmits():
+    tables = read("sar", "n-TCP-ETCP-loss.C.txt")
+    fig = plot.sar_tcp(tables)
+    conn, retrans = panels(fig)
+    assert conn.get_ylabel() == "connections/s"
+    assert retrans.get_ylabel() == "segments/s"
+    assert as_float(labelled(conn)["active/s"].get_ydata()) == [0.0, 4.0, 2.0]
+    assert as_float(labelled(conn)["passive/s"].get_ydata()) == [0.0, 5.0, 2.0]
+    assert as_float(labelled(retrans)["retrans/s"].get_ydata()) == [0.0, 3.0, 0.0]
+    assert retrans.get_xlabel().startswith("time")
+
+
+# -- top and uptime -------------------------------------------------------------------------
+
+def test_top_summary_over_iterations():
+    tables = read("top", "b-n3.C.txt")
+    fig = plot.top(tables, cpus=2)
+    load, tasks, split = panels(fig)
+    assert as_float(labelled(load)["ldavg-1"].get_ydata()) == [2.35, 2.35, 2.35]
+    assert as_float(labelled(load)["CPUs (2)"].get_ydata()) == [2.0, 2.0]
+    assert as_float(labelled(tasks)["running"].get_ydata()) == [2.0, 2.0, 2.0]
+    assert [a.get_ylabel() for a in (load, tasks, split)] == ["load (tasks)", "tasks",
+                                                             "% of CPU time"]
+    assert [c.get_label() for c in split.collections] == ["us", "sy", "ni", "wa", "hi",
+                                                          "si", "st"]
+    assert split.get_xlabel().startswith("time")
+
+
+def test_top_processes_of_one_iteration():
+    tables = read("top", "b-n3.C.txt")
+    fig = plot.top(tables, iteration=2, n=3)
+    ax = panels(fig)[0]
+    rows = tables["processes"]
+    second = rows[rows["iteration"] == 2].sort_values("%CPU", ascending=False,
+                                                      kind="stable").head(3)
+    assert [p.get_width() for p in ax.patches] == second["%CPU"].tolist()
+    assert ax.get_yticklabels()[0].get_text() == "stress-+ (4)"
+    assert ax.get_xlabel() == "%CPU (100 = one CPU)"
+    assert "iteration 2" in ax.get_title()
+
+
+def test_uptime_bars_against_the_cpu_count():
+    fig = plot.uptime(read("uptime", "default.C.txt"), cpus=2)
+    ax = panels(fig)[0]
+    assert [p.get_height() for p in ax.patches] == [2.37, 0.90, 0.35]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1 min", "5 min", "15 min"]
+    assert ax.get_ylabel() == "load average (tasks)"
+    assert as_float(labelled(ax)["CPUs (2)"].get_ydata()) == [2.0, 2.0]
+    assert ax.get_title() == "uptime: load averages at 00:25:41"
+
+
+# -- side by side ---------------------------------------------------------------------------
+
+def test_side_by_side_shares_each_rows_y_scale():
+    calm = read("vmstat", "default.C.txt")
+    busy = read("vmstat", "t.C.txt")
+    fig = plot.side_by_side(plot.vmstat, calm, busy, titles=("default", "t"))
+    axes = panels(fig)
+    assert len(axes) == 8
+    grid = np.array(axes).reshape(4, 2)
+    for left, right in grid:
+        assert left.get_ylim() == right.get_ylim()
+        assert left.get_ylabel() == right.get_ylabel()
+    assert grid[0, 0].get_title().startswith("default: vmstat")
+    assert grid[0, 1].get_title().startswith("t: vmstat")
+    high = max(float(busy["r"][~busy["since_boot"]].max()),
+               float(calm["r"][~calm["since_boot"]].max()))
+    assert grid[0, 0].get_ylim()[1] >= high
+
+
+def test_side_by_side_of_heatmaps_keeps_cpu_zero_on_top():
+    tables = read("mpstat", "P-ALL.C.txt")
+    fig = plot.side_by_side(plot.mpstat, tables, read("mpstat", "A.C.txt"))
+    left, right = panels(fig)
+    assert left.get_ylim() == right.get_ylim()
+    assert left.get_ylim()[0] > left.get_ylim()[1]
+
+
+# -- a whole capture ------------------------------------------------------------------------
+
+def test_every_function_takes_a_capture_and_the_timeline(live_capture):
+    cap = live_capture
+    for function in (plot.vmstat, plot.mpstat, plot.pidstat, plot.iostat, plot.free,
+                     plot.sar_dev, plot.sar_tcp, plot.top, plot.uptime):
+        fig = function(cap)
+        assert panels(fig), function.__name__
+        for ax in panels(fig):
+            assert ax.get_ylabel(), (function.__name__, ax.get_title())
+    fig = plot.timeline(cap)
+    titles = [a.get_title() for a in panels(fig)]
+    assert titles[0] == "vmstat: run queue (r) and blocked (b)"
+    assert "mpstat: busy % per CPU" in titles
+    assert panels(fig)[-1].get_xlabel() == "time (UTC)"
+    # one shared time axis
+    limits = {a.get_xlim() for a in panels(fig)}
+    assert len(limits) == 1
+    heat = next(a for a in panels(fig) if a.get_images())
+    cpu = cap["mpstat"]["cpu"]
+    assert heat.get_images()[0].get_array().shape == (
+        cpu.loc[cpu["CPU"] != "all", "CPU"].nunique(), cpu["time"].nunique())
