@@ -80,7 +80,7 @@ BINARY_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 DECIMAL_UNITS = ("kB", "MB", "GB", "TB", "PB")
 
 _ROW = re.compile(r"^\s*(?P<label>[^\s:：][^:：]*?)\s*[:：](?P<values>.*)$")
-_SIZE = re.compile(r"^\d+(?:[.,]\d+)?[A-Za-z]*$")
+_SIZE = re.compile(r"^\d+(?:[.,]\d+)?(?:[KMGTPE]i?|B)?$")
 _WORD = re.compile(r"^[^\d\s]\S*$")
 
 
@@ -131,6 +131,8 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         number, line = numbered[0]
         raise ParseError("no free table (a header and a Mem: row)", line=number, text=line,
                          tool=NAME)
+    for message in reader.skipped:
+        warnings.warn(message, ParseWarning, stacklevel=2)
     return _frame(reader, unit, si)
 
 
@@ -148,6 +150,7 @@ class _Reader:
         self.names: tuple[str, ...] | None = None
         self.columns: list[str] = []
         self.rows: list[dict[str, Any]] = []
+        self.skipped: list[str] = []  # warnings, given once the text is known to be free's
 
     def feed(self, number: int, line: str) -> None:
         if _is_header(line):
@@ -190,13 +193,12 @@ class _Reader:
 
     def reject(self, number: int, line: str, why: str, *, short: bool = False) -> None:
         if number == self.last_number and (short or not self.complete):
-            warnings.warn(f"{NAME}: line {number}: the last line is truncated and was dropped: "
-                          f"{line!r}", ParseWarning, stacklevel=4)
+            self.skipped.append(f"{NAME}: line {number}: the last line is truncated and was "
+                                f"dropped: {line!r}")
             return
         if self.strict:
             raise ParseError(why, line=number, text=line, tool=NAME)
-        warnings.warn(f"{NAME}: line {number}: {why}; line skipped: {line!r}", ParseWarning,
-                      stacklevel=4)
+        self.skipped.append(f"{NAME}: line {number}: {why}; line skipped: {line!r}")
 
 
 def _frame(reader: _Reader, unit: str, si: bool) -> pd.DataFrame:

@@ -140,23 +140,25 @@ def parse(text: str | bytes, *, strict: bool = False,
     numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
     last_number = numbered[-1][0]
     rows: list[dict[str, Any]] = []
+    skipped: list[str] = []  # warnings, given once the text is known to be uptime's
     for number, line in numbered:
         row = _read_line(line)
         if row is not None:
             rows.append(row)
             continue
         if number == last_number and not text.endswith("\n") and _STARTS_LIKE.match(line):
-            warnings.warn(f"{NAME}: line {number}: the last line is truncated and was dropped: "
-                          f"{line!r}", ParseWarning, stacklevel=2)
+            skipped.append(f"{NAME}: line {number}: the last line is truncated and was "
+                           f"dropped: {line!r}")
             continue
         if strict:
             raise ParseError("not an uptime line", line=number, text=line, tool=NAME)
-        warnings.warn(f"{NAME}: line {number}: not an uptime line; skipped: {line!r}",
-                      ParseWarning, stacklevel=2)
+        skipped.append(f"{NAME}: line {number}: not an uptime line; skipped: {line!r}")
     if not rows:
         number, line = numbered[0]
         raise ParseError("no uptime, uptime -p/-s, /proc/loadavg or /proc/uptime line",
                          line=number, text=line, tool=NAME)
+    for message in skipped:
+        warnings.warn(message, ParseWarning, stacklevel=2)
     return _frame(rows)
 
 
