@@ -40,8 +40,9 @@ MOUNT_HINT = ("mount tracefs and debugfs (as root):\n"
               "  mount -t debugfs debugfs /sys/kernel/debug")
 INSTALL_HINT = ("install it: apt-get install bpftrace (Debian/Ubuntu; "
                 "dnf install bpftrace on Fedora)")
-KPROBE_HINT = ("this kernel cannot attach kprobes/kretprobes or kfuncs (no kprobe_events in "
-               "tracefs, or no BTF): use tracepoints instead (bpftrace -l 'tracepoint:*'), e.g. "
+KPROBE_HINT = ("this kernel cannot attach kprobes/kretprobes (no kprobe_events in tracefs) or "
+               "kfuncs (bpftrace --info says 'kfunc: no'): use tracepoints instead "
+               "(bpftrace -l 'tracepoint:*'), e.g. "
                "tracepoint:syscalls:sys_enter_execve, tracepoint:block:block_rq_complete, "
                "tracepoint:sock:inet_sock_set_state, tracepoint:tcp:tcp_retransmit_skb")
 
@@ -143,13 +144,17 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 
 def run(program: str | os.PathLike, duration: float | None = 5, *, args: Sequence[str] = (),
-        json: bool = True, grace: float = GRACE, bpftrace: str = "bpftrace") -> Tables:
+        json: bool = True, command: Sequence[str] | None = None, grace: float = GRACE,
+        bpftrace: str = "bpftrace") -> Tables:
     """Run a bpftrace ``program`` (its text, or a path to a ``.bt`` file) for ``duration``
     seconds (``None``: until it calls ``exit()``) and return its output as tables.
 
     ``args`` go after the program (positional parameters ``$1``...). ``json=False`` reads
-    the text output instead of ``-f json``. Raises :class:`BpftraceError` when bpftrace
-    cannot run the program.
+    the text output instead of ``-f json``. ``command`` (an argument list without spaces
+    inside arguments) is started by bpftrace (``-c``) once the probes are attached, and the
+    trace ends when it exits (or after ``duration``); its standard output is mixed into
+    bpftrace's, so give it a command that prints nothing. Raises :class:`BpftraceError`
+    when bpftrace cannot run the program.
     """
     path, error = _check(bpftrace)
     if error is not None:
@@ -157,6 +162,8 @@ def run(program: str | os.PathLike, duration: float | None = 5, *, args: Sequenc
     source = Path(program) if not isinstance(program, str) or (
         "\n" not in program and "{" not in program) else None
     argv = [str(path)] + (["-f", "json"] if json else [])
+    if command:
+        argv += ["-c", " ".join(str(part) for part in command)]
     if source is not None:
         if not source.is_file():
             raise BpftraceError(f"no bpftrace program at {source}",

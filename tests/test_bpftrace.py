@@ -133,10 +133,11 @@ def test_syscalls_trace_counts_dd_per_byte():
 
 def test_execsnoop_trace_shows_the_loops_commands():
     table = trace("execsnoop.txt")["printf"]
-    assert list(table.columns) == ["time", "PID", "COMM", "ARGS"]
+    assert list(table.columns) == ["time", "PID", "PPID", "COMM", "ARGS"]
     first_ls = table[table["ARGS"] == "ls /"].iloc[0]
-    assert (first_ls["PID"], first_ls["COMM"]) == (6887, "bash")
-    assert first_ls["time"] == pd.Timestamp("1970-01-01 00:36:23")
+    assert first_ls[["PID", "PPID", "COMM"]].tolist() == [13437, 13422, "bash"]
+    assert first_ls["time"] == pd.Timestamp("1970-01-01 00:42:28")
+    assert (table["PPID"].iloc[1:] == 13422).all()
     for command in ("ls /", "date +%s", "uname -r", "cat /etc/os-release", "sleep 0.5"):
         assert (table["ARGS"] == command).sum() == 6, command
 
