@@ -517,3 +517,12 @@ def test_installed_mpstat_text_and_json_give_the_same_tables():
     for name in ("cpu", "node", "intr", "softirq"):
         assert list(from_text[name].columns) == list(from_json[name].columns), name
     assert set(from_text["irq"].columns) == set(from_json["irq"].columns)
+
+
+def test_other_reports_and_a_banner_alone_are_refused():
+    with pytest.raises(perfkit.ParseError, match="no mpstat header") as info:
+        mpstat.parse(fixture_text("pidstat", "u.C.txt"))
+    assert info.value.line == 3
+    banner = fixture_text("mpstat", "P-ALL.C.txt").split("\n")[0] + "\n"
+    with pytest.raises(perfkit.ParseError, match="no mpstat header"):
+        mpstat.parse(banner)

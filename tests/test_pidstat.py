@@ -510,3 +510,11 @@ def test_installed_pidstat_json_is_read_or_refused_as_this_version_does():
     tables = perfkit.parse(done.stdout)
     assert list(tables["cpu"].columns[2:]) == ["UID", "PID", "%usr", "%system", "%guest",
                                                "%wait", "%CPU", "CPU", "Command"]
+
+
+def test_other_reports_and_a_banner_alone_are_refused():
+    with pytest.raises(perfkit.ParseError, match="no pidstat header") as info:
+        pidstat.parse(fixture_text("mpstat", "A.C.txt"))
+    assert info.value.line == 3
+    with pytest.raises(perfkit.ParseError, match="no pidstat header"):
+        pidstat.parse(fixture_text("pidstat", "u.C.txt").split("\n")[0])

@@ -197,6 +197,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     text = clean_text(text, tool=NAME)
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict, dayfirst=dayfirst)
+    require_header(text, header_columns, NAME)
     since_boot = first_report_since_boot(text)
     report = read_report(_fill_topology(text), tool=NAME, text_columns=_TEXT_COLUMNS,
                          strict=strict, dayfirst=dayfirst, header_columns=header_columns)
@@ -247,6 +248,25 @@ def finish(tables: dict[str, pd.DataFrame], averages: dict[str, pd.DataFrame],
     for frame in [*tables.values(), *averages.values()]:
         frame.attrs = dict(attrs)
     return Tables(tables, averages=averages, attrs=attrs)
+
+
+def require_header(text: str, columns_of: Callable[[list[str]], tuple[str, ...] | None],
+                   tool: str) -> None:
+    """Raise :class:`ParseError` unless some line is a header this tool prints (another
+    tool's report, or a banner alone, is not this tool's output). Text that does not start
+    with a banner is left to :func:`~perfkit.sysstat.read_report`, which says so."""
+    if not is_banner(text.lstrip().split("\n", 1)[0]):
+        return
+    first: tuple[int, str] | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip() or is_banner(line):
+            continue
+        if columns_of(line.split()):
+            return
+        first = first or (number, line)
+    number, line = first or (1, text.split("\n", 1)[0])
+    raise ParseError(f"no {tool} header (such as a time followed by column names) in the "
+                     "text", line=number, text=line, tool=tool)
 
 
 def first_report_since_boot(text: str) -> bool:

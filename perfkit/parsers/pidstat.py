@@ -115,6 +115,7 @@ from .mpstat import (
     looks_like_json,
     name_tables,
     read_json,
+    require_header,
     time_width,
 )
 
@@ -218,6 +219,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     text = clean_text(text, tool=NAME)
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict, dayfirst=dayfirst)
+    require_header(text, header_columns, NAME)
     human = bool(_HUMAN.search(text))
     text_columns = {*_TEXT, *_PLACEHOLDERS}
     if human:
