@@ -169,7 +169,8 @@ def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None) -> Report:
         warnings.simplefilter("always")
         try:
             report = read_report("\n".join(prepared.lines), tool=NAME,
-                                 text_columns=TEXT_COLUMNS, strict=strict, dayfirst=dayfirst)
+                                 text_columns=TEXT_COLUMNS, strict=strict, dayfirst=dayfirst,
+                                 header_columns=_header_columns)
         except ParseError as exc:
             raise ParseError(exc.message, line=prepared.original(exc.line), text=exc.text,
                              tool=NAME) from exc
@@ -178,6 +179,16 @@ def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None) -> Report:
                             str(warning.message), count=1)
         warnings.warn(message, warning.category, stacklevel=3)
     return report
+
+
+def _header_columns(tokens: list[str]) -> tuple[str, ...] | None:
+    """The columns of a header line; None for a sample row where a header should be (a
+    header names each column once and no name starts with a digit or a sign)."""
+    columns = tuple(tokens[prefix_width(tokens):])
+    if (not columns or len(set(columns)) != len(columns)
+            or any(c[:1].isdigit() or c[:1] in "+-" for c in columns)):
+        return None
+    return columns
 
 
 def _add(target: dict[str, pd.DataFrame], name: str, frame: pd.DataFrame) -> None:

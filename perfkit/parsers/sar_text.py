@@ -156,8 +156,9 @@ def prepare(lines: list[str], *, strict: bool = False) -> Prepared:
         tokens = line.split()
         if not tokens:
             kind = None
-            out.lines.append(line)
-            out.numbers.append(number)
+            if not out.lines or out.lines[-1]:
+                out.lines.append("")  # one blank line between blocks, never a run of them
+                out.numbers.append(number)
             continue
         comment = _COMMENT.match(line)
         if comment:
