@@ -45,7 +45,7 @@ _LAZY = {"plot", "samples", "checklist", "bpftrace", "capture", "dmesg", "runner
 
 
 def parse(text: str | bytes, tool: str | None = None, *, strict: bool = False,
-          dayfirst: bool | None = None) -> pd.DataFrame | Tables:
+          dayfirst: bool | None = None, **options: Any) -> pd.DataFrame | Tables:
     """Parse what a tool printed into a DataFrame (or a :class:`Tables` of them).
 
     Args:
@@ -56,6 +56,8 @@ def parse(text: str | bytes, tool: str | None = None, *, strict: bool = False,
             instead of warning and skipping it.
         dayfirst: read an ambiguous banner date (``03/04/2026``) day-first; by default
             the locale's convention is inferred from the output.
+        options: passed to the tool's parser, for what the text itself does not say, such
+            as the unit of ``free -m`` (``unit="MiB"``) or ``vmstat -S M`` (``unit="M"``).
 
     >>> parse("              total        used        free      shared  buff/cache   available\\n"
     ...       "Mem:        24684472      290904    24256012        8260      357172    24393568\\n"
@@ -66,11 +68,11 @@ def parse(text: str | bytes, tool: str | None = None, *, strict: bool = False,
     cleaned = clean_text(text, tool=name)
     if name is None:
         name = detect_tool(cleaned)
-    return parser(name).parse(cleaned, strict=strict, dayfirst=dayfirst)
+    return parser(name).parse(cleaned, strict=strict, dayfirst=dayfirst, **options)
 
 
 def read(path_or_file: PathOrBuffer, tool: str | None = None, *, strict: bool = False,
-         dayfirst: bool | None = None) -> pd.DataFrame | Tables:
+         dayfirst: bool | None = None, **options: Any) -> pd.DataFrame | Tables:
     """Read a file (a path or an open file) of tool output; see :func:`parse`.
 
     A binary sysstat data file (``/var/log/sysstat/saDD``, ``sar -o``) is read through the
@@ -79,7 +81,7 @@ def read(path_or_file: PathOrBuffer, tool: str | None = None, *, strict: bool = 
     data = read_bytes(path_or_file)
     if tool in (None, "sar", "sadf") and data[:2] in (b"\x96\xd5", b"\xd5\x96"):
         return parser("sar").read_sa_file(data, strict=strict)
-    return parse(data, tool, strict=strict, dayfirst=dayfirst)
+    return parse(data, tool, strict=strict, dayfirst=dayfirst, **options)
 
 
 def load_capture(path: Any) -> Capture:
