@@ -113,6 +113,10 @@ THRESHOLDS: tuple[Threshold, ...] = (
               "the lower of the start and end snapshots",
               "memory left for new work without swapping; below 10 % the kernel "
               "reclaims hard and the OOM killer is near", above=False),
+    Threshold("swap-used", "free", "Swap used", None, None, "% of swap",
+              "the higher of the start and end snapshots (info only)",
+              "swap in use: memory was short at some point; vmstat si/so say whether "
+              "pages still move"),
     Threshold("oom_kill", "dmesg", "OOM kills", None, 0.0, "events", "count, recent",
               "the kernel killed a process to free memory"),
     Threshold("hung_task", "dmesg", "hung tasks", 0.0, None, "events", "count, recent",

@@ -352,8 +352,7 @@ def check_free(ctx: Context) -> list[Row]:
         used = float(swap["used"].max())
         total = float(swap["total"].max())
         share = used / total * 100.0 if total else float("nan")
-        rows.append(finding("swapping", share, severity="info", threshold=float("nan"),
-                            metric="Swap used", explanation=(
+        rows.append(finding("swap-used", share, explanation=(
                                 f"{_n(used / 1024)} MiB of {_n(total / 1024)} MiB swap in "
                                 "use: memory was short at some point (vmstat si/so say "
                                 "whether it still is).")))

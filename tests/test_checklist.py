@@ -1,0 +1,299 @@
+"""perfkit.checklist: thresholds on frames parsed from real recordings, the recorded
+scenarios' symptoms, and the ``perfkit checklist`` command."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from conftest import fixture_path
+
+import perfkit
+from perfkit import checklist, samples
+from perfkit.checklist_dmesg import kernel_events, on_clock
+
+
+def read(tool: str, name: str):
+    return perfkit.read(fixture_path(tool, name), tool)
+
+
+class Recorded:
+    """A capture assembled from parsed fixtures (what ``cap[tool]`` would give), for rules
+    that need one tool's real frames; ``meta`` holds the facts capture.json would."""
+
+    def __init__(self, frames: dict, *, started_utc: str = "2026-11-25T00:32:04Z",
+                 cpus: int | None = 2) -> None:
+        self.frames = frames
+        self.meta = {"cpus": cpus, "started_utc": started_utc, "host": "demo-host",
+                     "complete": True}
+        self.path = fixture_path()
+
+    @property
+    def tools(self):
+        return list(self.frames)
+
+    def __contains__(self, tool):
+        return tool in self.frames
+
+    def __getitem__(self, tool):
+        return self.frames[tool]
+
+    def reason(self, tool):
+        return None if tool in self.frames else "not installed"
+
+
+def sar_tables():
+    """sar -n DEV and sar -n TCP,ETCP (under 5 % loss) joined, as a capture joins them."""
+    dev, tcp = read("sar", "n-DEV.C.txt"), read("sar", "n-TCP-ETCP-loss.C.txt")
+    return perfkit.Tables({**dev, **tcp}, averages={**dev.averages, **tcp.averages},
+                          attrs=dev.attrs)
+
+
+def rows(frame: pd.DataFrame, tool: str, metric: str | None = None) -> pd.DataFrame:
+    out = frame[frame["tool"] == tool]
+    if metric is not None:
+        out = out[out["metric"].str.startswith(metric)]
+    return out
+
+
+def test_columns_and_the_documented_thresholds():
+    table = checklist.thresholds()
+    assert {"load", "run-queue", "swapping", "iowait", "steal", "system", "hot-cpu",
+            "top-consumer", "util", "queue", "await", "available", "oom_kill", "hung_task",
+            "tcp_drop", "segfault", "retrans", "retrans-share", "ifutil"} <= set(table.index)
+    assert table["reason"].str.len().min() > 10
+    assert table["statistic"].str.len().min() > 5
+    assert table.loc["util", ["warning", "critical"]].tolist() == [60.0, 90.0]
+    assert table.loc["available", "above"] == False  # noqa: E712 - lower is worse
+    frame = checklist.findings(Recorded({"uptime": read("uptime", "default.C.txt")}))
+    assert list(frame.columns) == ["tool", "metric", "observed", "threshold", "severity",
+                                   "explanation"]
+    assert set(frame["severity"]) <= {"info", "warning", "critical"}
+
+
+def test_load_above_the_cpu_count_and_rising():
+    # " 00:25:41 up 12 min,  0 user,  load average: 2.37, 0.90, 0.35"
+    frame = checklist.findings(Recorded({"uptime": read("uptime", "default.C.txt")}))
+    load = rows(frame, "uptime", "ldavg-1").set_index("metric")
+    assert load.loc["ldavg-1", "observed"] == 2.37
+    assert load.loc["ldavg-1", "threshold"] == 2.0  # 1 x 2 CPUs
+    assert load.loc["ldavg-1", "severity"] == "warning"
+    trend = load.loc["ldavg-1 / ldavg-15"]
+    assert trend["severity"] == "info"
+    assert trend["observed"] == pytest.approx(2.37 / 0.35)
+    assert "rising" in trend["explanation"]
+    # with 4 CPUs the same line is no saturation
+    quiet = checklist.findings(Recorded({"uptime": read("uptime", "default.C.txt")}, cpus=4))
+    assert rows(quiet, "uptime", "ldavg-1")["severity"].eq("info").all()
+
+
+def test_vmstat_run_queue_median_without_the_since_boot_line():
+    # r: 7 (since boot, left out), 5, 4 -> median 4.5 with 2 CPUs: beyond 2 x 2 = critical
+    frame = checklist.findings(Recorded({"vmstat": read("vmstat", "t.C.txt")}))
+    queue = rows(frame, "vmstat", "r").iloc[0]
+    assert (queue["observed"], queue["threshold"], queue["severity"]) == (4.5, 4.0,
+                                                                          "critical")
+    assert "4.5" in queue["explanation"] and "2 CPUs" in queue["explanation"]
+    # st 2, 0 -> median 1 %; sy 3, 3; wa 0: no other vmstat finding
+    assert rows(frame, "vmstat")["metric"].tolist() == ["r"]
+    three = checklist.findings(Recorded({"vmstat": read("vmstat", "t.C.txt")}, cpus=3))
+    assert rows(three, "vmstat", "r")["severity"].tolist() == ["warning"]
+    unknown = checklist.findings(Recorded({"vmstat": read("vmstat", "t.C.txt")}, cpus=None))
+    assert rows(unknown, "vmstat", "r").empty
+
+
+def test_no_hot_cpu_when_every_cpu_is_busy():
+    # every CPU at 99-100 % in every sample: saturation, not a single hot CPU
+    frame = checklist.findings(Recorded({"mpstat": read("mpstat", "P-ALL.C.txt")}))
+    assert rows(frame, "mpstat").empty
+
+
+def test_pidstat_top_consumer_holding_one_cpu():
+    # stress-ng-cpu (4): %CPU 83, 94, 91 -> median 91 > 90
+    frame = checklist.findings(Recorded({"pidstat": read("pidstat", "u.C.txt")}))
+    top = rows(frame, "pidstat").iloc[0]
+    assert top["metric"] == "%CPU of stress-ng-cpu (4)"
+    assert (top["observed"], top["threshold"], top["severity"]) == (91.0, 90.0, "warning")
+    # the two-thread python3 (38, 49, 58 %) is the top consumer, as info
+    threads = checklist.findings(Recorded({"pidstat": read("pidstat", "t.C.txt")}))
+    top = rows(threads, "pidstat").iloc[0]
+    assert (top["metric"], top["observed"], top["severity"]) == ("%CPU of python3 (2)",
+                                                                 49.0, "info")
+
+
+def test_iostat_quiet_devices_give_no_finding():
+    # %util at most 13.2 %, aqu-sz and await small, in every report of these recordings
+    for name in ("xz.C.txt", "xzt.C.txt", "xt.de_DE.txt"):
+        frame = checklist.findings(Recorded({"iostat": read("iostat", name)}))
+        assert rows(frame, "iostat").empty, name
+
+
+def test_free_available_share():
+    frame = checklist.findings(Recorded({"free": read("free", "default.C.txt")}))
+    assert rows(frame, "free").empty  # 24151032 of 24684092 KiB available, no swap
+    assert checklist.grade("available", 24151032 / 24684092 * 100) == "info"
+    assert checklist.grade("available", 9.9) == "warning"
+    assert checklist.grade("available", 4.9) == "critical"
+
+
+def test_sar_retransmits_are_counted_but_not_sustained():
+    # retrans/s 0, 3, 0 under 5 % loss: median 0; 3 of 149 sent segments (2.01 %) but
+    # fewer than RETRANS_MIN_SEGMENTS in all: info
+    frame = checklist.findings(Recorded({"sar": sar_tables()}))
+    retrans = rows(frame, "sar", "retrans").iloc[0]
+    assert (retrans["observed"], retrans["severity"]) == (0.0, "info")
+    assert "2.01 % of oseg/s" in retrans["explanation"]
+    assert rows(frame, "sar", "%ifutil").empty  # lo prints %ifutil 0.00
+    assert checklist.grade("retrans", 10.5) == "critical"
+    assert checklist.grade("retrans-share", 3.8) == "warning"
+
+
+def test_dmesg_events_recent_and_older():
+    dmesg = read("dmesg", "since-iso.C.txt")
+    # recorded at 00:32:04: the OOM kill (00:31:54), the hung task, the SYN floods and the
+    # segfault all happened within RECENT before it
+    frame = checklist.findings(Recorded({"dmesg": dmesg}, started_utc="2026-11-25T00:32:04Z"))
+    found = rows(frame, "dmesg").set_index("metric")
+    assert found.loc["OOM kills", ["observed", "severity"]].tolist() == [1.0, "critical"]
+    assert found.loc["hung tasks", ["observed", "severity"]].tolist() == [1.0, "warning"]
+    assert found.loc["TCP drops", ["observed", "severity"]].tolist() == [2.0, "warning"]
+    assert found.loc["segfaults", ["observed", "severity"]].tolist() == [1.0, "info"]
+    assert "python3 (25916) at 2026-11-25 00:31:54" in found.loc["OOM kills", "explanation"]
+    # an hour later they are history: info only
+    later = checklist.findings(Recorded({"dmesg": dmesg}, started_utc="2026-11-25T01:32:04Z"))
+    assert set(rows(later, "dmesg")["severity"]) == {"info"}
+    assert len(rows(later, "dmesg")) == 4
+
+
+def test_dmesg_without_wall_clock_times():
+    plain = read("dmesg", "since.C.txt")  # [ 1129.012603] seconds since boot
+    events = kernel_events(Recorded({"dmesg": plain}))
+    assert events["time"].isna().all()  # no uptime to find the boot time from
+    assert events["kind"].tolist() == ["oom_kill", "segfault", "hung_task", "tcp_drop",
+                                       "tcp_drop"]
+    placed = on_clock(plain, boot=pd.Timestamp("2026-11-25 00:13:05"))
+    first = placed.loc[placed["message"].str.contains("Killed process"), "time"].iloc[0]
+    assert first == pd.Timestamp("2026-11-25 00:13:05") + pd.Timedelta(seconds=1129.012603)
+    # undated events cannot be ruled out as recent: they count
+    frame = checklist.findings(Recorded({"dmesg": plain}))
+    assert rows(frame, "dmesg", "OOM kills")["severity"].tolist() == ["critical"]
+
+
+def test_missing_tools_are_reported_as_info():
+    frame = checklist.findings(Recorded({"uptime": read("uptime", "default.C.txt")}))
+    missing = frame[frame["metric"] == "(missing)"]
+    assert set(missing["tool"]) == {"dmesg", "vmstat", "mpstat", "pidstat", "iostat",
+                                    "free", "sar"}
+    assert set(missing["severity"]) == {"info"}
+    assert "not installed" in missing["explanation"].iloc[0]
+
+
+def test_findings_are_ordered_by_severity_then_checklist():
+    frame = checklist.findings(Recorded({
+        "uptime": read("uptime", "default.C.txt"), "vmstat": read("vmstat", "t.C.txt"),
+        "pidstat": read("pidstat", "u.C.txt"), "dmesg": read("dmesg", "since-iso.C.txt"),
+        "sar": sar_tables(), "free": read("free", "default.C.txt"),
+        "mpstat": read("mpstat", "P-ALL.C.txt"), "iostat": read("iostat", "xz.C.txt")}))
+    order = frame["severity"].map(checklist.SEVERITIES.index)
+    assert order.is_monotonic_increasing
+    critical = frame[frame["severity"] == "critical"]
+    assert critical["tool"].tolist() == ["dmesg", "vmstat"]
+    text = checklist.render(frame)
+    assert text.splitlines()[0].startswith("CRITICAL  dmesg")
+    assert text.splitlines()[-1] == "2 critical, 4 warning, 3 info"
+
+
+# -- the recorded scenarios -----------------------------------------------------------------
+
+def _listed() -> dict[str, str]:
+    try:
+        return samples.list()
+    except FileNotFoundError:
+        return {}
+
+
+def _present(frame: pd.DataFrame, tool: str, metric: str | None = None,
+             severity: tuple[str, ...] = ("warning", "critical")) -> bool:
+    found = rows(frame, tool, metric)
+    return bool(found["severity"].isin(severity).any())
+
+
+def _cpu_idle(cap) -> float:
+    from perfkit.plot_base import samples as intervals
+
+    vm = intervals(cap["vmstat"])
+    return float((vm["id"] + vm["wa"]).median())
+
+
+#: The symptom each scenario must show: groups of (tool, metric prefix); each group needs
+#: a warning or critical finding from at least one of its members.
+EXPECTED = {
+    "cpu-saturation": [[("vmstat", "r"), ("uptime", "ldavg-1")]],
+    "hot-thread": [[("mpstat", "busy % of CPU")], [("pidstat", "%CPU of")]],
+    "memory-swap": [[("vmstat", "si, so"), ("free", "available")]],
+    "oom-kill": [[("dmesg", "OOM kills")]],
+    "disk-saturation": [[("iostat", "%util"), ("iostat", "aqu-sz"), ("iostat", "r_await"),
+                         ("iostat", "w_await"), ("iostat", "await")]],
+    "network-retrans": [[("sar", "retrans"), ("sar", "retrseg")]],
+}
+
+
+@pytest.mark.parametrize("name", samples.SCENARIOS)
+def test_scenario_symptom_is_found(name):
+    listed = _listed()
+    if name not in listed:
+        pytest.skip(f"scenario {name!r} is not recorded here (perfkit.samples.list() has "
+                    f"{', '.join(listed) or 'none'})")
+    cap = samples.load(name)
+    frame = checklist.findings(cap)
+    shown = checklist.render(frame, cap)
+    if name == "idle":
+        assert not frame["severity"].isin(["warning", "critical"]).any(), shown
+        return
+    if name == "mystery":
+        assert frame["severity"].isin(["warning", "critical"]).any(), shown
+        return
+    for group in EXPECTED[name]:
+        assert any(_present(frame, tool, metric) for tool, metric in group), (group, shown)
+    if name == "disk-saturation" and _cpu_idle(cap) >= 2 * checklist.rule("iowait").warning:
+        # iowait is idle time with I/O pending: it shows when the CPUs have idle time
+        assert _present(frame, "vmstat", "wa"), shown
+
+
+def test_every_listed_scenario_gives_findings():
+    listed = _listed()
+    if not listed:
+        pytest.skip("no recorded scenarios here")
+    for name in listed:
+        frame = checklist.findings(name)
+        assert list(frame.columns) == checklist.COLUMNS
+        assert frame["explanation"].str.len().gt(0).all(), name
+
+
+# -- the command ----------------------------------------------------------------------------
+
+def test_main_prints_findings_of_a_capture(tmp_path, capsys):
+    import shutil
+
+    if not all(shutil.which(t) for t in ("vmstat", "mpstat", "iostat", "sar")):
+        pytest.skip("sysstat or procps missing")
+    target = tmp_path / "cap"
+    subprocess.run([sys.executable, "-m", "perfkit", "capture", str(target), "--duration",
+                    "2", "--quiet"], check=True, timeout=120)
+    assert checklist.main(argparse.Namespace(directory=str(target))) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"perfkit checklist: {target}")
+    assert out.rstrip().splitlines()[-1].endswith(" info")
+    result = subprocess.run([sys.executable, "-m", "perfkit", "checklist", str(target)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    assert "critical," in result.stdout
+
+
+def test_main_refuses_what_is_not_a_capture(tmp_path, capsys):
+    missing = tmp_path / "nothing-here"
+    assert checklist.main(argparse.Namespace(directory=str(missing))) == 1
+    assert "neither a capture directory nor a recorded scenario" in capsys.readouterr().err
