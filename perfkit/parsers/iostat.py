@@ -516,37 +516,63 @@ def _report_times(stamps: list[tuple[str | None, int]], facts: dict[str, Any],
     facts["date"] = date
     if not any(stamp for stamp, _ in stamps):
         return None
+    present = [(index, stamp, line) for index, (stamp, line) in enumerate(stamps) if stamp]
     result = np.full(len(stamps), np.datetime64("NaT"), dtype="datetime64[ns]")
-    old_rows: list[int] = []
-    old_seconds: list[int] = []
-    for index, (stamp, line) in enumerate(stamps):
-        if not stamp:
-            continue
-        try:
-            iso = _ISO.match(stamp)
-            if iso:
-                result[index] = np.datetime64(f"{iso.group('date')}T{iso.group('time')}", "ns")
-                if iso.group("offset"):
-                    facts["utc_offset"] = iso.group("offset")
-                continue
-            match = _STAMP.match(stamp) or _OLD_STAMP.match(stamp)
-            if match is None:
-                raise ValueError(f"not a time stamp: {stamp!r}")
-            ampm = match.group("ampm")
-            seconds = int(times_of_day(pd.Series([match.group("time")]),
-                                       pd.Series([ampm]) if ampm else None)[0])
-            if "date" in match.groupdict() and match.group("date"):
-                day = parse_date(match.group("date"), dayfirst=dayfirst)
-                result[index] = (day + pd.Timedelta(seconds=seconds)).to_datetime64()
-            else:
-                old_rows.append(index)
-                old_seconds.append(seconds)
-        except (ValueError, OverflowError) as exc:
-            raise ParseError(f"unreadable time stamp ({exc})", line=line, text=stamp,
-                             tool=NAME) from exc
-    if old_rows:
-        result[old_rows] = combine(date, np.array(old_seconds)).to_numpy()
+    try:
+        values = _stamp_values([stamp for _, stamp, _ in present], dayfirst, date, facts)
+    except (ValueError, OverflowError):
+        for _, stamp, line in present:  # find the culprit, one stamp at a time
+            try:
+                _stamp_values([stamp], dayfirst, date, facts)
+            except (ValueError, OverflowError) as exc:
+                raise ParseError(f"unreadable time stamp ({exc})", line=line, text=stamp,
+                                 tool=NAME) from exc
+        raise  # pragma: no cover - every stamp passed alone
+    result[[index for index, _, _ in present]] = values
     return result
+
+
+def _stamp_values(stamps: list[str], dayfirst: bool | None, date: pd.Timestamp | None,
+                  facts: dict[str, Any]) -> np.ndarray:
+    """datetime64 values of time stamp lines, parsed kind by kind in a few vector calls."""
+    kinds: dict[str, list[tuple[int, re.Match]]] = {"iso": [], "dated": [], "old": []}
+    for index, stamp in enumerate(stamps):
+        iso = _ISO.match(stamp)
+        dated = None if iso else _STAMP.match(stamp)
+        old = None if iso or dated else _OLD_STAMP.match(stamp)
+        if not (iso or dated or old):
+            raise ValueError(f"not a time stamp: {stamp!r}")
+        kind = "iso" if iso else "dated" if dated else "old"
+        kinds[kind].append((index, iso or dated or old))
+    out = np.full(len(stamps), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if kinds["iso"]:
+        rows, matches = zip(*kinds["iso"], strict=True)
+        texts = [f"{m.group('date')}T{m.group('time')}" for m in matches]
+        out[list(rows)] = pd.to_datetime(texts, format="%Y-%m-%dT%H:%M:%S").to_numpy()
+        offsets = [m.group("offset") for m in matches if m.group("offset")]
+        if offsets:
+            facts["utc_offset"] = offsets[0]
+    if kinds["dated"]:
+        rows, matches = zip(*kinds["dated"], strict=True)
+        days = {text: parse_date(text, dayfirst=dayfirst).to_datetime64()
+                for text in {m.group("date") for m in matches}}
+        base = np.array([days[m.group("date")] for m in matches], dtype="datetime64[ns]")
+        out[list(rows)] = base + _seconds(matches).astype("timedelta64[s]")
+    if kinds["old"]:
+        rows, matches = zip(*kinds["old"], strict=True)
+        out[list(rows)] = combine(date, _seconds(matches)).to_numpy()
+    return out
+
+
+def _seconds(matches: tuple[re.Match, ...]) -> np.ndarray:
+    """Seconds since midnight of the ``time`` (and ``ampm``) groups of stamp matches."""
+    times = pd.Series([m.group("time") for m in matches])
+    ampm = [m.group("ampm") for m in matches]
+    if all(a is None for a in ampm):
+        return times_of_day(times)
+    if any(a is None for a in ampm):
+        raise ValueError("a 12-hour time stamp among 24-hour ones")
+    return times_of_day(times, pd.Series(ampm))
 
 
 def _dayfirst(dates: list[str], decimal: str, twelve: bool, date_text: str) -> bool | None:
