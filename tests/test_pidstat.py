@@ -444,20 +444,41 @@ def test_rows_and_values_agree_with_jc(stem):
     assert rows == {name: len(frame) for name, frame in tables.items()}
 
 
-def test_sysstat_text_and_json_of_the_same_snapshot_agree():
-    text = corpus_files("pidstat", "sysstat__tests__expected.pidstat-At-ALL")
-    doc = corpus_files("pidstat", "sysstat__tests__expected.pidstat-At-ALL-JSON")
+@pytest.mark.parametrize(("text_name", "json_name", "since_boot"), [
+    ("expected.pidstat-At-ALL", "expected.pidstat-At-ALL-JSON", True),
+    ("expected1.pidstat-At-TTASK", "expected1.pidstat-At-TTASK-JSON", False),
+    ("expected1.pidstat-C", "expected1.pidstat-C-JSON", False),  # JSON with -H: epochs
+])
+def test_sysstat_text_and_json_of_the_same_snapshot_agree(text_name, json_name, since_boot):
+    text = corpus_files("pidstat", f"sysstat__tests__{text_name}")
+    doc = corpus_files("pidstat", f"sysstat__tests__{json_name}")
     if not text or not doc:
-        pytest.skip("sysstat's pidstat-At-ALL expected outputs not in the corpus")
+        pytest.skip(f"sysstat's {text_name} expected outputs not in the corpus")
     from_text, from_json = perfkit.read(text[0], "pidstat"), perfkit.read(doc[0], "pidstat")
-    assert list(from_json) == list(from_text) == ["cpu", "memory", "stack", "io",
-                                                  "switches", "kernel", "realtime"]
+    assert list(from_json) == list(from_text)
+    # the text of a run without interval shows a since-start report; JSON cannot tell
+    drop = ["since_boot"] + (["time"] if "-C" in text_name else [])
     for name, frame in from_json.items():
-        # without an interval the text shows a since-start report; JSON cannot tell
-        assert from_text[name]["since_boot"].all() and not frame["since_boot"].any()
-        pd.testing.assert_frame_equal(frame.drop(columns="since_boot"),
-                                      from_text[name].drop(columns="since_boot"), obj=name)
+        assert from_text[name]["since_boot"].all() == since_boot
+        assert not frame["since_boot"].any()
+        pd.testing.assert_frame_equal(frame.drop(columns=drop),
+                                      from_text[name].drop(columns=drop), obj=name)
     assert not from_json.averages and from_json.attrs["cpus"] == 9
+    if "-C" in text_name:
+        assert from_json["cpu"]["time"].tolist() == [pd.Timestamp(1591016004, unit="s")]
+        assert from_text["cpu"]["time"].tolist() == [pd.Timestamp("2020-06-01 12:53:24")]
+
+
+def test_threads_printed_without_their_process_show_the_leader():
+    text = corpus_files("pidstat", "sysstat__tests__expected1.pidstat-At-TTASK")
+    if not text:
+        pytest.skip("sysstat's pidstat-At-TTASK expected output not in the corpus")
+    assert "12:53:24     1000     21342      8364     132      36  (soffice.bin)__dconf " \
+        "worker" in text[0].read_text()
+    stack = perfkit.read(text[0], "pidstat")["stack"]
+    rows = stack[stack["time"] == pd.Timestamp("2020-06-01 12:53:24")]
+    assert rows["Command"].tolist()[:2] == ["(soffice.bin)__dconf worker", "|__evolution-addre"]
+    assert rows["TGID"].tolist()[0] == 21342 and np.isnan(rows["TGID"].tolist()[1])
 
 
 def test_sysstat_h_with_all_reports_and_children():

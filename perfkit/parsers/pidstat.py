@@ -60,8 +60,10 @@ with ``-U``, text), ``PID`` (or ``TGID`` and ``TID`` with ``-t``) and ``Command`
 * ``TGID``, ``TID`` and ``CPU`` are numbers; the ``-`` that pidstat prints in their place
   (the TID of a process row, the TGID of a thread row, the CPU of an average) is NaN.
 * ``Command`` is the text to the end of the line: with ``-l`` the whole command line,
-  spaces included; thread rows keep pidstat's ``|__`` prefix (``|__python3``), so a thread
-  row is ``df["TID"].notna() & df["TGID"].isna()`` or ``df["Command"].str.startswith("|__")``.
+  spaces included. Thread rows keep their text: ``|__python3`` under their process, or
+  ``(soffice.bin)__dconf worker`` (with the TGID) when pidstat did not print the process
+  first. With ``-t``, a thread row is ``df["TID"].notna()``, a process row
+  ``df["TID"].isna()``.
 * ``VSZ``, ``RSS``, ``StkSize`` and ``StkRef`` are KiB, as pidstat prints them.
 * ``--human`` values (``107.5M``, ``0.0B``, ``65.0%``) are turned back into numbers in
   the column's unit (KiB, KiB/s, percent); ``attrs["human"]`` is then True.
@@ -82,8 +84,11 @@ dates and times, ``S_TIME_FORMAT=ISO``, ``S_COLORS=always`` (codes dropped).
 12.7.x. That JSON is read into the same tables and columns as the text: ``usr`` -> ``%usr``,
 ``system`` -> ``%system``, ``guest`` -> ``%guest``, ``wait`` -> ``%wait``, ``cpu`` ->
 ``%CPU``, ``cpu_nr`` -> ``CPU``, ``MEM`` -> ``%MEM``, ``cmd`` -> ``Command``; an empty
-``TGID``/``TID`` is NaN; a thread entry (one with a ``TID``) gets the text's ``|__`` before
-its command and NaN for ``TGID``, as the text shows it. JSON has no averages.
+``TGID``/``TID`` is NaN; thread entries (those with a ``TID``) get the text's cells: ``|__``
+before the command and NaN for ``TGID`` under their process, ``(leader)__`` and the TGID
+for a thread whose process was not printed before it. JSON has no averages, and whole
+numbers are int64 in both forms (a value beyond int64, such as a wrapped 18446744073709551611
+``iodelay``, leaves its column float).
 
 Bad input: empty or binary text or text without a sysstat banner raises
 :class:`~perfkit.ParseError`; a line that is not a banner, a header, a row or an average
@@ -136,6 +141,9 @@ REPORTS: dict[str, tuple[str, ...]] = {
 _REPORT_OF = {column: name for name, columns in REPORTS.items() for column in columns}
 IDENTITY = ("UID", "USER", "PID", "TGID", "TID", "Command")
 _TEXT = {"Command", "USER", "policy"}
+#: Columns pidstat prints as whole numbers: int64 whichever way the row was read.
+_INTEGERS = ("UID", "PID", "VSZ", "RSS", "StkSize", "StkRef", "iodelay", "threads", "fd-nr",
+             "prio", "usr-ms", "system-ms", "guest-ms", "minflt-nr", "majflt-nr")
 #: Numbers that pidstat may print as ``-``.
 _PLACEHOLDERS = ("TGID", "TID", "CPU")
 #: Columns that ``--human`` prints with a unit suffix (sizes in KiB, rates in KiB/s).
@@ -232,7 +240,8 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     lines = text.split("\n")
     for frames, timed in ((tables, True), (averages, False)):
         for name, frame in frames.items():
-            frame = _numbers(frame, decimal=decimal, human=human, lines=lines, strict=strict)
+            frame = _integers(_numbers(frame, decimal=decimal, human=human, lines=lines,
+                                       strict=strict))
             frame["Command"] = frame["Command"].astype(str).str.rstrip()
             for column in _TEXT & set(frame.columns) - {"Command"}:
                 frame[column] = frame[column].astype(str)
@@ -269,6 +278,23 @@ def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: list[str]
         warnings.warn(f"{NAME}: line {number}: {message}; line skipped: {line!r}",
                       ParseWarning, stacklevel=4)
     return frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
+
+
+def _integers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Whole-number columns as int64 (a row read by the slow path, for a command with
+    spaces, would otherwise leave them float); ``--human`` sizes stay float, and so does a
+    column with a value beyond int64 (a wrapped counter such as 18446744073709551611)."""
+    for column in _INTEGERS:
+        if column not in frame or frame[column].dtype.kind not in "fu":
+            continue
+        values = frame[column].astype(float)
+        if values.notna().all() and (values % 1 == 0).all() and \
+                (values.abs() < 2.0**63).all():
+            frame[column] = values.astype("int64") if frame[column].dtype.kind == "f" \
+                else frame[column].astype("int64")
+        else:
+            frame[column] = values
+    return frame
 
 
 def _value(cell: str, column: str, decimal: str, *, check: bool = False) -> Any:
@@ -317,8 +343,10 @@ def _parse_json(text: str, *, strict: bool, dayfirst: bool | None) -> Tables:
                               stacklevel=3)
                 continue
             target = rows.setdefault(table, [])
-            target.extend({"__report": index, **_json_row(item)} for item in items
-                          if isinstance(item, dict))
+            shown: set[Any] = set()  # TGIDs whose process row this list printed
+            for item in items:
+                if isinstance(item, dict):
+                    target.append({"__report": index, **_json_row(item, shown)})
     times = json_times(stamps, lines, facts, dayfirst, NAME)
     facts.update({"average_label": None, "human": False, "printed_unit": "KiB"})
     tables: dict[str, pd.DataFrame] = {}
@@ -330,25 +358,33 @@ def _parse_json(text: str, *, strict: bool, dayfirst: bool | None) -> Tables:
         for name in frame.columns[2:]:
             if name in _TEXT:
                 frame[name] = frame[name].astype(str)
-            else:
-                frame[name] = pd.to_numeric(frame[name].replace("", np.nan),
-                                            errors="coerce").astype(float)
-        tables[table] = frame
+            else:  # integers stay integers, as read_csv reads the text
+                values = pd.to_numeric(frame[name].replace("", np.nan), errors="coerce")
+                frame[name] = values.astype(float) if name in _PLACEHOLDERS else values
+        tables[table] = _integers(frame)
     return finish(tables, {}, facts)
 
 
-def _json_row(item: dict[str, Any]) -> dict[str, Any]:
-    """One JSON task with the text's columns and cells (see the module docstring)."""
+def _json_row(item: dict[str, Any], shown: set[Any]) -> dict[str, Any]:
+    """One JSON task with the text's columns and cells (see the module docstring).
+
+    ``shown`` holds the TGIDs already printed in the same list (by their process row, or
+    by a first thread printed without it): later threads print as ``|__name`` with TGID
+    ``-``; a thread whose TGID was not printed yet shows it, as ``(leader)__name``. This is
+    what pidstat's text does."""
     thread = item.get("TID") not in (None, "")
+    under_leader = thread and item.get("TGID") in shown
+    if not under_leader:
+        shown.add(item.get("TGID", item.get("PID")))
     row: dict[str, Any] = {}
     for key, value in item.items():
         if key == "leader":
             continue
         name = _JSON_NAMES.get(key, key)
-        if name == "TGID" and thread:
+        if name == "TGID" and under_leader:
             value = ""
         if name == "Command" and thread:
-            value = f"|__{value}"
+            value = f"|__{value}" if under_leader else f"({item.get('leader', '')})__{value}"
         row[name] = value
     if "Command" in row:
         row["Command"] = row.pop("Command")
