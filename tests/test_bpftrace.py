@@ -291,3 +291,21 @@ def test_run_without_bpftrace_on_path_says_how_to_install(monkeypatch, tmp_path)
     with pytest.raises(perfkit.bpftrace.BpftraceError) as info:
         perfkit.bpftrace.run("BEGIN { exit(); }", 1)
     assert "apt-get install bpftrace" in info.value.hint
+
+
+def test_run_refuses_without_root_or_tracefs_and_never_mounts(monkeypatch, tmp_path):
+    module = perfkit.bpftrace
+    monkeypatch.setattr(module.shutil, "which", lambda name: "/usr/bin/bpftrace")
+    monkeypatch.setattr(module.os, "geteuid", lambda: 1000)
+    with pytest.raises(module.BpftraceError) as info:
+        module.run("BEGIN { exit(); }", 1)
+    assert "root" in str(info.value) and "sudo" in info.value.hint
+    monkeypatch.setattr(module.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(module, "TRACEFS_DIRS", (tmp_path / "tracing", tmp_path / "debug"))
+    ok, reason = module.available()
+    assert not ok and "tracefs" in reason
+    with pytest.raises(module.BpftraceError) as info:
+        module.run("BEGIN { exit(); }", 1)
+    assert "mount -t tracefs tracefs /sys/kernel/tracing" in info.value.hint
+    assert "mount -t debugfs debugfs /sys/kernel/debug" in info.value.hint
+    assert not (tmp_path / "tracing").exists()

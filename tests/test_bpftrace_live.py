@@ -123,6 +123,16 @@ def test_text_output_gives_the_same_tables_as_json():
     assert text["@h"][["low", "high", "count"]].values.tolist() == [[256.0, 512.0, 1.0]]
 
 
+def test_a_program_file_with_positional_parameters(tmp_path):
+    program = tmp_path / "hello.bt"
+    program.write_text('BEGIN { printf("%s %d\\n", str($1), $2); exit(); }\n')
+    tables = bpftrace.run(program, duration=20, args=["perfkit", "42"])
+    assert tables["printf"]["line"].tolist() == ["perfkit 42"]
+    with pytest.raises(BpftraceError) as info:
+        bpftrace.run(tmp_path / "missing.bt", 5)
+    assert "missing.bt" in str(info.value)
+
+
 def test_interrupted_trace_leaves_nothing_attached():
     before = loaded_bpf_programs()
     started = time.monotonic()
