@@ -453,7 +453,7 @@ def test_values_agree_with_jc(os_name):
 def test_an_impossible_time_stamp_names_its_line():
     lines = fixture_text("iostat", "t.de_DE.txt").split("\n")
     at = [i for i, line in enumerate(lines) if line in stamps("\n".join(lines))][1]
-    day, month, rest = lines[at].split(".", 2)
+    day, _month, rest = lines[at].split(".", 2)
     lines[at] = f"{day}.13.{rest}"
     with pytest.raises(perfkit.ParseError) as info:
         iostat.parse("\n".join(lines))

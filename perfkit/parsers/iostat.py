@@ -3,7 +3,7 @@
 The first report of ``iostat 1 3``, recorded on the course machine (sysstat 12.6.1, C locale),
 and the two tables it becomes:
 
->>> text = '''Linux 6.18.44-fc-v657 (demo-host) \t11/25/26 \t_x86_64_\t(2 CPU)
+>>> text = '''Linux 6.18.44-fc-v657 (demo-host) \\t11/25/26 \\t_x86_64_\\t(2 CPU)
 ...
 ... avg-cpu:  %user   %nice %system %iowait  %steal   %idle
 ...           19.29    0.00    5.69    1.50    0.02   73.50
@@ -51,9 +51,9 @@ since boot unless it covers at most twice what the next report with I/O covers, 
 later report has I/O, less than a minute (a machine booted less than a minute before is
 taken for an interval). Without such columns (``-x``, ``-c``), or when the first report's
 rates are all zero, the first report is taken as since boot, as it is unless ``-y`` was
-given. Pass ``since_boot=False`` (or
-``True``) to say what the command was; ``attrs["since_boot_from"]`` says how it was decided
-(``"totals"``, ``"assumed"``, ``"given"``).
+given. Pass ``since_boot=False`` (or ``True``) to say what the command was;
+``attrs["since_boot_from"]`` says how it was decided (``"totals"``, ``"assumed"``,
+``"given"``).
 
 **Human sizes** (``-h``, ``--human``): the device name moves to the end of the line and
 sizes carry a suffix (``2.6M``, ``39.7k``, ``23.7%``). Suffixes are powers of 1024 and each
