@@ -60,8 +60,8 @@ trace() {
     redact < "$WORK/alongside.txt" > "$OUT/$name.$tool.txt"
     provenance "$name.$tool.txt" "$alongside (alongside $name.$ext)" "$tool"
   fi
-  if grep -q '/work/' "$OUT/$name.$ext"; then
-    echo "$name.$ext names a machine path" >&2
+  if grep -qF "$(dirname "$PWD")" "$OUT/$name.$ext"; then
+    echo "$name.$ext names a path of this machine's work tree" >&2
     exit 1
   fi
   echo "recorded $OUT/$name.$ext"
