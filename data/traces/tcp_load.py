@@ -1,8 +1,8 @@
 """Loopback TCP load for the recorded traces (run it in a network namespace of its own).
 
 A server on 127.0.0.1:PORT sends SIZE bytes to each client; a client connects again and
-again (10 ms apart) until SECONDS have passed or 500 connections were made, whichever comes first. It
-prints how many connections it made to stderr.
+again (10 ms apart) until SECONDS have passed or 500 connections were made, whichever
+comes first. It prints how many connections it made to stderr.
 
     python3 data/traces/tcp_load.py [PORT [SECONDS [SIZE]]]
 """
