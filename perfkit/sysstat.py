@@ -55,8 +55,7 @@ _WHITE_BLANK = re.compile(r"\n[ \t]+(?=\n)")
 #: (banners, "Average:" and its translations, foreign text).
 _SPECIAL = re.compile(r"\n(?=[^\d\s#])")
 #: A blank line and the header line after it: the start of every block.
-_BLOCK_HEAD = re.compile(r"\n\n([^\n]*)")
-_BLANK_RUNS = re.compile(r"\n{3,}")
+_BLOCK_HEAD = re.compile(r"\n\n+([^\n]*)")
 #: Words sysstat prints as the average label in the C locale; any other label (``Moyenne :``)
 #: tells a translated output.
 AVERAGE_WORDS = ("Average:",)
@@ -135,6 +134,8 @@ class _Scanner:
         tokens = header.split()
         columns = (self.header_columns(tokens) if self.header_columns
                    else tuple(tokens[prefix:]))
+        if columns and (len(set(columns)) != len(columns) or _looks_numeric(columns)):
+            columns = None  # a sample row where a header should be (its header was lost)
         key = (columns, prefix) if columns else None
         self._keys[rest] = key
         return key
@@ -153,13 +154,13 @@ class _Scanner:
         """Find every block with C-speed searches; only odd blocks are read line by line."""
         text = self.text
         size = len(text)
-        seps, heads, headers = _block_heads(text)
-        ends = np.append(seps[1:], size)
+        runs, seps, heads, headers = _block_heads(text)
+        ends = np.append(runs[1:], size)
         ends = np.where(ends > heads, ends, heads)
         if text.endswith("\n") and len(ends):
             ends[-1] = max(heads[-1], size - 1)
         # the banner and anything before the first blank line
-        self.scan_lines(0, int(seps[0]) if len(seps) else size)
+        self.scan_lines(0, int(runs[0]) if len(runs) else size)
         specials = np.array([m.start() + 1 for m in _SPECIAL.finditer(text)], dtype="int64")
         odd = np.zeros(len(headers), dtype=bool)
         if len(specials):
@@ -183,7 +184,7 @@ class _Scanner:
             else:
                 self.group(*key)
         for index in np.flatnonzero(odd):
-            self.scan_lines(int(seps[index]) + 2, int(ends[index]))
+            self.scan_lines(int(seps[index]), int(ends[index]))
         normal = ~odd
         for key_id, key in enumerate(keys):
             if key is None:
@@ -279,8 +280,6 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     """
     if _WHITE_BLANK.search(text):
         text = _WHITE_BLANK.sub("\n", text)
-    if "\n\n\n" in text:
-        text = _BLANK_RUNS.sub("\n\n", text)
     stripped = text.lstrip()
     if not stripped:
         raise ParseError("empty input", line=1, tool=tool)
@@ -341,13 +340,14 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     return Report(facts, tables, averages, restart_frame, scanner.order)
 
 
-def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Where each block starts (the offset of its blank line), where its header ends, and
-    the header lines themselves."""
-    found = [(m.start(), m.end(), m.group(1)) for m in _BLOCK_HEAD.finditer(text)]
-    seps = np.fromiter((f[0] for f in found), dtype="int64", count=len(found))
-    heads = np.fromiter((f[1] for f in found), dtype="int64", count=len(found))
-    return seps, heads, [f[2] for f in found]
+def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """For each block: where its blank lines start, where its header line starts and
+    ends, and the header line itself."""
+    found = [(m.start(), m.start(1), m.end(), m.group(1)) for m in _BLOCK_HEAD.finditer(text)]
+    runs = np.fromiter((f[0] for f in found), dtype="int64", count=len(found))
+    starts = np.fromiter((f[1] for f in found), dtype="int64", count=len(found))
+    heads = np.fromiter((f[2] for f in found), dtype="int64", count=len(found))
+    return runs, starts, heads, [f[3] for f in found]
 
 
 def _read_spans(scanner: _Scanner, spans: list[tuple[Any, Any]], names: list[str],
