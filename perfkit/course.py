@@ -14,9 +14,12 @@ RECORDED scenario 'idle' (vmstat): captured 2026-11-25 on Linux 6.18, procps-ng 
 
 from __future__ import annotations
 
+import csv
 import os
 import socket
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import runner
@@ -117,3 +120,72 @@ def source(tool: str, argv: list[str], *, scenario: str, mode: str = "auto",
     print(description)
     return Source(tool, "recorded", cap.raw(name), cap[name], description, scenario, cap,
                   notes)
+
+
+def traces_dir() -> Path:
+    """The folder of recorded bpftrace traces (``data/traces`` of a checkout, or
+    ``$PERFKIT_DATA/traces``)."""
+    env = os.environ.get("PERFKIT_DATA")
+    candidates = [Path(env) / "traces"] if env else []
+    candidates.append(Path(__file__).resolve().parent.parent / "data" / "traces")
+    candidates.append(Path(sys.prefix) / "share" / "perfkit" / "traces")
+    for folder in candidates:
+        if folder.is_dir():
+            return folder
+    raise FileNotFoundError("no recorded traces found; looked in "
+                            + ", ".join(str(c) for c in candidates))
+
+
+def trace(name: str, *, duration: float = 5, mode: str = "auto",
+          command: list[str] | None = None, program: str | None = None) -> Source:
+    """Run the bpftrace program ``data/traces/<name>.bt`` now (root, bpftrace and tracefs
+    needed), or load its recording ``<name>.txt``; prints which it did.
+
+    ``program`` replaces the shipped program text for a live run (its recording is still
+    ``<name>.txt``); ``command`` is a workload started once the probes are attached.
+    """
+    import perfkit
+
+    from . import bpftrace
+
+    folder = traces_dir()
+    chosen = resolve_mode(mode)
+    notes: list[str] = []
+    if chosen in ("auto", "live"):
+        ok, why = bpftrace.available()
+        if ok:
+            text = program if program is not None else (folder / f"{name}.bt").read_text()
+            try:
+                result = bpftrace.run(text, duration=duration, json=False, command=command)
+            except bpftrace.BpftraceError as exc:
+                notes.append(f"bpftrace failed: {exc}")
+            else:
+                description = f"LIVE on {socket.gethostname()}: bpftrace {name}.bt for {duration} s"
+                print(description)
+                raw = result.attrs.get("text", "") if hasattr(result, "attrs") else ""
+                return Source("bpftrace", "live", raw, result, description)
+        else:
+            notes.append(why)
+        if chosen == "live":
+            raise RuntimeError("; ".join(notes))
+    path = folder / f"{name}.txt"
+    data = perfkit.read(path, "bpftrace")
+    row = _provenance(folder, path.name)
+    description = (f"RECORDED trace {name!r}: {row.get('recorded_utc', '?')[:16]} UTC on "
+                   f"Linux {row.get('kernel', '?')}, {row.get('tool_version', '?')}")
+    if notes:
+        description += " — " + "; ".join(notes)
+    print(description)
+    return Source("bpftrace", "recorded", path.read_text(), data, description, name,
+                  notes=notes)
+
+
+def _provenance(folder: Path, file: str) -> dict[str, str]:
+    table = folder / "PROVENANCE.tsv"
+    if not table.is_file():
+        return {}
+    with table.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row.get("file") == file:
+                return row
+    return {}
