@@ -26,6 +26,20 @@ import pandas as pd
 
 _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 
+#: Each event kind of :func:`perfkit.dmesg.events` in words (singular, plural).
+KIND_WORDS = {"oom_kill": ("OOM kill", "OOM kills"), "hung_task": ("hung task", "hung tasks"),
+              "tcp_drop": ("TCP drop", "TCP drops"), "segfault": ("segfault", "segfaults")}
+
+
+def words(kind: str, count: int) -> str:
+    """``"1 OOM kill"``, ``"3 TCP drops"``.
+
+    >>> words("oom_kill", 1), words("tcp_drop", 3)
+    ('1 OOM kill', '3 TCP drops')
+    """
+    one, many = KIND_WORDS.get(kind, (kind, kind))
+    return f"{count} {one if count == 1 else many}"
+
 
 def empty() -> pd.DataFrame:
     """An event frame without rows (``time``, ``kind``, ``pid``, ``comm``, ``message``)."""

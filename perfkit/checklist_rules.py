@@ -118,10 +118,10 @@ def check_load(ctx: Context) -> list[Row]:
     rows = []
     if ctx.cpus:
         severity = grade("load", one, ctx.cpus)
-        words = {"critical": "more than twice", "warning": "more than"}
+        how = {"critical": "more than twice", "warning": "more than"}
         if severity != "info":
             rows.append(finding("load", one, scale=ctx.cpus, explanation=(
-                f"1-minute load average {_n(one, 2)} is {words[severity]} the "
+                f"1-minute load average {_n(one, 2)} is {how[severity]} the "
                 f"{ctx.cpus} CPUs (5 min: {_n(five, 2)}, 15 min: {_n(fifteen, 2)}): tasks "
                 "queue for CPU (or wait in uninterruptible I/O, which Linux counts too); "
                 "check vmstat r and wa.")))
@@ -144,15 +144,13 @@ def check_load(ctx: Context) -> list[Row]:
 
 _EVENT_RULES = {"oom_kill": "critical", "hung_task": "warning", "tcp_drop": "warning",
                 "segfault": "info"}
-_EVENT_WORDS = {"oom_kill": "OOM kill", "hung_task": "hung task", "tcp_drop": "TCP drop",
-                "segfault": "segfault"}
 
 
 def check_dmesg(ctx: Context) -> list[Row]:
     """OOM kills, hung tasks, TCP drops (and segfaults, as info) in the kernel log."""
     if ctx.get("dmesg") is None:
         return []
-    from .checklist_dmesg import kernel_events
+    from .checklist_dmesg import kernel_events, words
 
     events = kernel_events(ctx.capture)
     rows = []
@@ -165,21 +163,19 @@ def check_dmesg(ctx: Context) -> list[Row]:
             recent = found[~dated | (found["time"] >= ctx.start - RECENT)]
         else:
             recent = found
-        word = _EVENT_WORDS[kind]
         if not recent.empty:
             rows.append(finding(kind, float(len(recent)), severity=severity, threshold=0.0,
                                 explanation=(
-                                    f"{len(recent)} {word}{'s' if len(recent) > 1 else ''} "
-                                    f"in the kernel log during or up to {_minutes(RECENT)} "
-                                    f"before the capture; the last: {_example(recent)}")))
+                                    f"{words(kind, len(recent))} in the kernel log during "
+                                    f"or up to {_minutes(RECENT)} before the capture; the "
+                                    f"last: {_example(recent)}")))
         older = found.drop(recent.index)
         if not older.empty:
-            count = len(older)
-            rows.append(finding(kind, float(count), severity="info", threshold=0.0,
+            rows.append(finding(kind, float(len(older)), severity="info", threshold=0.0,
                                 explanation=(
-                                    f"{count} older {word}{'s' if count > 1 else ''} in the "
-                                    f"kernel log, more than {_minutes(RECENT)} before the "
-                                    f"capture; the last: {_example(older)}")))
+                                    f"{words(kind, len(older))} in the kernel log, more "
+                                    f"than {_minutes(RECENT)} before the capture; the "
+                                    f"last: {_example(older)}")))
     return rows
 
 

@@ -15,7 +15,8 @@ read is left out and named under the title):
 
 Kernel events from dmesg (OOM kills, hung tasks, segfaults, TCP drops: see
 :func:`events`) are drawn as vertical lines across every panel when they fall inside the
-capture, and counted under the title when they happened before it.
+capture or shortly before it (``perfkit capture`` reads dmesg when it starts, so the events
+it holds happened before the first sample), and counted under the title when older.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import plot_panels as panels
+from .checklist_dmesg import words
 from .plot_base import finish, format_x, make_axes, samples, table, x_values
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+#: Events this long before the first sample are still drawn (see :func:`_mark`).
+LEAD = pd.Timedelta(seconds=5)
 #: Colours of the dmesg event kinds on the timeline.
 EVENT_COLORS = {"oom_kill": "red", "hung_task": "purple", "segfault": "orange",
                 "tcp_drop": "blue"}
@@ -115,28 +119,34 @@ def _plan(capture: Any) -> tuple[list[tuple[str, Callable[[Axes], None]]], list[
 
 
 def _mark(axes: list[Axes], found: pd.DataFrame) -> list[str]:
-    """Draw events inside the panels' time span; describe those outside it."""
+    """Draw the events inside the panels' time span, or shortly before it (up to a quarter
+    of the span, at least :data:`LEAD`, widening the axis to show them); describe the
+    older and undated ones. Returns those descriptions."""
     import matplotlib.dates as mdates
 
-    low, high = (mdates.num2date(v).replace(tzinfo=None) for v in axes[0].get_xlim())
-    low, high = pd.Timestamp(low), pd.Timestamp(high)
-    notes = []
-    inside = found[(found["time"] >= low) & (found["time"] <= high)]
-    for _, event in inside.iterrows():
-        color = EVENT_COLORS.get(event["kind"], "black")
-        for ax in axes:
-            ax.axvline(event["time"], color=color, linestyle=":", linewidth=1.2)
-        axes[0].annotate(f"{event['kind']}", xy=(event["time"], 1.0),
+    low, high = (pd.Timestamp(mdates.num2date(v).replace(tzinfo=None))
+                 for v in axes[0].get_xlim())
+    lead = max((high - low) / 4, LEAD)
+    shown = found[(found["time"] >= low - lead) & (found["time"] <= high)]
+    if not shown.empty and shown["time"].min() < low:
+        axes[0].set_xlim(left=mdates.date2num(shown["time"].min() - lead / 10))
+    for kind, group in shown.groupby("kind", sort=True):
+        color = EVENT_COLORS.get(str(kind), "black")
+        for when in group["time"]:
+            for ax in axes:
+                ax.axvline(when, color=color, linestyle=":", linewidth=1.2)
+        first = group["time"].min()
+        axes[0].annotate(words(str(kind), len(group)), xy=(first, 1.0),
                          xycoords=("data", "axes fraction"), xytext=(2, -10),
                          textcoords="offset points", color=color, fontsize="small")
-    before = found[found["time"] < low]
+    notes = []
+    before = found[found["time"] < low - lead]
     for kind, group in before.groupby("kind", sort=True):
-        last = group["time"].max()
-        notes.append(f"dmesg: {len(group)} {kind} before the capture (last "
-                     f"{last:%Y-%m-%d %H:%M:%S})")
+        notes.append(f"dmesg: {words(str(kind), len(group))} before the capture (the last at "
+                     f"{group['time'].max():%Y-%m-%d %H:%M:%S})")
     undated = found[found["time"].isna()]
     for kind, group in undated.groupby("kind", sort=True):
-        notes.append(f"dmesg: {len(group)} {kind} (time unknown)")
+        notes.append(f"dmesg: {words(str(kind), len(group))} (time unknown)")
     return notes
 
 
