@@ -365,3 +365,45 @@ def test_every_function_takes_a_capture_and_the_timeline(live_capture):
     cpu = cap["mpstat"]["cpu"]
     assert heat.get_images()[0].get_array().shape == (
         cpu.loc[cpu["CPU"] != "all", "CPU"].nunique(), cpu["time"].nunique())
+
+
+# -- other sysstat versions (the shared corpus) ---------------------------------------------
+
+def _corpus(tool: str, name: str):
+    files = [f for f in corpus_files(tool, name) if f.name == name]
+    if not files:
+        pytest.skip(f"{name} not in the corpus")
+    return files[0]
+
+
+def test_iostat_short_layout_draws_await():
+    path = _corpus("iostat", "sysstat__tests__expected.iostat-xs")
+    tables = perfkit.read(path, "iostat")
+    fig = plot.iostat(tables)
+    wait = panels(fig)[1]
+    assert wait.get_ylabel() == "ms"
+    devices = tables["devices"]
+    later = devices[~devices["since_boot"]]
+    assert set(labelled(wait)) == set(later["Device"])
+    name = later["Device"].iloc[0]
+    printed = later[later["Device"] == name]["await"].tolist()
+    assert as_float(labelled(wait)[name].get_ydata())[:len(printed)] == printed
+
+
+def test_iostat_sysstat_10_names():
+    path = _corpus("iostat", "jc__tests__fixtures__centos-7.7__iostat-x.out")
+    frame = perfkit.read(path, "iostat")["devices"]
+    assert plot._iostat_panels(frame) == [
+        ("utilisation (%util)", ["%util"], "% of time busy"),
+        ("wait per request (r_await, w_await)", ["r_await", "w_await"], "ms"),
+        ("queue length (aqu-sz)", ["avgqu-sz"], "requests")]
+
+
+def test_sar_tcp_retrseg_of_sysstat_12_7_6():
+    path = _corpus("sar", "sysstat__tests__expected.data-12.0.0")
+    tables = perfkit.read(path, "sar")
+    fig = plot.sar_tcp(tables)
+    retrans = panels(fig)[1]
+    assert list(labelled(retrans)) == ["retrseg/s"]
+    assert as_float(labelled(retrans)["retrseg/s"].get_ydata()) == as_float(
+        tables["ETCP"]["retrseg/s"])
