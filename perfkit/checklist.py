@@ -1,10 +1,14 @@
 """``perfkit checklist``: what a capture of the 60-second checklist says, as findings.
 
+::
+
+    perfkit checklist CAPTURE_DIR      # a perfkit capture directory, or a scenario name
+
 >>> import perfkit
 >>> perfkit.checklist.findings(perfkit.samples.load("hot-thread"))  # doctest: +SKIP
-       tool      metric  observed  threshold  severity  explanation
-0    mpstat  busy % ...      100.0       90.0   warning  CPU 1 was ... while the others ...
-1   pidstat   %CPU ...       99.0       90.0   warning  stress-ng-cpu (4) kept one CPU busy ...
+      tool                     metric  observed  threshold severity  explanation
+0   mpstat            busy % of CPU 1     100.0       90.0  warning  one CPU at 100 % ...
+1  pidstat  %CPU of stress-ng-cpu (8)      99.0       90.0  warning  top CPU consumer: ...
 
 :func:`findings` applies the rules of :data:`THRESHOLDS` (Brendan Gregg, "Linux Performance
 Analysis in 60,000 Milliseconds", Netflix Tech Blog, 2015) to a capture and returns one row

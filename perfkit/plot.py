@@ -72,6 +72,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["free", "iostat", "mpstat", "pidstat", "sar_dev", "sar_tcp", "side_by_side",
            "timeline", "top", "uptime", "vmstat"]
 
+
 def _require(frame: pd.DataFrame, tool: str) -> pd.DataFrame:
     if frame.empty:
         raise ValueError(f"{tool}: no samples to plot (only since-boot rows, or none)")
