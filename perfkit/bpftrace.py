@@ -154,7 +154,8 @@ def run(program: str | os.PathLike, duration: float | None = 5, *, args: Sequenc
     inside arguments) is started by bpftrace (``-c``) once the probes are attached, and the
     trace ends when it exits (or after ``duration``); its standard output is mixed into
     bpftrace's, so give it a command that prints nothing. Raises :class:`BpftraceError`
-    when bpftrace cannot run the program.
+    when bpftrace cannot run the program. What bpftrace printed is kept in
+    ``tables.attrs["text"]`` (and its standard error in ``attrs["stderr"]``).
     """
     path, error = _check(bpftrace)
     if error is not None:
@@ -194,10 +195,12 @@ def run(program: str | os.PathLike, duration: float | None = 5, *, args: Sequenc
     if not ended_by_us and (proc.returncode != 0 or errors):
         raise explain(stderr, proc.returncode, stdout)
     if not stdout.strip():
-        return Tables(attrs={"format": "json" if json else "text", "stderr": stderr})
+        return Tables(attrs={"format": "json" if json else "text", "stderr": stderr,
+                             "text": stdout})
     from . import parse
 
     tables = parse(stdout, "bpftrace")
     tables.attrs["stderr"] = stderr
+    tables.attrs["text"] = stdout
     tables.attrs["killed"] = proc.returncode == -signal.SIGKILL
     return tables

@@ -160,7 +160,8 @@ def trace(name: str, *, duration: float = 5, mode: str = "auto",
             except bpftrace.BpftraceError as exc:
                 notes.append(f"bpftrace failed: {exc}")
             else:
-                description = f"LIVE on {socket.gethostname()}: bpftrace {name}.bt for {duration} s"
+                what = f"{name}.bt" if program is None else f"the notebook's version of {name}.bt"
+                description = f"LIVE on {socket.gethostname()}: bpftrace {what} for {duration} s"
                 print(description)
                 raw = result.attrs.get("text", "") if hasattr(result, "attrs") else ""
                 return Source("bpftrace", "live", raw, result, description)
@@ -178,6 +179,29 @@ def trace(name: str, *, duration: float = 5, mode: str = "auto",
     print(description)
     return Source("bpftrace", "recorded", path.read_text(), data, description, name,
                   notes=notes)
+
+
+def workload(script: str) -> list[str]:
+    """A shell ``script`` as a ``command=`` for :func:`trace` and :func:`perfkit.bpftrace.run`.
+
+    bpftrace's ``-c`` splits its command at spaces, so a loop, a pipe or a redirection cannot
+    be passed as it is: the script goes into a file of its own (removed when Python exits),
+    and the command runs it with ``/bin/sh``. Send its output to ``/dev/null``: what it prints
+    is mixed into bpftrace's.
+
+    >>> argv = workload("for i in 1 2; do true; done")
+    >>> argv[0], Path(argv[1]).read_text()
+    ('/bin/sh', 'for i in 1 2; do true; done\\n')
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="perfkit-load-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = Path(folder) / "load.sh"
+    path.write_text(script.rstrip("\n") + "\n", encoding="utf-8")
+    return ["/bin/sh", str(path)]
 
 
 def _provenance(folder: Path, file: str) -> dict[str, str]:
