@@ -98,6 +98,14 @@ def month_number(name: str) -> int | None:
     return MONTHS.get(key)
 
 
+def to_datetime_ns(values: pd.Series, **kwargs: Any) -> pd.Series:
+    """``pandas.to_datetime(values, errors="coerce", **kwargs)`` as ``datetime64[ns]``, with
+    dates outside that type's range (years before 1677 or after 2262) as NaT."""
+    out = pd.Series(pd.to_datetime(values, errors="coerce", **kwargs), index=values.index)
+    out = out.where((out >= pd.Timestamp.min) & (out <= pd.Timestamp.max))
+    return out.astype("datetime64[ns]")
+
+
 def detect(lines: list[str]) -> bool:
     """True for dmesg's text formats (first line a record) or its JSON (``{"dmesg": [``)."""
     if not lines:
@@ -162,8 +170,8 @@ def _frame(records: list[dict[str, Any]], *, strict: bool) -> pd.DataFrame:
         keep &= ~bad
         attrs["format"] = "ctime"
     if "iso" in table:
-        iso = pd.to_datetime(table["iso"].str.replace(",", ".", regex=False),
-                             format="%Y-%m-%dT%H:%M:%S.%f", errors="coerce")
+        iso = to_datetime_ns(table["iso"].str.replace(",", ".", regex=False),
+                             format="%Y-%m-%dT%H:%M:%S.%f")
         columns["time"] = iso if "time" not in columns else columns["time"].fillna(iso)
         keep &= ~(iso.isna() & table["iso"].notna()).to_numpy()
         attrs["format"] = "iso"
@@ -197,7 +205,7 @@ def _ctimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     months = parts["mon"].map(lambda m: month_number(m) if isinstance(m, str) else None)
     stamp = (parts["year"] + "-" + months.astype("Int64").astype(str) + "-" + parts["day"]
              + " " + parts["hms"])
-    times = pd.to_datetime(stamp, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    times = to_datetime_ns(stamp, format="%Y-%m-%d %H:%M:%S")
     bad = (times.isna() & values.notna()).to_numpy()
     return times, bad
 

@@ -1,22 +1,22 @@
 """``journalctl`` (``-k`` or not) as a DataFrame: one row per journal entry.
 
-A real sample (systemd 252, ``journalctl --grep ...`` after an OOM kill, a segfault and a
+A real sample (systemd 252, ``journalctl --grep ...`` after a segfault, a hung task and a
 message logged through syslog; the host name is redacted):
 
->>> text = ("Nov 25 00:33:36 demo-host kernel: python3[2640]: segfault at 0 ip 00007fd08a585ad8"
-...         " sp 00007ffe6d8243c8 error 4 in libc.so.6[167ad8,7fd08a444000+156000] likely on"
-...         " CPU 0 (core 0, socket 0)\\n"
-...         "Nov 25 00:33:40 demo-host kernel: INFO: task sh:2692 blocked for more than 2"
+>>> text = ("Nov 25 00:48:02 demo-host kernel: python3[18997]: segfault at 0 ip 00007fdc61d85ad8 "
+...         "sp 00007ffd899af978 error 4 in libc.so.6[167ad8,7fdc61c44000+156000] likely on CPU 1"
+...         " (core 1, socket 0)\\n"
+...         "Nov 25 00:48:05 demo-host kernel: INFO: task sh:19049 blocked for more than 2"
 ...         " seconds.\\n"
-...         "Nov 25 00:33:46 demo-host perfkit[2941]: perfkit: an error logged through syslog\\n")
+...         "Nov 25 00:48:11 demo-host perfkit[19221]: perfkit: an error logged through syslog\\n")
 >>> df = parse(text)
 >>> df[["time", "host", "identifier", "pid"]]
-                 time       host identifier   pid
-0 1972-11-25 00:33:36  demo-host     kernel  <NA>
-1 1972-11-25 00:33:40  demo-host     kernel  <NA>
-2 1972-11-25 00:33:46  demo-host    perfkit  2941
+                 time       host identifier    pid
+0 1972-11-25 00:48:02  demo-host     kernel   <NA>
+1 1972-11-25 00:48:05  demo-host     kernel   <NA>
+2 1972-11-25 00:48:11  demo-host    perfkit  19221
 >>> df.loc[1, "message"]
-'INFO: task sh:2692 blocked for more than 2 seconds.'
+'INFO: task sh:19049 blocked for more than 2 seconds.'
 
 Formats read: ``short`` (the default: ``Nov 25 00:33:36 host ident[pid]: msg``, month names
 in English, German or French), ``short-precise``, ``short-iso``, ``short-iso-precise``,
@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from .dmesg import FACILITIES, LEVELS, month_number
+from .dmesg import FACILITIES, LEVELS, month_number, to_datetime_ns
 
 NAME = "journalctl"
 #: The year given to ``short``/``short-precise`` times, which print none (see above).
@@ -224,7 +224,7 @@ def _short_frame(records: list[dict[str, Any]], attrs: dict[str, Any], *, strict
         frac = table.loc[rows, "frac"].fillna(".0") if "frac" in table else ".0"
         stamp = (years + "-" + months.astype("Int64").astype(str).str.zfill(2) + "-"
                  + table.loc[rows, "day"].str.zfill(2) + " " + table.loc[rows, "hms"] + frac)
-        time[rows] = pd.to_datetime(stamp, format="%Y-%m-%d %H:%M:%S.%f", errors="coerce")
+        time[rows] = to_datetime_ns(stamp, format="%Y-%m-%d %H:%M:%S.%f")
         attrs["year_printed"] = year is not None
         if year is None:
             attrs["date"] = None
@@ -232,12 +232,11 @@ def _short_frame(records: list[dict[str, Any]], attrs: dict[str, Any], *, strict
         if column in table:
             kinds.add(kind)
             rows = table[column].notna()
-            time[rows] = pd.to_datetime(table.loc[rows, column], format="ISO8601",
-                                        errors="coerce")
+            time[rows] = to_datetime_ns(table.loc[rows, column], format="ISO8601")
     if "unix" in table:
         kinds.add("short-unix")
         rows = table["unix"].notna()
-        time[rows] = pd.to_datetime(pd.to_numeric(table.loc[rows, "unix"]), unit="s")
+        time[rows] = to_datetime_ns(pd.to_numeric(table.loc[rows, "unix"]), unit="s")
     if "tz" in table:
         offsets = table["tz"].dropna().unique()
         attrs["utc_offset"] = str(offsets[0]) if len(offsets) == 1 else None
@@ -339,7 +338,7 @@ def _json_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
     columns: dict[str, Any] = {}
     realtime = first_of("_SOURCE_REALTIME_TIMESTAMP", "__REALTIME_TIMESTAMP")
     if realtime is not None:
-        columns["time"] = pd.to_datetime(pd.to_numeric(realtime, errors="coerce"), unit="us")
+        columns["time"] = to_datetime_ns(pd.to_numeric(realtime, errors="coerce"), unit="us")
     monotonic = first_of("_SOURCE_MONOTONIC_TIMESTAMP", "__MONOTONIC_TIMESTAMP")
     if monotonic is not None:
         columns["timestamp"] = pd.to_numeric(monotonic, errors="coerce") / 1e6

@@ -181,9 +181,10 @@ class _Reader:
             first = next((i for i, line in enumerate(self.lines) if line.strip()), 0)
             raise ParseError("no 'top - HH:MM:SS up ...' line: not top's batch output",
                              line=first + 1, text=self.lines[first], tool=NAME)
-        for i in range(starts[0]):
-            if self.lines[i].strip():
-                self.unknown(i + 1, "text before top's first 'top -' line")
+        before = [i for i in range(starts[0]) if self.lines[i].strip()]
+        if before:
+            count = f" ({len(before)} lines)" if len(before) > 1 else ""
+            self.unknown(before[0] + 1, f"text before top's first 'top -' line{count}")
         bounds = [*starts, len(self.lines)]
         for iteration, (begin, end) in enumerate(itertools.pairwise(bounds), start=1):
             self.block(iteration, begin, end, last=end == len(self.lines))
@@ -313,7 +314,8 @@ class _Reader:
         summary = pd.DataFrame(self.summary)
         clocks = summary.pop("_clock")
         summary.insert(0, "time", combine(None, times_of_day(clocks)))
-        summary["up"] = pd.to_timedelta(summary["up"])
+        summary["up"] = pd.Series(list(summary["up"]), index=summary.index,
+                                  dtype="timedelta64[ns]")
         for name in summary.columns:
             if name == "users" or name.startswith(tuple(f"{w} " for w in _TASK_WORDS)):
                 summary[name] = _as_int(summary[name])
