@@ -74,7 +74,7 @@ LOSS='ip link set lo up; nft add table inet perfkit; nft add chain inet perfkit 
 PY='/usr/bin/python3 -c "import time, hashlib; end = time.time() + 12; [hashlib.sha256(bytes(65536)).digest() for _ in iter(lambda: time.time() < end, False)]"'
 
 wanted() { [ $# -eq 0 ] || [[ " $* " == *" $NAME "* ]]; }
-for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile; do
+for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_timeline biolatency_lhist; do
   wanted "$@" || continue
   case $NAME in
     syscalls)
@@ -90,5 +90,7 @@ for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile; do
     profile)
       cc -O1 -fno-omit-frame-pointer -fno-inline -o "$WORK/cpu_load" "$OUT/cpu_load.c"
       trace profile text "$WORK/cpu_load 12 & $PY; wait" "" true "" ;;
+    exec_timeline) trace exec_timeline text "$LOOP" ;;
+    biolatency_lhist) trace biolatency_lhist text "$DD" ;;
   esac
 done
