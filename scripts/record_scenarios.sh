@@ -38,7 +38,7 @@ declare -A DESCRIPTION=(
   [idle]="nothing running: the baseline of this machine"
   [cpu-saturation]="more runnable threads than CPUs: every CPU busy, a run queue, load rising"
   [hot-thread]="one single-threaded process keeps one CPU at 100% while the others idle"
-  [memory-swap]="a process larger than its memory cgroup allows: it pages to swap"
+  [memory-swap]="a process larger than the memory left: the machine pages to swap"
   [oom-kill]="a process outgrows its memory cgroup with no swap: the OOM killer ends it, again and again"
   [disk-saturation]="direct writes and reads keep a loop device and its disk busy"
   [network-retrans]="TCP over loopback with 5% of packets dropped (netem, or nftables without it): retransmits"
@@ -48,7 +48,7 @@ declare -A COMMANDS=(
   [idle]="(no load)"
   [cpu-saturation]="stress-ng --cpu \$((2*\$(nproc))) --cpu-method matrixprod"
   [hot-thread]="stress-ng --cpu 1 --cpu-method matrixprod"
-  [memory-swap]="1 GiB swap file (dd, mkswap, swapon); memory cgroup limited to 256 MiB; stress-ng --vm 1 --vm-bytes 512M --vm-keep inside it"
+  [memory-swap]="4 GiB swap file (dd, mkswap, swapon); caches dropped, then all but 1.5 GiB of RAM reserved as huge pages (echo N > /proc/sys/vm/nr_hugepages); python3 process touching every page of 2560 MiB in a loop"
   [oom-kill]="memory cgroup limited to 128 MiB without swap; stress-ng --vm 1 --vm-bytes 300M --vm-keep inside it (restarted after each kill)"
   [disk-saturation]="2 GiB file on a loop device (losetup --direct-io=on); dd if=/dev/zero of=LOOP bs=1M oflag=direct in a loop; dd if=LOOP of=/dev/null bs=4k iflag=direct in a loop"
   [network-retrans]="unshare --net; ip link set lo up; tc qdisc add dev lo root netem loss 5% (or, where the kernel has no netem: nft add rule inet perfkit input iif lo numgen random mod 100 < 5 drop); a python3 TCP sender and receiver on 127.0.0.1 (64 KiB every 10 ms)"
@@ -128,15 +128,32 @@ load_hot-thread() {
 }
 
 load_memory-swap() {
-  local swapfile=/var/tmp/perfkit-scenario.swap cg
+  # Make the machine small: hold all but KEEP_MIB of its RAM as reserved huge pages, add a
+  # swap file, and run a process larger than what is left. The whole system then pages:
+  # free's "available" falls, vmstat's si/so rise. Both are undone on exit.
+  local swapfile=/var/tmp/perfkit-scenario.swap keep_mib=1536 total_mib pages old
   on_exit "swapoff $swapfile 2>/dev/null; rm -f $swapfile"
-  dd if=/dev/zero of="$swapfile" bs=1M count=1024 status=none
+  dd if=/dev/zero of="$swapfile" bs=1M count=4096 status=none
   chmod 600 "$swapfile"
   mkswap -q "$swapfile" >/dev/null
   swapon "$swapfile"
-  cg=$(memory_cgroup memory-swap $((256 * 1024 * 1024)) yes)
-  on_exit "remove_cgroup $cg"
-  in_cgroup "$cg" stress-ng --vm 1 --vm-bytes 512M --vm-keep --timeout "${LOAD}s" --quiet
+  total_mib=$(awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo)
+  pages=$(( (total_mib - keep_mib) / 2 ))
+  old=$(cat /proc/sys/vm/nr_hugepages)
+  on_exit "echo $old > /proc/sys/vm/nr_hugepages"
+  sync
+  echo 3 > /proc/sys/vm/drop_caches   # so the kernel can find the huge pages
+  echo "$pages" > /proc/sys/vm/nr_hugepages
+  # a plain process that keeps touching every page of 2.5 GiB (stress-ng --vm sizes itself
+  # down to the memory it finds free, so it would not page)
+  python3 - "$LOAD" <<'PY' &
+import sys, time
+end = time.monotonic() + float(sys.argv[1])
+block = bytearray(2560 * 2**20)
+while time.monotonic() < end:
+    for offset in range(0, len(block), 4096):
+        block[offset] = (block[offset] + 1) & 0xFF
+PY
 }
 
 load_oom-kill() {
