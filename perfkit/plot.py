@@ -36,6 +36,10 @@ function          figure
 ``timeline``      a capture's tools on one shared time axis, with dmesg events marked
 ``side_by_side``  the same figure of two captures, columns sharing the y scale
 ================  ===========================================================================
+
+For bpftrace and bcc output (:mod:`perfkit.plot_trace`): ``histogram`` (a ``hist()`` or
+``lhist()`` map as bars per bucket), ``latency_heatmap`` (a histogram printed every interval:
+time on x, bucket on y, count as colour) and ``map_bars`` (a map's largest values as bars).
 """
 
 from __future__ import annotations
@@ -63,14 +67,15 @@ from .plot_base import (
 )
 from .plot_panels import KIB_PER_MIB
 from .plot_timeline import timeline
+from .plot_trace import histogram, latency_heatmap, map_bars
 from .synonyms import column, find
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["free", "iostat", "mpstat", "pidstat", "sar_dev", "sar_tcp", "side_by_side",
-           "timeline", "top", "uptime", "vmstat"]
+__all__ = ["free", "histogram", "iostat", "latency_heatmap", "map_bars", "mpstat", "pidstat",
+           "sar_dev", "sar_tcp", "side_by_side", "timeline", "top", "uptime", "vmstat"]
 
 
 def _require(frame: pd.DataFrame, tool: str) -> pd.DataFrame:
