@@ -239,16 +239,17 @@ def _parse_json(text: str, *, strict: bool) -> pd.DataFrame:
                          text=text.split("\n", 1)[0], tool=NAME)
     records: list[dict[str, Any]] = []
     pos = start.end()
+    line, counted = 1 + text.count("\n", 0, pos), pos
     while True:
         while pos < len(text) and text[pos] in " \t\n,":
             pos += 1
         if text.startswith("]", pos):
             rest = text[pos + 1:].strip()
             if rest not in ("}", ""):
-                _unknown(text.count("\n", 0, pos) + 1, rest.split("\n", 1)[0],
+                _unknown(line + text.count("\n", counted, pos), rest.split("\n", 1)[0],
                          "text after the end of dmesg's JSON", strict)
             break
-        line = text.count("\n", 0, pos) + 1
+        line, counted = line + text.count("\n", counted, pos), pos
         try:
             item, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError:

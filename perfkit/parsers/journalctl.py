@@ -34,8 +34,8 @@ Columns (the same names as :mod:`perfkit.parsers.dmesg` where they mean the same
   ``short-precise`` (and syslog files) print none. perfkit places such times in **1972**
   (a leap year, so ``Feb 29`` is valid; plainly not a real year) and adds a year whenever
   the month goes back by more than six (December to January); ``attrs["date"]`` is None and
-  ``attrs["year_printed"]`` False. Pass ``year=`` to :func:`parse` to place them in a known
-  year.
+  ``attrs["year_printed"]`` False. Pass ``year=`` (``perfkit.parse(text, "journalctl",
+  year=2026)``) to place them in a known year.
 * ``timestamp`` (float): seconds since boot, from ``short-monotonic`` or JSON
   (``_SOURCE_MONOTONIC_TIMESTAMP``, the kernel's own time for kernel messages, else
   ``__MONOTONIC_TIMESTAMP``).
@@ -281,12 +281,13 @@ def _parse_json(text: str, *, strict: bool) -> pd.DataFrame:
     decoder = json.JSONDecoder()
     entries: list[dict[str, Any]] = []
     pos, end = 0, len(text)
+    line, counted = 1, 0
     while True:
         while pos < end and text[pos] in " \t\n":
             pos += 1
         if pos >= end:
             break
-        line = text.count("\n", 0, pos) + 1
+        line, counted = line + text.count("\n", counted, pos), pos
         try:
             item, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError:

@@ -416,12 +416,15 @@ def _cpu_values(items: list[tuple[str, str, str]]) -> dict[str, float]:
 
 def _scaled(column: pd.Series, decimal: str, scale: dict[str, float]) -> pd.Series:
     """Numbers with top's 1024-based suffixes (``1.2g``, ``13k``), times ``scale[suffix]``."""
-    parts = column.astype(str).str.extract(_SCALED)
-    number = parts[0]
+    text = column.astype(str)
     if decimal != ".":
-        number = number.str.replace(decimal, ".", regex=False)
-    values = pd.to_numeric(number, errors="coerce") * parts[1].map(scale)
-    return values.where(column.notna()).astype(float)
+        text = text.str.replace(decimal, ".", regex=False)
+    values = pd.to_numeric(text, errors="coerce").astype(float) * scale[""]
+    rest = values.isna() & column.notna()
+    if rest.any():  # suffixed numbers (and junk, which stays NaN)
+        parts = text[rest].str.extract(_SCALED)
+        values[rest] = pd.to_numeric(parts[0], errors="coerce") * parts[1].map(scale)
+    return values.where(column.notna())
 
 
 def _as_int(values: pd.Series) -> pd.Series:
@@ -433,12 +436,21 @@ def _as_int(values: pd.Series) -> pd.Series:
 
 def _cpu_times(column: pd.Series) -> pd.Series:
     """TIME+ (``0:00.52``, ``12,05``, ``3h``) and TIME (``0:01``) as Timedelta."""
-    parts = column.astype(str).str.extract(_CPU_TIME)
-    seconds = (parts["m"].astype(float) * 60 + parts["s"].astype(float)
-               + parts["cs"].astype(float).fillna(0) / 100)
-    seconds = seconds.fillna(parts["h"].astype(float) * 3600 + parts["hm"].astype(float) * 60)
-    seconds = seconds.fillna(parts["n"].astype(float) * parts["u"].map(_UNIT_SECONDS))
-    return pd.to_timedelta(seconds.round(2), unit="s").astype("timedelta64[ns]")
+    text = column.astype(str)
+    halves = text.str.split(":", n=1, expand=True)
+    if halves.shape[1] == 2:  # minutes:seconds(.hundredths), the usual form
+        seconds = (pd.to_numeric(halves[0], errors="coerce") * 60
+                   + pd.to_numeric(halves[1], errors="coerce"))
+        seconds = seconds.where(text.str.fullmatch(r"\d+:\d{2}(?:\.\d{2})?"))
+    else:
+        seconds = pd.Series(np.nan, index=column.index)
+    rest = seconds.isna() & column.notna()
+    if rest.any():
+        parts = text[rest].str.extract(_CPU_TIME)
+        longer = (parts["h"].astype(float) * 3600 + parts["hm"].astype(float) * 60).fillna(
+            parts["n"].astype(float) * parts["u"].map(_UNIT_SECONDS))
+        seconds[rest] = longer
+    return pd.to_timedelta(seconds.astype(float).round(2), unit="s").astype("timedelta64[ns]")
 
 
 def _fixed_width(header: str, names: list[str], rows: list[str]) -> pd.DataFrame:
