@@ -272,9 +272,9 @@ class _Run:
                 reason += f"; psutil-derived {', '.join(substitute)} recorded instead"
             self.meta["missing"].setdefault(step.tool, reason)
 
-    def _snapshots(self, phase: str) -> None:
+    def _snapshots(self, phase: str, *, always: bool = False) -> None:
         for step in (s for s in self.steps if s.phase == phase):
-            if self.stop.event.is_set():
+            if self.stop.event.is_set() and not always:
                 self._record(step, None, status=f"skipped: {self.stop.reason}")
                 continue
             substitute = self._psutil_snapshot(step)
@@ -384,6 +384,7 @@ class _Run:
             self._intervals()
             self.write_meta()
             self._snapshots("end")
+            self._snapshots("last", always=True)
             if self.redactor is not None:
                 self._redact_files()
             self.meta["ended_utc"] = runner.utc_now()

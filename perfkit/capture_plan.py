@@ -7,8 +7,6 @@ flags chosen so that every output carries times and parses the same everywhere:
 phase       command (interval N, count C)              files
 ==========  =========================================  ==============================
 start       ``uptime``                                 uptime.txt
-start       ``dmesg --time-format iso`` (else ``-T``,  dmesg.txt
-            else plain): the whole ring buffer
 start       ``free -m``                                free-start.txt
 start       ``top -b -n 1 -w 512``                     top-start.txt
 interval    ``vmstat -w -t N C+1``                     vmstat.txt
@@ -20,6 +18,10 @@ interval    ``sar -n DEV -o sar.data N C``             sar-dev.txt, sar.data (bi
 interval    ``sar -n TCP,ETCP N C``                    sar-tcp.txt
 end         ``free -m``                                free-end.txt
 end         ``top -b -n 1 -w 512``                     top-end.txt
+last        ``dmesg --time-format iso`` (else ``-T``,  dmesg.txt
+            else plain): the whole ring buffer, with
+            what happened during the capture; it runs
+            even after Ctrl-C
 ==========  =========================================  ==============================
 
 C is ``round(duration / N)``; vmstat and iostat get one more report because their first one
@@ -29,9 +31,9 @@ ISO dates from sysstat, no colours, and UTC times (so the times of day printed b
 and ``uptime`` fall on the capture's UTC date).
 
 >>> [s.name for s in plan(duration=3, interval=1)]  # doctest: +NORMALIZE_WHITESPACE
-['uptime', 'dmesg', 'free-start', 'top-start', 'vmstat', 'mpstat', 'pidstat', 'iostat',
- 'sar-dev', 'sar-tcp', 'free-end', 'top-end']
->>> step = plan(duration=3, interval=1)[4]
+['uptime', 'free-start', 'top-start', 'vmstat', 'mpstat', 'pidstat', 'iostat',
+ 'sar-dev', 'sar-tcp', 'free-end', 'top-end', 'dmesg']
+>>> step = plan(duration=3, interval=1)[3]
 >>> step.argv, step.stdout, step.tool
 (['vmstat', '-w', '-t', '1', '4'], 'vmstat.txt', 'vmstat')
 """
@@ -67,11 +69,12 @@ perfkit.load_capture(DIRECTORY)."""
 CLI_EPILOG = """\
 what it runs (with LC_ALL=C LANG=C S_TIME_FORMAT=ISO S_COLORS=never TZ=UTC;
 N = --interval, C = duration / N):
-  at the start  uptime; dmesg --time-format iso (else -T, else plain: the whole ring
-                buffer); free -m; top -b -n 1 -w 512
+  at the start  uptime; free -m; top -b -n 1 -w 512
   side by side  vmstat -w -t N C+1; mpstat -P ALL N C; pidstat N C; iostat -xz -t N C+1;
                 sar -n DEV -o sar.data N C; sar -n TCP,ETCP N C
-  at the end    free -m; top -b -n 1 -w 512
+  at the end    free -m; top -b -n 1 -w 512; then dmesg --time-format iso (else -T,
+                else plain): the whole ring buffer, read last (even after Ctrl-C) so it
+                holds what happened during the capture
 
 what it writes into DIRECTORY:
   NAME.txt, NAME.stderr  each command's output and errors: uptime, dmesg, free-start,
@@ -157,7 +160,6 @@ def plan(*, duration: float, interval: int, path: str | None = None) -> list[Ste
     top = ["top", "-b", "-n", "1", "-w", "512"]
     return [
         Step("uptime", "uptime", ["uptime"], "start"),
-        Step("dmesg", "dmesg", dmesg_argv(path), "start"),
         Step("free-start", "free", ["free", "-m"], "start", when="start"),
         Step("top-start", "top", top, "start", when="start"),
         Step("vmstat", "vmstat", ["vmstat", "-w", "-t", n, str(c + 1)], "interval"),
@@ -169,4 +171,7 @@ def plan(*, duration: float, interval: int, path: str | None = None) -> list[Ste
         Step("sar-tcp", "sar", ["sar", "-n", "TCP,ETCP", n, str(c)], "interval"),
         Step("free-end", "free", ["free", "-m"], "end", when="end"),
         Step("top-end", "top", top, "end", when="end"),
+        # last, and even after Ctrl-C: the ring buffer then holds what happened during the
+        # capture too (an OOM kill in the middle of it)
+        Step("dmesg", "dmesg", dmesg_argv(path), "last"),
     ]
