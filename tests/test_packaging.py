@@ -20,9 +20,12 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     for extra in project["optional-dependencies"].values():
         wanted.update({_name(r): r for r in extra})
     conda = {}
+    section = None
     for line in (ROOT / "environment.yml").read_text().splitlines():
+        if re.match(r"^\w", line):
+            section = line.split(":")[0]
         match = re.match(r"^\s*-\s+([A-Za-z0-9_.\-]+)(.*)$", line)
-        if match and match.group(1) != "python":
+        if section == "dependencies" and match and match.group(1) != "python":
             conda[match.group(1).lower()] = match.group(1) + match.group(2).strip()
     assert set(conda) == set(wanted)
     for name, requirement in wanted.items():
