@@ -16,7 +16,8 @@
 # scenario runs in its own PID namespace (`unshare --pid --fork --mount-proc`), so top and
 # pidstat show only the load it started; network-retrans also gets its own network namespace,
 # so the packet loss it adds to `lo` touches nothing else. The load starts a few seconds
-# before the capture and is stopped after it; swap files, loop devices, memory cgroups and
+# before the capture and is stopped after it; the kernel ring buffer is cleared first
+# (dmesg --clear), so a scenario's dmesg holds only what it caused; swap files, loop devices, memory cgroups and
 # netem qdiscs are removed by traps, even after Ctrl-C or a failure.
 #
 # Needs: root, util-linux (unshare, losetup, mkswap, swapon), stress-ng, iproute2 (tc, ip),
@@ -222,6 +223,10 @@ inner() {
   NOTE="$(dirname "$target")/.$name.commands"
   LOAD=$((duration + RAMP + 20))
   trap cleanup EXIT INT TERM
+  # start each scenario's kernel log afresh, so its dmesg holds only what it caused, and
+  # mark the start (a user-space line in the kernel log, as init systems write)
+  dmesg --clear
+  printf 'perfkit: scenario %s: load starts\n' "$name" > /dev/kmsg
   "load_$name"
   sleep "$RAMP"
   "$PYTHON" -m perfkit capture "$target" --duration "$duration" --redact --force
