@@ -33,7 +33,8 @@ PYTHON=${PYTHON:-"$ROOT/.venv/bin/python"}
 [ -x "$PYTHON" ] || PYTHON=python3
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 ALL=(idle cpu-saturation hot-thread memory-swap oom-kill disk-saturation network-retrans mystery)
-RAMP=3   # seconds the load runs before the capture starts
+RAMP=3   # seconds the load runs before the capture starts (75 for cpu-saturation, so that
+         # the 1-minute load average has climbed; idle first waits for the load to settle)
 
 declare -A DESCRIPTION=(
   [idle]="nothing running: the baseline of this machine"
@@ -221,14 +222,26 @@ load_mystery() {
 inner() {
   local name=$1 target=$2 duration=$3
   NOTE="$(dirname "$target")/.$name.commands"
-  LOAD=$((duration + RAMP + 20))
+  LOAD=$((duration + RAMP + 95))
   trap cleanup EXIT INT TERM
   # start each scenario's kernel log afresh, so its dmesg holds only what it caused, and
   # mark the start (a user-space line in the kernel log, as init systems write)
   dmesg --clear
   printf 'perfkit: scenario %s: load starts\n' "$name" > /dev/kmsg
+  if [ "$name" = idle ]; then
+    # the baseline waits (up to 5 minutes) for the 1-minute load average to settle below
+    # 0.3, so what ran before does not show in it
+    local waited=0
+    while awk '{exit !($1 >= 0.3)}' /proc/loadavg && [ "$waited" -lt 300 ]; do
+      sleep 10; waited=$((waited + 10))
+    done
+  fi
   "load_$name"
-  sleep "$RAMP"
+  if [ "$name" = cpu-saturation ]; then
+    sleep 75  # long enough for the 1-minute load average to climb past the CPU count
+  else
+    sleep "$RAMP"
+  fi
   "$PYTHON" -m perfkit capture "$target" --duration "$duration" --redact --force
 }
 
