@@ -13,6 +13,7 @@ matplotlib is loaded the first time a figure is drawn.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,27 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Height of one panel in inches, and the width of a figure.
 PANEL_HEIGHT = 2.3
 WIDTH = 10.0
+
+
+def show_figures_in_ipython() -> bool:
+    """In IPython or Jupyter, show a ``Figure`` left as a cell's value (or passed to
+    ``display()``) as a PNG whatever matplotlib's backend: the inline backend does so itself,
+    but under ``MPLBACKEND=Agg`` (scripts, tests, a headless kernel) a figure would print
+    as ``<Figure size ...>``. A PNG printer matplotlib's inline support registered stays
+    first. Runs when this module is imported; False outside IPython (nothing imported)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return False
+    from IPython.core.pylabtools import print_figure
+
+    png = shell.display_formatter.formatters["image/png"]
+    png.for_type_by_name("matplotlib.figure", "Figure",
+                         lambda fig: print_figure(fig, "png", bbox_inches="tight"))
+    return True
+
+
+show_figures_in_ipython()
 
 
 def pyplot() -> Any:

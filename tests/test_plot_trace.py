@@ -119,3 +119,20 @@ def test_wrong_tables_are_refused():
         plot.histogram(trace("syscalls.txt")["@"])
     with pytest.raises(ValueError, match="no keys"):
         plot.map_bars(trace("biolatency.txt")["@completions"])
+
+
+def test_a_figure_left_as_a_cell_value_shows_as_png_under_agg():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from perfkit.plot_base import show_figures_in_ipython
+
+    assert InteractiveShell.initialized() is False
+    assert show_figures_in_ipython() is False  # not in IPython: nothing registered
+    shell = InteractiveShell.instance()
+    try:
+        assert show_figures_in_ipython() is True
+        fig = plot.histogram(trace("biolatency.txt")["@usecs"])
+        data, _ = shell.display_formatter.format(fig)
+        assert data["image/png"][:4] == b"\x89PNG"
+    finally:
+        InteractiveShell.clear_instance()
