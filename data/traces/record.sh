@@ -67,14 +67,29 @@ trace() {
   echo "recorded $OUT/$name.$ext"
 }
 
+# trace_c NAME text|json COMMAND: bpftrace starts COMMAND itself (-c: once the probes are
+#   attached; the trace ends when it exits). For a short load that a 1 s head start could
+#   miss: attaching syscalls:* tracepoints can hold up a write to cgroup.procs here.
+trace_c() {
+  local name=$1 format=$2 cmd=$3 ext=txt flag=
+  if [ "$format" = json ]; then ext=json; flag="-f json"; fi
+  # shellcheck disable=SC2086
+  LC_ALL=C LANG=C unshare --pid --fork --mount-proc bpftrace $flag -c "$cmd" "$OUT/$name.bt" \
+    2>/dev/null | redact > "$OUT/$name.$ext"
+  provenance "$name.$ext" "bpftrace${flag:+ $flag} -c '$cmd' $name.bt" bpftrace
+  echo "recorded $OUT/$name.$ext"
+}
+
 LOOP='cd /tmp; for i in 1 2 3 4 5 6; do ls /; date +%s; uname -r; cat /etc/os-release; sort /etc/services | head -1; sleep 0.5; done'
 OPENS='cd /tmp; for i in 1 2 3; do cat /etc/os-release; ls /usr/share/doc/bpftrace; cat /nonexistent-perfkit; sort /etc/services | head -1; sleep 1; done'
 DD='for i in 1 2 3 4 5; do dd if=/dev/zero of=/var/tmp/perfkit-trace.img bs=4k count=200 oflag=direct conv=notrunc; sleep 1; done'
 LOSS='ip link set lo up; nft add table inet perfkit; nft add chain inet perfkit out "{ type filter hook output priority 0; }"; nft add rule inet perfkit out tcp sport 18765 numgen random mod 20 == 0 drop; nft add rule inet perfkit out tcp dport 18765 numgen random mod 20 == 0 drop'
+DD512='/usr/bin/dd if=/dev/zero of=/dev/null bs=512 count=1000 status=none'
 PY='/usr/bin/python3 -c "import time, hashlib; end = time.time() + 12; [hashlib.sha256(bytes(65536)).digest() for _ in iter(lambda: time.time() < end, False)]"'
 
 wanted() { [ $# -eq 0 ] || [[ " $* " == *" $NAME "* ]]; }
-for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_timeline biolatency_lhist; do
+for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_timeline biolatency_lhist \
+    filter_dd; do
   wanted "$@" || continue
   case $NAME in
     syscalls)
@@ -92,5 +107,8 @@ for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_tim
       trace profile text "$WORK/cpu_load 12 & $PY; wait" "" true "" ;;
     exec_timeline) trace exec_timeline text "$LOOP" ;;
     biolatency_lhist) trace biolatency_lhist text "$DD" ;;
+    filter_dd)
+      trace_c filter_dd text "$DD512"
+      trace_c filter_dd json "$DD512" ;;
   esac
 done
