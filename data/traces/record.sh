@@ -25,18 +25,19 @@ mkdir -p "$CG"
 tool_version() {
   case "$1" in
     bpftrace) bpftrace --version 2>&1 | head -1 ;;
+    perfkit) "${PYTHON:-.venv/bin/python}" -c 'import perfkit; print("perfkit", perfkit.__version__)' ;;
     *) "$1" -V 2>&1 | head -1 ;;
   esac
 }
 
-provenance() { # FILE COMMAND PROGRAM
+provenance() { # FILE COMMAND PROGRAM [REDACTED]
   local prov=$OUT/PROVENANCE.tsv
   [ -f "$prov" ] || printf 'file\tcommand\trecorded_utc\tkernel\ttool_version\tlocale\tredacted\n' > "$prov"
   grep -v -P "^\\Q$1\\E\t" "$prov" > "$prov.tmp" || true
   mv "$prov.tmp" "$prov"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     "$(uname -r)" "$(tool_version "$3")" C \
-    "host name -> ${REDACT_HOST}; MAC and private IPv4 addresses; kernel command line lines" >> "$prov"
+    "${4:-host name -> ${REDACT_HOST}; MAC and private IPv4 addresses; kernel command line lines}" >> "$prov"
 }
 
 # trace NAME text|json LOAD [ALONGSIDE [SETUP [UNSHARE_FLAGS]]]
@@ -80,6 +81,64 @@ trace_c() {
   echo "recorded $OUT/$name.$ext"
 }
 
+# diskcomm: a checklist capture and a trace of the same 30 seconds. A 512 MiB file on a loop
+# device (buffered, as a VM's disk image often is: a cache flush on the loop device becomes an
+# fsync of the file on the host's disk) holds an ext4 file system. The load: dd appending
+# 4 KiB blocks with oflag=dsync (each write returns only once it is on the disk) and
+# backup_reader.py reading 1 MiB blocks with direct I/O ten times a second.
+# `perfkit capture --redact --duration 30` runs in the load's PID namespace, and
+# `pidstat -d 1 30` beside it from the moment its interval tools start; diskcomm.bt runs on
+# the host the whole time (system-wide: other jobs' I/O on vda shows too).
+# kernel.task_delayacct is switched on for the recording (pidstat's iodelay needs it) and
+# restored after.
+disk_capture() {
+  local img=/var/tmp/perfkit-diskcomm.img cap=$OUT/diskcomm-capture py=${PYTHON:-.venv/bin/python}
+  local load="ext4 on a loop device over a 512 MiB file in /var/tmp, mounted on MNT; dd if=/dev/zero of=MNT/commit.log bs=4k oflag=dsync; python3 data/traces/backup_reader.py MNT/backup.img (a 160 MiB file)"
+  local delayacct loopdev tracer
+  delayacct=$(sysctl -n kernel.task_delayacct)
+  truncate -s 512M "$img"
+  loopdev=$(losetup -f --show "$img")
+  trap 'sysctl -qw kernel.task_delayacct='"$delayacct"'; umount "$WORK/mnt" 2>/dev/null; losetup -d '"$loopdev"'; cleanup' EXIT
+  mkfs.ext4 -q "$loopdev"
+  mkdir -p "$WORK/mnt"
+  mount "$loopdev" "$WORK/mnt"
+  dd if=/dev/zero of="$WORK/mnt/backup.img" bs=1M count=160 conv=fsync status=none
+  sysctl -qw kernel.task_delayacct=1
+  rm -rf "$cap"
+  LC_ALL=C LANG=C bpftrace "$OUT/diskcomm.bt" > "$WORK/diskcomm.txt" 2>/dev/null &
+  tracer=$!
+  until grep -q '^Attaching' "$WORK/diskcomm.txt" 2>/dev/null; do sleep 0.2; done
+  sleep 1
+  LC_ALL=C LANG=C PYTHONPATH=$PWD unshare --pid --fork --mount-proc bash -c '
+    mnt=$1 py=$2 cap=$3 out=$4
+    dd if=/dev/zero of="$mnt/commit.log" bs=4k count=10000000 oflag=dsync 2>/dev/null &
+    app=$!
+    python3 data/traces/backup_reader.py "$mnt/backup.img" 60 &
+    neighbour=$!
+    sleep 3
+    "$py" -m perfkit capture --redact --duration 30 --quiet "$cap" &
+    capture=$!
+    until [ -s "$cap/vmstat.txt" ]; do sleep 0.1; done
+    pidstat -d 1 30 > "$out" 2>/dev/null
+    wait $capture
+    kill $app $neighbour 2>/dev/null
+    wait' _ "$WORK/mnt" "$py" "$cap" "$WORK/pidstat.txt"
+  sleep 1
+  kill -INT "$tracer"
+  wait "$tracer" || true
+  redact < "$WORK/diskcomm.txt" > "$OUT/diskcomm.txt"
+  provenance diskcomm.txt "bpftrace diskcomm.bt (on the host, SIGINT after the capture); load: ${load//MNT/\$MNT}" bpftrace
+  redact < "$WORK/pidstat.txt" > "$OUT/diskcomm.pidstat.txt"
+  provenance diskcomm.pidstat.txt "pidstat -d 1 30 (in the load's PID namespace, alongside diskcomm-capture)" pidstat
+  provenance diskcomm-capture "perfkit capture --redact --duration 30 (in the load's PID namespace, alongside diskcomm.txt; capture.json has each tool's version); load: ${load//MNT/\$MNT}" perfkit \
+    "perfkit capture --redact: host names -> host-1, addresses -> 192.0.2.N, 2001:db8::N, 02:00:00:00:00:NN, user names -> user-N, kernel command line"
+  if grep -rqF "$(dirname "$PWD")" "$OUT/diskcomm.txt" "$OUT/diskcomm.pidstat.txt" "$cap"; then
+    echo "diskcomm names a path of this machine's work tree" >&2
+    exit 1
+  fi
+  echo "recorded $OUT/diskcomm.txt, $OUT/diskcomm.pidstat.txt and $cap"
+}
+
 LOOP='cd /tmp; for i in 1 2 3 4 5 6; do ls /; date +%s; uname -r; cat /etc/os-release; sort /etc/services | head -1; sleep 0.5; done'
 OPENS='cd /tmp; for i in 1 2 3; do cat /etc/os-release; ls /usr/share/doc/bpftrace; cat /nonexistent-perfkit; sort /etc/services | head -1; sleep 1; done'
 DD='for i in 1 2 3 4 5; do dd if=/dev/zero of=/var/tmp/perfkit-trace.img bs=4k count=200 oflag=direct conv=notrunc; sleep 1; done'
@@ -89,7 +148,7 @@ PY='/usr/bin/python3 -c "import time, hashlib; end = time.time() + 12; [hashlib.
 
 wanted() { [ $# -eq 0 ] || [[ " $* " == *" $NAME "* ]]; }
 for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_timeline biolatency_lhist \
-    filter_dd; do
+    tcpevents filter_dd diskcomm; do
   wanted "$@" || continue
   case $NAME in
     syscalls)
@@ -110,5 +169,12 @@ for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_tim
     filter_dd)
       trace_c filter_dd text "$DD512"
       trace_c filter_dd json "$DD512" ;;
+    # one row per TCP event (8 s of tcp_load.py, 256 KiB a session, 5 % loss each way) and, in the same
+    # network namespace, sar -n TCP,ETCP over the same seconds (sar reads that namespace's
+    # /proc/net/snmp, so it counts the load and nothing else)
+    tcpevents)
+      trace tcpevents text "/usr/bin/python3 data/traces/tcp_load.py 18765 8 262144" \
+        "sar -n TCP,ETCP 1 10" "$LOSS" "--mount-proc --net" ;;
+    diskcomm) disk_capture ;;
   esac
 done
