@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import corpus_files, fixture_text
+from conftest import ROOT, corpus_files, fixture_text
 
 import perfkit
 from perfkit import flame
@@ -112,6 +112,17 @@ def test_profile_folded_and_multi_line():
     assert table.iloc[0].tolist() == ["stress-ng-cpu", 3994, "stress-ng-cpu;[unknown]", 1]
     assert flame.hot_functions(table)["total"].max() <= table["count"].sum()
 
+
+
+def test_profile_folded_keeps_missed_stack_markers():
+    # data/traces/profile_bcc.txt: profile-bpfcc -f on this machine printed a line
+    # "cpu_load;[Missed User Stack] 9" (a stack bcc could not read), spaces inside the marker
+    text = (ROOT / "data" / "traces" / "profile_bcc.txt").read_text(encoding="utf-8")
+    stacks = parser.parse(text, strict=True)["stacks"]
+    missed = stacks[stacks["stack"] == "cpu_load;[Missed User Stack]"]
+    assert missed[["comm", "count"]].values.tolist() == [["cpu_load", 9]]
+    assert stacks["count"].sum() == sum(int(line.rsplit(" ", 1)[1])
+                                        for line in text.splitlines() if line)
 
 def test_tcplife_and_tcpretrans():
     life = read("tcplife.txt")["events"]

@@ -25,6 +25,7 @@ mkdir -p "$CG"
 tool_version() {
   case "$1" in
     bpftrace) bpftrace --version 2>&1 | head -1 ;;
+    *-bpfcc) echo "bpfcc-tools $(dpkg-query -W -f='${Version}' bpfcc-tools)" ;;
     perfkit) "${PYTHON:-.venv/bin/python}" -c 'import perfkit; print("perfkit", perfkit.__version__)' ;;
     *) "$1" -V 2>&1 | head -1 ;;
   esac
@@ -139,6 +140,23 @@ disk_capture() {
   echo "recorded $OUT/diskcomm.txt, $OUT/diskcomm.pidstat.txt and $cap"
 }
 
+# profile_bcc: bcc's profile (-f: folded stacks, -F 99) of the profile trace's two processes,
+# for comparison with profile.txt. bcc filters on the PIDs the host sees, so this one runs
+# outside a PID namespace; it needs kernel headers for bcc to compile its program (see
+# tests/fixtures/bcc/record.sh) and about 5 s to start.
+profile_bcc() {
+  cc -O1 -fno-omit-frame-pointer -fno-inline -o "$WORK/cpu_load" "$OUT/cpu_load.c"
+  local py="${PY//12/15}"
+  ( cd "$WORK" && LC_ALL=C LANG=C bash -c '
+      ./cpu_load 15 & a=$!
+      eval "exec $1" & b=$!
+      sleep 1
+      profile-bpfcc -f -F 99 -p "$a,$b" 5
+      wait' _ "$py" ) 2>/dev/null | redact > "$OUT/profile_bcc.txt"
+  provenance profile_bcc.txt "profile-bpfcc -f -F 99 -p PIDS 5; PIDS: cpu_load 15 and ${py}" profile-bpfcc
+  echo "recorded $OUT/profile_bcc.txt"
+}
+
 LOOP='cd /tmp; for i in 1 2 3 4 5 6; do ls /; date +%s; uname -r; cat /etc/os-release; sort /etc/services | head -1; sleep 0.5; done'
 OPENS='cd /tmp; for i in 1 2 3; do cat /etc/os-release; ls /usr/share/doc/bpftrace; cat /nonexistent-perfkit; sort /etc/services | head -1; sleep 1; done'
 DD='for i in 1 2 3 4 5; do dd if=/dev/zero of=/var/tmp/perfkit-trace.img bs=4k count=200 oflag=direct conv=notrunc; sleep 1; done'
@@ -148,7 +166,7 @@ PY='/usr/bin/python3 -c "import time, hashlib; end = time.time() + 12; [hashlib.
 
 wanted() { [ $# -eq 0 ] || [[ " $* " == *" $NAME "* ]]; }
 for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_timeline biolatency_lhist \
-    tcpevents filter_dd diskcomm; do
+    tcpevents filter_dd diskcomm profile_bcc; do
   wanted "$@" || continue
   case $NAME in
     syscalls)
@@ -176,5 +194,6 @@ for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_tim
       trace tcpevents text "/usr/bin/python3 data/traces/tcp_load.py 18765 8 262144" \
         "sar -n TCP,ETCP 1 10" "$LOSS" "--mount-proc --net" ;;
     diskcomm) disk_capture ;;
+    profile_bcc) profile_bcc ;;
   esac
 done
