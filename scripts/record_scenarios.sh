@@ -5,6 +5,7 @@
 #
 #   --duration  seconds each capture samples (default 40; at least 30 for the shipped data,
 #               shorter only to try the script)
+#   --readme    only rewrite DIR/README.md from DIR/MANIFEST.tsv (records nothing)
 #   --out       the scenarios folder to write (default: data/scenarios of this checkout);
 #               it receives DIR/<scenario>/ (a `perfkit capture --redact` directory),
 #               DIR/MANIFEST.tsv (one row per scenario: name, description, commands, date,
@@ -56,6 +57,19 @@ declare -A COMMANDS=(
   [network-retrans]="unshare --net; ip link set lo up; tc qdisc add dev lo root netem loss 5% (or, where the kernel has no netem: nft add rule inet perfkit input iif lo numgen random mod 100 < 5 drop); a python3 TCP sender and receiver on 127.0.0.1 (64 KiB every 10 ms)"
   [mystery]="dd if=/dev/zero of=FILE bs=4k oflag=dsync in a loop; nice -n 10 stress-ng --cpu 1"
 )
+
+# What a learner should find in each, and which tool shows it (for the README).
+declare -A FIND=(
+  [idle]="nothing to report: the checklist's findings are empty. vmstat r stays at 0-1, mpstat %idle near 100 on every CPU, no swap, no network load; a little background I/O on loop0 (some 250 small writes per second, 13 %util) came from elsewhere on the recording machine. Keep it as the picture of health to compare the others with. (The one process pidstat shows is the capture itself.)"
+  [cpu-saturation]="uptime's 1-minute load above the 2 CPUs and rising against the 15-minute one; vmstat r around 5 (more than the CPUs) with us near 100 and id near 0; mpstat shows both CPUs busy; pidstat lists four stress-ng-cpu workers at about half a CPU each (they share two CPUs)."
+  [hot-thread]="mpstat -P ALL: one CPU near 100 % busy beside an idle one (the all row alone would hide it at about 50 %); pidstat names the single stress-ng-cpu process at about 100 % %CPU; vmstat r stays near 2 and id near 45 %, so vmstat alone looks half idle."
+  [memory-swap]="vmstat si and so around 200 MiB/s in every sample, wa and sy up; free's available a few MiB of 24 GiB and swap in use; iostat shows the swap device (vda) queueing (aqu-sz near 30, w_await about 7 ms); the huge-page reservation counts as used in free."
+  [oom-kill]="dmesg: a stream of 'Memory cgroup out of memory: Killed process ... (stress-ng-vm)' lines with the cgroup's name, and the killed process's total-vm and anon-rss; pidstat shows stress-ng-vm workers coming and going; vmstat sy up from the kernel's reclaim work."
+  [disk-saturation]="iostat -xz: loop0 at about 94 %util with aqu-sz above 1 and the disk behind it (vda) busy too; vmstat wa around 60 % and b at 1-2 (tasks blocked on I/O); pidstat -d would name dd; await stays low (this virtual disk is fast), which is why %util and aqu-sz, not await, show the saturation here."
+  [network-retrans]="sar -n TCP,ETCP: retrans/s above zero (about 13 per second, some 4 % of oseg/s) on a steady loopback stream; sar -n DEV shows lo carrying it; nothing else is busy."
+  [mystery]="a puzzle for the workshop: start from the checklist's findings and follow them (the answer is at the end of this file, for teachers)."
+)
+MYSTERY_ANSWER="Two things at once. A process writes small blocks with O_DSYNC (dd bs=4k oflag=dsync in a loop): every 4 KiB write waits for the disk, so iostat shows very many small writes (some 18,000 w/s of under 4 kB each, little wkB/s) with the disk over 60 %util, vmstat shows wa and b, and the process itself barely uses CPU. Beside it, a niced CPU hog (nice -n 10 stress-ng --cpu 1) keeps one CPU at 100 %: mpstat shows the time as %nice, not %usr, and pidstat names stress-ng-cpu. A learner who stops at the busy CPU misses the disk: the slowness users feel is the synchronous writes. The fix is to batch writes or fsync less; the niced hog only takes idle time."
 
 die() { echo "record_scenarios: $*" >&2; exit 1; }
 say() { echo "record_scenarios: $*" >&2; }
@@ -255,12 +269,14 @@ fi
 # Outside: one namespace per scenario, then the manifest and the README.
 # ---------------------------------------------------------------------------------------
 DURATION=40
+README_ONLY=0
 OUT="$ROOT/data/scenarios"
 CHOSEN=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --readme) README_ONLY=1; shift ;;
     -h|--help) sed -n '2,28p' "$SELF" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) [ -n "${DESCRIPTION[$1]+x}" ] || die "unknown scenario $1; known: ${ALL[*]}"
@@ -268,7 +284,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#CHOSEN[@]} -gt 0 ] || CHOSEN=("${ALL[@]}")
-[ "$(id -u)" -eq 0 ] || die "run as root (namespaces, swap, cgroups, loop devices, tc)"
+[ "$README_ONLY" = 1 ] && CHOSEN=()
+[ "$README_ONLY" = 1 ] || [ "$(id -u)" -eq 0 ] || die "run as root (namespaces, swap, cgroups, loop devices, tc)"
 [[ "$DURATION" =~ ^[0-9]+$ ]] || die "--duration takes whole seconds"
 [ "$DURATION" -ge 30 ] || say "warning: --duration $DURATION is under 30 s: fine for a try, not for the shipped data"
 for tool in unshare stress-ng; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
@@ -328,9 +345,14 @@ done
     echo "$description."
     echo
     echo "- load: \`$commands\`"
+    echo "- what to find: ${FIND[$name]:-}"
     echo "- recorded: $date, kernel $kernel"
     echo "- sha256: \`$sha\`"
   done
+  echo
+  echo "## For teachers: the mystery's answer"
+  echo
+  echo "$MYSTERY_ANSWER"
 } > "$OUT/README.md"
 
 if [ ${#failed[@]} -gt 0 ]; then
