@@ -32,7 +32,9 @@ function          figure
 ``sar_dev``       per interface ``rxkB/s`` and ``txkB/s``
 ``sar_tcp``       ``active/s`` and ``passive/s``; ``retrans/s`` (``retrseg/s``)
 ``top``           load, tasks and CPU split over iterations; or one iteration's processes
-``uptime``        the three load averages as bars against the CPU count
+``uptime``        the three load averages as bars against the CPU count (``row=None``:
+                  over time, e.g. from ``sar -q``)
+``dmesg``         kernel events (OOM kills, segfaults, hung tasks, TCP drops) per second
 ``timeline``      a capture's tools on one shared time axis, with dmesg events marked
 ``side_by_side``  the same figure of two captures, columns sharing the y scale
 ================  ===========================================================================
@@ -74,8 +76,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["free", "histogram", "iostat", "latency_heatmap", "map_bars", "mpstat", "pidstat",
-           "sar_dev", "sar_tcp", "side_by_side", "timeline", "top", "uptime", "vmstat"]
+__all__ = ["dmesg", "free", "histogram", "iostat", "latency_heatmap", "map_bars", "mpstat",
+           "pidstat", "sar_dev", "sar_tcp", "side_by_side", "timeline", "top", "uptime", "vmstat"]
 
 
 def _require(frame: pd.DataFrame, tool: str) -> pd.DataFrame:
@@ -367,17 +369,23 @@ def top(tables: Any, *, iteration: int | None = None, when: str | None = None, n
 
 # -- uptime ---------------------------------------------------------------------------------
 
-def uptime(df: Any, *, cpus: int | None = None, row: int = -1,
+def uptime(df: Any, *, cpus: int | None = None, row: int | None = -1,
            ax: Axes | None = None) -> Figure:
     """The 1, 5 and 15 minute load averages of one line (the last by default) as bars,
     with a dashed line at the CPU count when known: above it, more tasks wanted to run (or
-    waited for disk) than there were CPUs."""
+    waited for disk) than there were CPUs.
+
+    ``row=None`` draws every row over time instead: a loop of ``uptime`` lines, top's
+    summary, or ``sar -q``'s ``queue`` table (which names the load averages the same way;
+    its ``runq-sz``, the tasks runnable at each sample, is drawn as a grey step line)."""
     data, facts = capture_source(df, "uptime")
     frame = _require(data, "uptime")
     cpus = cpu_count(cpus, facts.get("cpus"), data)
+    names = ["ldavg-1", "ldavg-5", "ldavg-15"]
+    if row is None:
+        return _load_over_time(frame, names, cpus, ax, facts.get("tz"))
     line = frame.iloc[row]
     fig, ax, owned = one_axes(ax, height=3.2, width=6)
-    names = ["ldavg-1", "ldavg-5", "ldavg-15"]
     ax.bar(["1 min", "5 min", "15 min"], [float(line[n]) for n in names],
            color=["C0", "C1", "C2"])
     if cpus:
@@ -389,6 +397,77 @@ def uptime(df: Any, *, cpus: int | None = None, row: int = -1,
     if "time" in frame.columns and pd.notna(line["time"]):
         stamp = f" at {pd.Timestamp(line['time']):%H:%M:%S}"
     ax.set_title(f"uptime: load averages{stamp}")
+    return finish(fig, owned)
+
+
+def _load_over_time(frame: pd.DataFrame, names: list[str], cpus: int | None,
+                    ax: Axes | None, tz: str | None) -> Figure:
+    fig, ax, owned = one_axes(ax, height=3.5, width=9)
+    x, kind = x_values(frame)
+    if "runq-sz" in frame.columns:
+        ax.step(x, frame["runq-sz"].to_numpy(dtype=float), where="post", color="grey",
+                alpha=0.6, label="runq-sz (runnable now)")
+    for name, color in zip(names, ("C0", "C1", "C2"), strict=True):
+        ax.plot(x, frame[name].to_numpy(dtype=float), color=color, label=name)
+    if cpus:
+        ax.axhline(cpus, color="grey", linestyle="--", label=f"CPUs ({cpus})")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("load average (tasks)")
+    ax.set_title("load averages over time (1, 5, 15 min)")
+    legend(ax)
+    format_x(ax, kind, frame, tz)
+    return finish(fig, owned)
+
+
+# -- dmesg ----------------------------------------------------------------------------------
+
+def dmesg(df: Any, *, every: str = "1s", ax: Axes | None = None) -> Figure:
+    """Kernel events (:func:`perfkit.dmesg.events`: OOM kills, segfaults, hung tasks, TCP
+    drops) counted per ``every`` (a pandas interval: ``"1s"``, ``"1min"``) as stacked bars,
+    one colour per kind. Takes a ``dmesg`` or ``journalctl`` frame or a capture; times are
+    the frame's ``time`` (wall clock, as printed), else its ``timestamp`` (seconds since
+    boot, binned by the seconds in ``every``).
+
+    >>> import perfkit
+    >>> fig = perfkit.plot.dmesg(perfkit.samples.load("oom-kill"))  # doctest: +SKIP
+    """
+    from . import dmesg as kernel
+    from .checklist_dmesg import words
+    from .plot_timeline import EVENT_COLORS
+
+    data, _ = capture_source(df, "dmesg")
+    found = kernel.events(data)
+    fig, ax, owned = one_axes(ax, height=3.2, width=9)
+    width = pd.Timedelta(every)
+    if "time" in found.columns and found["time"].notna().any():
+        bins = found["time"].dt.floor(width)
+        bar_width: Any = width
+        kind = "time"
+    else:
+        seconds = width.total_seconds()
+        stamps = found["timestamp"] if "timestamp" in found.columns else pd.Series(
+            np.nan, index=found.index)
+        bins = (stamps // seconds) * seconds
+        bar_width = seconds
+        kind = "seconds since boot"
+    counts = pd.crosstab(bins, found["kind"]) if len(found) else pd.DataFrame()
+    bottom = np.zeros(len(counts))
+    for name in counts.columns:
+        values = counts[name].to_numpy(dtype=float)
+        ax.bar(counts.index, values, width=bar_width, bottom=bottom, align="edge",
+               color=EVENT_COLORS.get(str(name), "black"),
+               label=words(str(name), int(values.sum())))
+        bottom += values
+    if counts.empty:
+        ax.text(0.5, 0.5, "no OOM kill, segfault, hung task or TCP drop",
+                transform=ax.transAxes, ha="center", va="center")
+    ax.set_ylabel(f"events per {every}")
+    ax.set_title(f"dmesg: kernel events per {every}")
+    legend(ax)
+    if kind == "time":
+        format_x(ax, "time", data)
+    else:
+        ax.set_xlabel("seconds since boot")
     return finish(fig, owned)
 
 

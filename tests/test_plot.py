@@ -316,6 +316,36 @@ def test_uptime_bars_against_the_cpu_count():
     assert ax.get_title() == "uptime: load averages at 00:25:41"
 
 
+
+def test_uptime_over_time_from_sar_q():
+    queue = perfkit.samples.load("cpu-saturation")["sar-all"]["queue"]
+    fig = plot.uptime(queue, row=None, cpus=2)
+    ax = panels(fig)[0]
+    lines = labelled(ax)
+    assert as_float(lines["ldavg-1"].get_ydata()) == queue["ldavg-1"].tolist()
+    assert as_float(lines["ldavg-15"].get_ydata())[0] == 2.25
+    assert as_float(lines["runq-sz (runnable now)"].get_ydata())[:2] == [4.0, 4.0]
+    assert as_float(lines["CPUs (2)"].get_ydata()) == [2.0, 2.0]
+    assert ax.get_ylabel() == "load average (tasks)"
+
+
+def test_dmesg_events_per_second_by_kind():
+    fig = plot.dmesg(read("dmesg", "since-x.C.txt"))
+    ax = panels(fig)[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert sorted(legend) == ["1 OOM kill", "1 hung task", "1 segfault", "2 TCP drops"]
+    assert ax.get_xlabel() == "seconds since boot"
+    # the OOM kill at 1129.01 s and the segfault at 1129.70 s share the bin [1129, 1130)
+    bars = sorted((p.get_x(), p.get_y(), p.get_height()) for p in ax.patches
+                  if p.get_height())
+    assert bars[:2] == [(1129.0, 0.0, 1.0), (1129.0, 1.0, 1.0)]
+    oom = plot.dmesg(perfkit.samples.load("oom-kill"))
+    bars = panels(oom)[0].patches
+    assert sum(p.get_height() for p in bars) == 329
+    assert panels(oom)[0].get_xlabel() == "time (UTC)"
+    calm = plot.dmesg(perfkit.samples.load("idle"))
+    assert panels(calm)[0].texts[0].get_text().startswith("no OOM kill")
+
 # -- side by side ---------------------------------------------------------------------------
 
 def test_side_by_side_shares_each_rows_y_scale():
