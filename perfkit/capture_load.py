@@ -265,20 +265,25 @@ _FREE_UNITS = {"-b": "B", "--bytes": "B", "-k": "KiB", "--kibi": "KiB", "-m": "M
                "--tera": "TB", "--peta": "PB"}
 
 
-def _read(path: Path, tool: str, argv: list[str]) -> Any:
-    """Parse one output file, telling the parser what the command line implies
-    (``free -m`` prints MiB without saying so)."""
-    import perfkit
+def parse_options(tool: str, argv: list[str]) -> dict[str, Any]:
+    """What the command line tells the parser that the text does not: ``free -m`` prints
+    MiB without saying so.
 
+    >>> parse_options("free", ["free", "-m"]), parse_options("vmstat", ["vmstat", "1"])
+    ({'unit': 'MiB', 'si': False}, {})
+    """
     if tool == "free":
         units = [_FREE_UNITS[a] for a in argv if a in _FREE_UNITS]
         if units:
-            from .registry import parser
-            from .text import clean_text, read_bytes
+            return {"unit": units[-1], "si": "--si" in argv}
+    return {}
 
-            text = clean_text(read_bytes(path), tool="free")
-            return parser("free").parse(text, unit=units[-1], si="--si" in argv)
-    return perfkit.read(path, tool=tool)
+
+def _read(path: Path, tool: str, argv: list[str]) -> Any:
+    """Parse one output file, with the options its command line implies."""
+    import perfkit
+
+    return perfkit.read(path, tool=tool, **parse_options(tool, argv))
 
 
 def _read_psutil_csv(path: Path) -> pd.DataFrame:

@@ -86,6 +86,7 @@ def source(tool: str, argv: list[str], *, scenario: str, mode: str = "auto",
     Args:
         tool: the parser to use (``"vmstat"``, ``"sar"``...).
         argv: the command a live run uses; it must end by itself (an interval and a count).
+            Its output is parsed with what the command line implies (``free -m``: MiB).
         scenario: the recorded scenario to fall back on.
         mode: ``"auto"``, ``"live"`` or ``"recorded"`` (``PERFKIT_MODE`` overrides it).
         key: the capture's name for this output when it differs from ``tool``.
@@ -93,6 +94,8 @@ def source(tool: str, argv: list[str], *, scenario: str, mode: str = "auto",
     It prints one line saying which it did.
     """
     import perfkit
+
+    from .capture_load import parse_options
 
     chosen = resolve_mode(mode)
     notes: list[str] = []
@@ -102,13 +105,14 @@ def source(tool: str, argv: list[str], *, scenario: str, mode: str = "auto",
         else:
             result = runner.run(list(argv), timeout=timeout)
             if result.error is None and result.stdout.strip():
-                data = perfkit.parse(result.stdout, tool)
+                data = perfkit.parse(result.stdout, tool, **parse_options(tool, list(argv)))
                 version = runner.tool_version(argv[0]) or ""
                 description = (f"LIVE on {socket.gethostname()}: {' '.join(argv)}"
                                + (f" ({version})" if version else ""))
                 print(description)
                 return Source(tool, "live", result.stdout, data, description)
-            notes.append(f"{' '.join(argv)} failed: {result.error}")
+            notes.append(f"{' '.join(argv)} " + (f"failed: {result.error}" if result.error
+                                                 else "printed nothing"))
         if chosen == "live":
             raise RuntimeError("; ".join(notes) + " (set MODE = 'auto' to fall back on "
                                "the recorded scenario)")

@@ -43,3 +43,13 @@ def test_missing_tool_falls_back_to_the_recording(monkeypatch, capsys):
     assert src.text == src.capture.raw("vmstat")
     with pytest.raises(RuntimeError):
         course.source("vmstat", ["vmstat", "1", "2"], scenario="idle", mode="live")
+
+
+@needs_tool("free")
+def test_live_free_m_is_read_as_mebibytes(monkeypatch, capsys):
+    monkeypatch.delenv("PERFKIT_MODE", raising=False)
+    src = course.source("free", ["free", "-m"], scenario="idle", mode="live")
+    assert src.mode == "live"
+    total_mib = int(src.text.splitlines()[1].split()[1])
+    assert src.data.loc[0, "total"] == total_mib * 1024
+    assert src.data.attrs["printed_unit"] == "MiB"
