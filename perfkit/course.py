@@ -165,7 +165,9 @@ def trace(name: str, *, duration: float = 5, mode: str = "auto",
                 notes.append(f"bpftrace failed: {exc}")
             else:
                 what = f"{name}.bt" if program is None else f"the notebook's version of {name}.bt"
-                description = f"LIVE on {socket.gethostname()}: bpftrace {what} for {duration} s"
+                span = (f"while its load ran (at most {duration} s)" if command
+                        else f"for {duration} s")
+                description = f"LIVE on {socket.gethostname()}: bpftrace {what} {span}"
                 print(description)
                 raw = result.attrs.get("text", "") if hasattr(result, "attrs") else ""
                 return Source("bpftrace", "live", raw, result, description)
