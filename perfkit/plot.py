@@ -488,10 +488,26 @@ def _share_y(first: Axes, second: Axes) -> None:
     first.set_ylim(*limits)
 
 
+def _names_differ(first: Axes, second: Axes) -> bool:
+    """True when both panels name their y positions (bars of processes, say) and some
+    position carries a different name on each side: a shared scale would mislabel one."""
+    from matplotlib.ticker import FixedLocator
+
+    names = []
+    for ax in (first, second):
+        if not isinstance(ax.yaxis.get_major_locator(), FixedLocator):
+            return False
+        names.append({float(tick): label.get_text()
+                      for tick, label in zip(ax.get_yticks(), ax.get_yticklabels(),
+                                             strict=False)})
+    return any(names[0][k] != names[1][k] for k in names[0].keys() & names[1].keys())
+
+
 def side_by_side(plot_function: Callable[..., Figure], left: Any, right: Any,
                  titles: tuple[str, str] = ("idle", "loaded"), **kwargs: Any) -> Figure:
     """The figure ``plot_function`` draws, for ``left`` and for ``right`` next to each other
-    (two columns, each panel's y scale shared across the row): healthy versus sick.
+    (two columns, each panel's y scale shared across the row, unless the rows are named
+    differently on each side, as top's processes are): healthy versus sick.
     ``plot_function`` is one of this module's functions (it must take ``ax=`` or ``axes=``);
     ``kwargs`` go to it.
 
@@ -512,5 +528,6 @@ def side_by_side(plot_function: Callable[..., Figure], left: Any, right: Any,
         top_ax = grid[0, col]
         top_ax.set_title(f"{title}: {top_ax.get_title()}" if top_ax.get_title() else title)
     for first, second in grid:
-        _share_y(first, second)
+        if not _names_differ(first, second):
+            _share_y(first, second)
     return finish(fig, True)

@@ -373,6 +373,15 @@ def test_side_by_side_of_heatmaps_keeps_cpu_zero_on_top():
     assert left.get_ylim()[0] > left.get_ylim()[1]
 
 
+def test_side_by_side_keeps_each_sides_process_names():
+    idle, busy = perfkit.samples.load("idle"), perfkit.samples.load("cpu-saturation")
+    fig = plot.side_by_side(plot.top, idle, busy, when="end")
+    left, right = panels(fig)
+    names = [[t.get_text() for t in ax.get_yticklabels()] for ax in (left, right)]
+    assert names[0] == ["bash (1)", "python (33)", "top (58)"]
+    assert names[1][0] == "stress-ng-cpu (10)" and len(names[1]) == 8
+
+
 # -- a whole capture ------------------------------------------------------------------------
 
 def test_every_function_takes_a_capture_and_the_timeline(live_capture):
