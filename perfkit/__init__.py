@@ -22,7 +22,7 @@ from .errors import ParseError, ParseWarning
 from .registry import TOOLS, detect_tool, parser
 from .result import Tables
 from .synonyms import column
-from .text import PathOrBuffer, clean_text, read_bytes
+from .text import PathOrBuffer, clean_text, decode, read_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .capture import Capture
@@ -40,6 +40,7 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
+_HEAD = 1 << 16  # characters read to recognise the tool
 _LAZY = {"plot", "samples", "checklist", "bpftrace", "capture", "dmesg", "runner",
          "synonyms", "units", "times"}
 
@@ -65,10 +66,11 @@ def parse(text: str | bytes, tool: str | None = None, *, strict: bool = False,
     np.float64(24684472.0)
     """
     name = tool or None
-    cleaned = clean_text(text, tool=name)
+    text = decode(text, tool=name)
     if name is None:
-        name = detect_tool(cleaned)
-    return parser(name).parse(cleaned, strict=strict, dayfirst=dayfirst, **options)
+        # recognising needs only the first lines; the parser checks and cleans the rest
+        name = detect_tool(clean_text(text[:_HEAD], tool=None))
+    return parser(name).parse(text, strict=strict, dayfirst=dayfirst, **options)
 
 
 def read(path_or_file: PathOrBuffer, tool: str | None = None, *, strict: bool = False,

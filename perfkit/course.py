@@ -210,6 +210,62 @@ def workload(script: str) -> list[str]:
     return ["/bin/sh", str(path)]
 
 
+def loopback_tcp(seconds: float = 3.0, *, rate: float = 20.0, size: int = 65536) -> Any:
+    """Start TCP traffic on 127.0.0.1 for ``seconds`` in the background, for a live ``sar -n
+    DEV`` or ``sar -n TCP,ETCP`` to count: ``rate`` connections a second to a listener,
+    each sending ``size`` bytes, and as many to a port bound without listening (refused).
+    Returns the started thread; ``join()`` it to wait for the end.
+
+    >>> load = loopback_tcp(0.2, rate=10)
+    >>> load.join(); load.connections > 0, load.connections == load.refused
+    (True, True)
+    """
+    import socket
+    import threading
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    closed = socket.socket()  # bound but not listening: connections to it are refused
+    closed.bind(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def serve() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with conn:
+                while conn.recv(size):
+                    pass
+        listener.close()
+
+    def send() -> None:
+        end = time.monotonic() + seconds
+        try:
+            while time.monotonic() < end:
+                with socket.create_connection(listener.getsockname(), timeout=2) as conn:
+                    conn.sendall(b"\0" * size)
+                thread.connections += 1
+                try:
+                    socket.create_connection(closed.getsockname(), timeout=2).close()
+                except ConnectionRefusedError:
+                    thread.refused += 1
+                time.sleep(1.0 / rate)
+        finally:
+            done.set()
+            closed.close()
+            server.join()
+
+    server = threading.Thread(target=serve, daemon=True)
+    thread = threading.Thread(target=send, daemon=True, name="loopback_tcp")
+    thread.connections = thread.refused = 0  # type: ignore[attr-defined]
+    server.start()
+    thread.start()
+    return thread
+
+
 def _provenance(folder: Path, file: str) -> dict[str, str]:
     table = folder / "PROVENANCE.tsv"
     if not table.is_file():

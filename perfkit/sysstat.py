@@ -140,6 +140,16 @@ class _Scanner:
         self._keys[rest] = key
         return key
 
+    def hash_key(self, header: str, row: str) -> tuple[Columns, int] | None:
+        """(columns, tokens before them) for pidstat -h's ``# Time UID PID ...`` header,
+        whose rows carry the time: ``row`` (the block's first) tells how many tokens."""
+        tokens = header.split()
+        columns = (self.header_columns(tokens) if self.header_columns
+                   else tuple(tokens[2:]))
+        if not columns:
+            return None
+        return columns, _time_prefix(row.split()) or 1
+
     def group(self, columns: Columns, prefix: int) -> _Group:
         group = self.groups.get(columns)
         if group is None:
@@ -175,8 +185,14 @@ class _Scanner:
             if key_id is None:
                 key_id = ids[rest] = len(keys)
                 timed = header[:1].isdigit() and _time_prefix(header.split(None, 2)) > 0
-                keys.append(self.header_key(header) if timed and "RESTART" not in header
-                            else None)
+                if header[:1] == "#":
+                    row_end = text.find("\n", int(heads[index]) + 1, int(ends[index]))
+                    row = text[int(heads[index]) + 1: row_end if row_end >= 0
+                               else int(ends[index])]
+                    keys.append(self.hash_key(header, row))
+                else:
+                    keys.append(self.header_key(header) if timed and "RESTART" not in header
+                                else None)
             key_ids[index] = key_id
         for key_id, key in enumerate(keys):
             if key is None:

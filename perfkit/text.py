@@ -21,6 +21,7 @@ from .errors import ParseError
 PathOrBuffer = str | os.PathLike | IO[str] | IO[bytes]
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>78]|\x0f")
+_VISIBLE = re.compile(r"\S")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
 
 
@@ -65,7 +66,7 @@ def clean_text(data: bytes | str, *, tool: str | None = None) -> str:
         line = text.split("\n")[line_no - 1]
         raise ParseError("control characters: this looks like binary data, not a tool's text",
                          line=line_no, text=line, tool=tool)
-    if not text.strip():
+    if not _VISIBLE.search(text):
         raise ParseError("empty input", line=1, tool=tool)
     return text
 

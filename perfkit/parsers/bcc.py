@@ -56,6 +56,7 @@ import pandas as pd
 
 from ..errors import ParseError, ParseWarning
 from ..result import Tables
+from ..text import clean_text
 from .ebpf_events import clock_to_datetime, event_table, is_header
 
 NAME = "bcc"
@@ -251,6 +252,7 @@ def _hist_table(reader: _Reader) -> pd.DataFrame:
 def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse a bcc tool's output (see the module docstring); ``dayfirst`` is accepted for
     the common signature and unused (bcc prints no dates)."""
+    text = clean_text(text, tool=NAME)
     reader = _Reader(strict=strict)
     first = next((line for line in text.split("\n") if line.strip()), "")
     try:

@@ -57,6 +57,7 @@ import pandas as pd
 
 from ..errors import ParseError, ParseWarning
 from ..result import Tables
+from ..text import clean_text
 from .bpftrace_maps import MapPrint, bucket_bounds, map_tables, split_key
 from .ebpf_events import event_table, is_header
 
@@ -318,6 +319,7 @@ def _printf_table(reader: _Reader) -> pd.DataFrame | None:
 def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse bpftrace's text or JSON output (see the module docstring); ``dayfirst`` is
     accepted for the common signature and unused (bpftrace prints no dates)."""
+    text = clean_text(text, tool=NAME)
     reader = _Reader(strict=strict)
     first = next((line for line in text.split("\n") if line.strip()), "")
     try:

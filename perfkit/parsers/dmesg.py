@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
+from ..text import clean_text
 
 NAME = "dmesg"
 
@@ -120,6 +121,7 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> p
 
     ``dayfirst`` is accepted for the common signature; dmesg's dates are unambiguous.
     """
+    text = clean_text(text, tool=NAME)
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict)
     return _parse_text(text, strict=strict)

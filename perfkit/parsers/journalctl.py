@@ -70,6 +70,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
+from ..text import clean_text
 from .dmesg import FACILITIES, LEVELS, month_number, to_datetime_ns
 
 NAME = "journalctl"
@@ -133,6 +134,7 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
             :data:`DEFAULT_YEAR`, 1972, recorded as unknown in ``attrs``).
         dayfirst: accepted for the common signature; journalctl's dates are unambiguous.
     """
+    text = clean_text(text, tool=NAME)
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict)
     return _parse_short(text, strict=strict, year=year)

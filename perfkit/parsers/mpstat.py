@@ -274,7 +274,7 @@ def first_report_since_boot(text: str) -> bool:
     without an interval and printed one report covering the time since boot (mpstat) or
     since each process started (pidstat). False for ``pidstat -h`` (no time in its header).
     """
-    lines = (line for line in text.split("\n") if line.strip())
+    lines = (line for line in text[: 1 << 16].split("\n") if line.strip())
     for line in lines:
         if is_banner(line):
             continue

@@ -100,7 +100,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -228,7 +228,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict, dayfirst=dayfirst)
     require_header(text, header_columns, NAME)
-    human = bool(_HUMAN.search(text))
+    human = bool(_HUMAN.search(text, 0, 1 << 16))  # --human shows in the first rows
     text_columns = {*_TEXT, *_PLACEHOLDERS}
     if human:
         text_columns.update(_SIZES + _PERCENTS)
@@ -237,7 +237,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     decimal = report.attrs.get("decimal", ".")
     since_boot = first_report_since_boot(text)
-    lines = text.split("\n")
+    lines = _Lines(text)
     for frames, timed in ((tables, True), (averages, False)):
         for name, frame in frames.items():
             frame = _integers(_numbers(frame, decimal=decimal, human=human, lines=lines,
@@ -252,7 +252,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     return finish(tables, averages, attrs)
 
 
-def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: list[str],
+def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[str],
              strict: bool) -> pd.DataFrame:
     """Columns read as text (``-`` placeholders, ``--human`` suffixes) to numbers; a cell
     that is neither drops its row (ParseError with ``strict=True``)."""
@@ -312,7 +312,20 @@ def _value(cell: str, column: str, decimal: str, *, check: bool = False) -> Any:
     return size_to_kib(number.replace(decimal, ".") + suffix)
 
 
-def _find_line(lines: list[str], cells: list[str], command: str) -> tuple[int | None, str]:
+class _Lines:
+    """The text's lines, split only when a bad row needs its line number."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: list[str] | None = None
+
+    def __iter__(self):
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return iter(self._lines)
+
+
+def _find_line(lines: Iterable[str], cells: list[str], command: str) -> tuple[int | None, str]:
     """The number and text of the first row line holding a command and its odd cells."""
     for number, line in enumerate(lines, start=1):
         if command in line and all(cell in line for cell in cells if cell != "nan"):

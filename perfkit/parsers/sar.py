@@ -70,6 +70,7 @@ from ..banner import is_banner
 from ..errors import ParseError
 from ..result import Tables
 from ..sysstat import Report, read_report
+from ..text import clean_text
 from .sar_reports import (
     REPORTS,
     TEXT_COLUMNS,
@@ -126,6 +127,7 @@ def detect(lines: list[str]) -> bool:
 
 def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse sar's text, ``sadf -d`` or ``sadf -j`` output into a :class:`Tables`."""
+    text = clean_text(text, tool=NAME)
     head = [line for line in text.split("\n", 60)[:60] if line.strip()]
     if not head:
         raise ParseError("empty input", line=1, tool=NAME)

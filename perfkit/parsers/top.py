@@ -75,6 +75,7 @@ from ..errors import ParseError, ParseWarning
 from ..numeric import detect_decimal
 from ..result import Tables
 from ..tabular import frame_from_lines
+from ..text import clean_text
 from ..times import combine, times_of_day
 from ..units import TO_KIB
 
@@ -141,6 +142,7 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
 
     ``dayfirst`` is accepted for the common signature; top prints no dates.
     """
+    text = clean_text(text, tool=NAME)
     lines = text.split("\n")
     decimal = detect_decimal(line for line in lines[:40] if not line.startswith("top -"))
     reader = _Reader(lines, strict=strict, decimal=decimal)
