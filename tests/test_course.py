@@ -53,3 +53,24 @@ def test_live_free_m_is_read_as_mebibytes(monkeypatch, capsys):
     total_mib = int(src.text.splitlines()[1].split()[1])
     assert src.data.loc[0, "total"] == total_mib * 1024
     assert src.data.attrs["printed_unit"] == "MiB"
+
+
+def _tcp_counters() -> dict[str, int]:
+    lines = [line.split() for line in open("/proc/net/snmp", encoding="ascii")
+             if line.startswith("Tcp:")]
+    return {name: int(value) for name, value in zip(lines[0][1:], lines[1][1:], strict=True)}
+
+
+def test_loopback_tcp_opens_and_refuses_connections():
+    import os
+    if not os.path.exists("/proc/net/snmp"):
+        pytest.skip("no /proc/net/snmp (not Linux)")
+    before = _tcp_counters()
+    load = course.loopback_tcp(0.3, rate=20, size=4096)
+    load.join(timeout=10)
+    after = _tcp_counters()
+    assert not load.is_alive() and load.connections >= 2 and load.refused == load.connections
+    # others may open connections at the same time: at least ours are counted
+    assert after["ActiveOpens"] - before["ActiveOpens"] >= 2 * load.connections
+    assert after["PassiveOpens"] - before["PassiveOpens"] >= load.connections
+    assert after["AttemptFails"] - before["AttemptFails"] >= load.refused
