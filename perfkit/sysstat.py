@@ -45,17 +45,19 @@ import pandas as pd
 from .banner import is_banner, parse_banner
 from .errors import ParseError, ParseWarning
 from .numeric import detect_decimal
-from .tabular import frame_from_text
+from .tabular import frame_from_text, frame_if_clean
 from .times import AM_PM, combine, guess_dayfirst, is_time, parse_date, times_of_day
 
 Columns = tuple[str, ...]
 _EPOCH = re.compile(r"^\d{9,11}$")
+_VISIBLE = re.compile(r"\S")
 _WHITE_BLANK = re.compile(r"\n[ \t]+(?=\n)")
 #: A line that is not a sample row: it starts with neither a digit, a blank nor "#"
 #: (banners, "Average:" and its translations, foreign text).
 _SPECIAL = re.compile(r"\n(?=[^\d\s#])")
 #: A blank line and the header line after it: the start of every block.
 _BLOCK_HEAD = re.compile(r"\n\n+([^\n]*)")
+_ROW_START = re.compile(r"\n[\d#]")
 #: Words sysstat prints as the average label in the C locale; any other label (``Moyenne :``)
 #: tells a translated output.
 AVERAGE_WORDS = ("Average:",)
@@ -210,10 +212,53 @@ class _Scanner:
             if mask.any():
                 self.group(*key).spans.append((heads[mask] + 1, ends[mask]))
 
-    def scan_lines(self, start: int, end: int) -> None:
-        """The careful path, line by line, for blocks with banners, averages or odd lines."""
+    def scan_single(self) -> tuple[Columns, int, str, int] | None:
+        """The fast path for the commonest report: one banner, then blocks that all have
+        the same header, then (optionally) the averages. Returns the table's columns, its
+        time width, its rows with the header lines cut down to their times, and how many
+        such header remnants there are; ``None`` when the report is anything else."""
         text = self.text
-        current: tuple[Columns, int] | None = None
+        body_start = text.find("\n\n")
+        if body_start < 0:
+            return None
+        special = _SPECIAL.search(text)
+        tail = special.start() + 1 if special else len(text)
+        if tail <= body_start or _ROW_START.search(text, tail):
+            return None
+        body = text[body_start:tail]
+        headers = _BLOCK_HEAD.findall(body)
+        if headers and not headers[-1]:
+            headers.pop()  # the blank line that ends the text
+        if not headers:
+            return None
+        first = headers[0]
+        if first[:1] == "#":
+            if headers.count(first) != len(headers):
+                return None
+            row_end = body.find("\n", body.find(first) + len(first) + 1)
+            row = body[body.find(first) + len(first) + 1: row_end if row_end >= 0 else None]
+            key = self.hash_key(first, row)
+            cleaned, remnants = body.replace("\n" + first + "\n", "\n"), 0
+        else:
+            rest = first.partition(" ")[2]
+            if not (first[:1].isdigit() and _time_prefix(first.split(None, 2))) or \
+                    "RESTART" in first or body.count(rest) != len(headers):
+                return None
+            key = self.header_key(first)
+            cleaned, remnants = body.replace(rest, ""), len(headers)
+        if key is None:
+            return None
+        self.group(*key)
+        self.scan_lines(0, body_start)
+        if tail < len(text):
+            self.scan_lines(tail, len(text), current=key)
+        return key[0], key[1], cleaned, remnants
+
+    def scan_lines(self, start: int, end: int,
+                   current: tuple[Columns, int] | None = None) -> None:
+        """The careful path, line by line, for blocks with banners, averages or odd lines;
+        ``current`` is the table whose rows come just before ``start``."""
+        text = self.text
         average: Columns | None = None
         offset = start
         for line in text[start:end].split("\n"):
@@ -285,7 +330,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                 rest_column: str | None = None, strict: bool = False,
                 dayfirst: bool | None = None,
                 header_columns: Callable[[list[str]], Columns | None] | None = None,
-                ) -> Report:
+                _careful: bool = False) -> Report:
     """Split a sysstat text report into typed tables (see the module docstring).
 
     Args:
@@ -296,23 +341,28 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     """
     if _WHITE_BLANK.search(text):
         text = _WHITE_BLANK.sub("\n", text)
-    stripped = text.lstrip()
-    if not stripped:
+    visible = _VISIBLE.search(text)
+    if not visible:
         raise ParseError("empty input", line=1, tool=tool)
-    first_line = stripped.split("\n", 1)[0]
+    line_start = text.rfind("\n", 0, visible.start()) + 1
+    line_end = text.find("\n", visible.start())
+    first_line = text[line_start: line_end if line_end >= 0 else None]
     if not is_banner(first_line):
         raise ParseError("expected a sysstat banner such as 'Linux 6.1.0 (host) 11/24/26 "
-                         "_x86_64_ (2 CPU)'", line=text[: len(text) - len(stripped)]
-                         .count("\n") + 1, text=first_line, tool=tool)
+                         "_x86_64_ (2 CPU)'", line=text.count("\n", 0, line_start) + 1,
+                         text=first_line, tool=tool)
     scanner = _Scanner(text, tool, strict, header_columns)
-    scanner.scan()
-
-    sample_rows: list[str] = []
-    for group in scanner.groups.values():
-        starts, ends = _flatten(group.spans[:20])
-        sample_rows.extend(text[a:b] for a, b in zip(starts[:20].tolist(), ends[:20].tolist(),
-                                                     strict=True))
-    sample = "\n".join(sample_rows)
+    single = None if _careful or line_start else scanner.scan_single()
+    if single is None:
+        scanner.scan()
+        sample_rows: list[str] = []
+        for group in scanner.groups.values():
+            starts, ends = _flatten(group.spans[:20])
+            sample_rows.extend(text[a:b] for a, b in zip(starts[:20].tolist(),
+                                                         ends[:20].tolist(), strict=True))
+        sample = "\n".join(sample_rows)
+    else:
+        sample = single[2][:20000]
     decimal = detect_decimal(sample.split("\n")[:200])
     banners = [facts for _, facts in scanner.banners]
     facts = dict(banners[0]) if banners else {}
@@ -336,8 +386,19 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     for columns in scanner.order:
         group = scanner.groups[columns]
         stamp = ["__time", "__ampm"][:group.prefix]
-        frame, starts = _read_spans(scanner, group.spans, [*stamp, *columns],
-                                    {*text_columns, *stamp}, decimal, rest_column)
+        if single is not None:
+            frame = frame_if_clean(single[2], [*stamp, *columns],
+                                   text_columns={*text_columns, *stamp}, decimal=decimal,
+                                   placeholder_rows=single[3])
+            if frame is None:  # something odd: read it again, line by line
+                return read_report(text, tool=tool, text_columns=text_columns,
+                                   rest_column=rest_column, strict=strict,
+                                   dayfirst=dayfirst, header_columns=header_columns,
+                                   _careful=True)
+            starts = np.zeros(len(frame), dtype="int64")
+        else:
+            frame, starts = _read_spans(scanner, group.spans, [*stamp, *columns],
+                                        {*text_columns, *stamp}, decimal, rest_column)
         segments = (np.searchsorted(banner_offsets, starts, side="right") - 1
                     if len(banner_offsets) > 1 else np.zeros(len(frame), dtype="int64"))
         frame.insert(0, "time", _times(frame, segments, dates, tool, scanner, starts))

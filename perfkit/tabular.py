@@ -109,7 +109,8 @@ def frame_from_text(blob: str, count: int, names: Sequence[str], *, locate: Loca
 _EXTRA = ("__extra1", "__extra2")
 
 
-def _read_fast(blob: str, names: list[str], dtypes: dict, decimal: str) -> pd.DataFrame | None:
+def _read_fast(blob: str, names: list[str], dtypes: dict, decimal: str, *,
+               skip_blank_lines: bool = False) -> pd.DataFrame | None:
     """One read_csv call; None when the C reader cannot take the rows as they are.
 
     Two spare columns catch rows with too many fields (pandas would otherwise drop the
@@ -121,11 +122,43 @@ def _read_fast(blob: str, names: list[str], dtypes: dict, decimal: str) -> pd.Da
             return pd.read_csv(io.StringIO(blob), sep=" ", skipinitialspace=True, header=None,
                                names=[*names, *_EXTRA],
                                dtype={**dtypes, **dict.fromkeys(_EXTRA, str)},
-                               decimal=decimal, engine="c", skip_blank_lines=False,
+                               decimal=decimal, engine="c",
+                               skip_blank_lines=skip_blank_lines,
                                quoting=3, keep_default_na=False, na_values=[""],
                                index_col=False)
         except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
             return None
+
+
+def frame_if_clean(blob: str, names: Sequence[str], *, text_columns: Collection[str] = (),
+                   decimal: str = ".", placeholder_rows: int = 0) -> pd.DataFrame | None:
+    """Read ``blob`` (rows and blank lines) in one go when every row is well formed.
+
+    Exactly ``placeholder_rows`` rows may hold nothing but their first field (what is left
+    of header lines once their column names were cut out); they are dropped. Returns
+    ``None`` as soon as anything else is odd (a missing or extra field, text in a number
+    column), so that the caller can take the careful path that names the line.
+    """
+    names = list(names)
+    dtypes = {name: str for name in names if name in text_columns}
+    if "\t" in blob:
+        blob = blob.replace("\t", " ")
+    frame = _read_fast(blob, names, dtypes, decimal, skip_blank_lines=True)
+    if frame is None or frame[list(_EXTRA)].notna().any(axis=None):
+        return None
+    frame = frame.drop(columns=list(_EXTRA))
+    values = names[1:]
+    empty = frame[values].isna().all(axis=1).to_numpy()
+    if int(empty.sum()) != placeholder_rows:
+        return None
+    if placeholder_rows:
+        frame = frame.loc[~empty].reset_index(drop=True)
+    if frame.isna().any(axis=None):
+        return None
+    for name in names:
+        if name not in text_columns and not is_numeric_dtype(frame[name].dtype):
+            return None
+    return frame
 
 
 def _split_by_hand(lines, names, dtypes, decimal, rest_column) -> pd.DataFrame:
@@ -134,6 +167,8 @@ def _split_by_hand(lines, names, dtypes, decimal, rest_column) -> pd.DataFrame:
     rows = []
     for text in lines:
         fields = text.split(None, width - 1) if rest_column == names[-1] else text.split()
+        if fields and rest_column == names[-1]:
+            fields[-1] = fields[-1].rstrip()
         if len(fields) > width:
             fields = [None] * width  # reported with the other bad rows
         rows.append(fields + [None] * (width - len(fields)))

@@ -80,7 +80,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -255,10 +255,10 @@ def require_header(text: str, columns_of: Callable[[list[str]], tuple[str, ...] 
     """Raise :class:`ParseError` unless some line is a header this tool prints (another
     tool's report, or a banner alone, is not this tool's output). Text that does not start
     with a banner is left to :func:`~perfkit.sysstat.read_report`, which says so."""
-    if not is_banner(text.lstrip().split("\n", 1)[0]):
+    if not is_banner(text[: 1 << 12].lstrip().split("\n", 1)[0]):
         return
     first: tuple[int, str] | None = None
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if not line.strip() or is_banner(line):
             continue
         if columns_of(line.split()):
@@ -267,6 +267,18 @@ def require_header(text: str, columns_of: Callable[[list[str]], tuple[str, ...] 
     number, line = first or (1, text.split("\n", 1)[0])
     raise ParseError(f"no {tool} header (such as a time followed by column names) in the "
                      "text", line=number, text=line, tool=tool)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one by one, without splitting all of it at once."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
 
 
 def first_report_since_boot(text: str) -> bool:

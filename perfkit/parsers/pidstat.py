@@ -242,7 +242,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         for name, frame in frames.items():
             frame = _integers(_numbers(frame, decimal=decimal, human=human, lines=lines,
                                        strict=strict))
-            frame["Command"] = frame["Command"].astype(str).str.rstrip()
+            frame["Command"] = frame["Command"].astype(str)
             for column in _TEXT & set(frame.columns) - {"Command"}:
                 frame[column] = frame[column].astype(str)
             if timed:
