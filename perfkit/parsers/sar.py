@@ -88,7 +88,7 @@ from .sar_sadf import (
     read_sa_file,
     unsupported_form,
 )
-from .sar_text import Prepared, prefix_width, prepare
+from .sar_text import Prepared, looks_human, prefix_width, prepare
 
 NAME = "sar"
 __all__ = ["NAME", "REPORTS", "UNSUPPORTED_FORMS", "detect", "parse", "read_sa_file"]
@@ -140,8 +140,13 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
         raise ParseError(f"this is {form} output, which perfkit does not read; use sar's "
                          "text, sadf -d or sadf -j (or perfkit.read() on the sa file)",
                          line=1, text=head[0], tool=NAME)
-    prepared = prepare(text.split("\n"), strict=strict)
-    report = _read(prepared, strict=strict, dayfirst=dayfirst)
+    if _SPECIAL_REPORTS.search(text) or looks_human(text[: 1 << 18].split("\n")):
+        prepared = prepare(text.split("\n"), strict=strict)
+        report = _read(prepared, strict=strict, dayfirst=dayfirst)
+    else:  # nothing to take out first: read the text as it is
+        prepared = Prepared()
+        report = read_report(text, tool=NAME, text_columns=TEXT_COLUMNS, strict=strict,
+                             dayfirst=dayfirst, header_columns=_header_columns)
     tables = Tables(attrs=dict(report.attrs))
     for columns in report.order:
         _add(tables, report_name(columns), report.tables[columns])
@@ -162,6 +167,11 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
     for frame in [*tables.values(), *tables.averages.values()]:
         frame.attrs = dict(facts)
     return tables
+
+
+#: What :func:`prepare` takes out of the text: sar -C comments, the USB and battery
+#: reports (text columns with spaces) and sar -x's Minimum:/Maximum: rows.
+_SPECIAL_REPORTS = re.compile(r" COM |\bmanufact\b|%cap\b|Minimum:|Maximum:")
 
 
 def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None) -> Report:

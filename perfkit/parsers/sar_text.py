@@ -220,10 +220,15 @@ def _special_row(kind: str, line: str, tokens: list[str], width: int,
             rest[span:].strip() or None]
 
 
+def looks_human(lines: list[str]) -> bool:
+    """True when the first lines hold ``--human`` values (``1.2M``, ``45.0%``)."""
+    return any(_HUMAN.match(token) for line in lines[:2000] for token in line.split()[1:])
+
+
 def _dehumanize(lines: list[str]) -> bool:
     """Rewrite ``--human`` values as plain numbers in the column's unit (KiB for ``kB``
     columns, MiB for ``MB`` columns, percent), in place; True when there were any."""
-    if not any(_HUMAN.match(token) for line in lines[:2000] for token in line.split()[1:]):
+    if not looks_human(lines):
         return False
     columns: list[str] = []
     for index, line in enumerate(lines):
