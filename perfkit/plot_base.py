@@ -224,12 +224,24 @@ def step(values: np.ndarray) -> Any:
 
 def table(data: Any, name: str, tool: str) -> pd.DataFrame:
     """Table ``name`` of a :class:`~perfkit.Tables` (a DataFrame is taken as that table),
-    carrying the Tables' attrs; a ``KeyError`` naming the tables there otherwise."""
+    carrying the Tables' facts (not its frames, such as sar's ``restarts``, which would break
+    ``pd.concat`` of the frame's descendants); a ``KeyError`` naming the tables there
+    otherwise. The Tables' own frame is left as it is.
+
+    >>> from perfkit.result import Tables
+    >>> t = Tables({"DEV": pd.DataFrame({"x": [1]})},
+    ...            attrs={"cpus": 2, "restarts": pd.DataFrame()})
+    >>> sorted(table(t, "DEV", "sar").attrs), t["DEV"].attrs
+    (['cpus'], {})
+    """
     if isinstance(data, pd.DataFrame):
         return data
     if name not in data:
         raise KeyError(f"{tool}: no {name!r} table here (tables: {', '.join(data)})")
     frame = data[name]
-    for key, value in getattr(data, "attrs", {}).items():
-        frame.attrs.setdefault(key, value)
+    extra = {key: value for key, value in getattr(data, "attrs", {}).items()
+             if key not in frame.attrs and not isinstance(value, (pd.DataFrame, dict))}
+    if extra:  # on a copy: a plot must not change the caller's frame
+        frame = frame.copy(deep=False)
+        frame.attrs.update(extra)
     return frame

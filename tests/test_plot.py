@@ -382,6 +382,15 @@ def test_side_by_side_keeps_each_sides_process_names():
     assert names[1][0] == "stress-ng-cpu (10)" and len(names[1]) == 8
 
 
+def test_plotting_leaves_the_callers_frames_as_they_were():
+    idle, busy = perfkit.samples.load("idle"), perfkit.samples.load("network-retrans")
+    before = dict(busy["sar"]["DEV"].attrs)
+    plot.side_by_side(plot.sar_dev, idle, busy)
+    assert busy["sar"]["DEV"].attrs == before
+    medians = [c["sar"]["DEV"].groupby("IFACE")[["rxkB/s"]].median() for c in (idle, busy)]
+    assert pd.concat(medians, keys=["idle", "busy"]).loc[("busy", "lo"), "rxkB/s"] == 6640.64
+
+
 # -- a whole capture ------------------------------------------------------------------------
 
 def test_every_function_takes_a_capture_and_the_timeline(live_capture):
