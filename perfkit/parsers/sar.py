@@ -140,7 +140,8 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
         raise ParseError(f"this is {form} output, which perfkit does not read; use sar's "
                          "text, sadf -d or sadf -j (or perfkit.read() on the sa file)",
                          line=1, text=head[0], tool=NAME)
-    if _SPECIAL_REPORTS.search(text) or looks_human(text[: 1 << 18].split("\n")):
+    if any(mark in text for mark in _SPECIAL_REPORTS) or \
+            looks_human(text[: 1 << 18].split("\n")):
         prepared = prepare(text.split("\n"), strict=strict)
         report = _read(prepared, strict=strict, dayfirst=dayfirst)
     else:  # nothing to take out first: read the text as it is
@@ -171,7 +172,7 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
 
 #: What :func:`prepare` takes out of the text: sar -C comments, the USB and battery
 #: reports (text columns with spaces) and sar -x's Minimum:/Maximum: rows.
-_SPECIAL_REPORTS = re.compile(r" COM |\bmanufact\b|%cap\b|Minimum:|Maximum:")
+_SPECIAL_REPORTS = (" COM ", " manufact", " %cap", "Minimum:", "Maximum:")
 
 
 def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None) -> Report:
