@@ -99,7 +99,7 @@ disk_capture() {
   delayacct=$(sysctl -n kernel.task_delayacct)
   truncate -s 512M "$img"
   loopdev=$(losetup -f --show "$img")
-  trap 'sysctl -qw kernel.task_delayacct='"$delayacct"'; umount "$WORK/mnt" 2>/dev/null; losetup -d '"$loopdev"'; cleanup' EXIT
+  trap 'sysctl -qw kernel.task_delayacct='"$delayacct"'; umount "$WORK/mnt" 2>/dev/null; losetup -d '"$loopdev"'; rm -f '"$img"'; cleanup' EXIT
   mkfs.ext4 -q "$loopdev"
   mkdir -p "$WORK/mnt"
   mount "$loopdev" "$WORK/mnt"
