@@ -35,7 +35,7 @@ from __future__ import annotations
 import itertools
 import re
 import warnings
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,7 +150,7 @@ class _Scanner:
                    else tuple(tokens[2:]))
         if not columns:
             return None
-        return columns, _time_prefix(row.split()) or 1
+        return columns, time_width(row.split()) or 1
 
     def group(self, columns: Columns, prefix: int) -> _Group:
         group = self.groups.get(columns)
@@ -186,7 +186,7 @@ class _Scanner:
             key_id = ids.get(rest)
             if key_id is None:
                 key_id = ids[rest] = len(keys)
-                timed = header[:1].isdigit() and _time_prefix(header.split(None, 2)) > 0
+                timed = header[:1].isdigit() and time_width(header.split(None, 2)) > 0
                 if header[:1] == "#":
                     row_end = text.find("\n", int(heads[index]) + 1, int(ends[index]))
                     row = text[int(heads[index]) + 1: row_end if row_end >= 0
@@ -241,7 +241,7 @@ class _Scanner:
             cleaned, remnants = body.replace("\n" + first + "\n", "\n"), 0
         else:
             rest = first.partition(" ")[2]
-            if not (first[:1].isdigit() and _time_prefix(first.split(None, 2))) or \
+            if not (first[:1].isdigit() and time_width(first.split(None, 2))) or \
                     "RESTART" in first or body.count(rest) != len(headers):
                 return None
             key = self.header_key(first)
@@ -277,14 +277,14 @@ class _Scanner:
                     if "RESTART" in line:
                         self.restart(line_start, line)
                         continue
-                    current = self.header_key(line) if _time_prefix(line.split()) else None
+                    current = self.header_key(line) if time_width(line.split()) else None
                     if current is None:
                         self.bad_line(line_start, line, "expected a header line")
                     else:
                         self.group(*current)
                 else:
                     if not current[1]:  # after a "#" header: the first row shows the width
-                        current = (current[0], _time_prefix(line.split()) or 1)
+                        current = (current[0], time_width(line.split()) or 1)
                     self.group(*current).spans.append((line_start, line_start + len(line)))
             elif first == "#":
                 tokens = line.split()
@@ -296,7 +296,7 @@ class _Scanner:
                     self.bad_line(line_start, line, "expected a header line")
             else:
                 tokens = line.split()
-                width = _label_width(tokens)
+                width = label_width(tokens)
                 if not width:
                     self.bad_line(line_start, line, "a line that is neither a banner, a "
                                   "header, a sample row nor an average row")
@@ -500,7 +500,7 @@ def _flatten(spans: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(starts), np.concatenate(ends)
 
 
-def _time_prefix(tokens: list[str]) -> int:
+def time_width(tokens: Sequence[str]) -> int:
     """How many leading tokens make the time: 0 (none), 1, or 2 (``12:15:33 AM``)."""
     if not tokens:
         return 0
@@ -511,7 +511,7 @@ def _time_prefix(tokens: list[str]) -> int:
     return 0
 
 
-def _label_width(tokens: list[str]) -> int:
+def label_width(tokens: Sequence[str]) -> int:
     """Tokens making an average label (``Average:``, ``Moyenne :``, ``平均値:``), or 0."""
     for index, token in enumerate(tokens[:3]):
         if token.endswith(":") and not is_time(token.rstrip(":")):

@@ -89,7 +89,7 @@ import pandas as pd
 from ..banner import is_banner
 from ..errors import ParseError, ParseWarning
 from ..result import Tables
-from ..sysstat import Report, read_report
+from ..sysstat import Report, read_report, time_width
 from ..text import ANSI_ESCAPE, clean_text
 from ..times import (
     AM_PM,
@@ -166,16 +166,6 @@ def header_columns(tokens: Sequence[str]) -> tuple[str, ...] | None:
         return None
     columns = tuple(tokens[width:])
     return columns if table_of(columns) else None
-
-
-def time_width(tokens: Sequence[str]) -> int:
-    """How many leading tokens make a row's time stamp: 1 (``00:15:30``, an epoch), 2
-    (``12:15:33 AM``) or 0 (not a time)."""
-    if not tokens:
-        return 0
-    if is_time(tokens[0]):
-        return 2 if len(tokens) > 1 and tokens[1] in AM_PM else 1
-    return 1 if _EPOCH.match(tokens[0]) else 0
 
 
 def detect(lines: list[str]) -> bool:

@@ -88,7 +88,7 @@ from .sar_sadf import (
     read_sa_file,
     unsupported_form,
 )
-from .sar_text import Prepared, looks_human, prefix_width, prepare
+from .sar_text import Prepared, looks_human, prepare, time_width
 
 NAME = "sar"
 __all__ = ["NAME", "REPORTS", "UNSUPPORTED_FORMS", "detect", "parse", "read_sa_file"]
@@ -112,7 +112,7 @@ def detect(lines: list[str]) -> bool:
         return False
     for line in lines[1:]:
         tokens = line.split()
-        prefix = prefix_width(tokens)
+        prefix = time_width(tokens)
         if not prefix:
             continue
         columns = tokens[prefix:]
@@ -197,7 +197,7 @@ def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None) -> Report:
 def _header_columns(tokens: list[str]) -> tuple[str, ...] | None:
     """The columns of a header line; None for a sample row where a header should be (a
     header names each column once and no name starts with a digit or a sign)."""
-    columns = tuple(tokens[prefix_width(tokens):])
+    columns = tuple(tokens[time_width(tokens):])
     if (not columns or len(set(columns)) != len(columns)
             or any(c[:1].isdigit() or c[:1] in "+-" for c in columns)):
         return None

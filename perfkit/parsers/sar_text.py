@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from ..times import AM_PM, TIME_TOKEN, combine, is_time, times_of_day
+from ..sysstat import label_width, time_width
+from ..times import TIME_TOKEN, combine, times_of_day
 from .sar_reports import TEXT_COLUMNS, report_name
 
 TOOL = "sar"
@@ -123,23 +124,6 @@ def clock(stamps: list[str], ampm: list[str | None], date) -> pd.Series:
     return combine(date, seconds)
 
 
-def prefix_width(tokens: list[str]) -> int:
-    """Tokens of the time at the start of a line: 0, 1 or 2 (``12:15:33 AM``)."""
-    if tokens and is_time(tokens[0]):
-        return 2 if len(tokens) > 1 and tokens[1] in AM_PM else 1
-    return 0
-
-
-def label_width(tokens: list[str]) -> int:
-    """Tokens of an ``Average:``/``Summary:``/``Moyenne :`` label at the start, or 0."""
-    for index, token in enumerate(tokens[:3]):
-        if token.endswith(":") and not is_time(token.rstrip(":")):
-            return index + 1
-        if token[:1].isdigit():
-            return 0
-    return 0
-
-
 def _is_header(body: list[str]) -> bool:
     return bool(body) and not any(t[:1].isdigit() or t[:1] in "-+" for t in body)
 
@@ -164,7 +148,7 @@ def prepare(lines: list[str], *, strict: bool = False) -> Prepared:
         if comment:
             out.comments.append((comment["time"], comment["ampm"], comment["text"]))
             continue
-        width = prefix_width(tokens) or label_width(tokens)
+        width = time_width(tokens) or label_width(tokens)
         body = tokens[width:] if width else []
         if width and _is_header(body):
             columns = tuple(body)
@@ -178,13 +162,13 @@ def prepare(lines: list[str], *, strict: bool = False) -> Prepared:
             values = _special_row(kind, line, tokens, width, span)
             if values is None:
                 _bad(number, line, f"a {kind} row that does not fit its columns", strict)
-            elif prefix_width(tokens):
+            elif time_width(tokens):
                 out.special_rows.setdefault(kind, []).append(
                     (tokens[0], tokens[1] if width == 2 else None, values))
             else:
                 out.special_averages.setdefault(kind, []).append(values)
             continue
-        label = " ".join(tokens[:width]) if width and not prefix_width(tokens) else ""
+        label = " ".join(tokens[:width]) if width and not time_width(tokens) else ""
         if label in EXTREMES and columns:
             out.extremes.setdefault(EXTREMES[label], {}).setdefault(columns, []).append(
                 (number, line.split(None, width)[width] if len(tokens) > width else ""))
@@ -233,7 +217,7 @@ def _dehumanize(lines: list[str]) -> bool:
     columns: list[str] = []
     for index, line in enumerate(lines):
         tokens = line.split()
-        width = prefix_width(tokens) or label_width(tokens)
+        width = time_width(tokens) or label_width(tokens)
         if not width:
             continue
         body = tokens[width:]
