@@ -60,7 +60,7 @@ declare -A COMMANDS=(
 
 # What a learner should find in each, and which tool shows it (for the README).
 declare -A FIND=(
-  [idle]="nothing to report: the checklist's findings are empty. vmstat r stays at 0-1, mpstat %idle near 100 on every CPU, no swap, no network load; a little background I/O on loop0 (some 250 small writes per second, 13 %util) came from elsewhere on the recording machine. Keep it as the picture of health to compare the others with. (The one process pidstat shows is the capture itself.)"
+  [idle]="nothing to report: the checklist's findings are empty. vmstat r stays at 0-1, mpstat %idle near 100 on every CPU, no swap, no network load; a short burst of background I/O on loop0 (in 8 of the 39 iostat reports, at most 55 %util) came from elsewhere on the recording machine. Keep it as the picture of health to compare the others with. (The one process pidstat shows is the capture itself.)"
   [cpu-saturation]="uptime's 1-minute load above the 2 CPUs and rising against the 15-minute one; vmstat r around 5 (more than the CPUs) with us near 100 and id near 0; mpstat shows both CPUs busy; pidstat lists four stress-ng-cpu workers at about half a CPU each (they share two CPUs)."
   [hot-thread]="mpstat -P ALL: one CPU near 100 % busy beside an idle one (the all row alone would hide it at about 50 %); pidstat names the single stress-ng-cpu process at about 100 % %CPU; vmstat r stays near 2 and id near 45 %, so vmstat alone looks half idle."
   [memory-swap]="vmstat si and so around 200 MiB/s in every sample, wa and sy up; free's available a few MiB of 24 GiB and swap in use; iostat shows the swap device (vda) queueing (aqu-sz near 30, w_await about 7 ms); the huge-page reservation counts as used in free."
