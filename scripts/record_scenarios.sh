@@ -359,4 +359,4 @@ if [ ${#failed[@]} -gt 0 ]; then
   say "failed: ${failed[*]}"
   exit 1
 fi
-say "wrote ${CHOSEN[*]} into $OUT"
+if [ "$README_ONLY" = 1 ]; then say "rewrote $OUT/README.md"; else say "wrote ${CHOSEN[*]} into $OUT"; fi
