@@ -175,13 +175,21 @@ def iostat(tables: Any, *, devices: Sequence[str] | None = None,
     """Per device over time: ``%util``, ``r_await``/``w_await`` (``await`` in old
     versions), ``aqu-sz`` (``avgqu-sz``) from ``iostat -x``; without ``-x``, ``tps`` and
     ``kB_read/s``/``kB_wrtn/s``. A device ``iostat -z`` left out of a report was idle then
-    and counts as 0. ``devices=`` picks some."""
+    and counts as 0; when no device did any I/O the figure says so. ``devices=`` picks
+    some."""
     data, facts = capture_source(tables, "iostat")
     frame = samples(table(data, "devices", "iostat"))
     device = find(frame, "Device") or "Device"
     if devices is not None:
         frame = frame[frame[device].astype(str).isin(devices)]
-    frame = _require(frame, "iostat")
+    if frame.empty:  # a quiet machine: iostat -z printed no device after the first report
+        first = axes if axes is None or hasattr(axes, "plot") else next(iter(axes))
+        fig, ax, owned = one_axes(first, height=2.5, width=9)
+        ax.text(0.5, 0.5, "no device did any I/O in these reports\n(iostat -z leaves idle "
+                "devices out)", ha="center", va="center", transform=ax.transAxes)
+        ax.set_ylabel("%util")
+        ax.set_title("iostat: no device activity")
+        return finish(fig, owned, "iostat")
     reports = None
     if not isinstance(data, pd.DataFrame) and "cpu" in data and not data["cpu"].empty:
         reports = x_values(samples(data["cpu"]))[0]

@@ -221,6 +221,17 @@ def test_iostat_without_times_counts_reports_and_fills_idle_devices():
         assert as_float(line.get_ydata()) == [float(printed.get(r, 0.0)) for r in reports]
 
 
+def test_iostat_with_no_device_after_the_first_report_says_so():
+    # what iostat -xz prints on a quiet machine: devices only in the since-boot report
+    tables = read("iostat", "xzt.C.txt")
+    devices = tables["devices"]
+    tables["devices"] = devices[devices["since_boot"]].reset_index(drop=True)
+    fig = plot.iostat(tables)
+    (only,) = panels(fig)
+    assert only.get_title() == "iostat: no device activity"
+    assert "no device did any I/O" in only.texts[0].get_text()
+
+
 def test_iostat_basic_report_draws_tps_and_throughput():
     fig = plot.iostat(read("iostat", "default.C.txt"))
     titles = [a.get_title() for a in panels(fig)]
