@@ -31,17 +31,37 @@ pytestmark = [
 
 
 def loaded_bpf_programs() -> set[int]:
-    """IDs of the BPF programs some process holds open (``prog_id:`` in /proc/*/fdinfo)."""
+    """IDs of the BPF programs held open (``prog_id:`` in /proc/*/fdinfo) by this test
+    process or its descendants; programs of unrelated processes on the machine (another
+    user's trace) do not count."""
     ids: set[int] = set()
-    for fdinfo in Path("/proc").glob("[0-9]*/fdinfo/*"):
-        try:
-            text = fdinfo.read_text()
-        except OSError:
+    for proc in Path("/proc").glob("[0-9]*"):
+        if not _descends_from_us(int(proc.name)):
             continue
-        for line in text.splitlines():
-            if line.startswith("prog_id:"):
-                ids.add(int(line.split()[1]))
+        for fdinfo in proc.glob("fdinfo/*"):
+            try:
+                text = fdinfo.read_text()
+            except OSError:
+                continue
+            for line in text.splitlines():
+                if line.startswith("prog_id:"):
+                    ids.add(int(line.split()[1]))
     return ids
+
+
+def _descends_from_us(pid: int) -> bool:
+    me = os.getpid()
+    for _ in range(64):
+        if pid == me:
+            return True
+        if pid <= 1:
+            return False
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        pid = int(stat.rsplit(")", 1)[1].split()[1])
+    return False
 
 
 def bpftrace_children() -> list[int]:
