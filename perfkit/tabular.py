@@ -119,7 +119,8 @@ def _read_fast(blob: str, names: list[str], dtypes: dict, decimal: str, *,
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            return pd.read_csv(io.StringIO(blob), sep=" ", skipinitialspace=True, header=None,
+            return pd.read_csv(io.BytesIO(blob.encode("utf-8")), encoding="utf-8", sep=" ",
+                               skipinitialspace=True, header=None,
                                names=[*names, *_EXTRA],
                                dtype={**dtypes, **dict.fromkeys(_EXTRA, str)},
                                decimal=decimal, engine="c",

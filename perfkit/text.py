@@ -60,7 +60,7 @@ def clean_text(data: bytes | str, *, tool: str | None = None) -> str:
         text = ANSI_ESCAPE.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = _CONTROL.search(text)
+    bad = _CONTROL.search(text) if _may_hold_controls(text) else None
     if bad:
         line_no = text.count("\n", 0, bad.start()) + 1
         line = text.split("\n")[line_no - 1]
@@ -69,6 +69,18 @@ def clean_text(data: bytes | str, *, tool: str | None = None) -> str:
     if not _VISIBLE.search(text):
         raise ParseError("empty input", line=1, tool=tool)
     return text
+
+
+_NOT_CONTROL = bytes(c for c in range(256)
+                     if not (c < 32 and c not in (9, 10, 13, 27)) and c != 127)
+
+
+def _may_hold_controls(text: str) -> bool:
+    """A quick look for control characters: ASCII text is checked as bytes (several times
+    faster than the regex), other text goes to the regex."""
+    if not text.isascii():
+        return True
+    return bool(text.encode("ascii").translate(None, _NOT_CONTROL))
 
 
 def first_lines(text: str, count: int = 40) -> list[str]:
