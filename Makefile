@@ -25,8 +25,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check perfkit tests benchmarks scripts
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/parse_speed.py
 	$(BIN)/python benchmarks/import_time.py
+	$(BIN)/python benchmarks/parse_speed.py
+	$(BIN)/python benchmarks/notebooks_offline.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
