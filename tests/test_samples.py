@@ -90,8 +90,8 @@ def test_cli_lists_the_scenarios(scenarios):
 @needs_root
 @needs_tool("unshare", "stress-ng", "ip")
 def test_record_script_records_one_short_scenario(tmp_path):
-    netem = shutil.which("tc") is not None and subprocess.run(
-        ["modinfo", "sch_netem"], capture_output=True).returncode == 0
+    netem = shutil.which("tc") is not None and shutil.which("modinfo") is not None and \
+        subprocess.run(["modinfo", "sch_netem"], capture_output=True).returncode == 0
     if not netem and shutil.which("nft") is None:
         pytest.skip("neither tc's netem nor nft to drop packets")
     out = tmp_path / "scenarios"
