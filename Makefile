@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks \
+		--LabApp.default_url=/lab/tree/00-start-here.ipynb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

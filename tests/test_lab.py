@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,14 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from notebook_nav import COURSE
 
 JUPYTER = Path(sys.executable).parent / "jupyter"
+
+
+def _make_lab_options() -> list[str]:
+    """The options `make lab` gives `jupyter lab` (read from the Makefile, so this test
+    checks what the command really runs)."""
+    recipe = (ROOT / "Makefile").read_text().split("\nlab:", 1)[1].split("\n\n", 1)[0]
+    command = " ".join(line.strip().rstrip("\\") for line in recipe.splitlines()[1:])
+    return shlex.split(command.split("jupyter lab", 1)[1])
 
 
 def _free_port() -> int:
@@ -43,10 +52,9 @@ def test_jupyterlab_serves_every_notebook(tmp_path):
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
            "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "HOME": str(tmp_path)}
     server = subprocess.Popen(
-        [jupyter, "lab", "--no-browser", "--allow-root", f"--port={port}",
-         "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={ROOT / 'notebooks'}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        [jupyter, "lab", *_make_lab_options(), "--no-browser", "--allow-root",
+         f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -68,6 +76,9 @@ def test_jupyterlab_serves_every_notebook(tmp_path):
             assert first.startswith(f"# {title}")
         lab = urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10)
         assert lab.status == 200
+        # what a browser opening the server's address lands on: the first notebook
+        start = urllib.request.urlopen(f"{base}/?token={token}", timeout=10)
+        assert start.url.split("?")[0].endswith("/lab/tree/00-start-here.ipynb")
     finally:
         server.terminate()
         try:
