@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-# Outputs recorded by others on many distributions; absent outside the team's machines.
+# Outputs recorded by others on many distributions; tests that read them skip without it.
 CORPUS = Path(os.environ.get("PERFKIT_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 
