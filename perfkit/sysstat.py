@@ -72,6 +72,53 @@ class _Group:
 
 
 @dataclass
+class _Single:
+    """A report of one table (see :meth:`_Scanner.scan_single`): its rows are
+    ``text[start:end]`` with every ``old`` (the header lines, or their column names, which
+    leaves ``remnants`` rows holding only a time) replaced by ``new``."""
+
+    columns: Columns
+    width: int
+    start: int
+    end: int
+    old: str
+    new: str
+    remnants: int
+
+    def head(self, text: str, size: int) -> str:
+        """The first ``size`` characters of the rows, for guessing the decimal mark."""
+        window = 2 * size
+        while True:
+            stop = min(self.end, self.start + window)
+            head = text[self.start:stop].replace(self.old, self.new)
+            if stop == self.end or len(head) >= size + len(self.old):
+                return head[:size]
+            window *= 2
+
+    def rows(self, text: str, encoded: bytes | None) -> tuple[bytes, tuple[int, int]]:
+        """The rows as UTF-8 bytes and where they lie in them. With the text's ASCII bytes
+        (``encoded``), the replacement is made on them directly, and no slice of the
+        rows is copied."""
+        old, new = self.old.encode(), self.new.encode()
+        if encoded is not None and not (_straddles(encoded, old, self.start)
+                                        or _straddles(encoded, old, self.end)):
+            shrink = len(old) - len(new)
+            before = encoded.count(old, 0, self.start)
+            inside = encoded.count(old, self.start, self.end)
+            return encoded.replace(old, new), (self.start - shrink * before,
+                                               self.end - shrink * (before + inside))
+        rows = text[self.start:self.end].encode("utf-8").replace(old, new)
+        return rows, (0, len(rows))
+
+
+def _straddles(data: bytes, old: bytes, offset: int) -> bool:
+    """True when an occurrence of ``old`` in ``data`` starts before ``offset`` and ends
+    after it (replacing in all of ``data`` would then differ from replacing in a part)."""
+    found = data.find(old, max(0, offset - len(old) + 1), offset + len(old) - 1)
+    return 0 <= found < offset
+
+
+@dataclass
 class Report:
     """What :func:`read_report` found: tables and averages keyed by their column names."""
 
@@ -212,11 +259,11 @@ class _Scanner:
             if mask.any():
                 self.group(*key).spans.append((heads[mask] + 1, ends[mask]))
 
-    def scan_single(self) -> tuple[Columns, int, str, int] | None:
+    def scan_single(self) -> _Single | None:
         """The fast path for the commonest report: one banner, then blocks that all have
         the same header, then (optionally) the averages. Returns the table's columns, its
-        time width, its rows with the header lines cut down to their times, and how many
-        such header remnants there are; ``None`` when the report is anything else."""
+        time width and where its rows are (see :class:`_Single`); ``None`` when the report
+        is anything else."""
         text = self.text
         body_start = text.find("\n\n")
         if body_start < 0:
@@ -225,8 +272,7 @@ class _Scanner:
         tail = special.start() + 1 if special else len(text)
         if tail <= body_start or _ROW_START.search(text, tail):
             return None
-        body = text[body_start:tail]
-        headers = _BLOCK_HEAD.findall(body)
+        headers = _BLOCK_HEAD.findall(text, body_start, tail)
         if headers and not headers[-1]:
             headers.pop()  # the blank line that ends the text
         if not headers:
@@ -235,24 +281,24 @@ class _Scanner:
         if first[:1] == "#":
             if headers.count(first) != len(headers):
                 return None
-            row_end = body.find("\n", body.find(first) + len(first) + 1)
-            row = body[body.find(first) + len(first) + 1: row_end if row_end >= 0 else None]
-            key = self.hash_key(first, row)
-            cleaned, remnants = body.replace("\n" + first + "\n", "\n"), 0
+            row_start = text.find(first, body_start, tail) + len(first) + 1
+            row_end = text.find("\n", row_start, tail)
+            key = self.hash_key(first, text[row_start: row_end if row_end >= 0 else tail])
+            cut, remnants = ("\n" + first + "\n", "\n"), 0
         else:
             rest = first.partition(" ")[2]
             if not (first[:1].isdigit() and time_width(first.split(None, 2))) or \
-                    "RESTART" in first or body.count(rest) != len(headers):
+                    "RESTART" in first or text.count(rest, body_start, tail) != len(headers):
                 return None
             key = self.header_key(first)
-            cleaned, remnants = body.replace(rest, ""), len(headers)
+            cut, remnants = (rest, ""), len(headers)
         if key is None:
             return None
         self.group(*key)
         self.scan_lines(0, body_start)
         if tail < len(text):
             self.scan_lines(tail, len(text), current=key)
-        return key[0], key[1], cleaned, remnants
+        return _Single(key[0], key[1], body_start, tail, *cut, remnants)
 
     def scan_lines(self, start: int, end: int,
                    current: tuple[Columns, int] | None = None) -> None:
@@ -330,7 +376,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                 rest_column: str | None = None, strict: bool = False,
                 dayfirst: bool | None = None,
                 header_columns: Callable[[list[str]], Columns | None] | None = None,
-                _careful: bool = False) -> Report:
+                encoded: bytes | None = None, _careful: bool = False) -> Report:
     """Split a sysstat text report into typed tables (see the module docstring).
 
     Args:
@@ -362,7 +408,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                                                          ends[:20].tolist(), strict=True))
         sample = "\n".join(sample_rows)
     else:
-        sample = single[2][:20000]
+        sample = single.head(text, 20000)
     decimal = detect_decimal(sample.split("\n")[:200])
     banners = [facts for _, facts in scanner.banners]
     facts = dict(banners[0]) if banners else {}
@@ -387,9 +433,8 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         group = scanner.groups[columns]
         stamp = ["__time", "__ampm"][:group.prefix]
         if single is not None:
-            frame = frame_if_clean(single[2], [*stamp, *columns],
-                                   text_columns={*text_columns, *stamp}, decimal=decimal,
-                                   placeholder_rows=single[3])
+            frame = _read_single(single, text, encoded, [*stamp, *columns], text_columns,
+                                 stamp, decimal)
             if frame is None:  # something odd: read it again, line by line
                 return read_report(text, tool=tool, text_columns=text_columns,
                                    rest_column=rest_column, strict=strict,
@@ -415,6 +460,19 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         {"time": _restart_times(scanner.restarts, dates),
          "cpus": [cpus for *_, cpus in scanner.restarts]})
     return Report(facts, tables, averages, restart_frame, scanner.order)
+
+
+def _read_single(single: _Single, text: str, encoded: bytes | None, names: list[str],
+                 text_columns: Collection[str], stamp: list[str],
+                 decimal: str) -> pd.DataFrame | None:
+    """The rows of a one-table report in one read; None when anything is odd (text that
+    cannot be encoded included: the careful path then names the line)."""
+    try:
+        rows, span = single.rows(text, encoded)
+    except UnicodeEncodeError:
+        return None
+    return frame_if_clean(rows, names, text_columns=text_columns, scratch_columns=stamp,
+                          decimal=decimal, placeholder_rows=single.remnants, span=span)
 
 
 def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -109,20 +110,25 @@ def frame_from_text(blob: str, count: int, names: Sequence[str], *, locate: Loca
 _EXTRA = ("__extra1", "__extra2")
 
 
-def _read_fast(blob: str, names: list[str], dtypes: dict, decimal: str, *,
-               skip_blank_lines: bool = False) -> pd.DataFrame | None:
+def _read_fast(blob: str | bytes, names: list[str], dtypes: dict, decimal: str, *,
+               skip_blank_lines: bool = False,
+               span: tuple[int, int] | None = None) -> pd.DataFrame | None:
     """One read_csv call; None when the C reader cannot take the rows as they are.
 
-    Two spare columns catch rows with too many fields (pandas would otherwise drop the
-    extra fields or turn them into an index without a word).
+    ``blob`` is text, or UTF-8 bytes of which only ``span`` (start, end) is read. Two spare
+    columns catch rows with too many fields (pandas would otherwise drop the extra fields or turn
+    them into an index without a word); their type is left to pandas (all-NaN floats when
+    no row is too long: cheaper than empty strings), since only whether they hold anything
+    matters.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            return pd.read_csv(io.BytesIO(blob.encode("utf-8")), encoding="utf-8", sep=" ",
+            source = (io.BytesIO(blob.encode("utf-8")) if isinstance(blob, str)
+                      else _ByteReader(blob, *(span or (0, len(blob)))))
+            return pd.read_csv(source, encoding="utf-8", sep=" ",
                                skipinitialspace=True, header=None,
-                               names=[*names, *_EXTRA],
-                               dtype={**dtypes, **dict.fromkeys(_EXTRA, str)},
+                               names=[*names, *_EXTRA], dtype=dtypes,
                                decimal=decimal, engine="c",
                                skip_blank_lines=skip_blank_lines,
                                quoting=3, keep_default_na=False, na_values=[""],
@@ -131,35 +137,81 @@ def _read_fast(blob: str, names: list[str], dtypes: dict, decimal: str, *,
             return None
 
 
-def frame_if_clean(blob: str, names: Sequence[str], *, text_columns: Collection[str] = (),
-                   decimal: str = ".", placeholder_rows: int = 0) -> pd.DataFrame | None:
+class _ByteReader:
+    """A read-only file over ``data[start:end]`` that copies only what pandas asks for
+    (a slice of a large text would be one more copy of it).
+
+    >>> _ByteReader(b"banner\\nrows\\nrest", 7, 11).read()
+    b'rows'
+    """
+
+    def __init__(self, data: bytes, start: int, end: int) -> None:
+        self._view = memoryview(data)[start:end]
+        self._at = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        stop = len(self._view) if size is None or size < 0 else self._at + size
+        chunk = self._view[self._at:stop].tobytes()
+        self._at += len(chunk)
+        return chunk
+
+    def __iter__(self):  # pandas asks for it to take this for a file
+        raise io.UnsupportedOperation("read() only")
+
+
+def frame_if_clean(blob: str | bytes, names: Sequence[str], *,
+                   text_columns: Collection[str] = (), scratch_columns: Collection[str] = (),
+                   decimal: str = ".", placeholder_rows: int = 0,
+                   span: tuple[int, int] | None = None) -> pd.DataFrame | None:
     """Read ``blob`` (rows and blank lines) in one go when every row is well formed.
 
     Exactly ``placeholder_rows`` rows may hold nothing but their first field (what is left
     of header lines once their column names were cut out); they are dropped. Returns
     ``None`` as soon as anything else is odd (a missing or extra field, text in a number
     column), so that the caller can take the careful path that names the line.
+    ``scratch_columns`` are text columns the caller reads and drops (a time stamp): they
+    stay plain Python strings (object), which pandas builds faster than ``str`` columns.
+    ``blob`` may also be UTF-8 bytes, of which only ``span`` (start, end) is read.
     """
     names = list(names)
-    dtypes = {name: str for name in names if name in text_columns}
-    if "\t" in blob:
+    dtypes: dict[str, Any] = {name: str for name in names if name in text_columns}
+    dtypes.update({name: object for name in names if name in scratch_columns})
+    if isinstance(blob, bytes):
+        start, end = span or (0, len(blob))
+        if blob.find(b"\t", start, end) >= 0:
+            blob, span = blob[start:end].replace(b"\t", b" "), None
+    elif "\t" in blob:
         blob = blob.replace("\t", " ")
-    frame = _read_fast(blob, names, dtypes, decimal, skip_blank_lines=True)
-    if frame is None or frame[list(_EXTRA)].notna().any(axis=None):
+    frame = _read_fast(blob, names, dtypes, decimal, skip_blank_lines=True, span=span)
+    if frame is None or _holds_extra(frame):
         return None
     frame = frame.drop(columns=list(_EXTRA))
-    values = names[1:]
-    empty = frame[values].isna().all(axis=1).to_numpy()
+    for name in names:
+        if name not in dtypes and not is_numeric_dtype(frame[name].dtype):
+            return None
+    missing = np.zeros(len(frame), dtype="int64")
+    for name in names[1:]:
+        missing += _isna(frame[name])
+    empty = missing == len(names) - 1
     if int(empty.sum()) != placeholder_rows:
+        return None
+    if (missing.astype(bool) & ~empty).any() or (_isna(frame[names[0]]) & ~empty).any():
         return None
     if placeholder_rows:
         frame = frame.loc[~empty].reset_index(drop=True)
-    if frame.isna().any(axis=None):
-        return None
-    for name in names:
-        if name not in text_columns and not is_numeric_dtype(frame[name].dtype):
-            return None
     return frame
+
+
+def _isna(column: pd.Series) -> np.ndarray:
+    """Where a column is missing; an integer column (the commonest) never is."""
+    if column.dtype.kind in "iub":
+        return np.zeros(len(column), dtype=bool)
+    return column.isna().to_numpy()
+
+
+def _holds_extra(frame: pd.DataFrame) -> bool:
+    """True when a row had more fields than names (something in a spare column)."""
+    return any(_isna(frame[name]).sum() != len(frame) for name in _EXTRA)
 
 
 def _split_by_hand(lines, names, dtypes, decimal, rest_column) -> pd.DataFrame:

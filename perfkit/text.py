@@ -55,12 +55,29 @@ def decode(data: bytes | str, *, tool: str | None = None) -> str:
 
 def clean_text(data: bytes | str, *, tool: str | None = None) -> str:
     """Decode, drop ANSI colour codes and carriage returns, refuse empty or binary input."""
+    return clean_text_and_bytes(data, tool=tool)[0]
+
+
+def clean_text_and_bytes(data: bytes | str, *,
+                         tool: str | None = None) -> tuple[str, bytes | None]:
+    """:func:`clean_text`, and the cleaned text as bytes when it is ASCII (the check for
+    control characters makes them anyway), so that a reader can hand them to pandas
+    without encoding a large text a second time; ``None`` for other text.
+
+    >>> clean_text_and_bytes("00:15:31 all\\r\\n")
+    ('00:15:31 all\\n', b'00:15:31 all\\n')
+    >>> clean_text_and_bytes("00時15分31秒 all\\n")[1] is None
+    True
+    """
     text = decode(data, tool=tool)
     if "\x1b" in text or "\x0f" in text:
         text = ANSI_ESCAPE.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = _CONTROL.search(text) if _may_hold_controls(text) else None
+    # ASCII text is checked as bytes (several times faster than the regex)
+    encoded = text.encode("ascii") if text.isascii() else None
+    may_hold = encoded is None or bool(encoded.translate(None, _NOT_CONTROL))
+    bad = _CONTROL.search(text) if may_hold else None
     if bad:
         line_no = text.count("\n", 0, bad.start()) + 1
         line = text.split("\n")[line_no - 1]
@@ -68,19 +85,11 @@ def clean_text(data: bytes | str, *, tool: str | None = None) -> str:
                          line=line_no, text=line, tool=tool)
     if not _VISIBLE.search(text):
         raise ParseError("empty input", line=1, tool=tool)
-    return text
+    return text, encoded
 
 
 _NOT_CONTROL = bytes(c for c in range(256)
                      if not (c < 32 and c not in (9, 10, 13, 27)) and c != 127)
-
-
-def _may_hold_controls(text: str) -> bool:
-    """A quick look for control characters: ASCII text is checked as bytes (several times
-    faster than the regex), other text goes to the regex."""
-    if not text.isascii():
-        return True
-    return bool(text.encode("ascii").translate(None, _NOT_CONTROL))
 
 
 def first_lines(text: str, count: int = 40) -> list[str]:

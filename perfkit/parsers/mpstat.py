@@ -90,7 +90,7 @@ from ..banner import is_banner
 from ..errors import ParseError, ParseWarning
 from ..result import Tables
 from ..sysstat import Report, read_report, time_width
-from ..text import ANSI_ESCAPE, clean_text
+from ..text import ANSI_ESCAPE, clean_text_and_bytes
 from ..times import (
     AM_PM,
     combine,
@@ -184,13 +184,16 @@ def detect(lines: list[str]) -> bool:
 
 def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse mpstat's text or JSON output into a :class:`~perfkit.Tables` (see above)."""
-    text = clean_text(text, tool=NAME)
+    text, encoded = clean_text_and_bytes(text, tool=NAME)
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict, dayfirst=dayfirst)
     require_header(text, header_columns, NAME)
     since_boot = first_report_since_boot(text)
-    report = read_report(_fill_topology(text), tool=NAME, text_columns=_TEXT_COLUMNS,
-                         strict=strict, dayfirst=dayfirst, header_columns=header_columns)
+    filled = _fill_topology(text)
+    report = read_report(filled, tool=NAME, text_columns=_TEXT_COLUMNS, strict=strict,
+                         dayfirst=dayfirst, header_columns=header_columns,
+                         encoded=encoded if filled is text else None)
+    del encoded, filled
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     for frame in tables.values():
         frame.insert(1, "since_boot", since_boot)

@@ -110,7 +110,7 @@ from ..banner import is_banner
 from ..errors import ParseError, ParseWarning
 from ..result import Tables
 from ..sysstat import read_report
-from ..text import ANSI_ESCAPE, clean_text
+from ..text import ANSI_ESCAPE, clean_text_and_bytes
 from ..units import size_to_kib
 from .mpstat import (
     finish,
@@ -224,7 +224,7 @@ def detect(lines: list[str]) -> bool:
 
 def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse pidstat's text (or sysstat 12.7's JSON) into a :class:`~perfkit.Tables`."""
-    text = clean_text(text, tool=NAME)
+    text, encoded = clean_text_and_bytes(text, tool=NAME)
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict, dayfirst=dayfirst)
     require_header(text, header_columns, NAME)
@@ -233,7 +233,9 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     if human:
         text_columns.update(_SIZES + _PERCENTS)
     report = read_report(text, tool=NAME, text_columns=text_columns, rest_column="Command",
-                         strict=strict, dayfirst=dayfirst, header_columns=header_columns)
+                         strict=strict, dayfirst=dayfirst, header_columns=header_columns,
+                         encoded=encoded)
+    del encoded
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     decimal = report.attrs.get("decimal", ".")
     since_boot = first_report_since_boot(text)

@@ -70,7 +70,7 @@ from ..banner import is_banner
 from ..errors import ParseError
 from ..result import Tables
 from ..sysstat import Report, read_report
-from ..text import clean_text
+from ..text import clean_text_and_bytes
 from .sar_reports import (
     REPORTS,
     TEXT_COLUMNS,
@@ -127,7 +127,7 @@ def detect(lines: list[str]) -> bool:
 
 def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse sar's text, ``sadf -d`` or ``sadf -j`` output into a :class:`Tables`."""
-    text = clean_text(text, tool=NAME)
+    text, encoded = clean_text_and_bytes(text, tool=NAME)
     head = [line for line in text.split("\n", 60)[:60] if line.strip()]
     if not head:
         raise ParseError("empty input", line=1, tool=NAME)
@@ -147,7 +147,9 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
     else:  # nothing to take out first: read the text as it is
         prepared = Prepared()
         report = read_report(text, tool=NAME, text_columns=TEXT_COLUMNS, strict=strict,
-                             dayfirst=dayfirst, header_columns=_header_columns)
+                             dayfirst=dayfirst, header_columns=_header_columns,
+                             encoded=encoded)
+    del encoded
     tables = Tables(attrs=dict(report.attrs))
     for columns in report.order:
         _add(tables, report_name(columns), report.tables[columns])
