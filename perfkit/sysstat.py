@@ -55,6 +55,8 @@ _WHITE_BLANK = re.compile(r"\n[ \t]+(?=\n)")
 #: A line that is not a sample row: it starts with neither a digit, a blank nor "#"
 #: (banners, "Average:" and its translations, foreign text).
 _SPECIAL = re.compile(r"\n(?=[^\d\s#])")
+#: Either of the two above: the first odd line of a text.
+_ODD_LINE = re.compile(r"\n(?=[ \t]+\n|[^\d\s#])")
 #: A blank line and the header line after it: the start of every block.
 _BLOCK_HEAD = re.compile(r"\n\n+([^\n]*)")
 _ROW_START = re.compile(r"\n[\d#]")
@@ -209,8 +211,9 @@ class _Scanner:
         return group
 
     # -- the walk -----------------------------------------------------------------------
-    def scan(self) -> None:
-        """Find every block with C-speed searches; only odd blocks are read line by line."""
+    def scan(self, tail: int | None = None) -> None:
+        """Find every block with C-speed searches; only odd blocks are read line by line.
+        ``tail``: where the first line that is not a sample row starts, when known."""
         text = self.text
         size = len(text)
         runs, seps, heads, headers = _block_heads(text)
@@ -220,7 +223,8 @@ class _Scanner:
             ends[-1] = max(heads[-1], size - 1)
         # the banner and anything before the first blank line
         self.scan_lines(0, int(runs[0]) if len(runs) else size)
-        specials = np.array([m.start() + 1 for m in _SPECIAL.finditer(text)], dtype="int64")
+        specials = np.array([m.start() + 1 for m in _SPECIAL.finditer(
+            text, 0 if tail is None else tail - 1)], dtype="int64")
         odd = np.zeros(len(headers), dtype=bool)
         if len(specials):
             block_of = np.searchsorted(seps, specials, side="right") - 1
@@ -259,17 +263,19 @@ class _Scanner:
             if mask.any():
                 self.group(*key).spans.append((heads[mask] + 1, ends[mask]))
 
-    def scan_single(self) -> _Single | None:
+    def scan_single(self, tail: int | None = None) -> _Single | None:
         """The fast path for the commonest report: one banner, then blocks that all have
         the same header, then (optionally) the averages. Returns the table's columns, its
         time width and where its rows are (see :class:`_Single`); ``None`` when the report
-        is anything else."""
+        is anything else. ``tail``: where the first line that is not a sample row starts
+        (the averages), when the caller knows."""
         text = self.text
         body_start = text.find("\n\n")
         if body_start < 0:
             return None
-        special = _SPECIAL.search(text)
-        tail = special.start() + 1 if special else len(text)
+        if tail is None:
+            special = _SPECIAL.search(text)
+            tail = special.start() + 1 if special else len(text)
         if tail <= body_start or _ROW_START.search(text, tail):
             return None
         headers = _BLOCK_HEAD.findall(text, body_start, tail)
@@ -384,9 +390,18 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         rest_column: a last column that may contain spaces (pidstat's ``Command``).
         header_columns: for a header line's tokens, the column names, or ``None`` when the
             line is not a header; the default takes the tokens after the time (and AM/PM).
+        encoded: the text's bytes when it is ASCII and the caller has them
+            (:func:`~perfkit.text.clean_text_and_bytes`), to save encoding it again.
     """
-    if _WHITE_BLANK.search(text):
+    # one pass finds both a blank line holding spaces and the first line that is not a
+    # sample row (where the one-table fast path's rows end)
+    odd = _ODD_LINE.search(text)
+    tail: int | None = odd.start() + 1 if odd else len(text)
+    if (odd and text[odd.end()] in " \t") or _WHITE_BLANK.search(text, tail - 1):
         text = _WHITE_BLANK.sub("\n", text)
+        encoded = tail = None  # both were for the text as it was
+    if encoded is not None and len(encoded) != len(text):
+        encoded = None  # not the ASCII bytes of this text
     visible = _VISIBLE.search(text)
     if not visible:
         raise ParseError("empty input", line=1, tool=tool)
@@ -398,9 +413,9 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                          "_x86_64_ (2 CPU)'", line=text.count("\n", 0, line_start) + 1,
                          text=first_line, tool=tool)
     scanner = _Scanner(text, tool, strict, header_columns)
-    single = None if _careful or line_start else scanner.scan_single()
+    single = None if _careful or line_start else scanner.scan_single(tail)
     if single is None:
-        scanner.scan()
+        scanner.scan(tail)
         sample_rows: list[str] = []
         for group in scanner.groups.values():
             starts, ends = _flatten(group.spans[:20])
