@@ -77,7 +77,7 @@ def frame_from_text(blob: str, count: int, names: Sequence[str], *, locate: Loca
     if "\t" in blob:
         blob = blob.replace("\t", " ")
     frame = _read_fast(blob, names, dtypes, decimal)
-    if frame is None or len(frame) != count or frame[list(_EXTRA)].notna().any(axis=None):
+    if frame is None or len(frame) != count or _holds_extra(frame):
         overlong = None if frame is None or len(frame) != count else (
             frame[list(_EXTRA)].notna().any(axis=1).to_numpy())
         if overlong is not None and rest_column != names[-1]:
@@ -92,7 +92,7 @@ def frame_from_text(blob: str, count: int, names: Sequence[str], *, locate: Loca
     for name in names:
         column = frame[name]
         if name in text_columns:
-            bad |= column.isna().to_numpy()
+            bad |= _isna(column)
             continue
         if not is_numeric_dtype(column.dtype):
             raw = column.astype(object)
@@ -101,7 +101,7 @@ def frame_from_text(blob: str, count: int, names: Sequence[str], *, locate: Loca
             converted = pd.to_numeric(raw, errors="coerce")
             bad |= (converted.isna() & column.notna()).to_numpy()
             frame[name] = converted
-        bad |= frame[name].isna().to_numpy()
+        bad |= _isna(frame[name])
     if bad.any():
         frame = _drop_bad_rows(frame, bad, locate, tool, strict)
     return frame
