@@ -39,6 +39,7 @@ _DATE_CJK = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 TIME_TOKEN = r"\d{1,2}[:.]\d{2}[:.]\d{2}|\d{1,2}時\d{1,2}分\d{1,2}秒"
 AM_PM = {"AM": 0, "PM": 12, "am": 0, "pm": 12, "a.m.": 0, "p.m.": 12}
 _TIME = re.compile(rf"^(?:{TIME_TOKEN})$")
+_CLOCK = re.compile(r"^(\d{1,2})\D(\d{1,2})\D(\d{1,2})")
 
 
 def is_time(token: str) -> bool:
@@ -93,18 +94,22 @@ def guess_dayfirst(*, decimal: str, twelve_hour: bool, translated: bool,
 def times_of_day(times: pd.Series, ampm: pd.Series | None = None) -> np.ndarray:
     """Seconds since midnight for each printed time (``"00:15:30"``, ``"00時15分34秒"``),
     with an optional column of ``AM``/``PM`` markers for a 12-hour clock."""
-    parts = times.astype(str).str.extract(r"^(\d{1,2})\D(\d{1,2})\D(\d{1,2})")
-    if parts.isna().any().any():
-        bad = times[parts.isna().any(axis=1)].iloc[0]
-        raise ValueError(f"not a time of day: {bad!r}")
-    hours = parts[0].astype(int).to_numpy()
+    hms = np.empty((len(times), 3), dtype="int64")
+    # a plain loop over the printed times: pandas' str.extract does the same per value,
+    # with a setup that costs more than the loop for the few distinct times callers pass
+    for row, (value, printed) in enumerate(zip(times, times.astype(str), strict=True)):
+        match = _CLOCK.match(printed)
+        if match is None:
+            raise ValueError(f"not a time of day: {value!r}")
+        hms[row] = [int(part) for part in match.groups()]
+    hours = hms[:, 0]
     if ampm is not None:
         offset = ampm.map(AM_PM)
         if offset.isna().any():
             bad = ampm[offset.isna()].iloc[0]
             raise ValueError(f"not AM or PM: {bad!r}")
         hours = hours % 12 + offset.to_numpy(dtype=int)
-    return hours * 3600 + parts[1].astype(int).to_numpy() * 60 + parts[2].astype(int).to_numpy()
+    return hours * 3600 + hms[:, 1] * 60 + hms[:, 2]
 
 
 def combine(date: pd.Timestamp | None, seconds: np.ndarray) -> pd.Series:
