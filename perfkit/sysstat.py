@@ -45,7 +45,7 @@ import pandas as pd
 from .banner import is_banner, parse_banner
 from .errors import ParseError, ParseWarning
 from .numeric import detect_decimal
-from .tabular import frame_from_text, frame_if_clean
+from .tabular import Rows, frame_from_text, frame_if_clean
 from .times import AM_PM, combine, guess_dayfirst, is_time, parse_date, times_of_day
 
 Columns = tuple[str, ...]
@@ -97,7 +97,7 @@ class _Single:
                 return head[:size]
             window *= 2
 
-    def rows(self, text: str, encoded: bytes | None) -> tuple[bytes, tuple[int, int]]:
+    def rows(self, text: str, encoded: bytes | None) -> tuple[bytes, int, int]:
         """The rows as UTF-8 bytes and where they lie in them. With the text's ASCII bytes
         (``encoded``), the replacement is made on them directly, and no slice of the
         rows is copied."""
@@ -107,10 +107,10 @@ class _Single:
             shrink = len(old) - len(new)
             before = encoded.count(old, 0, self.start)
             inside = encoded.count(old, self.start, self.end)
-            return encoded.replace(old, new), (self.start - shrink * before,
-                                               self.end - shrink * (before + inside))
+            return (encoded.replace(old, new), self.start - shrink * before,
+                    self.end - shrink * (before + inside))
         rows = text[self.start:self.end].encode("utf-8").replace(old, new)
-        return rows, (0, len(rows))
+        return rows, 0, len(rows)
 
 
 def _straddles(data: bytes, old: bytes, offset: int) -> bool:
@@ -382,7 +382,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                 rest_column: str | None = None, strict: bool = False,
                 dayfirst: bool | None = None,
                 header_columns: Callable[[list[str]], Columns | None] | None = None,
-                encoded: bytes | None = None, _careful: bool = False) -> Report:
+                encoded: list[bytes] | None = None, _careful: bool = False) -> Report:
     """Split a sysstat text report into typed tables (see the module docstring).
 
     Args:
@@ -390,18 +390,20 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         rest_column: a last column that may contain spaces (pidstat's ``Command``).
         header_columns: for a header line's tokens, the column names, or ``None`` when the
             line is not a header; the default takes the tokens after the time (and AM/PM).
-        encoded: the text's bytes when it is ASCII and the caller has them
-            (:func:`~perfkit.text.clean_text_and_bytes`), to save encoding it again.
+        encoded: a list holding the text's bytes when it is ASCII and the caller has them
+            (:func:`~perfkit.text.clean_text_and_bytes`), to save encoding it again;
+            read_report takes them out of the list and lets go of them once read.
     """
+    data = encoded.pop() if encoded else None
     # one pass finds both a blank line holding spaces and the first line that is not a
     # sample row (where the one-table fast path's rows end)
     odd = _ODD_LINE.search(text)
     tail: int | None = odd.start() + 1 if odd else len(text)
     if (odd and text[odd.end()] in " \t") or _WHITE_BLANK.search(text, tail - 1):
         text = _WHITE_BLANK.sub("\n", text)
-        encoded = tail = None  # both were for the text as it was
-    if encoded is not None and len(encoded) != len(text):
-        encoded = None  # not the ASCII bytes of this text
+        data = tail = None  # both were for the text as it was
+    if data is not None and len(data) != len(text):
+        data = None  # not the ASCII bytes of this text
     visible = _VISIBLE.search(text)
     if not visible:
         raise ParseError("empty input", line=1, tool=tool)
@@ -414,6 +416,8 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                          text=first_line, tool=tool)
     scanner = _Scanner(text, tool, strict, header_columns)
     single = None if _careful or line_start else scanner.scan_single(tail)
+    rows = _single_rows(single, text, data) if single is not None else None
+    data = None  # read or not needed: let the text's bytes go
     if single is None:
         scanner.scan(tail)
         sample_rows: list[str] = []
@@ -448,8 +452,9 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         group = scanner.groups[columns]
         stamp = ["__time", "__ampm"][:group.prefix]
         if single is not None:
-            frame = _read_single(single, text, encoded, [*stamp, *columns], text_columns,
-                                 stamp, decimal)
+            frame = None if rows is None else frame_if_clean(
+                rows, [*stamp, *columns], text_columns=text_columns, scratch_columns=stamp,
+                decimal=decimal, placeholder_rows=single.remnants)
             if frame is None:  # something odd: read it again, line by line
                 return read_report(text, tool=tool, text_columns=text_columns,
                                    rest_column=rest_column, strict=strict,
@@ -477,17 +482,13 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     return Report(facts, tables, averages, restart_frame, scanner.order)
 
 
-def _read_single(single: _Single, text: str, encoded: bytes | None, names: list[str],
-                 text_columns: Collection[str], stamp: list[str],
-                 decimal: str) -> pd.DataFrame | None:
-    """The rows of a one-table report in one read; None when anything is odd (text that
-    cannot be encoded included: the careful path then names the line)."""
+def _single_rows(single: _Single, text: str, data: bytes | None) -> Rows | None:
+    """The rows of a one-table report, for :func:`frame_if_clean` (which lets go of them
+    once read); None for text that cannot be encoded (the careful path names the line)."""
     try:
-        rows, span = single.rows(text, encoded)
+        return Rows(*single.rows(text, data))
     except UnicodeEncodeError:
         return None
-    return frame_if_clean(rows, names, text_columns=text_columns, scratch_columns=stamp,
-                          decimal=decimal, placeholder_rows=single.remnants, span=span)
 
 
 def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:

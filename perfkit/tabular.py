@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -159,10 +160,20 @@ class _ByteReader:
         raise io.UnsupportedOperation("read() only")
 
 
-def frame_if_clean(blob: str | bytes, names: Sequence[str], *,
+@dataclass
+class Rows:
+    """UTF-8 rows to read once, ``data[start:end]`` (a large text's bytes, not sliced).
+    :func:`frame_if_clean` lets go of ``data`` as soon as pandas has read it, so that the
+    bytes do not outlive the read."""
+
+    data: bytes | None
+    start: int
+    end: int
+
+
+def frame_if_clean(blob: str | Rows, names: Sequence[str], *,
                    text_columns: Collection[str] = (), scratch_columns: Collection[str] = (),
-                   decimal: str = ".", placeholder_rows: int = 0,
-                   span: tuple[int, int] | None = None) -> pd.DataFrame | None:
+                   decimal: str = ".", placeholder_rows: int = 0) -> pd.DataFrame | None:
     """Read ``blob`` (rows and blank lines) in one go when every row is well formed.
 
     Exactly ``placeholder_rows`` rows may hold nothing but their first field (what is left
@@ -171,18 +182,22 @@ def frame_if_clean(blob: str | bytes, names: Sequence[str], *,
     column), so that the caller can take the careful path that names the line.
     ``scratch_columns`` are text columns the caller reads and drops (a time stamp): they
     stay plain Python strings (object), which pandas builds faster than ``str`` columns.
-    ``blob`` may also be UTF-8 bytes, of which only ``span`` (start, end) is read.
+    ``blob`` may also be :class:`Rows` of UTF-8 bytes.
     """
     names = list(names)
     dtypes: dict[str, Any] = {name: str for name in names if name in text_columns}
     dtypes.update({name: object for name in names if name in scratch_columns})
-    if isinstance(blob, bytes):
-        start, end = span or (0, len(blob))
-        if blob.find(b"\t", start, end) >= 0:
-            blob, span = blob[start:end].replace(b"\t", b" "), None
-    elif "\t" in blob:
-        blob = blob.replace("\t", " ")
-    frame = _read_fast(blob, names, dtypes, decimal, skip_blank_lines=True, span=span)
+    span: tuple[int, int] | None = None
+    if isinstance(blob, Rows):
+        data, span, blob.data = blob.data or b"", (blob.start, blob.end), None
+        if data.find(b"\t", *span) >= 0:
+            data, span = data[span[0]:span[1]].replace(b"\t", b" "), None
+        frame = _read_fast(data, names, dtypes, decimal, skip_blank_lines=True, span=span)
+        del data  # the only reference left: the frame no longer needs the text
+    else:
+        if "\t" in blob:
+            blob = blob.replace("\t", " ")
+        frame = _read_fast(blob, names, dtypes, decimal, skip_blank_lines=True)
     if frame is None or _holds_extra(frame):
         return None
     frame = frame.drop(columns=list(_EXTRA))

@@ -184,16 +184,18 @@ def detect(lines: list[str]) -> bool:
 
 def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse mpstat's text or JSON output into a :class:`~perfkit.Tables` (see above)."""
-    text, encoded = clean_text_and_bytes(text, tool=NAME)
+    text, ascii_bytes = clean_text_and_bytes(text, tool=NAME)
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict, dayfirst=dayfirst)
     require_header(text, header_columns, NAME)
     since_boot = first_report_since_boot(text)
     filled = _fill_topology(text)
+    if filled is not text:
+        ascii_bytes.clear()  # the bytes of the text before -T's blanks were filled
     report = read_report(filled, tool=NAME, text_columns=_TEXT_COLUMNS, strict=strict,
                          dayfirst=dayfirst, header_columns=header_columns,
-                         encoded=encoded if filled is text else None)
-    del encoded, filled
+                         encoded=ascii_bytes)
+    del filled
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     for frame in tables.values():
         frame.insert(1, "since_boot", since_boot)

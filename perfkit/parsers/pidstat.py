@@ -224,7 +224,7 @@ def detect(lines: list[str]) -> bool:
 
 def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse pidstat's text (or sysstat 12.7's JSON) into a :class:`~perfkit.Tables`."""
-    text, encoded = clean_text_and_bytes(text, tool=NAME)
+    text, ascii_bytes = clean_text_and_bytes(text, tool=NAME)
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict, dayfirst=dayfirst)
     require_header(text, header_columns, NAME)
@@ -234,8 +234,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         text_columns.update(_SIZES + _PERCENTS)
     report = read_report(text, tool=NAME, text_columns=text_columns, rest_column="Command",
                          strict=strict, dayfirst=dayfirst, header_columns=header_columns,
-                         encoded=encoded)
-    del encoded
+                         encoded=ascii_bytes)
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     decimal = report.attrs.get("decimal", ".")
     since_boot = first_report_since_boot(text)

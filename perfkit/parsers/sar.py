@@ -127,7 +127,7 @@ def detect(lines: list[str]) -> bool:
 
 def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse sar's text, ``sadf -d`` or ``sadf -j`` output into a :class:`Tables`."""
-    text, encoded = clean_text_and_bytes(text, tool=NAME)
+    text, ascii_bytes = clean_text_and_bytes(text, tool=NAME)
     head = [line for line in text.split("\n", 60)[:60] if line.strip()]
     if not head:
         raise ParseError("empty input", line=1, tool=NAME)
@@ -142,14 +142,14 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
                          line=1, text=head[0], tool=NAME)
     if any(_contains(text, mark) for mark in _SPECIAL_REPORTS) or \
             looks_human(text[: 1 << 18].split("\n")):
+        ascii_bytes.clear()  # the prepared text is another text
         prepared = prepare(text.split("\n"), strict=strict)
         report = _read(prepared, strict=strict, dayfirst=dayfirst)
     else:  # nothing to take out first: read the text as it is
         prepared = Prepared()
         report = read_report(text, tool=NAME, text_columns=TEXT_COLUMNS, strict=strict,
                              dayfirst=dayfirst, header_columns=_header_columns,
-                             encoded=encoded)
-    del encoded
+                             encoded=ascii_bytes)
     tables = Tables(attrs=dict(report.attrs))
     for columns in report.order:
         _add(tables, report_name(columns), report.tables[columns])
