@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,3 +41,29 @@ def needs_tool(*names: str):
 
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+
+
+def day(clock: str) -> pd.Timestamp:
+    """A time on the day the sysstat fixtures were recorded (2026-11-25)."""
+    return pd.Timestamp(f"2026-11-25 {clock}")
+
+
+def prefix_width(tokens: list[str]) -> int:
+    """For the tests' own reading of sysstat text: tokens before the columns (a time with
+    AM/PM, a time or an epoch, or a label such as ``Average:`` or ``Moyenne :``)."""
+    if re.match(r"^\d", tokens[0]):
+        return 2 if len(tokens) > 1 and tokens[1] in ("AM", "PM") else 1
+    return 2 if tokens[1:2] == [":"] else 1
+
+
+@pytest.fixture
+def dmesg_restricted():
+    """kernel.dmesg_restrict=1 for the test, then the previous value again."""
+    knob = Path("/proc/sys/kernel/dmesg_restrict")
+    before = knob.read_text().strip()
+    try:
+        knob.write_text("1\n")
+    except OSError as exc:
+        pytest.skip(f"cannot set kernel.dmesg_restrict: {exc}")
+    yield
+    knob.write_text(before + "\n")

@@ -242,19 +242,6 @@ def test_missing_tool_is_recorded_and_the_rest_goes_on(tmp_path, monkeypatch):
     assert cap["vmstat"].attrs["source"] == "psutil"
 
 
-@pytest.fixture
-def dmesg_restricted():
-    """kernel.dmesg_restrict=1 for the test, then the previous value again."""
-    knob = Path("/proc/sys/kernel/dmesg_restrict")
-    before = knob.read_text().strip()
-    try:
-        knob.write_text("1\n")
-    except OSError as exc:
-        pytest.skip(f"cannot set kernel.dmesg_restrict: {exc}")
-    yield
-    knob.write_text(before + "\n")
-
-
 @needs_root
 @needs_checklist
 @needs_tool("setpriv")

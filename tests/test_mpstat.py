@@ -16,7 +16,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import corpus_files, fixture_path, fixture_text, needs_tool
+from conftest import corpus_files, day, fixture_path, fixture_text, needs_tool, prefix_width
 
 import perfkit
 from perfkit.banner import is_banner
@@ -33,19 +33,7 @@ def read(name: str, **kwargs) -> perfkit.Tables:
     return mpstat.parse(fixture_text("mpstat", name), **kwargs)
 
 
-def day(clock: str) -> pd.Timestamp:
-    """A time on the recording day of the fixtures (2026-11-25)."""
-    return pd.Timestamp(f"2026-11-25 {clock}")
-
-
 # -- a reader for the tests --------------------------------------------------------------
-
-def _width(tokens: list[str]) -> int:
-    """Tokens before the columns: a time (+ AM/PM), an epoch, or a label ending in ':'."""
-    if re.match(r"^\d", tokens[0]):
-        return 2 if len(tokens) > 1 and tokens[1] in ("AM", "PM") else 1
-    return 2 if tokens[1:2] == [":"] else 1
-
 
 def _kind(columns: list[str]) -> str:
     if columns[0] == "NODE":
@@ -65,11 +53,11 @@ def raw_rows(text: str) -> dict[tuple[str, bool], list[dict[str, str]]]:
         if not lines:
             continue
         head = lines[0].split()
-        columns = head[_width(head):]
+        columns = head[prefix_width(head):]
         kind = _kind(columns)
         for line in lines[1:]:
             tokens = line.split()
-            fields = tokens[_width(tokens):]
+            fields = tokens[prefix_width(tokens):]
             average = not line[0].isdigit()
             if fields == columns:
                 continue  # the average header inside a block

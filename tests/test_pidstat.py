@@ -9,14 +9,13 @@ line), ``-`` as NaN, decimal commas and ``--human`` suffixes undone by hand."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import corpus_files, fixture_path, fixture_text, needs_tool
+from conftest import corpus_files, day, fixture_path, fixture_text, needs_tool, prefix_width
 
 import perfkit
 from perfkit.banner import is_banner
@@ -35,19 +34,7 @@ def read(name: str, **kwargs) -> perfkit.Tables:
     return pidstat.parse(fixture_text("pidstat", name), **kwargs)
 
 
-def day(clock: str) -> pd.Timestamp:
-    """A time on the recording day of the fixtures (2026-11-25)."""
-    return pd.Timestamp(f"2026-11-25 {clock}")
-
-
 # -- a reader for the tests --------------------------------------------------------------
-
-def _width(tokens: list[str]) -> int:
-    """Tokens before the columns: a time (+ AM/PM), an epoch, or a label ending in ':'."""
-    if re.match(r"^\d", tokens[0]):
-        return 2 if len(tokens) > 1 and tokens[1] in ("AM", "PM") else 1
-    return 2 if tokens[1:2] == [":"] else 1
-
 
 def _kind(columns: list[str]) -> str:
     kinds = [KIND[c] for c in columns if c in KIND]
@@ -64,11 +51,11 @@ def raw_rows(text: str) -> dict[tuple[str, bool], list[dict[str, str]]]:
         if not lines:
             continue
         head = lines[0].split()
-        columns = head[2:] if head[0] == "#" else head[_width(head):]
+        columns = head[2:] if head[0] == "#" else head[prefix_width(head):]
         kind = _kind(columns)
         for line in lines[1:]:
             tokens = line.split()
-            width = _width(tokens)
+            width = prefix_width(tokens)
             if tokens[width:] == columns:
                 continue  # the average header inside a block
             fields = line.split(None, width)[width].split(None, len(columns) - 1)

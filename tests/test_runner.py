@@ -102,19 +102,6 @@ def test_refused_dmesg_is_permission_denied(dmesg_restricted):
     assert "Operation not permitted" in result.stderr
 
 
-@pytest.fixture
-def dmesg_restricted():
-    """kernel.dmesg_restrict=1 for the test, then the previous value again."""
-    knob = Path("/proc/sys/kernel/dmesg_restrict")
-    before = knob.read_text().strip()
-    try:
-        knob.write_text("1\n")
-    except OSError as exc:
-        pytest.skip(f"cannot set kernel.dmesg_restrict: {exc}")
-    yield
-    knob.write_text(before + "\n")
-
-
 @needs_tool("vmstat")
 def test_tool_version_reads_the_first_line():
     version = runner.tool_version("vmstat")
