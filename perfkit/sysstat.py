@@ -86,6 +86,8 @@ class _Single:
     old: str
     new: str
     remnants: int
+    #: the header lines are left in and read as comments (pidstat -h's ``# Time ...``)
+    comment: str | None = None
 
     def head(self, text: str, size: int) -> str:
         """The first ``size`` characters of the rows, for guessing the decimal mark."""
@@ -102,6 +104,11 @@ class _Single:
         (``encoded``), the replacement is made on them directly, and no slice of the
         rows is copied."""
         old, new = self.old.encode(), self.new.encode()
+        if not old:
+            if encoded is not None:
+                return encoded, self.start, self.end
+            rows = text[self.start:self.end].encode("utf-8")
+            return rows, 0, len(rows)
         if encoded is not None and not (_straddles(encoded, old, self.start)
                                         or _straddles(encoded, old, self.end)):
             shrink = len(old) - len(new)
@@ -291,6 +298,8 @@ class _Scanner:
             row_end = text.find("\n", row_start, tail)
             key = self.hash_key(first, text[row_start: row_end if row_end >= 0 else tail])
             cut, remnants = ("\n" + first + "\n", "\n"), 0
+            if first.count("#") == 1 and text.count("#", body_start, tail) == len(headers):
+                cut = ("", "")  # no other "#": the reader skips the headers as comments
         else:
             rest = first.partition(" ")[2]
             if not (first[:1].isdigit() and time_width(first.split(None, 2))) or \
@@ -304,7 +313,8 @@ class _Scanner:
         self.scan_lines(0, body_start)
         if tail < len(text):
             self.scan_lines(tail, len(text), current=key)
-        return _Single(key[0], key[1], body_start, tail, *cut, remnants)
+        return _Single(key[0], key[1], body_start, tail, *cut, remnants,
+                       comment=None if cut[0] else "#")
 
     def scan_lines(self, start: int, end: int,
                    current: tuple[Columns, int] | None = None) -> None:
@@ -454,7 +464,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         if single is not None:
             frame = None if rows is None else frame_if_clean(
                 rows, [*stamp, *columns], text_columns=text_columns, scratch_columns=stamp,
-                decimal=decimal, placeholder_rows=single.remnants)
+                decimal=decimal, placeholder_rows=single.remnants, comment=single.comment)
             if frame is None:  # something odd: read it again, line by line
                 return read_report(text, tool=tool, text_columns=text_columns,
                                    rest_column=rest_column, strict=strict,
