@@ -60,6 +60,8 @@ _ODD_LINE = re.compile(r"\n(?=[ \t]+\n|[^\d\s#])")
 #: A blank line and the header line after it: the start of every block.
 _BLOCK_HEAD = re.compile(r"\n\n+([^\n]*)")
 _ROW_START = re.compile(r"\n[\d#]")
+#: A time of day at the start of a header line, and the space after it.
+_TIME_AT_START = re.compile(rb"(\d{1,2}:\d\d:\d\d) ")
 #: Words sysstat prints as the average label in the C locale; any other label (``Moyenne :``)
 #: tells a translated output.
 AVERAGE_WORDS = ("Average:",)
@@ -136,6 +138,8 @@ class Report:
     averages: dict[Columns, pd.DataFrame]
     restarts: pd.DataFrame
     order: list[Columns]
+    #: every average label seen (``Average:``, ``Moyenne :``; sar -x's ``Minimum:``...)
+    labels: set[str] = field(default_factory=set)
 
 
 class _Scanner:
@@ -156,6 +160,8 @@ class _Scanner:
         self.average_labels: set[str] = set()
         self.twelve_hour = False
         self._keys: dict[str, tuple[Columns, int] | None] = {}
+        #: the text's ASCII bytes while its rows are read, when it has them
+        self.data: bytes | None = None
 
     # -- errors -------------------------------------------------------------------------
     @property
@@ -218,12 +224,22 @@ class _Scanner:
         return group
 
     # -- the walk -----------------------------------------------------------------------
-    def scan(self, tail: int | None = None) -> None:
+    def scan(self, tail: int | None = None, data: bytes | None = None,
+             newlines: np.ndarray | None = None) -> None:
         """Find every block with C-speed searches; only odd blocks are read line by line.
-        ``tail``: where the first line that is not a sample row starts, when known."""
+        ``tail``: where the first line that is not a sample row starts, when known;
+        ``data``: the text's ASCII bytes, when it has them (blocks are then found with
+        numpy, and only one short slice per block is taken in Python), and ``newlines``
+        their :func:`_newline_offsets`, when known."""
         text = self.text
         size = len(text)
-        runs, seps, heads, headers = _block_heads(text)
+        if data is not None:
+            runs, seps, heads = _block_layout(
+                _newline_offsets(data) if newlines is None else newlines, len(data))
+            key_ids, keys = self.block_keys_ascii(data, seps, heads)
+        else:
+            runs, seps, heads, headers = _block_heads(text)
+            key_ids, keys = np.full(len(seps), -1, dtype="int64"), []
         ends = np.append(runs[1:], size)
         ends = np.where(ends > heads, ends, heads)
         if text.endswith("\n") and len(ends):
@@ -232,27 +248,19 @@ class _Scanner:
         self.scan_lines(0, int(runs[0]) if len(runs) else size)
         specials = np.array([m.start() + 1 for m in _SPECIAL.finditer(
             text, 0 if tail is None else tail - 1)], dtype="int64")
-        odd = np.zeros(len(headers), dtype=bool)
+        odd = np.zeros(len(seps), dtype=bool)
         if len(specials):
             block_of = np.searchsorted(seps, specials, side="right") - 1
             odd[block_of[block_of >= 0]] = True
-        key_ids = np.empty(len(headers), dtype="int64")
-        keys: list[tuple[Columns, int] | None] = []
         ids: dict[str, int] = {}
-        for index, header in enumerate(headers):
+        for index in np.flatnonzero(key_ids < 0).tolist():
+            header = (headers[index] if data is None
+                      else text[int(seps[index]):int(heads[index])])
             rest = header.partition(" ")[2]
             key_id = ids.get(rest)
             if key_id is None:
                 key_id = ids[rest] = len(keys)
-                timed = header[:1].isdigit() and time_width(header.split(None, 2)) > 0
-                if header[:1] == "#":
-                    row_end = text.find("\n", int(heads[index]) + 1, int(ends[index]))
-                    row = text[int(heads[index]) + 1: row_end if row_end >= 0
-                               else int(ends[index])]
-                    keys.append(self.hash_key(header, row))
-                else:
-                    keys.append(self.header_key(header) if timed and "RESTART" not in header
-                                else None)
+                keys.append(self.block_key(header, int(heads[index]), int(ends[index])))
             key_ids[index] = key_id
         for key_id, key in enumerate(keys):
             if key is None:
@@ -270,12 +278,58 @@ class _Scanner:
             if mask.any():
                 self.group(*key).spans.append((heads[mask] + 1, ends[mask]))
 
-    def scan_single(self, tail: int | None = None) -> _Single | None:
+    def block_key(self, header: str, head: int, end: int) -> tuple[Columns, int] | None:
+        """The table of a block whose header line (ending at ``head``; the block ends at
+        ``end``) is ``header``; None for a block to read line by line."""
+        if header[:1] == "#":
+            row_end = self.text.find("\n", head + 1, end)
+            return self.hash_key(header, self.text[head + 1: row_end if row_end >= 0 else end])
+        timed = header[:1].isdigit() and time_width(header.split(None, 2)) > 0
+        return self.header_key(header) if timed and "RESTART" not in header else None
+
+    def block_keys_ascii(self, data: bytes, seps: np.ndarray, heads: np.ndarray,
+                         ) -> tuple[np.ndarray, list[tuple[Columns, int] | None]]:
+        """For each block, the index of its key in the returned list, found from the
+        header's bytes after a time of the first header's shape (``00:15:31``); -1 for a
+        header of another shape (the caller looks at those one by one)."""
+        key_ids = np.full(len(seps), -1, dtype="int64")
+        keys: list[tuple[Columns, int] | None] = []
+        if not len(seps):
+            return key_ids, keys
+        stamp = _TIME_AT_START.match(data, int(seps[0]), int(heads[0]))
+        if stamp is None:
+            return key_ids, keys
+        shape = stamp.group(1)
+        width = len(shape)
+        codes = np.frombuffer(data, dtype=np.uint8)
+        shaped = heads - seps > width
+        last = len(codes) - 1
+        for offset, char in enumerate(shape + b" "):
+            found = codes[np.minimum(seps + offset, last)]
+            if char == ord(":") or char == ord(" "):
+                shaped &= found == char
+            else:
+                shaped &= (found >= ord("0")) & (found <= ord("9"))
+        where = np.flatnonzero(shaped)
+        ids: dict[bytes, int] = {}
+        found_ids = [ids.setdefault(data[a:b], len(ids)) for a, b in
+                     zip((seps[where] + width).tolist(), heads[where].tolist(), strict=True)]
+        key_ids[where] = found_ids
+        firsts = np.unique(np.asarray(found_ids, dtype="int64"), return_index=True)[1]
+        for block in where[firsts].tolist():
+            header = self.text[int(seps[block]):int(heads[block])]
+            end = int(seps[block + 1]) if block + 1 < len(seps) else len(self.text)
+            keys.append(self.block_key(header, int(heads[block]), end))
+        return key_ids, keys
+
+    def scan_single(self, tail: int | None = None,
+                    newlines: np.ndarray | None = None) -> _Single | None:
         """The fast path for the commonest report: one banner, then blocks that all have
         the same header, then (optionally) the averages. Returns the table's columns, its
         time width and where its rows are (see :class:`_Single`); ``None`` when the report
         is anything else. ``tail``: where the first line that is not a sample row starts
-        (the averages), when the caller knows."""
+        (the averages), when the caller knows; ``newlines``: the :func:`_newline_offsets`
+        of the text's ASCII bytes, when it has them."""
         text = self.text
         body_start = text.find("\n\n")
         if body_start < 0:
@@ -285,28 +339,44 @@ class _Scanner:
             tail = special.start() + 1 if special else len(text)
         if tail <= body_start or _ROW_START.search(text, tail):
             return None
-        headers = _BLOCK_HEAD.findall(text, body_start, tail)
-        if headers and not headers[-1]:
-            headers.pop()  # the blank line that ends the text
-        if not headers:
+        # a report of several tables shows it in its first blocks: stop before a search
+        # of the whole text
+        some = [m.group(1) for m in itertools.islice(
+            _BLOCK_HEAD.finditer(text, body_start, tail), 64)]
+        if len({h if h[:1] == "#" else h.partition(" ")[2] for h in some if h}) > 1:
             return None
-        first = headers[0]
+        if newlines is None:
+            headers = _BLOCK_HEAD.findall(text, body_start, tail)
+            if headers and not headers[-1]:
+                headers.pop()  # the blank line that ends the text
+            count, first = len(headers), (headers[0] if headers else "")
+        else:
+            _, seps, heads = _block_layout(
+                newlines[(newlines >= body_start) & (newlines < tail)], tail)
+            count = int((seps < tail).sum())  # not the blank line that ends the text
+            first = text[int(seps[0]):int(heads[0])] if count else ""
+        if not count:
+            return None
         if first[:1] == "#":
-            if headers.count(first) != len(headers):
+            # every block's header (frame_if_clean finds a header that is not: its words
+            # are no numbers), and perhaps the same header again where a blank line was lost
+            copies = text.count("\n" + first + "\n", body_start, tail)
+            if copies < count:
                 return None
             row_start = text.find(first, body_start, tail) + len(first) + 1
             row_end = text.find("\n", row_start, tail)
             key = self.hash_key(first, text[row_start: row_end if row_end >= 0 else tail])
             cut, remnants = ("\n" + first + "\n", "\n"), 0
-            if first.count("#") == 1 and text.count("#", body_start, tail) == len(headers):
+            if copies == count and first.count("#") == 1 and \
+                    text.count("#", body_start, tail) == count:
                 cut = ("", "")  # no other "#": the reader skips the headers as comments
         else:
             rest = first.partition(" ")[2]
             if not (first[:1].isdigit() and time_width(first.split(None, 2))) or \
-                    "RESTART" in first or text.count(rest, body_start, tail) != len(headers):
+                    "RESTART" in first or text.count(rest, body_start, tail) != count:
                 return None
             key = self.header_key(first)
-            cut, remnants = (rest, ""), len(headers)
+            cut, remnants = (rest, ""), count
         if key is None:
             return None
         self.group(*key)
@@ -388,6 +458,28 @@ class _Scanner:
         self.twelve_hour |= ampm is not None
 
 
+def read_tidy_report(text: str, **options: Any) -> Report | None:
+    """:func:`read_report` for a caller with a slower path for odd text: ``None`` instead
+    of any :class:`~perfkit.errors.ParseWarning` or :class:`~perfkit.errors.ParseError`
+    (the slower path then says what is wrong).
+
+    >>> read_tidy_report("Linux 6.1.0 (h) 11/25/26 _x86_64_ (2 CPU)\\n\\n"
+    ...                  "00:15:31 CPU %usr\\n00:15:32 all 42.00 junk\\n", tool="mpstat") is None
+    True
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ParseWarning)
+        try:
+            report = read_report(text, **options)
+        except ParseError:
+            return None
+    odd = [w for w in caught if issubclass(w.category, ParseWarning)]
+    for other in caught:
+        if not issubclass(other.category, ParseWarning):
+            warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+    return None if odd else report
+
+
 def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                 rest_column: str | None = None, strict: bool = False,
                 dayfirst: bool | None = None,
@@ -405,15 +497,20 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
             read_report takes them out of the list and lets go of them once read.
     """
     data = encoded.pop() if encoded else None
-    # one pass finds both a blank line holding spaces and the first line that is not a
-    # sample row (where the one-table fast path's rows end)
-    odd = _ODD_LINE.search(text)
-    tail: int | None = odd.start() + 1 if odd else len(text)
-    if (odd and text[odd.end()] in " \t") or _WHITE_BLANK.search(text, tail - 1):
-        text = _WHITE_BLANK.sub("\n", text)
-        data = tail = None  # both were for the text as it was
     if data is not None and len(data) != len(text):
         data = None  # not the ASCII bytes of this text
+    newlines = None if data is None else _newline_offsets(data)
+    # one pass finds both a blank line holding spaces and the first line that is not a
+    # sample row (where the one-table fast path's rows end)
+    odd_at = _ODD_NOT_KNOWN if newlines is None else _first_odd_line(text, data, newlines)
+    if odd_at == _ODD_NOT_KNOWN:
+        odd = _ODD_LINE.search(text)
+        odd_at = odd.start() if odd else None
+    tail: int | None = len(text) if odd_at is None else odd_at + 1
+    if (odd_at is not None and text[odd_at + 1] in " \t") or \
+            _WHITE_BLANK.search(text, tail - 1):
+        text = _WHITE_BLANK.sub("\n", text)
+        data = tail = newlines = None  # all were for the text as it was
     visible = _VISIBLE.search(text)
     if not visible:
         raise ParseError("empty input", line=1, tool=tool)
@@ -425,11 +522,11 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                          "_x86_64_ (2 CPU)'", line=text.count("\n", 0, line_start) + 1,
                          text=first_line, tool=tool)
     scanner = _Scanner(text, tool, strict, header_columns)
-    single = None if _careful or line_start else scanner.scan_single(tail)
+    single = None if _careful or line_start else scanner.scan_single(tail, newlines)
     rows = _single_rows(single, text, data) if single is not None else None
-    data = None  # read or not needed: let the text's bytes go
     if single is None:
-        scanner.scan(tail)
+        scanner.scan(tail, data, newlines)
+        scanner.data = data  # for reading the rows' bytes
         sample_rows: list[str] = []
         for group in scanner.groups.values():
             starts, ends = _flatten(group.spans[:20])
@@ -438,6 +535,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         sample = "\n".join(sample_rows)
     else:
         sample = single.head(text, 20000)
+    data = newlines = None  # read or kept by the scanner: let these references go
     decimal = detect_decimal(sample.split("\n")[:200])
     banners = [facts for _, facts in scanner.banners]
     facts = dict(banners[0]) if banners else {}
@@ -473,13 +571,16 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
             starts = np.zeros(len(frame), dtype="int64")
         else:
             frame, starts = _read_spans(scanner, group.spans, [*stamp, *columns],
-                                        {*text_columns, *stamp}, decimal, rest_column)
+                                        {*text_columns, *stamp}, decimal, rest_column,
+                                        scratch_columns=stamp)
         segments = (np.searchsorted(banner_offsets, starts, side="right") - 1
                     if len(banner_offsets) > 1 else np.zeros(len(frame), dtype="int64"))
         frame.insert(0, "time", _times(frame, segments, dates, tool, scanner, starts))
-        frame = frame.drop(columns=stamp)
+        for name in stamp:
+            del frame[name]  # in place: drop() would copy the whole frame
         frame.attrs = dict(facts)
         tables[columns] = frame
+    scanner.data = None  # every table is read: let the text's bytes go
     averages: dict[Columns, pd.DataFrame] = {}
     for columns, group in scanner.avg_groups.items():
         frame, _ = _read_spans(scanner, group.spans, list(columns), set(text_columns),
@@ -489,7 +590,8 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     restart_frame = pd.DataFrame(
         {"time": _restart_times(scanner.restarts, dates),
          "cpus": [cpus for *_, cpus in scanner.restarts]})
-    return Report(facts, tables, averages, restart_frame, scanner.order)
+    return Report(facts, tables, averages, restart_frame, scanner.order,
+                  set(scanner.average_labels))
 
 
 def _single_rows(single: _Single, text: str, data: bytes | None) -> Rows | None:
@@ -499,6 +601,62 @@ def _single_rows(single: _Single, text: str, data: bytes | None) -> Rows | None:
         return Rows(*single.rows(text, data))
     except UnicodeEncodeError:
         return None
+
+
+def _newline_offsets(data: bytes) -> np.ndarray:
+    """Where the newlines of ASCII bytes are."""
+    return np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+
+
+#: :func:`_first_odd_line` could not tell cheaply (too many lines start with a blank).
+_ODD_NOT_KNOWN = -1
+_LINE_STARTS = np.zeros(256, dtype=bool)  # bytes a sample row, header or blank starts with
+_LINE_STARTS[[*range(ord("0"), ord("9") + 1), ord("#"), *b" \t\n\r\x0b\x0c",
+              *range(0x1c, 0x20)]] = True
+
+
+def _first_odd_line(text: str, data: bytes, newlines: np.ndarray) -> int | None:
+    """What ``_ODD_LINE.search(text).start()`` finds, from the newlines of the text's
+    ASCII bytes: the newline before the first line that starts with neither a digit, a
+    blank nor "#", or that holds only spaces and tabs; None when there is none.
+
+    >>> text = "banner\\n\\n1 a\\n \\n2 b\\nAverage: x\\n"
+    >>> _first_odd_line(text, text.encode(), _newline_offsets(text.encode()))
+    11
+    """
+    codes = np.frombuffer(data, dtype=np.uint8)
+    before = newlines[newlines + 1 < len(codes)]  # newlines with a line after them
+    firsts = codes[before + 1]
+    found = np.flatnonzero(~_LINE_STARTS[firsts])
+    limit = int(found[0]) if len(found) else len(before)
+    blank = np.flatnonzero((firsts[:limit] == 32) | (firsts[:limit] == 9))
+    if len(blank) > 4096:
+        return _ODD_NOT_KNOWN  # a text of indented lines: let the regex look
+    for index in blank.tolist():
+        start = int(before[index]) + 1
+        end = text.find("\n", start)
+        if end >= 0 and not text[start:end].strip(" \t"):
+            return start - 1
+    return int(before[limit]) if limit < len(before) else None
+
+
+def _block_layout(newlines: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What :func:`_block_heads` finds (but the header texts), from the newlines of a
+    text of ``size`` characters (:func:`_newline_offsets`): for each run of two or more
+    newlines, where it starts, and where the line after it starts and ends.
+
+    >>> data = b"banner\\n\\nh1\\nr\\n\\n\\nh2\\nr\\n"
+    >>> [a.tolist() for a in _block_layout(_newline_offsets(data), len(data))]
+    [[6, 12], [8, 15], [10, 17]]
+    """
+    pair = newlines[1:] == newlines[:-1] + 1
+    before = np.concatenate(([False], pair[:-1]))
+    after = np.concatenate((pair[1:], [False]))
+    firsts = np.flatnonzero(pair & ~before)
+    lasts = np.flatnonzero(pair & ~after) + 1
+    following = np.minimum(lasts + 1, len(newlines) - 1)
+    heads = np.where(lasts + 1 < len(newlines), newlines[following], size)
+    return newlines[firsts], newlines[lasts] + 1, heads.astype("int64")
 
 
 def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -513,7 +671,7 @@ def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[st
 
 def _read_spans(scanner: _Scanner, spans: list[tuple[Any, Any]], names: list[str],
                 text_columns: Collection[str], decimal: str, rest_column: str | None,
-                ) -> tuple[pd.DataFrame, np.ndarray]:
+                scratch_columns: Collection[str] = ()) -> tuple[pd.DataFrame, np.ndarray]:
     """Read the rows in ``spans`` (chunk by chunk) into one frame; also return the text
     offset of each kept row's block, for banner segments and error messages."""
     text = scanner.text
@@ -529,9 +687,9 @@ def _read_spans(scanner: _Scanner, spans: list[tuple[Any, Any]], names: list[str
         if hi <= lo and pieces:
             continue
         chunk_starts, chunk_ends = starts_all[lo:hi], ends_all[lo:hi]
-        blob = "\n".join([text[a:b] for a, b in zip(chunk_starts.tolist(),
-                                                      chunk_ends.tolist(), strict=True)])
-        count = blob.count("\n") + 1 if len(chunk_starts) else 0
+        blob = _join_spans(text if scanner.data is None else scanner.data,
+                           chunk_starts, chunk_ends)
+        count = len(chunk_starts) and blob.count(b"\n" if isinstance(blob, bytes) else "\n") + 1
         per_row: list[np.ndarray] = []
 
         def row_starts(chunk_starts: np.ndarray = chunk_starts,
@@ -545,17 +703,18 @@ def _read_spans(scanner: _Scanner, spans: list[tuple[Any, Any]], names: list[str
                 per_row.append(np.repeat(chunk_starts, counts))
             return per_row[0]
 
-        def locate(row: int, blob: str = blob, row_starts=row_starts,
+        def locate(row: int, blob: str | bytes = blob, row_starts=row_starts,
                    ) -> tuple[int | None, str, bool]:
-            line = blob.split("\n")[row]
+            lines = blob.decode("utf-8") if isinstance(blob, bytes) else blob
+            line = lines.split("\n")[row]
             begin = int(row_starts()[row])
             found = text.find(line, begin)
             number = scanner.line_number(found if found >= 0 else begin)
             return number, line, number == scanner.last_line
 
         frame = frame_from_text(blob, count, names, locate=locate,
-                                text_columns=text_columns, decimal=decimal,
-                                tool=scanner.tool, strict=scanner.strict,
+                                text_columns=text_columns, scratch_columns=scratch_columns,
+                                decimal=decimal, tool=scanner.tool, strict=scanner.strict,
                                 rest_column=rest_column)
         if scanner.banners and len(scanner.banners) > 1:
             kept_starts.append(row_starts()[frame.index.to_numpy()])
@@ -564,6 +723,17 @@ def _read_spans(scanner: _Scanner, spans: list[tuple[Any, Any]], names: list[str
     starts = (np.concatenate(kept_starts) if kept_starts
               else np.zeros(len(frame), dtype="int64"))
     return frame, starts
+
+
+def _join_spans(source: str | bytes, starts: np.ndarray, ends: np.ndarray) -> str | bytes:
+    """The spans ``source[start:end]`` of a text or its bytes, one per line.
+
+    >>> _join_spans(b"a b c", np.array([0, 4]), np.array([1, 5]))
+    b'a\\nc'
+    """
+    newline = b"\n" if isinstance(source, bytes) else "\n"
+    return newline.join([source[a:b] for a, b in zip(starts.tolist(), ends.tolist(),
+                                                     strict=True)])
 
 
 def _flatten(spans: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
@@ -616,10 +786,15 @@ def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
     stamps = frame["__time"]
     if stamps.empty:
         return pd.Series(pd.to_datetime([]), dtype="datetime64[ns]")
-    codes, uniques = pd.factorize(stamps)
+    if isinstance(stamps.dtype, pd.CategoricalDtype):  # read so (see frame_if_clean)
+        stamps = stamps.cat.remove_unused_categories()  # those of rows dropped as bad
+        codes, uniques = stamps.cat.codes.to_numpy(), stamps.cat.categories
+    else:
+        codes, uniques = pd.factorize(stamps)
     uniques = pd.Series(uniques, dtype=object).astype(str)
     if _EPOCH.match(uniques.iloc[0]):
-        return pd.to_datetime(pd.to_numeric(stamps), unit="s").astype("datetime64[ns]")
+        seconds = pd.to_numeric(uniques).to_numpy()[codes]
+        return pd.Series(pd.to_datetime(seconds, unit="s"), dtype="datetime64[ns]")
     good = uniques.map(is_time)
     if not good.all():
         bad = int(np.flatnonzero(~good.to_numpy())[0])

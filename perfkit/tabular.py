@@ -63,32 +63,37 @@ def frame_from_lines(lines: Sequence[str], line_numbers: np.ndarray | Sequence[i
                            strict=strict, rest_column=rest_column)
 
 
-def frame_from_text(blob: str, count: int, names: Sequence[str], *, locate: Locate,
-                    text_columns: Collection[str] = (), decimal: str = ".", tool: str,
+def frame_from_text(blob: str | bytes, count: int, names: Sequence[str], *, locate: Locate,
+                    text_columns: Collection[str] = (), scratch_columns: Collection[str] = (),
+                    decimal: str = ".", tool: str,
                     strict: bool = False, rest_column: str | None = None) -> pd.DataFrame:
     """Like :func:`frame_from_lines`, for ``count`` rows already joined into ``blob``.
 
     ``locate(i)`` tells where row ``i`` came from; it is called only for rows in error.
+    ``blob`` may be UTF-8 bytes. ``scratch_columns``: as in :func:`frame_if_clean`.
     """
     names = list(names)
     if count == 0:
         return pd.DataFrame({name: pd.Series(dtype=object if name in text_columns else float)
                              for name in names})
-    dtypes = {name: str for name in names if name in text_columns}
-    if "\t" in blob:
-        blob = blob.replace("\t", " ")
-    frame = _read_fast(squeeze_spaces(blob.encode("utf-8")), names, dtypes, decimal)
+    dtypes: dict[str, Any] = {name: str for name in names if name in text_columns}
+    dtypes.update({name: "category" for name in names if name in scratch_columns})
+    data = blob.encode("utf-8") if isinstance(blob, str) else blob
+    frame = _read_fast(squeeze_spaces(data), names, dtypes, decimal)
+    del data
     if frame is None or len(frame) != count or _holds_extra(frame):
         overlong = None if frame is None or len(frame) != count else (
             frame[list(_EXTRA)].notna().any(axis=1).to_numpy())
         if overlong is not None and rest_column != names[-1]:
-            frame = frame.drop(columns=list(_EXTRA))
+            _drop_columns(frame, _EXTRA)
             for index in np.flatnonzero(overlong):
                 frame.loc[frame.index[index], names[-1]] = np.nan  # reported as bad below
         else:
-            frame = _split_by_hand(blob.split("\n"), names, dtypes, decimal, rest_column)
+            text = blob.decode("utf-8") if isinstance(blob, bytes) else blob
+            frame = _split_by_hand(text.replace("\t", " ").split("\n"), names, dtypes,
+                                   decimal, rest_column)
     else:
-        frame = frame.drop(columns=list(_EXTRA))
+        _drop_columns(frame, _EXTRA)
     bad = np.zeros(len(frame), dtype=bool)
     for name in names:
         column = frame[name]
@@ -193,13 +198,13 @@ def frame_if_clean(blob: str | Rows, names: Sequence[str], *,
     ``None`` as soon as anything else is odd (a missing or extra field, text in a number
     column), so that the caller can take the careful path that names the line.
     ``scratch_columns`` are text columns the caller reads and drops (a time stamp): they
-    stay plain Python strings (object), which pandas builds faster than ``str`` columns.
+    come as categories, which pandas builds without a Python string per row.
     ``blob`` may also be :class:`Rows` of UTF-8 bytes. Lines that start with ``comment``
     are skipped (the caller makes sure that the character appears nowhere else).
     """
     names = list(names)
     dtypes: dict[str, Any] = {name: str for name in names if name in text_columns}
-    dtypes.update({name: object for name in names if name in scratch_columns})
+    dtypes.update({name: "category" for name in names if name in scratch_columns})
     if isinstance(blob, Rows):
         rows, blob.data = blob.data or b"", None
         squeezed = squeeze_spaces(rows, blob.start, blob.end)
@@ -211,7 +216,7 @@ def frame_if_clean(blob: str | Rows, names: Sequence[str], *,
     del squeezed
     if frame is None or _holds_extra(frame):
         return None
-    frame = frame.drop(columns=list(_EXTRA))
+    _drop_columns(frame, _EXTRA)
     for name in names:
         if name not in dtypes and not is_numeric_dtype(frame[name].dtype):
             return None
@@ -226,6 +231,12 @@ def frame_if_clean(blob: str | Rows, names: Sequence[str], *,
     if placeholder_rows:
         frame = frame.loc[~empty].reset_index(drop=True)
     return frame
+
+
+def _drop_columns(frame: pd.DataFrame, names: Collection[str]) -> None:
+    """Delete columns in place (``DataFrame.drop`` copies the whole frame)."""
+    for name in names:
+        del frame[name]
 
 
 def _isna(column: pd.Series) -> np.ndarray:

@@ -343,6 +343,15 @@ def test_truncated_last_line_is_dropped_with_a_warning():
     assert tables.averages["switches"]["PID"].tolist() == [1, 4]
 
 
+def test_header_repeated_where_a_blank_line_was_lost_is_still_a_header():
+    text = fixture_text("pidstat", "h-u.C.txt")
+    lost = text.replace("\n\n# Time", "\n# Time")
+    lost = "\n\n".join(lost.split("\n", 1))  # the blank line after the banner stays
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert pidstat.parse(lost)["cpu"].equals(pidstat.parse(text)["cpu"])
+
+
 @pytest.mark.parametrize("bad", ["", "\n\n", "PID USER\n1 root\n", b"\x00\x01binary"])
 def test_empty_foreign_or_binary_input_raises(bad):
     with pytest.raises(perfkit.ParseError) as info:

@@ -278,6 +278,15 @@ def test_truncated_last_sample_dropped_with_warning():
     assert t["DEV"]["IFACE"].tolist() == ["lo"]
 
 
+def test_sample_cut_inside_its_time_is_dropped_with_warning():
+    text = fixture_text("sar", "r-ALL.C.txt")
+    second = text.index("\n00:32:45") + 1
+    cut = text[:second + 4]  # "00:3": a time stamp that is not one
+    with pytest.warns(ParseWarning, match="line 4: .*'00:3'"):
+        t = perfkit.parse(cut, "sar")
+    assert t["memory"]["kbmemfree"].tolist() == [23174088]
+
+
 def test_unknown_header_is_a_table_named_after_its_columns():
     text = fixture_text("sar", "q.C.txt").replace("runq-sz", "newq-sz")
     with warnings.catch_warnings():

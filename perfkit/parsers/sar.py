@@ -69,7 +69,7 @@ import pandas as pd
 from ..banner import is_banner
 from ..errors import ParseError
 from ..result import Tables
-from ..sysstat import Report, read_report
+from ..sysstat import Report, read_report, read_tidy_report
 from ..text import clean_text_and_bytes
 from .sar_reports import (
     REPORTS,
@@ -128,7 +128,7 @@ def detect(lines: list[str]) -> bool:
 def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse sar's text, ``sadf -d`` or ``sadf -j`` output into a :class:`Tables`."""
     text, ascii_bytes = clean_text_and_bytes(text, tool=NAME)
-    head = [line for line in text.split("\n", 60)[:60] if line.strip()]
+    head = [line for line in text[: 1 << 16].split("\n")[:60] if line.strip()]
     if not head:
         raise ParseError("empty input", line=1, tool=NAME)
     if looks_like_json(head):
@@ -140,16 +140,20 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
         raise ParseError(f"this is {form} output, which perfkit does not read; use sar's "
                          "text, sadf -d or sadf -j (or perfkit.read() on the sa file)",
                          line=1, text=head[0], tool=NAME)
-    if any(_contains(text, mark) for mark in _SPECIAL_REPORTS) or \
-            looks_human(text[: 1 << 18].split("\n")):
+    human = looks_human(text[: 1 << 18].split("\n"))
+    report = None if human else read_tidy_report(
+        text, tool=NAME, text_columns=TEXT_COLUMNS, strict=strict, dayfirst=dayfirst,
+        header_columns=_header_columns, encoded=ascii_bytes)
+    if report is not None and not _holds_special_report(report):
+        prepared = Prepared()  # the common case: nothing odd, nothing to take out first
+    elif human or any(_contains(text, mark) for mark in _SPECIAL_REPORTS):
         ascii_bytes.clear()  # the prepared text is another text
         prepared = prepare(text.split("\n"), strict=strict)
         report = _read(prepared, strict=strict, dayfirst=dayfirst)
-    else:  # nothing to take out first: read the text as it is
+    else:  # odd lines, but nothing to take out: read the text as it is, saying what is odd
         prepared = Prepared()
         report = read_report(text, tool=NAME, text_columns=TEXT_COLUMNS, strict=strict,
-                             dayfirst=dayfirst, header_columns=_header_columns,
-                             encoded=ascii_bytes)
+                             dayfirst=dayfirst, header_columns=_header_columns)
     tables = Tables(attrs=dict(report.attrs))
     for columns in report.order:
         _add(tables, report_name(columns), report.tables[columns])
@@ -175,6 +179,17 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
 #: What :func:`prepare` takes out of the text: sar -C comments, the USB and battery
 #: reports (text columns with spaces) and sar -x's Minimum:/Maximum: rows.
 _SPECIAL_REPORTS = (" COM ", " manufact", " %cap", "Minimum:", "Maximum:")
+
+
+def _holds_special_report(report: Report) -> bool:
+    """True when a tidy read met what :data:`_SPECIAL_REPORTS` marks: a USB or battery
+    header, a comment, or sar -x's ``Minimum:``/``Maximum:`` rows, which :func:`prepare`
+    must take out first. (A comment among a table's rows is not tidy: it never gets here.)
+    """
+    columns = [*report.order, *report.averages]
+    if any({"manufact", "%cap"} & set(names) or names[:1] == ("COM",) for names in columns):
+        return True
+    return bool({"Minimum:", "Maximum:"} & report.labels)
 
 
 def _contains(text: str, mark: str) -> bool:
