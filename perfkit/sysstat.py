@@ -45,7 +45,7 @@ import pandas as pd
 from .banner import is_banner, parse_banner
 from .errors import ParseError, ParseWarning
 from .numeric import detect_decimal
-from .tabular import Rows, frame_from_text, frame_if_clean
+from .tabular import Rows, frame_from_text, frame_if_clean, squeeze_spaces
 from .times import AM_PM, combine, guess_dayfirst, is_time, parse_date, times_of_day
 
 Columns = tuple[str, ...]
@@ -88,6 +88,8 @@ class _Single:
     old: str
     new: str
     remnants: int
+    #: how many times ``old`` is in the rows
+    replacements: int = 0
     #: the header lines are left in and read as comments (pidstat -h's ``# Time ...``)
     comment: str | None = None
 
@@ -101,25 +103,32 @@ class _Single:
                 return head[:size]
             window *= 2
 
-    def rows(self, text: str, encoded: bytes | None) -> tuple[bytes, int, int]:
-        """The rows as UTF-8 bytes and where they lie in them. With the text's ASCII bytes
-        (``encoded``), the replacement is made on them directly, and no slice of the
-        rows is copied."""
+    def rows(self, text: str, encoded: bytes | None) -> Rows:
+        """The rows as UTF-8 bytes, squeezed (:func:`~perfkit.tabular.squeeze_spaces`)
+        and with the replacement made, which is cheaper once squeezed. ``encoded``: the
+        text's ASCII bytes, when it has them (no slice of the rows is then copied)."""
+        source, start, end = ((encoded, self.start, self.end) if encoded is not None
+                              else (text[self.start:self.end].encode("utf-8"), 0, None))
+        squeezed = squeeze_spaces(source, start, end)
+        if not self.old:
+            return Rows(squeezed, 0, len(squeezed), squeezed=True)
+        old, new = squeeze_spaces(self.old.encode()), squeeze_spaces(self.new.encode())
+        if not self.old.startswith("\n"):
+            old = b" " + old  # a header's column names, after its time
+        if squeezed.count(old) == self.replacements:
+            squeezed = squeezed.replace(old, new)
+            return Rows(squeezed, 0, len(squeezed), squeezed=True)
+        del squeezed  # squeezing made the header match elsewhere: replace before squeezing
         old, new = self.old.encode(), self.new.encode()
-        if not old:
-            if encoded is not None:
-                return encoded, self.start, self.end
-            rows = text[self.start:self.end].encode("utf-8")
-            return rows, 0, len(rows)
         if encoded is not None and not (_straddles(encoded, old, self.start)
                                         or _straddles(encoded, old, self.end)):
             shrink = len(old) - len(new)
             before = encoded.count(old, 0, self.start)
             inside = encoded.count(old, self.start, self.end)
-            return (encoded.replace(old, new), self.start - shrink * before,
-                    self.end - shrink * (before + inside))
+            return Rows(encoded.replace(old, new), self.start - shrink * before,
+                        self.end - shrink * (before + inside))
         rows = text[self.start:self.end].encode("utf-8").replace(old, new)
-        return rows, 0, len(rows)
+        return Rows(rows, 0, len(rows))
 
 
 def _straddles(data: bytes, old: bytes, offset: int) -> bool:
@@ -384,6 +393,7 @@ class _Scanner:
         if tail < len(text):
             self.scan_lines(tail, len(text), current=key)
         return _Single(key[0], key[1], body_start, tail, *cut, remnants,
+                       replacements=copies if first[:1] == "#" else count,
                        comment=None if cut[0] else "#")
 
     def scan_lines(self, start: int, end: int,
@@ -598,7 +608,7 @@ def _single_rows(single: _Single, text: str, data: bytes | None) -> Rows | None:
     """The rows of a one-table report, for :func:`frame_if_clean` (which lets go of them
     once read); None for text that cannot be encoded (the careful path names the line)."""
     try:
-        return Rows(*single.rows(text, data))
+        return single.rows(text, data)
     except UnicodeEncodeError:
         return None
 
@@ -787,20 +797,30 @@ def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
     if stamps.empty:
         return pd.Series(pd.to_datetime([]), dtype="datetime64[ns]")
     if isinstance(stamps.dtype, pd.CategoricalDtype):  # read so (see frame_if_clean)
-        stamps = stamps.cat.remove_unused_categories()  # those of rows dropped as bad
-        codes, uniques = stamps.cat.codes.to_numpy(), stamps.cat.categories
+        codes, found = stamps.cat.codes.to_numpy(), stamps.cat.categories
     else:
-        codes, uniques = pd.factorize(stamps)
-    uniques = pd.Series(uniques, dtype=object).astype(str)
-    if _EPOCH.match(uniques.iloc[0]):
-        seconds = pd.to_numeric(uniques).to_numpy()[codes]
+        codes, found = pd.factorize(stamps)
+    uniques = [str(value) for value in found]
+    if _EPOCH.match(uniques[codes[0]]):
+        seconds = pd.to_numeric(pd.Series(uniques), errors="coerce").to_numpy()[codes]
+        if np.isnan(seconds).any():
+            row = int(np.flatnonzero(np.isnan(seconds))[0])
+            raise ParseError("not a time stamp", line=scanner.line_number(int(starts[row])),
+                             text=uniques[codes[row]], tool=tool)
         return pd.Series(pd.to_datetime(seconds, unit="s"), dtype="datetime64[ns]")
-    good = uniques.map(is_time)
-    if not good.all():
-        bad = int(np.flatnonzero(~good.to_numpy())[0])
-        row = int(np.flatnonzero(codes == bad)[0])
-        raise ParseError("not a time of day", line=scanner.line_number(int(starts[row])),
-                         text=str(uniques.iloc[bad]), tool=tool)
+    odd = [index for index, value in enumerate(uniques) if not is_time(value)]
+    if odd:
+        # a category may be left from a row dropped as bad (a truncated time): only the
+        # values of rows that were kept count
+        used = np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0
+        bad = [index for index in odd if used[index]]
+        if bad:
+            row = int(np.flatnonzero(codes == bad[0])[0])
+            raise ParseError("not a time of day", line=scanner.line_number(int(starts[row])),
+                             text=uniques[bad[0]], tool=tool)
+        for index in odd:
+            uniques[index] = "00:00:00"
+    uniques = pd.Series(uniques, dtype=object)
     per_row = times_of_day(uniques)[codes]
     if "__ampm" in frame:
         marks = frame["__ampm"].to_numpy(dtype=object)

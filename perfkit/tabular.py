@@ -78,36 +78,34 @@ def frame_from_text(blob: str | bytes, count: int, names: Sequence[str], *, loca
                              for name in names})
     dtypes: dict[str, Any] = {name: str for name in names if name in text_columns}
     dtypes.update({name: "category" for name in names if name in scratch_columns})
-    data = blob.encode("utf-8") if isinstance(blob, str) else blob
-    frame = _read_fast(squeeze_spaces(data), names, dtypes, decimal)
-    del data
-    if frame is None or len(frame) != count or _holds_extra(frame):
+    squeezed = squeeze_spaces(blob.encode("utf-8") if isinstance(blob, str) else blob)
+    frame = _read_fast(squeezed, names, dtypes, decimal)
+    if frame is None or len(frame) != count:  # a row too long, or the reader gave up
+        frame = _read_fast(squeezed, [*names, *_EXTRA], dtypes, decimal)
         overlong = None if frame is None or len(frame) != count else (
             frame[list(_EXTRA)].notna().any(axis=1).to_numpy())
         if overlong is not None and rest_column != names[-1]:
             _drop_columns(frame, _EXTRA)
             for index in np.flatnonzero(overlong):
                 frame.loc[frame.index[index], names[-1]] = np.nan  # reported as bad below
+        elif overlong is not None and not overlong.any():
+            _drop_columns(frame, _EXTRA)
         else:
             text = blob.decode("utf-8") if isinstance(blob, bytes) else blob
             frame = _split_by_hand(text.replace("\t", " ").split("\n"), names, dtypes,
                                    decimal, rest_column)
-    else:
-        _drop_columns(frame, _EXTRA)
+    del squeezed
     bad = np.zeros(len(frame), dtype=bool)
-    for name in names:
-        column = frame[name]
-        if name in text_columns:
-            bad |= _isna(column)
-            continue
-        if not is_numeric_dtype(column.dtype):
+    for name, dtype in frame.dtypes.items():
+        if name not in text_columns and not is_numeric_dtype(dtype):
+            column = frame[name]
             raw = column.astype(object)
             if decimal != ".":
                 raw = raw.str.replace(decimal, ".", regex=False)
             converted = pd.to_numeric(raw, errors="coerce")
             bad |= (converted.isna() & column.notna()).to_numpy()
             frame[name] = converted
-        bad |= _isna(frame[name])
+    bad |= _missing_any(frame)
     if bad.any():
         frame = _drop_bad_rows(frame, bad, locate, tool, strict)
     return frame
@@ -123,18 +121,19 @@ def _read_fast(data: bytes, names: list[str], dtypes: dict, decimal: str, *,
                skip_blank_lines: bool = False, comment: str | None = None,
                ) -> pd.DataFrame | None:
     """One read_csv call on rows squeezed by :func:`squeeze_spaces`; None when the C reader
-    cannot take them as they are.
+    cannot take them as they are, a row with more fields than ``names`` among them (with
+    ``index_col=False`` pandas stops there instead of making the extra fields an index).
 
-    Two spare columns catch rows with too many fields (pandas would otherwise drop the extra
-    fields or turn them into an index without a word); their type is left to pandas (all-NaN
-    floats when no row is too long: cheaper than empty strings), since only whether they
-    hold anything matters.
+    ``names`` may end with :data:`_EXTRA`, spare columns that take such fields, so that a
+    caller can tell which rows are too long; their type is left to pandas (all-NaN floats
+    when no row is too long: cheaper than empty strings), since only whether they hold
+    anything matters.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             return pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=" ", header=None,
-                               names=[*names, *_EXTRA], dtype=dtypes,
+                               names=names, dtype=dtypes,
                                decimal=decimal, engine="c",
                                skip_blank_lines=skip_blank_lines, comment=comment,
                                quoting=3, keep_default_na=False, na_values=[""],
@@ -149,30 +148,35 @@ _SQUEEZE_CHUNK = 1 << 23
 
 def squeeze_spaces(data: bytes, start: int = 0, end: int | None = None) -> bytes:
     """``data[start:end]`` with every run of spaces and tabs made one space, and no space
-    at the start of a line. The C reader splits single spaces two to three times faster
-    than it skips the padding of aligned columns; squeezing costs less than the difference.
+    at the start or end of a line. The C reader splits single spaces two to three times
+    faster than it skips the padding of aligned columns; squeezing costs less than the
+    difference.
 
-    >>> squeeze_spaces(b"  all    1.00 \\t 2\\n  0  3.00 4\\n")
+    >>> squeeze_spaces(b"  all    1.00 \\t 2 \\n  0  3.00 4\\n")
     b'all 1.00 2\\n0 3.00 4\\n'
     """
     end = len(data) if end is None else end
     tabs = data.find(b"\t", start, end) >= 0
     whole = np.frombuffer(data, dtype=np.uint8)[start:end]
+    if tabs:
+        whole = np.where(whole == 9, np.uint8(32), whole)
     pieces: list[bytes] = []
-    after_space = True  # a space at the very start goes too
+    leading = False
     for offset in range(0, len(whole), _SQUEEZE_CHUNK):
-        chunk = whole[offset:offset + _SQUEEZE_CHUNK]
-        if tabs:
-            chunk = np.where(chunk == 9, np.uint8(32), chunk)
+        stop = min(offset + _SQUEEZE_CHUNK, len(whole))
+        chunk = whole[offset:stop]
         space = chunk == 32
-        keep = np.empty(len(chunk), dtype=bool)
-        keep[0] = not (space[0] and after_space)
-        np.logical_not(space[1:] & space[:-1], out=keep[1:])
-        pieces.append(chunk[keep].tobytes())
-        after_space = bool(space[-1])
+        # a space goes when a space or a newline follows it: the last of a run stays
+        after = whole[offset + 1:stop + 1]
+        ends_run = np.ones(len(chunk), dtype=bool)  # the very last byte: nothing follows
+        np.logical_or(after == 32, after == 10, out=ends_run[:len(after)])
+        pieces.append(chunk[~(space & ends_run)].tobytes())
+        # a run at the start of a line leaves one space there: rare, taken out below
+        leading = leading or bool(space[0] and (offset == 0 or whole[offset - 1] == 10)) \
+            or bool(np.any(space[1:] & (chunk[:-1] == 10)))
     squeezed = b"".join(pieces)
-    if b"\n " in squeezed:
-        squeezed = squeezed.replace(b"\n ", b"\n")
+    if leading:
+        squeezed = squeezed.replace(b"\n ", b"\n").removeprefix(b" ")
     return squeezed
 
 
@@ -185,6 +189,8 @@ class Rows:
     data: bytes | None
     start: int
     end: int
+    #: already squeezed by :func:`squeeze_spaces`
+    squeezed: bool = False
 
 
 def frame_if_clean(blob: str | Rows, names: Sequence[str], *,
@@ -207,19 +213,23 @@ def frame_if_clean(blob: str | Rows, names: Sequence[str], *,
     dtypes.update({name: "category" for name in names if name in scratch_columns})
     if isinstance(blob, Rows):
         rows, blob.data = blob.data or b"", None
-        squeezed = squeeze_spaces(rows, blob.start, blob.end)
+        if not blob.squeezed:
+            squeezed = squeeze_spaces(rows, blob.start, blob.end)
+        elif (blob.start, blob.end) == (0, len(rows)):
+            squeezed = rows
+        else:
+            squeezed = rows[blob.start:blob.end]
         del rows  # the only reference left: let the text's bytes go before the read
     else:
         squeezed = squeeze_spaces(blob.encode("utf-8"))
     frame = _read_fast(squeezed, names, dtypes, decimal, skip_blank_lines=True,
                        comment=comment)
     del squeezed
-    if frame is None or _holds_extra(frame):
+    if frame is None:
         return None
-    _drop_columns(frame, _EXTRA)
-    for name in names:
-        if name not in dtypes and not is_numeric_dtype(frame[name].dtype):
-            return None
+    if any(name not in dtypes and not is_numeric_dtype(dtype)
+           for name, dtype in frame.dtypes.items()):
+        return None
     missing = np.zeros(len(frame), dtype="int64")
     for name in names[1:]:
         missing += _isna(frame[name])
@@ -246,9 +256,9 @@ def _isna(column: pd.Series) -> np.ndarray:
     return column.isna().to_numpy()
 
 
-def _holds_extra(frame: pd.DataFrame) -> bool:
-    """True when a row had more fields than names (something in a spare column)."""
-    return any(_isna(frame[name]).sum() != len(frame) for name in _EXTRA)
+def _missing_any(frame: pd.DataFrame) -> np.ndarray:
+    """For each row, whether any of its cells is missing (one call for the whole frame)."""
+    return frame.isna().to_numpy().any(axis=1)
 
 
 def _split_by_hand(lines, names, dtypes, decimal, rest_column) -> pd.DataFrame:

@@ -123,7 +123,7 @@ def combine(date: pd.Timestamp | None, seconds: np.ndarray) -> pd.Series:
         wraps = np.zeros(0, dtype="int64")
     base = (date if date is not None else pd.Timestamp(1970, 1, 1)).normalize()
     total = (seconds + wraps * 86400).astype("timedelta64[s]")
-    return pd.Series(base.to_datetime64() + total).astype("datetime64[ns]")
+    return pd.Series((base.to_datetime64() + total).astype("datetime64[ns]"))
 
 
 def epoch_to_datetime(values: pd.Series) -> pd.Series:
