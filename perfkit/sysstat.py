@@ -311,20 +311,23 @@ class _Scanner:
         shape = stamp.group(1)
         width = len(shape)
         codes = np.frombuffer(data, dtype=np.uint8)
-        shaped = heads - seps > width
-        last = len(codes) - 1
-        for offset, char in enumerate(shape + b" "):
-            found = codes[np.minimum(seps + offset, last)]
-            if char == ord(":") or char == ord(" "):
-                shaped &= found == char
-            else:
-                shaped &= (found >= ord("0")) & (found <= ord("9"))
+        pattern = np.frombuffer(shape + b" ", dtype=np.uint8)
+        digit = pattern != ord(":")
+        digit[-1] = False
+        # every header's first bytes, one row per block: digits where the first header's
+        # time has digits, the same byte elsewhere (":" and the space after the time)
+        heads_bytes = codes[np.minimum(seps[:, None] + np.arange(width + 1), len(codes) - 1)]
+        shaped = (heads - seps > width) & np.where(
+            digit, (heads_bytes >= ord("0")) & (heads_bytes <= ord("9")),
+            heads_bytes == pattern).all(axis=1)
+        del heads_bytes
         where = np.flatnonzero(shaped)
         ids: dict[bytes, int] = {}
-        found_ids = [ids.setdefault(data[a:b], len(ids)) for a, b in
-                     zip((seps[where] + width).tolist(), heads[where].tolist(), strict=True)]
+        found_ids = np.asarray([ids.setdefault(data[a:b], len(ids)) for a, b in zip(
+            (seps[where] + width).tolist(), heads[where].tolist(), strict=True)], dtype="int64")
         key_ids[where] = found_ids
-        firsts = np.unique(np.asarray(found_ids, dtype="int64"), return_index=True)[1]
+        # ids are numbered as first met: each first shows where the running maximum grows
+        firsts = np.flatnonzero(np.diff(np.maximum.accumulate(found_ids), prepend=-1) > 0)
         for block in where[firsts].tolist():
             header = self.text[int(seps[block]):int(heads[block])]
             end = int(seps[block + 1]) if block + 1 < len(seps) else len(self.text)
