@@ -38,6 +38,7 @@ np.float64(51.0)
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 import warnings
@@ -328,8 +329,8 @@ class _Scanner:
             heads_bytes == pattern).all(axis=1)
         del heads_bytes
         where = np.flatnonzero(shaped)
-        ids: dict[bytes, int] = {}
-        found_ids = np.asarray([ids.setdefault(data[a:b], len(ids)) for a, b in zip(
+        ids: dict[bytes, int] = collections.defaultdict(itertools.count().__next__)
+        found_ids = np.asarray([ids[data[a:b]] for a, b in zip(
             (seps[where] + width).tolist(), heads[where].tolist(), strict=True)], dtype="int64")
         key_ids[where] = found_ids
         # ids are numbered as first met: each first shows where the running maximum grows

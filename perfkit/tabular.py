@@ -3,8 +3,10 @@
 Parsers first recognise which lines are rows of which table; :func:`frame_from_text` then
 turns all rows of one table into a DataFrame in a single ``pandas.read_csv`` call (no Python
 loop over lines), after :func:`squeeze_spaces` has made the padding of aligned columns
-single spaces with numpy (the C reader splits those more than twice as fast). It checks every row: a row with too few fields, a number column holding
-text, or an unreadable value raises :class:`~perfkit.errors.ParseError` naming the line
+single spaces with numpy (the C reader splits those more than twice as fast).
+
+It checks every row: a row with too few fields, a number column holding text, or an
+unreadable value raises :class:`~perfkit.errors.ParseError` naming the line
 (``strict=True``) or is dropped with a :class:`~perfkit.errors.ParseWarning` that names it.
 A short *last* row of the input is a truncated sample and is always dropped with a warning.
 
