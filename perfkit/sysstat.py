@@ -43,6 +43,7 @@ import itertools
 import re
 import warnings
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +53,7 @@ import pandas as pd
 from .banner import is_banner, parse_banner
 from .errors import ParseError, ParseWarning
 from .numeric import detect_decimal
-from .tabular import Rows, frame_from_text, frame_if_clean, squeeze_spaces
+from .tabular import Rows, frame_from_text, frame_if_clean, read_rows, squeeze_spaces
 from .times import AM_PM, combine, guess_dayfirst, is_time, parse_date, times_of_day
 
 Columns = tuple[str, ...]
@@ -576,6 +577,15 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     banner_offsets = np.array([offset for offset, _ in scanner.banners], dtype="int64")
 
     tables: dict[Columns, pd.DataFrame] = {}
+    read: dict[Columns, tuple[pd.DataFrame, np.ndarray]] = {}
+    if single is None:  # every table at once: they can be read side by side
+        stamps = {columns: ["__time", "__ampm"][:scanner.groups[columns].prefix]
+                  for columns in scanner.order}
+        read = dict(zip(scanner.order, _read_tables(scanner, [
+            _Request(scanner.groups[columns].spans, [*stamps[columns], *columns],
+                     {*text_columns, *stamps[columns]}, decimal, rest_column,
+                     scratch_columns=stamps[columns]) for columns in scanner.order]),
+            strict=True))
     for columns in scanner.order:
         group = scanner.groups[columns]
         stamp = ["__time", "__ampm"][:group.prefix]
@@ -590,9 +600,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                                    _careful=True)
             starts = np.zeros(len(frame), dtype="int64")
         else:
-            frame, starts = _read_spans(scanner, group.spans, [*stamp, *columns],
-                                        {*text_columns, *stamp}, decimal, rest_column,
-                                        scratch_columns=stamp)
+            frame, starts = read.pop(columns)
         segments = (np.searchsorted(banner_offsets, starts, side="right") - 1
                     if len(banner_offsets) > 1 else np.zeros(len(frame), dtype="int64"))
         frame.insert(0, "time", _times(frame, segments, dates, tool, scanner, starts))
@@ -689,60 +697,130 @@ def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[st
     return runs, starts, heads, [f[3] for f in found]
 
 
+@dataclass
+class _Request:
+    """One table to read from a group's row spans (see :func:`_read_tables`)."""
+
+    spans: list[tuple[Any, Any]]
+    names: list[str]
+    text_columns: Collection[str]
+    decimal: str
+    rest_column: str | None
+    scratch_columns: Collection[str] = ()
+
+
+#: Bytes of rows from which :func:`_read_tables` reads in worker threads (below, threads
+#: cost more than they give).
+_THREADED = 8 << 20
+
+
 def _read_spans(scanner: _Scanner, spans: list[tuple[Any, Any]], names: list[str],
                 text_columns: Collection[str], decimal: str, rest_column: str | None,
                 scratch_columns: Collection[str] = ()) -> tuple[pd.DataFrame, np.ndarray]:
     """Read the rows in ``spans`` (chunk by chunk) into one frame; also return the text
     offset of each kept row's block, for banner segments and error messages."""
-    text = scanner.text
+    return _read_tables(scanner, [_Request(spans, names, text_columns, decimal, rest_column,
+                                           scratch_columns)])[0]
+
+
+def _read_tables(scanner: _Scanner, requests: list[_Request],
+                 ) -> list[tuple[pd.DataFrame, np.ndarray]]:
+    """:func:`_read_spans` for several tables. The rows of each chunk are joined here, in
+    order, and read by :func:`~perfkit.tabular.read_rows` in two worker threads when there
+    are many (pandas and numpy let go of the interpreter meanwhile, so the next chunk is
+    joined while one is read); each frame is then checked here, so that warnings and errors
+    come in the text's order, as without threads."""
+    source = scanner.text if scanner.data is None else scanner.data
+    jobs = [(index, starts, ends) for index, request in enumerate(requests)
+            for starts, ends in _chunks(request.spans)]
+    total = sum(int((ends - starts).sum()) for _, starts, ends in jobs)
+    pieces: list[list[pd.DataFrame]] = [[] for _ in requests]
+    kept: list[list[np.ndarray]] = [[] for _ in requests]
+
+    def finish(index: int, starts: np.ndarray, ends: np.ndarray, blob: str | bytes,
+               first_read: Callable[[], pd.DataFrame | None] | None) -> None:
+        frame, kept_starts = _read_chunk(scanner, requests[index], starts, ends, blob,
+                                         first_read)
+        pieces[index].append(frame)
+        if kept_starts is not None:
+            kept[index].append(kept_starts)
+
+    if total < _THREADED or len(jobs) < 2:
+        for index, starts, ends in jobs:
+            finish(index, starts, ends, _join_spans(source, starts, ends), None)
+    else:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            waiting: collections.deque = collections.deque()
+            for index, starts, ends in jobs:
+                request = requests[index]
+                blob = _join_spans(source, starts, ends)
+                future = pool.submit(read_rows, blob, request.names,
+                                     text_columns=request.text_columns,
+                                     scratch_columns=request.scratch_columns,
+                                     decimal=request.decimal)
+                waiting.append((index, starts, ends, blob, future.result))
+                if len(waiting) > 2:  # at most three chunks' rows held at once
+                    finish(*waiting.popleft())
+            while waiting:
+                finish(*waiting.popleft())
+    results = []
+    for index, frames in enumerate(pieces):  # each request has a chunk, if an empty one
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        starts = (np.concatenate(kept[index]) if kept[index]
+                  else np.zeros(len(frame), dtype="int64"))
+        results.append((frame, starts))
+    return results
+
+
+def _chunks(spans: list[tuple[Any, Any]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The spans in text order, in chunks of about :data:`_CHUNK` characters (bounds the
+    memory that one read needs)."""
     starts_all, ends_all = _flatten(spans)
     order = np.argsort(starts_all, kind="stable")
     starts_all, ends_all = starts_all[order], ends_all[order]
-    pieces: list[pd.DataFrame] = []
-    kept_starts: list[np.ndarray] = []
     sizes = np.cumsum(ends_all - starts_all)
     bounds = [0, *np.searchsorted(sizes, np.arange(_CHUNK, int(sizes[-1]) if len(sizes) else 0,
                                                    _CHUNK)).tolist(), len(starts_all)]
-    for lo, hi in itertools.pairwise(bounds):
-        if hi <= lo and pieces:
-            continue
-        chunk_starts, chunk_ends = starts_all[lo:hi], ends_all[lo:hi]
-        blob = _join_spans(text if scanner.data is None else scanner.data,
-                           chunk_starts, chunk_ends)
-        count = len(chunk_starts) and blob.count(b"\n" if isinstance(blob, bytes) else "\n") + 1
-        per_row: list[np.ndarray] = []
+    chunks = [(starts_all[lo:hi], ends_all[lo:hi]) for lo, hi in itertools.pairwise(bounds)
+              if hi > lo]
+    return chunks or [(starts_all[:0], ends_all[:0])]
 
-        def row_starts(chunk_starts: np.ndarray = chunk_starts,
-                       chunk_ends: np.ndarray = chunk_ends,
-                       per_row: list[np.ndarray] = per_row) -> np.ndarray:
-            if not per_row:
-                counts = np.fromiter((text.count("\n", a, b) + 1 for a, b in
-                                      zip(chunk_starts.tolist(), chunk_ends.tolist(),
-                                          strict=True)), dtype="int64",
-                                     count=len(chunk_starts))
-                per_row.append(np.repeat(chunk_starts, counts))
-            return per_row[0]
 
-        def locate(row: int, blob: str | bytes = blob, row_starts=row_starts,
-                   ) -> tuple[int | None, str, bool]:
-            lines = blob.decode("utf-8") if isinstance(blob, bytes) else blob
-            line = lines.split("\n")[row]
-            begin = int(row_starts()[row])
-            found = text.find(line, begin)
-            number = scanner.line_number(found if found >= 0 else begin)
-            return number, line, number == scanner.last_line
+def _read_chunk(scanner: _Scanner, request: _Request, chunk_starts: np.ndarray,
+                chunk_ends: np.ndarray, blob: str | bytes,
+                first_read: Callable[[], pd.DataFrame | None] | None,
+                ) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """One chunk's rows (joined into ``blob``) as a frame, checked row by row; and, when
+    the text has several banners, the text offset of each kept row's block."""
+    text = scanner.text
+    count = len(chunk_starts) and blob.count(b"\n" if isinstance(blob, bytes) else "\n") + 1
+    per_row: list[np.ndarray] = []
 
-        frame = frame_from_text(blob, count, names, locate=locate,
-                                text_columns=text_columns, scratch_columns=scratch_columns,
-                                decimal=decimal, tool=scanner.tool, strict=scanner.strict,
-                                rest_column=rest_column)
-        if scanner.banners and len(scanner.banners) > 1:
-            kept_starts.append(row_starts()[frame.index.to_numpy()])
-        pieces.append(frame.reset_index(drop=True))
-    frame = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
-    starts = (np.concatenate(kept_starts) if kept_starts
-              else np.zeros(len(frame), dtype="int64"))
-    return frame, starts
+    def row_starts() -> np.ndarray:
+        if not per_row:
+            counts = np.fromiter((text.count("\n", a, b) + 1 for a, b in
+                                  zip(chunk_starts.tolist(), chunk_ends.tolist(),
+                                      strict=True)), dtype="int64", count=len(chunk_starts))
+            per_row.append(np.repeat(chunk_starts, counts))
+        return per_row[0]
+
+    def locate(row: int) -> tuple[int | None, str, bool]:
+        lines = blob.decode("utf-8") if isinstance(blob, bytes) else blob
+        line = lines.split("\n")[row]
+        begin = int(row_starts()[row])
+        found = text.find(line, begin)
+        number = scanner.line_number(found if found >= 0 else begin)
+        return number, line, number == scanner.last_line
+
+    frame = frame_from_text(blob, count, request.names, locate=locate,
+                            text_columns=request.text_columns,
+                            scratch_columns=request.scratch_columns,
+                            decimal=request.decimal, tool=scanner.tool,
+                            strict=scanner.strict, rest_column=request.rest_column,
+                            first_read=first_read)
+    kept_starts = (row_starts()[frame.index.to_numpy()]
+                   if scanner.banners and len(scanner.banners) > 1 else None)
+    return frame.reset_index(drop=True), kept_starts
 
 
 def _join_spans(source: str | bytes, starts: np.ndarray, ends: np.ndarray) -> str | bytes:

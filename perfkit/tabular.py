@@ -69,22 +69,28 @@ def frame_from_lines(lines: Sequence[str], line_numbers: np.ndarray | Sequence[i
 def frame_from_text(blob: str | bytes, count: int, names: Sequence[str], *, locate: Locate,
                     text_columns: Collection[str] = (), scratch_columns: Collection[str] = (),
                     decimal: str = ".", tool: str,
-                    strict: bool = False, rest_column: str | None = None) -> pd.DataFrame:
+                    strict: bool = False, rest_column: str | None = None,
+                    first_read: Callable[[], pd.DataFrame | None] | None = None,
+                    ) -> pd.DataFrame:
     """Like :func:`frame_from_lines`, for ``count`` rows already joined into ``blob``.
 
     ``locate(i)`` tells where row ``i`` came from; it is called only for rows in error.
     ``blob`` may be UTF-8 bytes. ``scratch_columns``: as in :func:`frame_if_clean`.
+    ``first_read``: what :func:`read_rows` gave for the same arguments, when the caller
+    had it done already (in a worker thread, say).
     """
     names = list(names)
     if count == 0:
         return pd.DataFrame({name: pd.Series(dtype=object if name in text_columns else float)
                              for name in names})
-    dtypes: dict[str, Any] = {name: str for name in names if name in text_columns}
-    dtypes.update({name: "category" for name in names if name in scratch_columns})
-    squeezed = squeeze_spaces(blob.encode("utf-8") if isinstance(blob, str) else blob)
-    frame = _read_fast(squeezed, names, dtypes, decimal)
+    dtypes = _dtypes(names, text_columns, scratch_columns)
+    frame = first_read() if first_read is not None else read_rows(
+        blob, names, text_columns=text_columns, scratch_columns=scratch_columns,
+        decimal=decimal)
     if frame is None or len(frame) != count:  # a row too long, or the reader gave up
+        squeezed = squeeze_spaces(blob.encode("utf-8") if isinstance(blob, str) else blob)
         frame = _read_fast(squeezed, [*names, *_EXTRA], dtypes, decimal)
+        del squeezed
         overlong = None if frame is None or len(frame) != count else (
             frame[list(_EXTRA)].notna().any(axis=1).to_numpy())
         if overlong is not None and rest_column != names[-1]:
@@ -97,7 +103,6 @@ def frame_from_text(blob: str | bytes, count: int, names: Sequence[str], *, loca
             text = blob.decode("utf-8") if isinstance(blob, bytes) else blob
             frame = _split_by_hand(text.replace("\t", " ").split("\n"), names, dtypes,
                                    decimal, rest_column)
-    del squeezed
     bad = np.zeros(len(frame), dtype=bool)
     for name, dtype in frame.dtypes.items():
         if name not in text_columns and not is_numeric_dtype(dtype):
@@ -112,6 +117,50 @@ def frame_from_text(blob: str | bytes, count: int, names: Sequence[str], *, loca
     if bad.any():
         frame = _drop_bad_rows(frame, bad, locate, tool, strict)
     return frame
+
+
+def read_rows(blob: str | bytes, names: Sequence[str], *, text_columns: Collection[str] = (),
+              scratch_columns: Collection[str] = (), decimal: str = ".",
+              ) -> pd.DataFrame | None:
+    """The hopeful first read of :func:`frame_from_text`: ``blob`` squeezed and read in
+    one call, or None when its rows do not all fit ``names`` (frame_from_text then finds
+    out which). It touches no shared state (no warning filters), so that a caller may run
+    it in a worker thread: pandas lets go of the interpreter while it splits and converts.
+
+    >>> read_rows(b"all  1.5\\n0  2", ["CPU", "v"], text_columns={"CPU"})["v"].tolist()
+    [1.5, 2.0]
+    >>> read_rows(b"all 1.5 x\\n0 2", ["CPU", "v"]) is None
+    True
+    """
+    names = list(names)
+    squeezed = squeeze_spaces(blob.encode("utf-8") if isinstance(blob, str) else blob)
+    end = squeezed.find(b"\n")
+    first = squeezed[:end if end >= 0 else len(squeezed)]
+    if first and first.count(b" ") + 1 > len(names):
+        return None  # pandas would only warn, and drop the extra fields
+    try:
+        return pd.read_csv(io.BytesIO(squeezed), **_csv_options(
+            names, _dtypes(names, text_columns, scratch_columns), decimal))
+    except (pd.errors.ParserError, ValueError):
+        return None
+
+
+def _dtypes(names: Sequence[str], text_columns: Collection[str],
+            scratch_columns: Collection[str]) -> dict[str, Any]:
+    """read_csv's dtypes: ``str`` for text columns, categories for scratch columns."""
+    dtypes: dict[str, Any] = {name: str for name in names if name in text_columns}
+    dtypes.update({name: "category" for name in names if name in scratch_columns})
+    return dtypes
+
+
+def _csv_options(names: list[str], dtypes: dict, decimal: str, *,
+                 skip_blank_lines: bool = False, comment: str | None = None) -> dict:
+    """The read_csv options for squeezed rows: one space between fields, nothing quoted,
+    only an empty field missing, no index."""
+    return dict(encoding="utf-8", sep=" ", header=None, names=names, dtype=dtypes,
+                decimal=decimal, engine="c", skip_blank_lines=skip_blank_lines,
+                comment=comment, quoting=3, keep_default_na=False, na_values=[""],
+                index_col=False)
 
 
 _EXTRA = ("__extra1", "__extra2")
@@ -135,12 +184,8 @@ def _read_fast(data: bytes, names: list[str], dtypes: dict, decimal: str, *,
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            return pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=" ", header=None,
-                               names=names, dtype=dtypes,
-                               decimal=decimal, engine="c",
-                               skip_blank_lines=skip_blank_lines, comment=comment,
-                               quoting=3, keep_default_na=False, na_values=[""],
-                               index_col=False)
+            return pd.read_csv(io.BytesIO(data), **_csv_options(
+                names, dtypes, decimal, skip_blank_lines=skip_blank_lines, comment=comment))
         except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
             return None
 
@@ -212,8 +257,7 @@ def frame_if_clean(blob: str | Rows, names: Sequence[str], *,
     are skipped (the caller makes sure that the character appears nowhere else).
     """
     names = list(names)
-    dtypes: dict[str, Any] = {name: str for name in names if name in text_columns}
-    dtypes.update({name: "category" for name in names if name in scratch_columns})
+    dtypes = _dtypes(names, text_columns, scratch_columns)
     if isinstance(blob, Rows):
         rows, blob.data = blob.data or b"", None
         if not blob.squeezed:

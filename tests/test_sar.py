@@ -482,3 +482,30 @@ def test_corpus_sadf_local_time_and_epoch():
     epoch = perfkit.read(_corpus("sadf", "expected.sadf-U-se-epoch"), "sar")
     assert epoch["cpu"]["time"].iloc[0] == T("2019-04-18 13:20:39")
     assert epoch.attrs["restarts"]["cpus"].tolist() == [9]
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_tables_read_in_worker_threads_are_the_same(monkeypatch, damaged):
+    """Large reports are read in two worker threads (sysstat._read_tables): same frames,
+    same warnings, in the same order, as one by one."""
+    from perfkit import sysstat
+
+    text = fixture_text("sar", "A.C.txt")
+    if damaged:
+        lines = text.split("\n")
+        lines.insert(len(lines) // 3, "00:32:58   garbage 1,5")
+        text = "\n".join(lines)[:-9]
+
+    def parse_with(threshold):
+        monkeypatch.setattr(sysstat, "_THREADED", threshold)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tables = perfkit.parse(text, "sar")
+        return tables, [str(w.message) for w in caught]
+
+    threaded, threaded_warnings = parse_with(0)
+    serial, serial_warnings = parse_with(1 << 60)
+    assert list(threaded) == list(serial)
+    assert all(threaded[name].equals(serial[name]) for name in serial)
+    assert threaded_warnings == serial_warnings
+    assert bool(serial_warnings) == damaged
