@@ -71,12 +71,17 @@ def clean_text_and_bytes(data: bytes | str, *,
     []
     """
     text = decode(data, tool=tool)
+    unchanged = True
     if "\x1b" in text or "\x0f" in text:
-        text = ANSI_ESCAPE.sub("", text)
+        text, unchanged = ANSI_ESCAPE.sub("", text), False
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # ASCII text is checked as bytes (several times faster than the regex)
-    encoded = text.encode("ascii") if text.isascii() else None
+        text, unchanged = text.replace("\r\n", "\n").replace("\r", "\n"), False
+    # ASCII text is checked as bytes (several times faster than the regex); bytes read
+    # from a file are those bytes already
+    encoded = None
+    if text.isascii():
+        encoded = (data if unchanged and isinstance(data, bytes) and len(data) == len(text)
+                   else text.encode("ascii"))
     may_hold = encoded is None or bool(encoded.translate(None, _NOT_CONTROL))
     bad = _CONTROL.search(text) if may_hold else None
     if bad:
