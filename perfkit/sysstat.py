@@ -577,18 +577,18 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     banner_offsets = np.array([offset for offset, _ in scanner.banners], dtype="int64")
 
     tables: dict[Columns, pd.DataFrame] = {}
+    # the time (and AM/PM) columns each table's rows start with, read and then dropped
+    stamps = {columns: ["__time", "__ampm"][:scanner.groups[columns].prefix]
+              for columns in scanner.order}
     read: dict[Columns, tuple[pd.DataFrame, np.ndarray]] = {}
     if single is None:  # every table at once: they can be read side by side
-        stamps = {columns: ["__time", "__ampm"][:scanner.groups[columns].prefix]
-                  for columns in scanner.order}
         read = dict(zip(scanner.order, _read_tables(scanner, [
             _Request(scanner.groups[columns].spans, [*stamps[columns], *columns],
                      {*text_columns, *stamps[columns]}, decimal, rest_column,
                      scratch_columns=stamps[columns]) for columns in scanner.order]),
             strict=True))
     for columns in scanner.order:
-        group = scanner.groups[columns]
-        stamp = ["__time", "__ampm"][:group.prefix]
+        stamp = stamps[columns]
         if single is not None:
             frame = None if rows is None else frame_if_clean(
                 rows, [*stamp, *columns], text_columns=text_columns, scratch_columns=stamp,
@@ -611,8 +611,9 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     scanner.data = None  # every table is read: let the text's bytes go
     averages: dict[Columns, pd.DataFrame] = {}
     for columns, group in scanner.avg_groups.items():
-        frame, _ = _read_spans(scanner, group.spans, list(columns), set(text_columns),
-                               decimal, rest_column)
+        [(frame, _)] = _read_tables(scanner, [_Request(group.spans, list(columns),
+                                                       set(text_columns), decimal,
+                                                       rest_column)])
         frame.attrs = dict(facts)
         averages[columns] = frame
     restart_frame = pd.DataFrame(
@@ -714,22 +715,16 @@ class _Request:
 _THREADED = 8 << 20
 
 
-def _read_spans(scanner: _Scanner, spans: list[tuple[Any, Any]], names: list[str],
-                text_columns: Collection[str], decimal: str, rest_column: str | None,
-                scratch_columns: Collection[str] = ()) -> tuple[pd.DataFrame, np.ndarray]:
-    """Read the rows in ``spans`` (chunk by chunk) into one frame; also return the text
-    offset of each kept row's block, for banner segments and error messages."""
-    return _read_tables(scanner, [_Request(spans, names, text_columns, decimal, rest_column,
-                                           scratch_columns)])[0]
-
-
 def _read_tables(scanner: _Scanner, requests: list[_Request],
                  ) -> list[tuple[pd.DataFrame, np.ndarray]]:
-    """:func:`_read_spans` for several tables. The rows of each chunk are joined here, in
-    order, and read by :func:`~perfkit.tabular.read_rows` in two worker threads when there
-    are many (pandas and numpy let go of the interpreter meanwhile, so the next chunk is
-    joined while one is read); each frame is then checked here, so that warnings and errors
-    come in the text's order, as without threads."""
+    """Read each table's rows (``spans``, chunk by chunk) into one frame, with the text
+    offset of each kept row's block (for banner segments and error messages).
+
+    The rows of each chunk are joined here, in order, and read by
+    :func:`~perfkit.tabular.read_rows` in two worker threads when there are many (pandas
+    and numpy let go of the interpreter meanwhile, so the next chunk is joined while one
+    is read); each frame is then checked here, so that warnings and errors come in the
+    text's order, as without threads."""
     source = scanner.text if scanner.data is None else scanner.data
     jobs = [(index, starts, ends) for index, request in enumerate(requests)
             for starts, ends in _chunks(request.spans)]

@@ -93,12 +93,10 @@ def frame_from_text(blob: str | bytes, count: int, names: Sequence[str], *, loca
         del squeezed
         overlong = None if frame is None or len(frame) != count else (
             frame[list(_EXTRA)].notna().any(axis=1).to_numpy())
-        if overlong is not None and rest_column != names[-1]:
+        if overlong is not None and (rest_column != names[-1] or not overlong.any()):
             _drop_columns(frame, _EXTRA)
             for index in np.flatnonzero(overlong):
                 frame.loc[frame.index[index], names[-1]] = np.nan  # reported as bad below
-        elif overlong is not None and not overlong.any():
-            _drop_columns(frame, _EXTRA)
         else:
             text = blob.decode("utf-8") if isinstance(blob, bytes) else blob
             frame = _split_by_hand(text.replace("\t", " ").split("\n"), names, dtypes,

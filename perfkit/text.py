@@ -80,8 +80,7 @@ def clean_text_and_bytes(data: bytes | str, *,
     # from a file are those bytes already
     encoded = None
     if text.isascii():
-        encoded = (data if unchanged and isinstance(data, bytes) and len(data) == len(text)
-                   else text.encode("ascii"))
+        encoded = data if unchanged and isinstance(data, bytes) else text.encode("ascii")
     may_hold = encoded is None or bool(encoded.translate(None, _NOT_CONTROL))
     bad = _CONTROL.search(text) if may_hold else None
     if bad:
