@@ -53,7 +53,14 @@ import pandas as pd
 from .banner import is_banner, parse_banner
 from .errors import ParseError, ParseWarning
 from .numeric import detect_decimal
-from .tabular import Rows, frame_from_text, frame_if_clean, read_rows, squeeze_spaces
+from .tabular import (
+    Rows,
+    frame_from_text,
+    frame_if_clean,
+    read_rows,
+    squeeze_spaces,
+    squeeze_spans,
+)
 from .times import AM_PM, combine, guess_dayfirst, is_time, parse_date, times_of_day
 
 Columns = tuple[str, ...]
@@ -726,34 +733,30 @@ def _read_tables(scanner: _Scanner, requests: list[_Request],
     is read); each frame is then checked here, so that warnings and errors come in the
     text's order, as without threads."""
     source = scanner.text if scanner.data is None else scanner.data
+    tabs = isinstance(source, bytes) and source.find(b"\t") >= 0
     jobs = [(index, starts, ends) for index, request in enumerate(requests)
             for starts, ends in _chunks(request.spans)]
     total = sum(int((ends - starts).sum()) for _, starts, ends in jobs)
     pieces: list[list[pd.DataFrame]] = [[] for _ in requests]
     kept: list[list[np.ndarray]] = [[] for _ in requests]
 
-    def finish(index: int, starts: np.ndarray, ends: np.ndarray, blob: str | bytes,
+    def finish(index: int, rows: _ChunkRows,
                first_read: Callable[[], pd.DataFrame | None] | None) -> None:
-        frame, kept_starts = _read_chunk(scanner, requests[index], starts, ends, blob,
-                                         first_read)
+        frame, kept_starts = _read_chunk(scanner, requests[index], rows, first_read)
         pieces[index].append(frame)
         if kept_starts is not None:
             kept[index].append(kept_starts)
 
     if total < _THREADED or len(jobs) < 2:
         for index, starts, ends in jobs:
-            finish(index, starts, ends, _join_spans(source, starts, ends), None)
+            finish(index, _ChunkRows.gather(source, starts, ends, tabs), None)
     else:
         with ThreadPoolExecutor(max_workers=2) as pool:
             waiting: collections.deque = collections.deque()
             for index, starts, ends in jobs:
-                request = requests[index]
-                blob = _join_spans(source, starts, ends)
-                future = pool.submit(read_rows, blob, request.names,
-                                     text_columns=request.text_columns,
-                                     scratch_columns=request.scratch_columns,
-                                     decimal=request.decimal)
-                waiting.append((index, starts, ends, blob, future.result))
+                rows = _ChunkRows.gather(source, starts, ends, tabs)
+                future = pool.submit(rows.read, requests[index])
+                waiting.append((index, rows, future.result))
                 if len(waiting) > 2:  # at most three chunks' rows held at once
                     finish(*waiting.popleft())
             while waiting:
@@ -781,14 +784,58 @@ def _chunks(spans: list[tuple[Any, Any]]) -> list[tuple[np.ndarray, np.ndarray]]
     return chunks or [(starts_all[:0], ends_all[:0])]
 
 
-def _read_chunk(scanner: _Scanner, request: _Request, chunk_starts: np.ndarray,
-                chunk_ends: np.ndarray, blob: str | bytes,
+@dataclass
+class _ChunkRows:
+    """One chunk's rows, ``source[start:end]`` for each span: squeezed by numpy when the
+    source is ASCII bytes (:func:`~perfkit.tabular.squeeze_spans`), joined as they are
+    only when something needs the rows as printed (a row in error, or spans too uneven
+    to squeeze so)."""
+
+    source: str | bytes
+    starts: np.ndarray
+    ends: np.ndarray
+    squeezed: bytes | None
+    _joined: str | bytes | None = None
+
+    @classmethod
+    def gather(cls, source: str | bytes, starts: np.ndarray, ends: np.ndarray,
+               tabs: bool) -> _ChunkRows:
+        squeezed = (squeeze_spans(source, starts, ends, tabs=tabs)
+                    if isinstance(source, bytes) else None)
+        rows = cls(source, starts, ends, squeezed)
+        if squeezed is None:
+            rows.joined()  # now, not in a worker thread
+        return rows
+
+    def joined(self) -> str | bytes:
+        """The rows as printed, one per line."""
+        if self._joined is None:
+            self._joined = _join_spans(self.source, self.starts, self.ends)
+        return self._joined
+
+    def count(self) -> int:
+        """How many rows (squeezing keeps every newline)."""
+        if not len(self.starts):
+            return 0
+        rows = self.joined() if self.squeezed is None else self.squeezed
+        return rows.count(b"\n" if isinstance(rows, bytes) else "\n") + 1
+
+    def read(self, request: _Request) -> pd.DataFrame | None:
+        """:func:`~perfkit.tabular.read_rows` of these rows (safe in a worker thread)."""
+        squeezed = self.squeezed is not None
+        return read_rows(self.squeezed if squeezed else self.joined(), request.names,
+                         text_columns=request.text_columns,
+                         scratch_columns=request.scratch_columns, decimal=request.decimal,
+                         squeezed=squeezed)
+
+
+def _read_chunk(scanner: _Scanner, request: _Request, rows: _ChunkRows,
                 first_read: Callable[[], pd.DataFrame | None] | None,
                 ) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """One chunk's rows (joined into ``blob``) as a frame, checked row by row; and, when
-    the text has several banners, the text offset of each kept row's block."""
+    """One chunk's rows as a frame, checked row by row; and, when the text has several
+    banners, the text offset of each kept row's block."""
     text = scanner.text
-    count = len(chunk_starts) and blob.count(b"\n" if isinstance(blob, bytes) else "\n") + 1
+    chunk_starts, chunk_ends = rows.starts, rows.ends
     per_row: list[np.ndarray] = []
 
     def row_starts() -> np.ndarray:
@@ -800,6 +847,7 @@ def _read_chunk(scanner: _Scanner, request: _Request, chunk_starts: np.ndarray,
         return per_row[0]
 
     def locate(row: int) -> tuple[int | None, str, bool]:
+        blob = rows.joined()
         lines = blob.decode("utf-8") if isinstance(blob, bytes) else blob
         line = lines.split("\n")[row]
         begin = int(row_starts()[row])
@@ -807,12 +855,12 @@ def _read_chunk(scanner: _Scanner, request: _Request, chunk_starts: np.ndarray,
         number = scanner.line_number(found if found >= 0 else begin)
         return number, line, number == scanner.last_line
 
-    frame = frame_from_text(blob, count, request.names, locate=locate,
+    frame = frame_from_text(rows.joined, rows.count(), request.names, locate=locate,
                             text_columns=request.text_columns,
                             scratch_columns=request.scratch_columns,
                             decimal=request.decimal, tool=scanner.tool,
                             strict=scanner.strict, rest_column=request.rest_column,
-                            first_read=first_read)
+                            first_read=first_read or (lambda: rows.read(request)))
     kept_starts = (row_starts()[frame.index.to_numpy()]
                    if scanner.banners and len(scanner.banners) > 1 else None)
     return frame.reset_index(drop=True), kept_starts

@@ -20,6 +20,7 @@ A short *last* row of the input is a truncated sample and is always dropped with
 from __future__ import annotations
 
 import io
+import itertools
 import warnings
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -66,7 +67,8 @@ def frame_from_lines(lines: Sequence[str], line_numbers: np.ndarray | Sequence[i
                            strict=strict, rest_column=rest_column)
 
 
-def frame_from_text(blob: str | bytes, count: int, names: Sequence[str], *, locate: Locate,
+def frame_from_text(blob: str | bytes | Callable[[], str | bytes], count: int,
+                    names: Sequence[str], *, locate: Locate,
                     text_columns: Collection[str] = (), scratch_columns: Collection[str] = (),
                     decimal: str = ".", tool: str,
                     strict: bool = False, rest_column: str | None = None,
@@ -75,19 +77,23 @@ def frame_from_text(blob: str | bytes, count: int, names: Sequence[str], *, loca
     """Like :func:`frame_from_lines`, for ``count`` rows already joined into ``blob``.
 
     ``locate(i)`` tells where row ``i`` came from; it is called only for rows in error.
-    ``blob`` may be UTF-8 bytes. ``scratch_columns``: as in :func:`frame_if_clean`.
+    ``blob`` may be UTF-8 bytes, or a function that gives them (called only when the
+    first read fails, so a caller may read squeezed rows and join the rows as printed
+    only then). ``scratch_columns``: as in :func:`frame_if_clean`.
     ``first_read``: what :func:`read_rows` gave for the same arguments, when the caller
-    had it done already (in a worker thread, say).
+    had it done already (in a worker thread, say); needed when ``blob`` is a function.
     """
     names = list(names)
+    rows_of = blob if callable(blob) else lambda: blob
     if count == 0:
         return pd.DataFrame({name: pd.Series(dtype=object if name in text_columns else float)
                              for name in names})
     dtypes = _dtypes(names, text_columns, scratch_columns)
     frame = first_read() if first_read is not None else read_rows(
-        blob, names, text_columns=text_columns, scratch_columns=scratch_columns,
+        rows_of(), names, text_columns=text_columns, scratch_columns=scratch_columns,
         decimal=decimal)
     if frame is None or len(frame) != count:  # a row too long, or the reader gave up
+        blob = rows_of()
         squeezed = squeeze_spaces(blob.encode("utf-8") if isinstance(blob, str) else blob)
         frame = _read_fast(squeezed, [*names, *_EXTRA], dtypes, decimal)
         del squeezed
@@ -119,11 +125,12 @@ def frame_from_text(blob: str | bytes, count: int, names: Sequence[str], *, loca
 
 def read_rows(blob: str | bytes, names: Sequence[str], *, text_columns: Collection[str] = (),
               scratch_columns: Collection[str] = (), decimal: str = ".",
-              ) -> pd.DataFrame | None:
+              squeezed: bool = False) -> pd.DataFrame | None:
     """The hopeful first read of :func:`frame_from_text`: ``blob`` squeezed and read in
     one call, or None when its rows do not all fit ``names`` (frame_from_text then finds
     out which). It touches no shared state (no warning filters), so that a caller may run
     it in a worker thread: pandas lets go of the interpreter while it splits and converts.
+    ``squeezed``: ``blob`` is bytes that :func:`squeeze_spaces` gave already.
 
     >>> read_rows(b"all  1.5\\n0  2", ["CPU", "v"], text_columns={"CPU"})["v"].tolist()
     [1.5, 2.0]
@@ -131,13 +138,16 @@ def read_rows(blob: str | bytes, names: Sequence[str], *, text_columns: Collecti
     True
     """
     names = list(names)
-    squeezed = squeeze_spaces(blob.encode("utf-8") if isinstance(blob, str) else blob)
-    end = squeezed.find(b"\n")
-    first = squeezed[:end if end >= 0 else len(squeezed)]
+    if squeezed and isinstance(blob, bytes):
+        rows = blob
+    else:
+        rows = squeeze_spaces(blob.encode("utf-8") if isinstance(blob, str) else blob)
+    end = rows.find(b"\n")
+    first = rows[:end if end >= 0 else len(rows)]
     if first and first.count(b" ") + 1 > len(names):
         return None  # pandas would only warn, and drop the extra fields
     try:
-        return pd.read_csv(io.BytesIO(squeezed), **_csv_options(
+        return pd.read_csv(io.BytesIO(rows), **_csv_options(
             names, _dtypes(names, text_columns, scratch_columns), decimal))
     except (pd.errors.ParserError, ValueError):
         return None
@@ -224,6 +234,93 @@ def squeeze_spaces(data: bytes, start: int = 0, end: int | None = None) -> bytes
     if leading:
         squeezed = squeezed.replace(b"\n ", b"\n").removeprefix(b" ")
     return squeezed
+
+
+#: Bytes of spans that :func:`squeeze_spans` lays out at once (bounds its scratch memory).
+_SPANS_CHUNK = 1 << 21
+#: How much longer than the spans themselves :func:`squeeze_spans` lets its padded layout
+#: be before it declines (spans of very different lengths).
+_MAX_PADDING = 1.5
+
+
+def squeeze_spans(data: bytes, starts: np.ndarray, ends: np.ndarray, *,
+                  tabs: bool = True) -> bytes | None:
+    """What ``squeeze_spaces(b"\\n".join(data[a:b] for a, b in zip(starts, ends)))`` gives,
+    without a Python slice per span: numpy copies each span into a row of a padded 2D
+    array (all spans of a sysstat table have about the same length), squeezes every row
+    at once and keeps the bytes that stay. Returns None when the spans' lengths vary too
+    much for that to pay (the caller joins and squeezes them itself). ``tabs=False``
+    tells that ``data`` holds no tab.
+
+    >>> data = b"h\\n1  a   2\\nx\\n3 b  4 \\n"
+    >>> squeeze_spans(data, np.array([2, 13]), np.array([10, 20]))
+    b'1 a 2\\n3 b 4'
+    """
+    codes = np.frombuffer(data, dtype=np.uint8)
+    starts = np.asarray(starts, dtype="int64")
+    lengths = np.asarray(ends, dtype="int64") - starts
+    if not len(lengths):
+        return b""
+    pieces: list[bytes] = []
+    sizes = np.cumsum(lengths + 1)
+    bounds = [0, *np.searchsorted(sizes, np.arange(_SPANS_CHUNK, int(sizes[-1]),
+                                                   _SPANS_CHUNK)).tolist(), len(lengths)]
+    for low, high in itertools.pairwise(bounds):
+        if high > low:
+            piece = _squeeze_rows(codes, starts[low:high], lengths[low:high], tabs,
+                                  last=high == len(lengths))
+            if piece is None:
+                return None
+            pieces.append(piece)
+    squeezed = b"".join(pieces) if len(pieces) > 1 else pieces[0]
+    # leading spaces of a line leave one space: take it out (a no-op copy-free search when
+    # no line starts with a space)
+    return squeezed.replace(b"\n ", b"\n").removeprefix(b" ")
+
+
+def _squeeze_rows(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, tabs: bool,
+                  last: bool) -> bytes | None:
+    """The spans ``codes[start:start + length]``, each followed by a newline (but the very
+    last when ``last``), squeezed as :func:`squeeze_spaces` does, but for the leading
+    spaces' removal; None when padding them to one width costs too much.
+
+    Each span fills a row of a 2D array, padded with spaces up to a newline in the last
+    column: the squeeze drops that padding as it drops any space before a newline.
+    """
+    width = int(lengths.max()) + 1  # room for the newline after each span
+    count = len(lengths)
+    if count * width > _MAX_PADDING * int((lengths + 1).sum()) + 64:
+        return None
+    room = len(codes) - width  # a window starting after this runs past the end
+    if room >= 0 and int(starts.max()) <= room:
+        rows = np.lib.stride_tricks.sliding_window_view(codes, width)[starts]
+    else:  # the spans near the text's end: windows from a padded copy of that end
+        over = starts > room
+        tail_start = int(starts[over].min())
+        tail = np.zeros(len(codes) - tail_start + width, dtype=np.uint8)
+        tail[:len(codes) - tail_start] = codes[tail_start:]
+        rows = np.empty((count, width), dtype=np.uint8)
+        rows[over] = np.lib.stride_tricks.sliding_window_view(tail, width)[
+            starts[over] - tail_start]
+        if not over.all():
+            rows[~over] = np.lib.stride_tricks.sliding_window_view(codes, width)[
+                starts[~over]]
+    shortest = int(lengths.min())
+    if shortest < width - 1:  # the padding of shorter spans: only the columns they lack
+        band = rows[:, shortest:width - 1]
+        band[np.arange(shortest, width - 1) >= lengths[:, None]] = 32
+    rows[:, -1] = 10
+    flat = rows.reshape(-1)
+    if tabs:
+        flat[flat == 9] = 32
+    space = flat == 32
+    # a space goes when a space or a newline follows it: the last of a run stays
+    goes = np.empty(len(flat), dtype=bool)
+    np.equal(flat[1:], 10, out=goes[:-1])
+    goes[:-1] |= space[1:]
+    goes[:-1] &= space[:-1]
+    goes[-1] = last  # the very last newline: the spans are joined, not ended
+    return flat[~goes].tobytes()
 
 
 @dataclass
