@@ -92,7 +92,10 @@ def frame_from_text(blob: str | bytes | Callable[[], str | bytes], count: int,
     frame = first_read() if first_read is not None else read_rows(
         rows_of(), names, text_columns=text_columns, scratch_columns=scratch_columns,
         decimal=decimal)
-    if frame is None or len(frame) != count:  # a row too long, or the reader gave up
+    # rows read as they are: squeezed, their fields are never empty, so a short row is
+    # one whose last cell is missing
+    short_rows_only = frame is not None and len(frame) == count
+    if not short_rows_only:  # a row too long, or the reader gave up
         blob = rows_of()
         squeezed = squeeze_spaces(blob.encode("utf-8") if isinstance(blob, str) else blob)
         frame = _read_fast(squeezed, [*names, *_EXTRA], dtypes, decimal)
@@ -117,7 +120,7 @@ def frame_from_text(blob: str | bytes | Callable[[], str | bytes], count: int,
             converted = pd.to_numeric(raw, errors="coerce")
             bad |= (converted.isna() & column.notna()).to_numpy()
             frame[name] = converted
-    bad |= _missing_any(frame)
+    bad |= _isna(frame[names[-1]]) if short_rows_only else _missing_any(frame)
     if bad.any():
         frame = _drop_bad_rows(frame, bad, locate, tool, strict)
     return frame
