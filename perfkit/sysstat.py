@@ -315,7 +315,13 @@ class _Scanner:
                          ) -> tuple[np.ndarray, list[tuple[Columns, int] | None]]:
         """For each block, the index of its key in the returned list, found from the
         header's bytes after a time of the first header's shape (``00:15:31``); -1 for a
-        header of another shape (the caller looks at those one by one)."""
+        header of another shape (the caller looks at those one by one).
+
+        sysstat prints its reports in the same order every interval, so the headers of a
+        long report repeat with a period: the first :data:`_LEARN` blocks are looked up
+        one by one and give it; the later blocks' headers are checked with numpy against
+        the header their place in the period foretells, and only those that differ are
+        looked up."""
         key_ids = np.full(len(seps), -1, dtype="int64")
         keys: list[tuple[Columns, int] | None] = []
         if not len(seps):
@@ -323,27 +329,21 @@ class _Scanner:
         stamp = _TIME_AT_START.match(data, int(seps[0]), int(heads[0]))
         if stamp is None:
             return key_ids, keys
-        shape = stamp.group(1)
-        width = len(shape)
-        pattern = np.frombuffer(shape + b" ", dtype=np.uint8)
-        digit = pattern != ord(":")
-        digit[-1] = False
-        # every header's first bytes, one row per block: digits where the first header's
-        # time has digits, the same byte elsewhere (":" and the space after the time)
-        long_enough = heads - seps > width
-        heads_bytes = _first_bytes(data, np.where(long_enough, seps, 0), width + 1)
-        shaped = long_enough & np.where(
-            digit, (heads_bytes >= ord("0")) & (heads_bytes <= ord("9")),
-            heads_bytes == pattern).all(axis=1)
-        del heads_bytes
-        where = np.flatnonzero(shaped)
+        time_shape = _TimeShape(stamp.group(1))
         ids: dict[bytes, int] = collections.defaultdict(itertools.count().__next__)
-        found_ids = np.asarray([ids[data[a:b]] for a, b in zip(
-            (seps[where] + width).tolist(), heads[where].tolist(), strict=True)], dtype="int64")
-        key_ids[where] = found_ids
+        learned = min(len(seps), _LEARN)
+        key_ids[:learned] = time_shape.ids(data, seps[:learned], heads[:learned], ids)
+        rest = np.arange(learned, len(seps))
+        period = _period(key_ids[:learned])
+        if period is not None and len(rest):
+            foretold = key_ids[:period][rest % period]
+            same = time_shape.same_headers(data, seps[rest], heads[rest], foretold, list(ids))
+            key_ids[rest[same]] = foretold[same]
+            rest = rest[~same]
+        key_ids[rest] = time_shape.ids(data, seps[rest], heads[rest], ids)
         # ids are numbered as first met: each first shows where the running maximum grows
-        firsts = np.flatnonzero(np.diff(np.maximum.accumulate(found_ids), prepend=-1) > 0)
-        for block in where[firsts].tolist():
+        firsts = np.flatnonzero(np.diff(np.maximum.accumulate(key_ids), prepend=-1) > 0)
+        for block in firsts.tolist():
             header = self.text[int(seps[block]):int(heads[block])]
             end = int(seps[block + 1]) if block + 1 < len(seps) else len(self.text)
             keys.append(self.block_key(header, int(heads[block]), end))
@@ -647,7 +647,7 @@ _NEWLINE_CHUNK = 1 << 20
 def _newline_offsets(data: bytes) -> np.ndarray:
     """Where the newlines of ASCII bytes are.
 
-    >>> _newline_offsets(b"a\nbc\n\n").tolist()
+    >>> _newline_offsets(b"a\\nbc\\n\\n").tolist()
     [1, 4, 5]
     """
     codes = np.frombuffer(data, dtype=np.uint8)
@@ -713,6 +713,98 @@ def _block_layout(newlines: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarr
     return newlines[firsts], newlines[lasts] + 1, heads.astype("int64")
 
 
+#: Blocks whose headers :meth:`_Scanner.block_keys_ascii` looks up one by one before it
+#: looks for a period.
+_LEARN = 2048
+
+
+class _TimeShape:
+    """The shape of the time that starts a report's first header (``00:15:31``: digits
+    and colons), and how to find the headers of blocks that start with a time so shaped.
+
+    >>> shape = _TimeShape(b"00:15:31")
+    >>> data = b"\\n\\n00:15:32 CPU %usr\\n\\n00:15:33 CPU %usr\\n\\nAverage: CPU %usr\\n"
+    >>> seps, heads = np.array([2, 21, 40]), np.array([19, 38, 57])
+    >>> ids = collections.defaultdict(itertools.count().__next__)
+    >>> shape.ids(data, seps, heads, ids).tolist(), list(ids)
+    ([0, 0, -1], [b' CPU %usr'])
+    >>> shape.same_headers(data, seps, heads, np.array([0, 0, 0]), list(ids)).tolist()
+    [True, True, False]
+    """
+
+    def __init__(self, time: bytes) -> None:
+        self.width = len(time)
+        self.pattern = np.frombuffer(time, dtype=np.uint8)
+        self.digit = self.pattern != ord(":")
+
+    def shaped(self, data: bytes, seps: np.ndarray, heads: np.ndarray) -> np.ndarray:
+        """Which headers (``data[sep:head]``) start with a time of this shape and a space."""
+        long_enough = heads - seps > self.width
+        stamps = _first_bytes(data, np.where(long_enough, seps, 0), self.width + 1)
+        return long_enough & (stamps[:, -1] == ord(" ")) & self._times(stamps[:, :-1])
+
+    def _times(self, stamps: np.ndarray) -> np.ndarray:
+        """Which rows of bytes hold a time of this shape."""
+        return np.where(self.digit, (stamps >= ord("0")) & (stamps <= ord("9")),
+                        stamps == self.pattern).all(axis=1)
+
+    def ids(self, data: bytes, seps: np.ndarray, heads: np.ndarray,
+            ids: dict[bytes, int]) -> np.ndarray:
+        """For each header, the id (in ``ids``, which numbers new ones) of its bytes after
+        the time; -1 for a header that does not start with a time of this shape."""
+        found = np.full(len(seps), -1, dtype="int64")
+        where = np.flatnonzero(self.shaped(data, seps, heads))
+        found[where] = [ids[data[a:b]] for a, b in zip(
+            (seps[where] + self.width).tolist(), heads[where].tolist(), strict=True)]
+        return found
+
+    def same_headers(self, data: bytes, seps: np.ndarray, heads: np.ndarray,
+                     foretold: np.ndarray, keys: list[bytes]) -> np.ndarray:
+        """Which headers are a time of this shape followed by exactly ``keys[id]`` (for
+        each header's ``foretold`` id; -1 foretells nothing), read 8 bytes at a time."""
+        same = np.zeros(len(seps), dtype=bool)
+        order = np.argsort(foretold, kind="stable")
+        bounds = np.flatnonzero(np.diff(foretold[order])) + 1
+        words = np.ndarray(shape=(max(len(data) - 7, 0),), dtype="<u8", buffer=data,
+                           strides=(1,))
+        for members in np.split(order, bounds) if len(order) else []:
+            key_id = int(foretold[members[0]])
+            if key_id < 0:
+                continue
+            key = keys[key_id]
+            size = self.width + len(key)  # the header line's length
+            count = -(-size // 8)
+            fits = (heads[members] - seps[members] == size) & \
+                (seps[members] + 8 * max(count, 2) <= len(data))
+            members = members[fits]
+            line = np.frombuffer((b"\0" * self.width + key).ljust(8 * count, b"\0"),
+                                 dtype="<u8")
+            mask = np.frombuffer((b"\0" * self.width + b"\xff" * len(key)).ljust(
+                8 * count, b"\0"), dtype="<u8")
+            starts = seps[members]
+            first = words[starts]
+            match = self._times(first.view(np.uint8).reshape(-1, 8)[:, :self.width])
+            for index in range(count):
+                value = first if index == 0 else words[starts + 8 * index]
+                match &= (value & mask[index]) == line[index]
+            same[members] = match
+        return same
+
+
+def _period(ids: np.ndarray) -> int | None:
+    """The shortest period with which ``ids`` repeat (twice at least), or None.
+
+    >>> _period(np.array([0, 1, 2, 0, 1, 2, 0])), _period(np.array([0, 1, 1, 0]))
+    (3, None)
+    """
+    for period in np.flatnonzero(ids == ids[0])[1:].tolist() if len(ids) else []:
+        if period * 2 > len(ids):
+            break
+        if (ids[period:] == ids[:-period]).all():
+            return period
+    return None
+
+
 def _first_bytes(data: bytes, offsets: np.ndarray, count: int) -> np.ndarray:
     """The ``count`` bytes (at most 16) of ``data`` from each offset, one row per offset
     (each ``offset + count`` at most ``len(data)``). Read as two 8-byte words per offset
@@ -762,6 +854,8 @@ class _Request:
 #: Bytes of rows from which :func:`_read_tables` reads in worker threads (below, threads
 #: cost more than they give).
 _THREADED = 8 << 20
+#: Worker threads that read tables while the main thread gathers the next one's rows.
+_WORKERS = 2
 
 
 def _read_tables(scanner: _Scanner, requests: list[_Request],
@@ -793,7 +887,7 @@ def _read_tables(scanner: _Scanner, requests: list[_Request],
         for index, starts, ends in jobs:
             finish(index, _ChunkRows.gather(source, starts, ends, tabs), None)
     else:
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
             waiting: collections.deque = collections.deque()
             for index, starts, ends in jobs:
                 rows = _ChunkRows.gather(source, starts, ends, tabs)

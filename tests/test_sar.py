@@ -509,3 +509,52 @@ def test_tables_read_in_worker_threads_are_the_same(monkeypatch, damaged):
     assert all(threaded[name].equals(serial[name]) for name in serial)
     assert threaded_warnings == serial_warnings
     assert bool(serial_warnings) == damaged
+
+
+@pytest.mark.parametrize("change", ["none", "renamed column", "garbage row", "lost header"])
+def test_headers_checked_against_the_period_are_read_as_looked_up(monkeypatch, change):
+    """Past the first blocks (sysstat._LEARN), headers are checked against the header
+    their place in the report's period foretells; a header that differs (a renamed
+    column, one cut away) is looked up one by one: the tables are the same either way."""
+    from perfkit import sysstat
+
+    # the recording's sample blocks three times over, as a longer run prints them: two
+    # periods to learn from, one to check
+    banner, _, body = fixture_text("sar", "A.C.txt").partition("\n\n")
+    samples = [block for block in body.split("\n\n") if block[:1].isdigit()]
+    lines = "\n\n".join([banner, *samples * 3]).split("\n")
+    headers = [i for i, line in enumerate(lines) if "%usr" in line and "CPU" in line]
+    last = headers[-1]
+    if change == "renamed column":
+        lines[last] = lines[last].replace("%usr", "%user")
+    elif change == "garbage row":
+        lines.insert(last + 1, lines[last][:9] + "garbage 1 2 3")
+    elif change == "lost header":
+        del lines[last]
+    text = "\n".join(lines)
+    learned = "\n".join(lines[:headers[-1]]).count("\n\n")  # all blocks before the last
+    checked = []
+    same_headers = sysstat._TimeShape.same_headers
+
+    def spy(self, data, seps, *args):
+        checked.append(len(seps))
+        return same_headers(self, data, seps, *args)
+
+    monkeypatch.setattr(sysstat._TimeShape, "same_headers", spy)
+
+    def parse_with(learn):
+        monkeypatch.setattr(sysstat, "_LEARN", learn)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tables = perfkit.parse(text, "sar")
+        return tables, [str(w.message) for w in caught]
+
+    looked_up, looked_up_warnings = parse_with(1 << 30)
+    assert not checked
+    for learn in (learned, learned - 5):
+        foretold, foretold_warnings = parse_with(learn)
+        assert checked and checked[-1] > 20  # the third interval's headers were checked
+        assert list(foretold) == list(looked_up)
+        assert all(foretold[name].equals(looked_up[name]) for name in looked_up)
+        assert foretold_warnings == looked_up_warnings
+    assert ("%user" in foretold["cpu"].columns) == (change == "renamed column")
