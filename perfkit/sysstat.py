@@ -186,6 +186,8 @@ class _Scanner:
         self._keys: dict[str, tuple[Columns, int] | None] = {}
         #: the text's ASCII bytes while its rows are read, when it has them
         self.data: bytes | None = None
+        #: whether a line of ``data`` may start with a space or a tab
+        self.indented = True
 
     # -- errors -------------------------------------------------------------------------
     @property
@@ -530,7 +532,8 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     newlines = None if data is None else _newline_offsets(data)
     # one pass finds both a blank line holding spaces and the first line that is not a
     # sample row (where the one-table fast path's rows end)
-    odd_at = _ODD_NOT_KNOWN if newlines is None else _first_odd_line(text, data, newlines)
+    odd_at, indented = ((_ODD_NOT_KNOWN, True) if newlines is None
+                        else _first_odd_line(text, data, newlines))
     if odd_at == _ODD_NOT_KNOWN:
         odd = _ODD_LINE.search(text)
         odd_at = odd.start() if odd else None
@@ -554,7 +557,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     rows = _single_rows(single, text, data) if single is not None else None
     if single is None:
         scanner.scan(tail, data, newlines)
-        scanner.data = data  # for reading the rows' bytes
+        scanner.data, scanner.indented = data, indented  # for reading the rows' bytes
         sample_rows: list[str] = []
         for group in scanner.groups.values():
             starts, ends = _flatten(group.spans[:20])
@@ -669,29 +672,32 @@ _LINE_STARTS[[*range(ord("0"), ord("9") + 1), ord("#"), *b" \t\n\r\x0b\x0c",
               *range(0x1c, 0x20)]] = True
 
 
-def _first_odd_line(text: str, data: bytes, newlines: np.ndarray) -> int | None:
+def _first_odd_line(text: str, data: bytes, newlines: np.ndarray) -> tuple[int | None, bool]:
     """What ``_ODD_LINE.search(text).start()`` finds, from the newlines of the text's
     ASCII bytes: the newline before the first line that starts with neither a digit, a
-    blank nor "#", or that holds only spaces and tabs; None when there is none.
+    blank nor "#", or that holds only spaces and tabs; None when there is none. And
+    whether any line starts with a space or a tab.
 
     >>> text = "banner\\n\\n1 a\\n \\n2 b\\nAverage: x\\n"
     >>> _first_odd_line(text, text.encode(), _newline_offsets(text.encode()))
-    11
+    (11, True)
     """
     codes = np.frombuffer(data, dtype=np.uint8)
     before = newlines[newlines + 1 < len(codes)]  # newlines with a line after them
     firsts = codes[before + 1]
+    blanks = (firsts == 32) | (firsts == 9)
+    indented = bool(blanks.any()) or data[:1] in (b" ", b"\t")
     found = np.flatnonzero(~_LINE_STARTS[firsts])
     limit = int(found[0]) if len(found) else len(before)
-    blank = np.flatnonzero((firsts[:limit] == 32) | (firsts[:limit] == 9))
+    blank = np.flatnonzero(blanks[:limit])
     if len(blank) > 4096:
-        return _ODD_NOT_KNOWN  # a text of indented lines: let the regex look
+        return _ODD_NOT_KNOWN, indented  # a text of indented lines: let the regex look
     for index in blank.tolist():
         start = int(before[index]) + 1
         end = text.find("\n", start)
         if end >= 0 and not text[start:end].strip(" \t"):
-            return start - 1
-    return int(before[limit]) if limit < len(before) else None
+            return start - 1, indented
+    return (int(before[limit]) if limit < len(before) else None), indented
 
 
 def _block_layout(newlines: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -854,8 +860,9 @@ class _Request:
 #: Bytes of rows from which :func:`_read_tables` reads in worker threads (below, threads
 #: cost more than they give).
 _THREADED = 8 << 20
-#: Worker threads that read tables while the main thread gathers the next one's rows.
-_WORKERS = 2
+#: Worker threads that read tables while the main thread gathers the next one's rows
+#: (one: on two cores, a second worker only competes with the main thread).
+_WORKERS = 1
 
 
 def _read_tables(scanner: _Scanner, requests: list[_Request],
@@ -863,15 +870,19 @@ def _read_tables(scanner: _Scanner, requests: list[_Request],
     """Read each table's rows (``spans``, chunk by chunk) into one frame, with the text
     offset of each kept row's block (for banner segments and error messages).
 
-    The rows of each chunk are joined here, in order, and read by
-    :func:`~perfkit.tabular.read_rows` in two worker threads when there are many (pandas
-    and numpy let go of the interpreter meanwhile, so the next chunk is joined while one
-    is read); each frame is then checked here, so that warnings and errors come in the
-    text's order, as without threads."""
+    The rows of each chunk are gathered and squeezed here, in order, and read by
+    :func:`~perfkit.tabular.read_rows` in a worker thread when there are many (pandas
+    and numpy let go of the interpreter meanwhile, so the next chunk is gathered while
+    one is read); each frame is then checked here, so that warnings and errors come in
+    the text's order, as without threads."""
     source = scanner.text if scanner.data is None else scanner.data
-    tabs = isinstance(source, bytes) and source.find(b"\t") >= 0
     jobs = [(index, starts, ends) for index, request in enumerate(requests)
             for starts, ends in _chunks(request.spans)]
+    # sysstat's banner holds tabs: look for them from the first row on (chunks are in
+    # text order)
+    first_row = min((int(starts[0]) for _, starts, _ in jobs if len(starts)), default=0)
+    tabs = isinstance(source, bytes) and source.find(b"\t", first_row) >= 0
+    layout = {"tabs": tabs, "indented": scanner.indented}
     total = sum(int((ends - starts).sum()) for _, starts, ends in jobs)
     pieces: list[list[pd.DataFrame]] = [[] for _ in requests]
     kept: list[list[np.ndarray]] = [[] for _ in requests]
@@ -885,12 +896,12 @@ def _read_tables(scanner: _Scanner, requests: list[_Request],
 
     if total < _THREADED or len(jobs) < 2:
         for index, starts, ends in jobs:
-            finish(index, _ChunkRows.gather(source, starts, ends, tabs), None)
+            finish(index, _ChunkRows.gather(source, starts, ends, **layout), None)
     else:
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
             waiting: collections.deque = collections.deque()
             for index, starts, ends in jobs:
-                rows = _ChunkRows.gather(source, starts, ends, tabs)
+                rows = _ChunkRows.gather(source, starts, ends, **layout)
                 future = pool.submit(rows.read, requests[index])
                 waiting.append((index, rows, future.result))
                 if len(waiting) > 2:  # at most three chunks' rows held at once
@@ -934,9 +945,9 @@ class _ChunkRows:
     _joined: str | bytes | None = None
 
     @classmethod
-    def gather(cls, source: str | bytes, starts: np.ndarray, ends: np.ndarray,
-               tabs: bool) -> _ChunkRows:
-        squeezed = (squeeze_spans(source, starts, ends, tabs=tabs)
+    def gather(cls, source: str | bytes, starts: np.ndarray, ends: np.ndarray, *,
+               tabs: bool, indented: bool) -> _ChunkRows:
+        squeezed = (squeeze_spans(source, starts, ends, tabs=tabs, indented=indented)
                     if isinstance(source, bytes) else None)
         rows = cls(source, starts, ends, squeezed)
         if squeezed is None:

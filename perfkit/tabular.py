@@ -247,13 +247,14 @@ _MAX_PADDING = 1.5
 
 
 def squeeze_spans(data: bytes, starts: np.ndarray, ends: np.ndarray, *,
-                  tabs: bool = True) -> bytes | None:
+                  tabs: bool = True, indented: bool = True) -> bytes | None:
     """What ``squeeze_spaces(b"\\n".join(data[a:b] for a, b in zip(starts, ends)))`` gives,
     without a Python slice per span: numpy copies each span into a row of a padded 2D
     array (all spans of a sysstat table have about the same length), squeezes every row
     at once and keeps the bytes that stay. Returns None when the spans' lengths vary too
     much for that to pay (the caller joins and squeezes them itself). ``tabs=False``
-    tells that ``data`` holds no tab.
+    tells that the spans hold no tab, ``indented=False`` that none of their lines
+    starts with a space or a tab.
 
     >>> data = b"h\\n1  a   2\\nx\\n3 b  4 \\n"
     >>> squeeze_spans(data, np.array([2, 13]), np.array([10, 20]))
@@ -276,8 +277,9 @@ def squeeze_spans(data: bytes, starts: np.ndarray, ends: np.ndarray, *,
                 return None
             pieces.append(piece)
     squeezed = b"".join(pieces) if len(pieces) > 1 else pieces[0]
-    # leading spaces of a line leave one space: take it out (a no-op copy-free search when
-    # no line starts with a space)
+    if not indented:
+        return squeezed
+    # leading spaces of a line leave one space: take it out
     return squeezed.replace(b"\n ", b"\n").removeprefix(b" ")
 
 
@@ -315,7 +317,9 @@ def _squeeze_rows(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, ta
     rows[:, -1] = 10
     flat = rows.reshape(-1)
     if tabs:
-        flat[flat == 9] = 32
+        tab = flat == 9
+        if tab.any():
+            flat[tab] = 32
     space = flat == 32
     # a space goes when a space or a newline follows it: the last of a run stays
     goes = np.empty(len(flat), dtype=bool)

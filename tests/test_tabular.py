@@ -30,14 +30,19 @@ def text_and_spans(draw):
 def test_squeezed_spans_are_the_joined_spans_squeezed(case, chunk):
     data, starts, ends = case
     joined = b"\n".join(data[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True))
+    # what the caller may tell: the spans hold no tab, none of their lines starts blank
+    tabs = b"\t" in joined
+    indented = any(line[:1] in (b" ", b"\t") for line in joined.split(b"\n"))
     original = tabular._SPANS_CHUNK
     tabular._SPANS_CHUNK = chunk
     try:
+        told = squeeze_spans(data, starts, ends, tabs=tabs, indented=indented)
         got = squeeze_spans(data, starts, ends)
     finally:
         tabular._SPANS_CHUNK = original
     if got is not None:  # None: lengths too uneven, the caller joins them itself
         assert got == squeeze_spaces(joined)
+        assert told == got
 
 
 def test_squeezed_spans_of_one_width_and_at_the_text_end():
