@@ -613,9 +613,15 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
             frame, starts = read.pop(columns)
         segments = (np.searchsorted(banner_offsets, starts, side="right") - 1
                     if len(banner_offsets) > 1 else np.zeros(len(frame), dtype="int64"))
-        frame.insert(0, "time", _times(frame, segments, dates, tool, scanner, starts))
+        times = _times(frame, segments, dates, tool, scanner, starts)
+        if "time" in frame.columns:  # not a sysstat column: keep both, as pandas would
+            frame.insert(0, "time", times)
+        else:  # the stamps' column (the first) becomes the times: no other column moves
+            frame["__time"] = times.to_numpy()
+            frame.columns = ["time", *frame.columns[1:]]
         for name in stamp:
-            del frame[name]  # in place: drop() would copy the whole frame
+            if name in frame.columns:
+                del frame[name]  # in place: drop() would copy the whole frame
         frame.attrs = dict(facts)
         tables[columns] = frame
     scanner.data = None  # every table is read: let the text's bytes go

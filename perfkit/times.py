@@ -122,8 +122,9 @@ def combine(date: pd.Timestamp | None, seconds: np.ndarray) -> pd.Series:
     else:
         wraps = np.zeros(0, dtype="int64")
     base = (date if date is not None else pd.Timestamp(1970, 1, 1)).normalize()
-    total = (seconds + wraps * 86400).astype("timedelta64[s]")
-    return pd.Series((base.to_datetime64() + total).astype("datetime64[ns]"))
+    nanoseconds = (seconds + wraps * 86400) * 1_000_000_000
+    nanoseconds += base.as_unit("ns").value
+    return pd.Series(nanoseconds.view("datetime64[ns]"))
 
 
 def epoch_to_datetime(values: pd.Series) -> pd.Series:
