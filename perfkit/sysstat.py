@@ -17,10 +17,13 @@ day, rolling over midnight) and the columns named as printed. A line that fits n
 raises :class:`~perfkit.errors.ParseError` in strict mode and warns otherwise.
 
 How it stays fast on a million lines: for ASCII text, newlines, blocks and the first line
-that is not a sample row are found with numpy on the text's bytes; a block's table is found
-from its header with one short slice and a dict lookup per block; a report of one table
-(the commonest) is read in a single call with its headers cut out (or, for pidstat -h's
-``#`` headers, skipped by the reader as comments). Only odd blocks are read line by line.
+that is not a sample row are found with numpy on the text's bytes. A block's table is found
+from its header: one short slice and a dict lookup for the first blocks, then, since the
+headers repeat with the report's period, a numpy check against the header the period
+foretells. Each table's rows are squeezed by numpy as rows of a padded 2D array, with no
+Python work per block. A report of one table (the commonest) is read in a single call with
+its headers cut out (or, for pidstat -h's ``#`` headers, skipped by the reader as comments).
+Only odd blocks are read line by line.
 
 >>> text = '''Linux 6.1.0 (h) \\t25.11.2026 \\t_x86_64_\\t(2 CPU)
 ...

@@ -486,7 +486,7 @@ def test_corpus_sadf_local_time_and_epoch():
 
 @pytest.mark.parametrize("damaged", [False, True])
 def test_tables_read_in_worker_threads_are_the_same(monkeypatch, damaged):
-    """Large reports are read in two worker threads (sysstat._read_tables): same frames,
+    """Large reports are read in a worker thread (sysstat._read_tables): same frames,
     same warnings, in the same order, as one by one."""
     from perfkit import sysstat
 
