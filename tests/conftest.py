@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+import perfkit
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -24,6 +27,24 @@ def fixture_path(*parts: str) -> Path:
 def fixture_text(*parts: str) -> str:
     """A recorded fixture's text."""
     return fixture_path(*parts).read_text(encoding="utf-8")
+
+
+def parse_with_setting(monkeypatch, owner, name: str, value, text: str, tool: str):
+    """``perfkit.parse(text, tool)`` with ``owner.name`` set to ``value``: the tables and
+    the messages of the warnings given, for :func:`assert_same_tables`."""
+    monkeypatch.setattr(owner, name, value)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tables = perfkit.parse(text, tool)
+    return tables, [str(w.message) for w in caught]
+
+
+def assert_same_tables(one, other) -> None:
+    """Two results of :func:`parse_with_setting` hold the same frames and warnings."""
+    (tables, messages), (other_tables, other_messages) = one, other
+    assert list(tables) == list(other_tables)
+    assert all(tables[name].equals(other_tables[name]) for name in other_tables)
+    assert messages == other_messages
 
 
 def corpus_files(tool: str, pattern: str = "*") -> list[Path]:

@@ -7,7 +7,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import corpus_files, fixture_path, fixture_text, needs_tool
+from conftest import (
+    assert_same_tables,
+    corpus_files,
+    fixture_path,
+    fixture_text,
+    needs_tool,
+    parse_with_setting,
+)
 
 import perfkit
 from perfkit import ParseError, ParseWarning, Tables
@@ -496,19 +503,10 @@ def test_tables_read_in_worker_threads_are_the_same(monkeypatch, damaged):
         lines.insert(len(lines) // 3, "00:32:58   garbage 1,5")
         text = "\n".join(lines)[:-9]
 
-    def parse_with(threshold):
-        monkeypatch.setattr(sysstat, "_THREADED", threshold)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            tables = perfkit.parse(text, "sar")
-        return tables, [str(w.message) for w in caught]
-
-    threaded, threaded_warnings = parse_with(0)
-    serial, serial_warnings = parse_with(1 << 60)
-    assert list(threaded) == list(serial)
-    assert all(threaded[name].equals(serial[name]) for name in serial)
-    assert threaded_warnings == serial_warnings
-    assert bool(serial_warnings) == damaged
+    threaded = parse_with_setting(monkeypatch, sysstat, "_THREADED", 0, text, "sar")
+    serial = parse_with_setting(monkeypatch, sysstat, "_THREADED", 1 << 60, text, "sar")
+    assert_same_tables(threaded, serial)
+    assert bool(serial[1]) == damaged
 
 
 @pytest.mark.parametrize("change", ["none", "renamed column", "garbage row", "lost header"])
@@ -542,19 +540,10 @@ def test_headers_checked_against_the_period_are_read_as_looked_up(monkeypatch, c
 
     monkeypatch.setattr(sysstat._TimeShape, "same_headers", spy)
 
-    def parse_with(learn):
-        monkeypatch.setattr(sysstat, "_LEARN", learn)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            tables = perfkit.parse(text, "sar")
-        return tables, [str(w.message) for w in caught]
-
-    looked_up, looked_up_warnings = parse_with(1 << 30)
+    looked_up = parse_with_setting(monkeypatch, sysstat, "_LEARN", 1 << 30, text, "sar")
     assert not checked
     for learn in (learned, learned - 5):
-        foretold, foretold_warnings = parse_with(learn)
-        assert checked and checked[-1] > 20  # the third interval's headers were checked
-        assert list(foretold) == list(looked_up)
-        assert all(foretold[name].equals(looked_up[name]) for name in looked_up)
-        assert foretold_warnings == looked_up_warnings
-    assert ("%user" in foretold["cpu"].columns) == (change == "renamed column")
+        foretold = parse_with_setting(monkeypatch, sysstat, "_LEARN", learn, text, "sar")
+        assert checked and checked[-1] > 20  # the last interval's headers were checked
+        assert_same_tables(foretold, looked_up)
+    assert ("%user" in foretold[0]["cpu"].columns) == (change == "renamed column")

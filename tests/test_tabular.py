@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
-from conftest import fixture_text
+from conftest import assert_same_tables, fixture_text, parse_with_setting
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import perfkit
 from perfkit import tabular
 from perfkit.tabular import squeeze_spaces, squeeze_spans
 
@@ -68,16 +65,8 @@ def test_sar_tables_are_the_same_whether_spans_are_squeezed_or_joined(monkeypatc
     lines.insert(len(lines) // 2, "00:32:58   garbage 1,5")
     damaged = "\n".join(lines)
 
-    def parse_with(allowed):
-        monkeypatch.setattr(tabular, "_MAX_PADDING", allowed)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            tables = perfkit.parse(damaged, "sar")
-        return tables, [str(w.message) for w in caught]
-
-    squeezed, squeezed_warnings = parse_with(tabular._MAX_PADDING)
-    other, other_warnings = parse_with(padding)
-    assert list(squeezed) == list(other)
-    assert all(squeezed[name].equals(other[name]) for name in other)
-    assert squeezed_warnings == other_warnings
-    assert any("garbage" in message for message in other_warnings)
+    squeezed = parse_with_setting(monkeypatch, tabular, "_MAX_PADDING",
+                                  tabular._MAX_PADDING, damaged, "sar")
+    other = parse_with_setting(monkeypatch, tabular, "_MAX_PADDING", padding, damaged, "sar")
+    assert_same_tables(squeezed, other)
+    assert any("garbage" in message for message in other[1])
