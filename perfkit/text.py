@@ -71,6 +71,14 @@ def clean_text_and_bytes(data: bytes | str, *,
     []
     """
     text = decode(data, tool=tool)
+    if text.isascii():
+        # the common case first: one pass over the bytes finds no colour code, no
+        # carriage return and no control character, so the text is clean as it is
+        encoded = data if isinstance(data, bytes) else text.encode("ascii")
+        if not encoded.translate(None, _NOT_CONTROL_OR_CR):
+            if not _VISIBLE.search(text):
+                raise ParseError("empty input", line=1, tool=tool)
+            return text, [encoded]
     unchanged = True
     if "\x1b" in text or "\x0f" in text:
         text, unchanged = ANSI_ESCAPE.sub("", text), False
@@ -95,6 +103,9 @@ def clean_text_and_bytes(data: bytes | str, *,
 
 _NOT_CONTROL = bytes(c for c in range(256)
                      if not (c < 32 and c not in (9, 10, 13, 27)) and c != 127)
+#: the same, but keeping carriage returns and escapes (that is, bytes to clean first)
+_NOT_CONTROL_OR_CR = bytes(c for c in range(256) if not (c < 32 and c not in (9, 10))
+                           and c != 127)
 
 
 def first_lines(text: str, count: int = 40) -> list[str]:
