@@ -1,14 +1,21 @@
-"""Every recorded fixture says how it was made, and every provenance row has its file."""
+"""Every recording, in tests/fixtures and in data/, says how it was made (command, date,
+kernel, tool version, locale), and every provenance row has its file."""
 
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 COLUMNS = ["file", "command", "recorded_utc", "kernel", "tool_version", "locale", "redacted"]
 NOT_RECORDINGS = {"PROVENANCE.tsv", "README.md", "record.sh"}
+TRACES = ROOT / "data" / "traces"
+#: the bpftrace programs and load generators that the traces' commands name
+PROGRAMS = {".bt", ".c", ".py"}
+CAPTURES = sorted([*(ROOT / "data" / "scenarios").glob("*/capture.json"),
+                   *TRACES.glob("*/capture.json")])
 
 
 def _tool_dirs():
@@ -30,3 +37,33 @@ def test_every_fixture_has_provenance(folder):
     assert listed - on_disk == set(), "provenance rows without a file"
     for row in rows:
         assert row["command"] and row["kernel"] and row["locale"] and row["tool_version"], row
+
+
+def test_every_trace_recording_says_how_it_was_made():
+    with (TRACES / "PROVENANCE.tsv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert list(rows[0].keys()) == COLUMNS
+    for row in rows:
+        assert all(row[column] for column in COLUMNS[:-1]), row
+        assert row["recorded_utc"].startswith("2026-"), row
+    listed = {row["file"] for row in rows}
+    on_disk = {p.name for p in TRACES.iterdir()
+               if p.name not in NOT_RECORDINGS and p.suffix not in PROGRAMS}
+    assert on_disk == listed
+    assert "execsnoop.txt" in listed and "diskcomm-capture" in listed
+
+
+@pytest.mark.parametrize("capture", CAPTURES, ids=lambda p: p.parent.name)
+def test_every_captured_file_says_how_it_was_made(capture):
+    """A capture folder's capture.json names the command behind each of its files, with
+    the date, kernel, locale and the version of every tool it ran."""
+    facts = json.loads(capture.read_text(encoding="utf-8"))
+    assert facts["kernel"] and facts["started_utc"].startswith("2026-")
+    assert facts["locale"] == facts["environment"]["LC_ALL"] == "C"
+    named = set()
+    for command in facts["commands"]:
+        assert command["command"] and command["tool"] in facts["tool_versions"], command
+        named.update(command["files"])
+    on_disk = {p.name for p in capture.parent.iterdir() if p.name != "capture.json"}
+    assert on_disk <= named, "files no command made"
+    assert facts["tool_versions"]["sar"] == "sysstat version 12.6.1"
