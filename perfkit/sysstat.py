@@ -58,6 +58,7 @@ from .errors import ParseError, ParseWarning
 from .numeric import detect_decimal
 from .tabular import (
     Rows,
+    chunk_bounds,
     frame_from_text,
     frame_if_clean,
     read_rows,
@@ -617,14 +618,15 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         segments = (np.searchsorted(banner_offsets, starts, side="right") - 1
                     if len(banner_offsets) > 1 else np.zeros(len(frame), dtype="int64"))
         times = _times(frame, segments, dates, tool, scanner, starts)
+        scratch = stamp
         if "time" in frame.columns:  # not a sysstat column: keep both, as pandas would
             frame.insert(0, "time", times)
         else:  # the stamps' column (the first) becomes the times: no other column moves
             frame["__time"] = times.to_numpy()
             frame.columns = ["time", *frame.columns[1:]]
-        for name in stamp:
-            if name in frame.columns:
-                del frame[name]  # in place: drop() would copy the whole frame
+            scratch = stamp[1:]
+        for name in scratch:
+            del frame[name]  # in place: drop() would copy the whole frame
         frame.attrs = dict(facts)
         tables[columns] = frame
     scanner.data = None  # every table is read: let the text's bytes go
@@ -755,10 +757,11 @@ class _TimeShape:
     def shaped(self, data: bytes, seps: np.ndarray, heads: np.ndarray) -> np.ndarray:
         """Which headers (``data[sep:head]``) start with a time of this shape and a space."""
         long_enough = heads - seps > self.width
-        stamps = _first_bytes(data, np.where(long_enough, seps, 0), self.width + 1)
-        return long_enough & (stamps[:, -1] == ord(" ")) & self._times(stamps[:, :-1])
+        codes = np.frombuffer(data, dtype=np.uint8)
+        stamps = codes[np.minimum(seps[:, None] + np.arange(self.width + 1), len(codes) - 1)]
+        return long_enough & (stamps[:, -1] == ord(" ")) & self._holds_time(stamps[:, :-1])
 
-    def _times(self, stamps: np.ndarray) -> np.ndarray:
+    def _holds_time(self, stamps: np.ndarray) -> np.ndarray:
         """Which rows of bytes hold a time of this shape."""
         return np.where(self.digit, (stamps >= ord("0")) & (stamps <= ord("9")),
                         stamps == self.pattern).all(axis=1)
@@ -790,7 +793,7 @@ class _TimeShape:
             size = self.width + len(key)  # the header line's length
             count = -(-size // 8)
             fits = (heads[members] - seps[members] == size) & \
-                (seps[members] + 8 * max(count, 2) <= len(data))
+                (seps[members] + 8 * count <= len(data))
             members = members[fits]
             line = np.frombuffer((b"\0" * self.width + key).ljust(8 * count, b"\0"),
                                  dtype="<u8")
@@ -798,7 +801,7 @@ class _TimeShape:
                 8 * count, b"\0"), dtype="<u8")
             starts = seps[members]
             first = words[starts]
-            match = self._times(first.view(np.uint8).reshape(-1, 8)[:, :self.width])
+            match = self._holds_time(first.view(np.uint8).reshape(-1, 8)[:, :self.width])
             for index in range(count):
                 value = first if index == 0 else words[starts + 8 * index]
                 match &= (value & mask[index]) == line[index]
@@ -818,30 +821,6 @@ def _period(ids: np.ndarray) -> int | None:
         if (ids[period:] == ids[:-period]).all():
             return period
     return None
-
-
-def _first_bytes(data: bytes, offsets: np.ndarray, count: int) -> np.ndarray:
-    """The ``count`` bytes (at most 16) of ``data`` from each offset, one row per offset
-    (each ``offset + count`` at most ``len(data)``). Read as two 8-byte words per offset
-    where they fit: numpy fetches a word as cheaply as a byte.
-
-    >>> _first_bytes(b"0123456789", np.array([0, 1]), 9).tolist()[1]
-    [49, 50, 51, 52, 53, 54, 55, 56, 57]
-    """
-    codes = np.frombuffer(data, dtype=np.uint8)
-    near_end = offsets > len(data) - 16
-    if near_end.all() or not 0 < count <= 16:
-        return codes[np.minimum(offsets[:, None] + np.arange(count), len(codes) - 1)]
-    inside = np.where(near_end, 0, offsets)
-    words = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
-    rows = words[inside].view(np.uint8).reshape(-1, 8)
-    if count > 8:
-        rows = np.concatenate([rows, words[inside + 8].view(np.uint8).reshape(-1, 8)], axis=1)
-    rows = rows[:, :count]
-    if near_end.any():
-        rows[near_end] = codes[np.minimum(offsets[near_end, None] + np.arange(count),
-                                          len(codes) - 1)]
-    return rows
 
 
 def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -932,11 +911,8 @@ def _chunks(spans: list[tuple[Any, Any]]) -> list[tuple[np.ndarray, np.ndarray]]
     starts_all, ends_all = _flatten(spans)
     order = np.argsort(starts_all, kind="stable")
     starts_all, ends_all = starts_all[order], ends_all[order]
-    sizes = np.cumsum(ends_all - starts_all)
-    bounds = [0, *np.searchsorted(sizes, np.arange(_CHUNK, int(sizes[-1]) if len(sizes) else 0,
-                                                   _CHUNK)).tolist(), len(starts_all)]
-    chunks = [(starts_all[lo:hi], ends_all[lo:hi]) for lo, hi in itertools.pairwise(bounds)
-              if hi > lo]
+    chunks = [(starts_all[low:high], ends_all[low:high])
+              for low, high in chunk_bounds(ends_all - starts_all, _CHUNK)]
     return chunks or [(starts_all[:0], ends_all[:0])]
 
 

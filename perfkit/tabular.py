@@ -239,6 +239,19 @@ def squeeze_spaces(data: bytes, start: int = 0, end: int | None = None) -> bytes
     return squeezed
 
 
+def chunk_bounds(sizes: np.ndarray, chunk: int) -> list[tuple[int, int]]:
+    """Split items of ``sizes`` into runs of about ``chunk`` in all: each run's first and
+    last-plus-one index (no empty run).
+
+    >>> chunk_bounds(np.array([3, 3, 3, 3, 3]), 6)
+    [(0, 1), (1, 3), (3, 5)]
+    """
+    total = np.cumsum(sizes)
+    cuts = np.searchsorted(total, np.arange(chunk, int(total[-1]) if len(total) else 0, chunk))
+    bounds = [0, *cuts.tolist(), len(sizes)]
+    return [(low, high) for low, high in itertools.pairwise(bounds) if high > low]
+
+
 #: Bytes of spans that :func:`squeeze_spans` lays out at once (bounds its scratch memory).
 _SPANS_CHUNK = 1 << 21
 #: How much longer than the spans themselves :func:`squeeze_spans` lets its padded layout
@@ -266,16 +279,12 @@ def squeeze_spans(data: bytes, starts: np.ndarray, ends: np.ndarray, *,
     if not len(lengths):
         return b""
     pieces: list[bytes] = []
-    sizes = np.cumsum(lengths + 1)
-    bounds = [0, *np.searchsorted(sizes, np.arange(_SPANS_CHUNK, int(sizes[-1]),
-                                                   _SPANS_CHUNK)).tolist(), len(lengths)]
-    for low, high in itertools.pairwise(bounds):
-        if high > low:
-            piece = _squeeze_rows(codes, starts[low:high], lengths[low:high], tabs,
-                                  last=high == len(lengths))
-            if piece is None:
-                return None
-            pieces.append(piece)
+    for low, high in chunk_bounds(lengths + 1, _SPANS_CHUNK):
+        piece = _squeeze_rows(codes, starts[low:high], lengths[low:high], tabs,
+                              last=high == len(lengths))
+        if piece is None:
+            return None
+        pieces.append(piece)
     squeezed = b"".join(pieces) if len(pieces) > 1 else pieces[0]
     if not indented:
         return squeezed
