@@ -32,14 +32,22 @@ def environment(offline: bool):
 
 def execute(path: Path, *, offline: bool, timeout: int = 300) -> tuple[nbformat.NotebookNode,
                                                                      float]:
-    """Run every cell top to bottom; return the executed notebook and the seconds it took."""
+    """Run every cell top to bottom on a fresh kernel; return the executed notebook and the
+    seconds from starting the kernel to the last cell's reply (what a learner waits for;
+    the kernel's shutdown afterwards is not counted)."""
     notebook = nbformat.read(path, as_version=4)
+    last_reply = [0.0]
+
+    def cell_done(**_: object) -> None:
+        last_reply[0] = time.perf_counter()
+
     with environment(offline):
         client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
-        start = time.perf_counter()
+                                resources={"metadata": {"path": str(path.parent)}},
+                                on_cell_executed=cell_done)
+        start = last_reply[0] = time.perf_counter()
         client.execute()
-        return notebook, time.perf_counter() - start
+        return notebook, last_reply[0] - start
 
 
 def outputs_text(notebook: nbformat.NotebookNode) -> str:
