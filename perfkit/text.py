@@ -35,10 +35,31 @@ def read_bytes(source: PathOrBuffer) -> bytes:
     return bytes(data)
 
 
+def without_bom(data: bytes | str) -> bytes | str:
+    """``data`` without the UTF-8 byte order mark an editor or a Windows tool may put in
+    front of a saved text (it would hide the first line from every parser).
+
+    >>> without_bom(b"\\xef\\xbb\\xbfLinux 6.1.0")
+    b'Linux 6.1.0'
+    """
+    if isinstance(data, str):
+        return data[1:] if data.startswith("\ufeff") else data
+    return data[3:] if data.startswith(_UTF8_BOM) else data
+
+
 def decode(data: bytes | str, *, tool: str | None = None) -> str:
-    """Decode bytes as UTF-8 (falling back to Latin-1, as old locales wrote), refusing binary."""
+    """Decode bytes as UTF-8 (falling back to Latin-1, as old locales wrote), refusing binary.
+    A byte order mark is dropped; one of UTF-16 (PowerShell's ``>`` writes that) decodes
+    the text as UTF-16."""
+    data = without_bom(data)
     if isinstance(data, str):
         return data
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return without_bom(data.decode("utf-16"))
+        except UnicodeDecodeError as exc:
+            raise ParseError("a UTF-16 byte order mark, but not UTF-16 text after it",
+                             line=1, tool=tool) from exc
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise ParseError("binary data (NUL byte); expected the text a tool printed",
@@ -70,7 +91,10 @@ def clean_text_and_bytes(data: bytes | str, *,
     >>> clean_text_and_bytes("00時15分31秒 all\\n")[1]
     []
     """
+    data = without_bom(data)
     text = decode(data, tool=tool)
+    if isinstance(data, bytes) and data.startswith(_UTF16_BOMS):
+        data = text  # those bytes are not the text's: work from the text
     if text.isascii():
         # the common case first: one pass over the bytes finds no colour code, no
         # carriage return and no control character, so the text is clean as it is
@@ -101,6 +125,8 @@ def clean_text_and_bytes(data: bytes | str, *,
     return text, [] if encoded is None else [encoded]
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _NOT_CONTROL = bytes(c for c in range(256)
                      if not (c < 32 and c not in (9, 10, 13, 27)) and c != 127)
 #: the same, but keeping carriage returns and escapes (that is, bytes to clean first)

@@ -72,6 +72,34 @@ def test_empty_and_binary_input_raise_parse_error(tool):
         assert info.value.line is not None
 
 
+def _parsed(data: str | bytes) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The frames of ``perfkit.parse(data)`` by name, and its warnings' texts."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = perfkit.parse(data)
+    frames = {"": result} if isinstance(result, pd.DataFrame) else dict(result)
+    return frames, [str(w.message) for w in caught]
+
+
+BOM_SAMPLES = [(tool, path) for tool in TOOLS for path in recordings(tool)[:3]]
+
+
+@pytest.mark.parametrize(("tool", "path"), BOM_SAMPLES,
+                         ids=[f"{t}/{p.name}" for t, p in BOM_SAMPLES])
+def test_a_byte_order_mark_or_utf16_changes_nothing(tool, path):
+    # an editor or PowerShell's ">" saves text with a byte order mark (PowerShell in UTF-16)
+    raw = path.read_bytes()
+    frames, said = _parsed(raw)
+    text = raw.decode("utf-8", "surrogateescape")
+    for variant in (b"\xef\xbb\xbf" + raw, "\ufeff" + text,
+                    text.encode("utf-16", "surrogatepass")):
+        again, said_again = _parsed(variant)
+        assert said_again == said
+        assert again.keys() == frames.keys()
+        for name, frame in frames.items():
+            pd.testing.assert_frame_equal(again[name], frame)
+
+
 def _survives(tool: str, text: str | bytes) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
