@@ -84,6 +84,7 @@ _TIME_AT_START = re.compile(rb"(\d{1,2}:\d\d:\d\d) ")
 #: Words sysstat prints as the average label in the C locale; any other label (``Moyenne :``)
 #: tells a translated output.
 AVERAGE_WORDS = ("Average:",)
+_NOT_A_SYSSTAT_LINE = "a line that is neither a banner, a header, a sample row nor an average row"
 _CHUNK = 32 << 20  # characters of rows handed to read_csv at once (bounds peak memory)
 
 
@@ -183,6 +184,7 @@ class _Scanner:
         self.groups: dict[Columns, _Group] = {}
         self.avg_groups: dict[Columns, _Group] = {}
         self.order: list[Columns] = []
+        self.first_seen: dict[Columns, int] = {}
         self.banners: list[tuple[int, dict[str, Any]]] = []  # (offset, facts)
         self.restarts: list[tuple[int, str, str | None, int]] = []
         self.average_labels: set[str] = set()
@@ -234,21 +236,40 @@ class _Scanner:
         self._keys[rest] = key
         return key
 
-    def hash_key(self, header: str, row: str) -> tuple[Columns, int] | None:
+    def hash_key(self, header: str, start: int, end: int) -> tuple[Columns, int] | None:
         """(columns, tokens before them) for pidstat -h's ``# Time UID PID ...`` header,
-        whose rows carry the time: ``row`` (the block's first) tells how many tokens."""
+        whose rows carry the time: the first line of ``text[start:end]`` (the block after
+        the header) that starts with a time tells how many tokens (a stray line before it
+        does not count)."""
         tokens = header.split()
         columns = (self.header_columns(tokens) if self.header_columns
                    else tuple(tokens[2:]))
         if not columns:
             return None
-        return columns, time_width(row.split()) or 1
+        return columns, self.first_time_width(start, end)
 
-    def group(self, columns: Columns, prefix: int) -> _Group:
+    def first_time_width(self, start: int, end: int) -> int:
+        """The time width (:func:`time_width`) of the first line of ``text[start:end]``
+        that starts with a time; 1 when none does."""
+        text = self.text
+        while start < end:
+            stop = text.find("\n", start, end)
+            stop = end if stop < 0 else stop
+            width = time_width(text[start:stop].split(None, 2))
+            if width:
+                return width
+            start = stop + 1
+        return 1
+
+    def group(self, columns: Columns, prefix: int, at: int | None = None) -> _Group:
+        """The table of ``columns``, made on first use; ``at``: where a header or row of
+        it starts in the text (tables are given in the order they first appear)."""
         group = self.groups.get(columns)
         if group is None:
             group = self.groups[columns] = _Group(prefix=prefix)
             self.order.append(columns)
+        if at is not None and at < self.first_seen.get(columns, at + 1):
+            self.first_seen[columns] = at
         if prefix == 2:
             self.twelve_hour = True
         return group
@@ -292,11 +313,13 @@ class _Scanner:
                 key_id = ids[rest] = len(keys)
                 keys.append(self.block_key(header, int(heads[index]), int(ends[index])))
             key_ids[index] = key_id
+        found, first_block = np.unique(key_ids, return_index=True)
+        first_of = dict(zip(found.tolist(), seps[first_block].tolist(), strict=True))
         for key_id, key in enumerate(keys):
             if key is None:
                 odd |= key_ids == key_id
             else:
-                self.group(*key)
+                self.group(*key, at=first_of[key_id])
         for index in np.flatnonzero(odd):
             self.scan_lines(int(seps[index]), int(ends[index]))
         normal = ~odd
@@ -307,13 +330,14 @@ class _Scanner:
             mask = normal & (key_ids == key_id) & (ends > heads + 1)
             if mask.any():
                 self.group(*key).spans.append((heads[mask] + 1, ends[mask]))
+        # a table first met in a block read line by line was made after the others
+        self.order.sort(key=lambda columns: self.first_seen.get(columns, size))
 
     def block_key(self, header: str, head: int, end: int) -> tuple[Columns, int] | None:
         """The table of a block whose header line (ending at ``head``; the block ends at
         ``end``) is ``header``; None for a block to read line by line."""
         if header[:1] == "#":
-            row_end = self.text.find("\n", head + 1, end)
-            return self.hash_key(header, self.text[head + 1: row_end if row_end >= 0 else end])
+            return self.hash_key(header, head + 1, end)
         timed = header[:1].isdigit() and time_width(header.split(None, 2)) > 0
         return self.header_key(header) if timed and "RESTART" not in header else None
 
@@ -397,8 +421,7 @@ class _Scanner:
             if copies < count:
                 return None
             row_start = text.find(first, body_start, tail) + len(first) + 1
-            row_end = text.find("\n", row_start, tail)
-            key = self.hash_key(first, text[row_start: row_end if row_end >= 0 else tail])
+            key = self.hash_key(first, row_start, tail)
             cut, remnants = ("\n" + first + "\n", "\n"), 0
             if copies == count and first.count("#") == 1 and \
                     text.count("#", body_start, tail) == count:
@@ -423,21 +446,39 @@ class _Scanner:
     def scan_lines(self, start: int, end: int,
                    current: tuple[Columns, int] | None = None) -> None:
         """The careful path, line by line, for blocks with banners, averages or odd lines;
-        ``current`` is the table whose rows come just before ``start``."""
+        ``current`` is the table whose rows come just before ``start``.
+
+        An average header of a table no sample header named (sar -I's ``Summary: INTR
+        CPU0 ...``) counts only once an average row follows it: a stray ``word: ...`` line
+        is reported, and the real average rows after it still reach their table."""
         text = self.text
         average: Columns | None = None
+        unconfirmed: tuple[int, str] | None = None  # such a header, no row under it yet
         offset = start
+
+        def confirm(row_follows: bool) -> None:
+            nonlocal unconfirmed
+            if unconfirmed is not None and not row_follows:
+                self.bad_line(*unconfirmed, _NOT_A_SYSSTAT_LINE)
+            elif unconfirmed is not None:
+                self.average_labels.add(label_of(unconfirmed[1]))
+            unconfirmed = None
+
         for line in text[start:end].split("\n"):
             line_start = offset
             offset += len(line) + 1
             stripped = line.strip()
             if not stripped:
+                confirm(False)
                 current = average = None
                 continue
             first = stripped[0]
+            if first.isdigit() or first == "#" or is_banner(line):
+                confirm(False)
+                average = None
             if is_banner(line):
                 self.banners.append((line_start, parse_banner(line)))
-                current = average = None
+                current = None
             elif first.isdigit():
                 if current is None:
                     if "RESTART" in line:
@@ -447,11 +488,12 @@ class _Scanner:
                     if current is None:
                         self.bad_line(line_start, line, "expected a header line")
                     else:
-                        self.group(*current)
+                        self.group(*current, at=line_start)
                 else:
                     if not current[1]:  # after a "#" header: the first row shows the width
                         current = (current[0], time_width(line.split()) or 1)
-                    self.group(*current).spans.append((line_start, line_start + len(line)))
+                    self.group(*current, at=line_start).spans.append(
+                        (line_start, line_start + len(line)))
             elif first == "#":
                 tokens = line.split()
                 columns = (self.header_columns(tokens) if self.header_columns
@@ -464,13 +506,16 @@ class _Scanner:
                 tokens = line.split()
                 width = label_width(tokens)
                 if not width:
-                    self.bad_line(line_start, line, "a line that is neither a banner, a "
-                                  "header, a sample row nor an average row")
+                    self.bad_line(line_start, line, _NOT_A_SYSSTAT_LINE)
                     continue
-                self.average_labels.add(" ".join(tokens[:width]))
                 rest = tuple(tokens[width:])
-                if rest in self.groups or (average is None and current is None
-                                           and not _looks_numeric(rest)):
+                known = rest in self.groups
+                if known or (average is None and current is None and not _looks_numeric(rest)):
+                    confirm(False)
+                    if known:
+                        self.average_labels.add(" ".join(tokens[:width]))
+                    else:
+                        unconfirmed = (line_start, line)
                     average = rest
                     current = None
                     continue
@@ -478,11 +523,14 @@ class _Scanner:
                 if target is None:
                     self.bad_line(line_start, line, "an average row before any header")
                     continue
+                confirm(True)
+                self.average_labels.add(" ".join(tokens[:width]))
                 cut = len(line) - len(line.lstrip())
                 for token in tokens[:width]:
                     cut = line.index(token, cut) + len(token)
                 self.avg_groups.setdefault(target, _Group(prefix=0)).spans.append(
                     (line_start + cut, line_start + len(line)))
+        confirm(False)
 
     def restart(self, offset: int, line: str) -> None:
         tokens = line.split()
@@ -968,24 +1016,36 @@ def _read_chunk(scanner: _Scanner, request: _Request, rows: _ChunkRows,
     banners, the text offset of each kept row's block."""
     text = scanner.text
     chunk_starts, chunk_ends = rows.starts, rows.ends
-    per_row: list[np.ndarray] = []
+    counted: list[np.ndarray] = []  # rows per span, then rows before each span (once)
+
+    def rows_per_span() -> np.ndarray:
+        if not counted:
+            counts = np.fromiter(
+                (text.count("\n", a, b) + 1 for a, b in zip(chunk_starts.tolist(),
+                                                            chunk_ends.tolist(), strict=True)),
+                dtype="int64", count=len(chunk_starts))
+            counted.extend([counts, np.concatenate(([0], np.cumsum(counts)))])
+        return counted[0]
 
     def row_starts() -> np.ndarray:
-        if not per_row:
-            counts = np.fromiter((text.count("\n", a, b) + 1 for a, b in
-                                  zip(chunk_starts.tolist(), chunk_ends.tolist(),
-                                      strict=True)), dtype="int64", count=len(chunk_starts))
-            per_row.append(np.repeat(chunk_starts, counts))
-        return per_row[0]
+        """Where the span of each row starts (its block, for the banner it comes after)."""
+        return np.repeat(chunk_starts, rows_per_span())
 
     def locate(row: int) -> tuple[int | None, str, bool]:
-        blob = rows.joined()
-        lines = blob.decode("utf-8") if isinstance(blob, bytes) else blob
-        line = lines.split("\n")[row]
-        begin = int(row_starts()[row])
-        found = text.find(line, begin)
-        number = scanner.line_number(found if found >= 0 else begin)
-        return number, line, number == scanner.last_line
+        # row ``row`` of the joined rows is line k of its span: its place in the text
+        # exactly (a search for its text could find an earlier row it is a prefix of)
+        rows_per_span()
+        before = counted[1]
+        span = int(np.searchsorted(before, row, side="right")) - 1
+        at = int(chunk_starts[span])
+        for _ in range(row - int(before[span])):
+            at = text.index("\n", at) + 1
+        # an average row is read without its label: quote the line as printed
+        begin = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        number = scanner.line_number(begin)
+        return number, text[begin: end if end >= 0 else len(text)], \
+            number == scanner.last_line
 
     frame = frame_from_text(rows.joined, rows.count(), request.names, locate=locate,
                             text_columns=request.text_columns,
@@ -1036,6 +1096,16 @@ def time_width(tokens: Sequence[str]) -> int:
     if _EPOCH.match(tokens[0]):
         return 1
     return 0
+
+
+def label_of(line: str) -> str:
+    """The average label a line starts with (``Average:``, ``Moyenne :``), or ``""``.
+
+    >>> label_of("Moyenne :      all      2,51")
+    'Moyenne :'
+    """
+    tokens = line.split()
+    return " ".join(tokens[:label_width(tokens)])
 
 
 def label_width(tokens: Sequence[str]) -> int:

@@ -328,6 +328,37 @@ def test_strict_mode_raises_on_an_inserted_garbage_line():
     assert len(tables["cpu"]) == 9  # nothing else lost
 
 
+def _blank_line_positions(text: str) -> list[int]:
+    """Blank lines inside the text (a line after the last is a truncated last line)."""
+    lines = text.rstrip("\n").split("\n")
+    return [i for i, line in enumerate(lines) if not line.strip() and i > 0]
+
+
+@pytest.mark.parametrize("name", ["P-ALL.C.txt", "A.C.txt", "A.de_DE.txt"])
+def test_a_stray_line_shaped_like_an_average_label_is_reported_not_swallowed(name):
+    # "ERROR: ..." after a blank line looked like a translated "Average:" header of an
+    # unknown table and vanished, even with strict=True
+    text = fixture_text("mpstat", name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clean = mpstat.parse(text)
+    stray = "ERROR: disk failure detected on sda"
+    for at in _blank_line_positions(text)[:6]:
+        lines = text.split("\n")
+        damaged = "\n".join([*lines[:at + 1], stray, *lines[at + 1:]])
+        with pytest.raises(perfkit.ParseError) as info:
+            mpstat.parse(damaged, strict=True)
+        assert info.value.line == at + 2
+        with pytest.warns(perfkit.ParseWarning, match=f"line {at + 2}:.*ERROR: disk") as said:
+            tables = mpstat.parse(damaged)
+        assert len(said) == 1
+        assert list(tables) == list(clean)
+        for table in clean:
+            pd.testing.assert_frame_equal(tables[table], clean[table])
+            pd.testing.assert_frame_equal(tables.averages[table], clean.averages[table])
+        assert tables.attrs["average_label"] == clean.attrs["average_label"]
+
+
 def test_strict_mode_raises_on_a_row_that_does_not_fit():
     lines = fixture_text("mpstat", "P-ALL.C.txt").split("\n")
     bad = "\n".join([*lines[:4], "00:24:09       1  100.00    x.00", *lines[4:]])

@@ -352,6 +352,47 @@ def test_header_repeated_where_a_blank_line_was_lost_is_still_a_header():
         assert pidstat.parse(lost)["cpu"].equals(pidstat.parse(text)["cpu"])
 
 
+H_RECORDINGS = ["h-u.C.txt", "h-ur.en_US.txt", "h-urd.C.txt", "h-urd.fr_FR.txt", "Hh.C.txt"]
+STRAY = "@@@"
+
+
+def _stray_line_cases() -> list:
+    """(recording, number of the inserted line) for every place after the banner (a line
+    before the banner makes the text foreign), down to after the last line."""
+    cases = []
+    for name in H_RECORDINGS:
+        count = fixture_text("pidstat", name).rstrip("\n").count("\n") + 1
+        for number in range(2, count + 2):
+            # (a stray line right after the first "# Time" header of the 12-hour
+            # recording once made every row's time one token too short)
+            cases.append(pytest.param(name, number, id=f"{name}-line{number}"))
+    return cases
+
+
+@pytest.mark.parametrize(("name", "number"), _stray_line_cases())
+def test_a_stray_line_anywhere_in_h_output_is_named_and_every_real_row_kept(name, number):
+    text = fixture_text("pidstat", name)
+    lines = text.split("\n")
+    damaged = "\n".join([*lines[:number - 1], STRAY, *lines[number - 1:]])
+    if number > text.rstrip("\n").count("\n") + 1:  # nothing after it: a cut last line
+        with pytest.warns(perfkit.ParseWarning, match=f"line {number}: .*truncated"):
+            pidstat.parse(damaged, strict=True)
+    else:
+        with pytest.raises(perfkit.ParseError) as info:
+            pidstat.parse(damaged, strict=True)
+        assert (info.value.line, info.value.text) == (number, STRAY)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tables = pidstat.parse(damaged)
+    messages = [str(w.message) for w in caught if issubclass(w.category, perfkit.ParseWarning)]
+    assert len(messages) == 1 and f"line {number}:" in messages[0], messages
+    undamaged = pidstat.parse(text)
+    assert list(tables) == list(undamaged) and tables.attrs == undamaged.attrs
+    for table in undamaged:
+        pd.testing.assert_frame_equal(tables[table], undamaged[table], obj=table)
+    assert assert_cells_equal_raw(tables, text) >= 9
+
+
 @pytest.mark.parametrize("bad", ["", "\n\n", "PID USER\n1 root\n", b"\x00\x01binary"])
 def test_empty_foreign_or_binary_input_raises(bad):
     with pytest.raises(perfkit.ParseError) as info:
@@ -487,6 +528,30 @@ def test_sysstat_h_with_all_reports_and_children():
     assert tables["all"].loc[0, ["TGID", "kB_rd/s", "iodelay", "nvcswch/s"]].tolist() == \
         [7900, 411.81, 253, 700.96]
     assert tables["all_child"].loc[2, "Command"] == "|__dconf worker"
+
+
+def test_h_without_interval_looks_like_one_interval_so_is_not_since_boot():
+    """``pidstat -hl`` (no interval: averages since each task started) and ``pidstat -H -h
+    2 1`` (one 2-second interval) print the same shape: ``# Time`` headers with no time,
+    one time stamp on every row, and no averages (``-h`` never prints them). Nothing tells
+    the first from the second, so neither is flagged (``pidstat -u`` without interval is,
+    by its header and rows carrying the same time)."""
+    one_shot = corpus_files("pidstat", "jc__tests__fixtures__centos-7.7__pidstat-hl.out")
+    interval = corpus_files("pidstat", "sysstat__tests__expected.pidstat-Hh")
+    if not one_shot or not interval:
+        pytest.skip("jc's pidstat-hl or sysstat's pidstat-Hh output not in the corpus")
+    for path, table, stamp in ((one_shot[0], "cpu", 1646859134),
+                               (interval[0], "all", 1591016002)):
+        tables = perfkit.read(path, "pidstat")
+        rows = raw_rows(path.read_text())
+        assert not any(average for _, average in rows) and not tables.averages
+        frame = tables[table]
+        assert frame["time"].unique().tolist() == [pd.Timestamp(stamp, unit="s")]
+        assert not frame["since_boot"].any()
+    assert " 1646859134     0         1    0.00    0.03" in one_shot[0].read_text()
+    cpu = perfkit.read(one_shot[0], "pidstat")["cpu"]
+    assert cpu.loc[0, ["PID", "%system"]].tolist() == [1, 0.03]
+    assert read("since-start.C.txt")["cpu"]["since_boot"].all()
 
 
 def test_sysstat_human_values():

@@ -289,7 +289,7 @@ def test_sample_cut_inside_its_time_is_dropped_with_warning():
     text = fixture_text("sar", "r-ALL.C.txt")
     second = text.index("\n00:32:45") + 1
     cut = text[:second + 4]  # "00:3": a time stamp that is not one
-    with pytest.warns(ParseWarning, match="line 4: .*'00:3'"):
+    with pytest.warns(ParseWarning, match="line 5: .*'00:3'"):
         t = perfkit.parse(cut, "sar")
     assert t["memory"]["kbmemfree"].tolist() == [23174088]
 
@@ -547,3 +547,23 @@ def test_headers_checked_against_the_period_are_read_as_looked_up(monkeypatch, c
         assert checked and checked[-1] > 20  # the last interval's headers were checked
         assert_same_tables(foretold, looked_up)
     assert ("%user" in foretold[0]["cpu"].columns) == (change == "renamed column")
+
+
+def test_a_stray_label_line_before_a_header_leaves_the_real_averages_alone():
+    # "foo: bar baz" before the dentunusd header was taken for the average header of a
+    # table of its own, and the report's real "Average:" row went to that table
+    text = fixture_text("sar", "sa-restart.A.C.txt")
+    lines = text.split("\n")
+    at = lines.index(next(line for line in lines if "dentunusd" in line))
+    damaged = "\n".join([*lines[:at], "foo: bar baz", *lines[at:]])
+    with pytest.raises(ParseError) as info:
+        sar.parse(damaged, strict=True)
+    assert info.value.line == at + 1
+    with pytest.warns(ParseWarning, match=f"line {at + 1}:.*foo: bar baz") as said:
+        tables = sar.parse(damaged)
+    assert len(said) == 1
+    clean = load("sa-restart.A.C.txt")
+    assert tables.averages["kernel"]["dentunusd"].tolist() == [108703, 108722]
+    for name in clean:
+        pd.testing.assert_frame_equal(tables[name], clean[name])
+        pd.testing.assert_frame_equal(tables.averages[name], clean.averages[name])

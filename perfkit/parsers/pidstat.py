@@ -72,9 +72,11 @@ with ``-U``, text), ``PID`` (or ``TGID`` and ``TID`` with ``-t``) and ``Command`
 Every sample frame starts with ``time`` (``datetime64``: the banner date and the printed
 time of day, rolling over midnight; ``-H`` epoch stamps as UTC) and a boolean
 ``since_boot``: True when pidstat ran without an interval, so that its single report covers
-the time since each task started (the header and its rows then carry the same time;
-``-h`` headers carry no time, so it is False there). ``Average:`` rows (``Durchschn.:``,
-``Moyenne :``...) go to ``tables.averages`` under the same names (``-h`` prints none).
+the time since each task started (the header and its rows then carry the same time).
+With ``-h`` it is False: its ``# Time`` headers carry no time and ``-h`` never prints
+averages, so ``pidstat -h`` without interval prints what ``pidstat -h 2 1`` prints (one
+time stamp, no averages) and the two cannot be told apart. ``Average:`` rows
+(``Durchschn.:``, ``Moyenne :``...) go to ``tables.averages`` under the same names.
 Banner facts are in ``tables.attrs`` and every frame's ``.attrs``.
 
 Read as well: decimal commas (de_DE, fr_FR), 12-hour clocks (``12:26:37 AM``), Japanese
