@@ -87,6 +87,21 @@ def test_mem_total_is_the_printed_number_times_the_unit():
         25276510208 / 1024
 
 
+@pytest.mark.parametrize(("name", "unit", "kib"), [("m.C.txt", "MiB", 1024),
+                                                   ("g.C.txt", "GiB", 1024**2)])
+def test_bare_numbers_are_in_the_unit_given_and_printed_unit_says_it(name, unit, kib):
+    raw = fixture_text("free", name)
+    printed_total = int(printed_rows(raw)[0][0])
+    said = free.parse(raw, unit=unit)
+    assert said.loc[0, "total"] == printed_total * kib
+    assert said.attrs["printed_unit"] == unit
+    # the text does not say its unit: read as KiB (free's default), and printed_unit says
+    # nothing rather than a unit nobody stated
+    unsaid = perfkit.parse(raw)
+    assert unsaid.loc[0, "total"] == printed_total
+    assert unsaid.attrs["printed_unit"] is None
+
+
 def test_decimal_commas_in_human_sizes():
     raw = fixture_text("free", "hw.de_DE.txt")
     assert "8,6Mi" in raw and "6,7Mi" in raw

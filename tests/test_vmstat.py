@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import pandas as pd
 import pytest
@@ -186,6 +187,53 @@ def test_garbage_line_raises_when_strict_and_warns_otherwise():
     with pytest.warns(perfkit.ParseWarning, match="line 4"):
         df = vmstat.parse(text)
     assert len(df) == 5
+
+
+# file, index of the line the stray line goes before (0: before the dashed group line)
+STRAY_PLACES = [
+    ("default.C.txt", 0),  # before the group line
+    ("default.C.txt", 1),  # between the group line and the column names
+    ("default.C.txt", 2),  # right after the column names
+    ("default.C.txt", 4),  # between samples
+    ("repeated-headers.C.txt", 6),  # before the repeated header
+    ("repeated-headers.C.txt", 7),  # inside the repeated header
+    ("t.C.txt", 1),
+    ("d.C.txt", 1),
+]
+
+
+@pytest.mark.parametrize("stray", ["xyzzy", "12 xyzzy"])
+@pytest.mark.parametrize(("name", "index"), STRAY_PLACES,
+                         ids=[f"{name}-{index}" for name, index in STRAY_PLACES])
+def test_one_stray_line_is_reported_and_the_real_rows_are_kept(name, index, stray):
+    raw = fixture_text("vmstat", name)
+    lines = raw.splitlines(keepends=True)
+    damaged = "".join([*lines[:index], stray + "\n", *lines[index:]])
+    with pytest.raises(perfkit.ParseError) as info:
+        vmstat.parse(damaged, strict=True)
+    assert info.value.line == index + 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = perfkit.parse(damaged)  # recognised as vmstat's despite the stray line
+    messages = [str(w.message) for w in caught if issubclass(w.category, perfkit.ParseWarning)]
+    assert len(messages) == 1 and f"line {index + 1}:" in messages[0], messages
+    assert repr(stray) in messages[0]
+    pd.testing.assert_frame_equal(df, vmstat.parse(raw))
+    rows = [line for line in raw.splitlines() if re.match(r"^\s*\d|^[a-z]\S*\s+\d", line)]
+    assert len(df) == len(rows)
+    if "r" in df:  # the since-boot sample is still the first printed row
+        assert df.loc[0, "r"] == int(rows[0].split()[0]) and df.loc[0, "since_boot"]
+
+
+def test_printed_unit_is_said_only_when_known():
+    raw = fixture_text("vmstat", "S-M.C.txt")
+    printed_free = int(data_lines(raw)[0].split()[3])
+    unsaid = vmstat.parse(raw)
+    assert unsaid.attrs["printed_unit"] is None  # the table does not say it is MiB
+    assert unsaid.loc[0, "free"] == printed_free  # read as KiB, vmstat's default
+    said = vmstat.parse(raw, unit="M")
+    assert said.attrs["printed_unit"] == "MiB"
+    assert said.loc[0, "free"] == printed_free * 1024
 
 
 @pytest.mark.parametrize("bad", [b"", b"  \n", b"\x00\x01\x02binary", "hello world\n"])

@@ -34,7 +34,9 @@ unit bare numbers are in, so pass ``unit=`` when the command had ``-b``/``-m``/`
 (``"B"``, ``"KiB"`` the default, ``"MiB"``, ``"GiB"``, ``"TiB"``, ``"PiB"``, or the decimal
 ``"kB"``, ``"MB"``, ``"GB"``, ``"TB"``, ``"PB"`` of ``--kilo``... ``--peta``), and ``si=True``
 for ``free -h --si``, whose ``G`` means 10^9 bytes. ``df.attrs["printed_unit"]`` keeps the
-unit the numbers were printed in (``"human"`` or ``"human-si"`` for suffixed sizes).
+unit the numbers were printed in (``"human"`` or ``"human-si"`` for suffixed sizes). Without
+``unit=`` bare numbers are read as KiB (free's default) and ``printed_unit`` is None: nothing
+said which unit was printed.
 """
 
 from __future__ import annotations
@@ -113,12 +115,12 @@ def detect(lines: Sequence[str]) -> bool:
 
 
 def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None,
-          unit: str = "KiB", si: bool = False) -> pd.DataFrame:
+          unit: str | None = None, si: bool = False) -> pd.DataFrame:
     """Parse free's output (see the module docstring for ``unit`` and ``si``).
 
     ``dayfirst`` is accepted for the common parser signature; free prints no dates.
     """
-    if unit not in BINARY_UNITS + DECIMAL_UNITS:
+    if unit is not None and unit not in BINARY_UNITS + DECIMAL_UNITS:
         raise ValueError(f"unit must be one of {BINARY_UNITS + DECIMAL_UNITS}, not {unit!r}")
     text = clean_text(text, tool=NAME)
     numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
@@ -201,7 +203,8 @@ class _Reader:
         self.skipped.append(f"{NAME}: line {number}: {why}; line skipped: {line!r}")
 
 
-def _frame(reader: _Reader, unit: str, si: bool) -> pd.DataFrame:
+def _frame(reader: _Reader, unit: str | None, si: bool) -> pd.DataFrame:
+    """The rows in KiB; bare numbers are in ``unit`` (None: taken as KiB, free's default)."""
     decimal = unit in DECIMAL_UNITS
     suffixed = False
     records = []
@@ -213,7 +216,8 @@ def _frame(reader: _Reader, unit: str, si: bool) -> pd.DataFrame:
                 record[name] = float("nan")
                 continue
             suffixed = suffixed or value[-1].isalpha()
-            record[name] = size_to_kib(value, unit, si=si if value[-1].isalpha() else decimal)
+            record[name] = size_to_kib(value, unit or "KiB",
+                                       si=si if value[-1].isalpha() else decimal)
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=["sample", "kind", *reader.columns])
     frame["sample"] = frame["sample"].astype("int64")

@@ -26,7 +26,9 @@ names.
 Memory columns (``swpd free buff cache inact active``) are in **KiB**. The table does not say
 which ``-S`` unit it was printed in, so pass ``unit=`` with the letter given to ``-S``
 (``"K"`` is vmstat's default; ``"k"`` = 1000 bytes, ``"M"`` = 2^20, ``"m"`` = 10^6);
-``df.attrs["printed_unit"]`` keeps it as ``"KiB"``, ``"kB"``, ``"MiB"`` or ``"MB"``.
+``df.attrs["printed_unit"]`` keeps it as ``"KiB"``, ``"kB"``, ``"MiB"`` or ``"MB"``. Without
+``unit=`` the numbers are read as KiB (vmstat's default) and ``printed_unit`` is None: nothing
+said which unit was printed.
 
 **Disks** (``-d``, ``-dt``): one row per disk and sample: ``sample`` (0, 1... one per
 header), ``disk``, then ``reads total``, ``reads merged``, ``reads sectors``, ``reads ms``,
@@ -89,6 +91,10 @@ _TIMESTAMP = re.compile(r"\s\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}:\d{2}\s*$")
 _COUNTER = re.compile(r"^\s*(?P<value>\d+)\s+(?:(?P<unit>[KkMm])\s+)?(?P<name>\S.*?)\s*$")
 _PROC = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<value>-?\d+)\s*$")
 _DISK_ROW = re.compile(r"^\s*\S+(?:\s+\d+){10}(?:\s|$)")
+_SAMPLE_ROW = re.compile(r"^\s*\d+(?:\s+\d+){14}")
+#: unrecognised lines before vmstat's first line that are reported and skipped; more, and
+#: the text is not vmstat's (recognising a start needs it and the next two lines)
+_STRAYS_BEFORE = 3
 
 
 def _is_rule(line: str) -> bool:
@@ -96,10 +102,33 @@ def _is_rule(line: str) -> bool:
     return len(_DASHES.findall(line)) >= 3 and not any(ch.isdigit() for ch in line)
 
 
+def _is_names(line: str) -> bool:
+    """The second header line: ten or more column names (digits only in a ``-t`` time zone)."""
+    words = line.split()
+    return len(words) >= 10 and not any(word[0].isdigit() for word in words[:-1])
+
+
+def _is_row(line: str) -> bool:
+    """A sample (``r b swpd ...``) or ``-d`` disk row."""
+    return bool(_SAMPLE_ROW.match(line) or _DISK_ROW.match(line))
+
+
 def detect(lines: Sequence[str]) -> bool:
-    """True for vmstat's tables, its ``-s``/``-f``/``-D`` counters, or ``/proc/vmstat``."""
-    if not lines:
-        return False
+    """True for vmstat's tables, its ``-s``/``-f``/``-D`` counters, or ``/proc/vmstat``
+    (after at most a few stray lines)."""
+    return _opening(lines) is not None
+
+
+def _opening(lines: Sequence[str]) -> int | None:
+    """The index of vmstat's first line among the first few of ``lines``, or None."""
+    for index in range(min(len(lines), _STRAYS_BEFORE + 1)):
+        if _opens(lines[index:]):
+            return index
+    return None
+
+
+def _opens(lines: Sequence[str]) -> bool:
+    """Whether ``lines`` start like vmstat's tables, counters or ``/proc/vmstat``."""
     first = lines[0]
     if _is_rule(first) and len(lines) >= 2:
         if first.lstrip().startswith(("procs", "--procs--", "disk-")):
@@ -112,16 +141,17 @@ def detect(lines: Sequence[str]) -> bool:
 
 
 def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None,
-          unit: str = "K") -> pd.DataFrame:
+          unit: str | None = None) -> pd.DataFrame:
     """Parse vmstat's output (see the module docstring; ``unit`` is the ``-S`` letter).
 
     ``dayfirst`` is accepted for the common parser signature; ``vmstat -t`` prints ISO dates.
     """
-    if unit not in UNITS:
+    if unit is not None and unit not in UNITS:
         raise ValueError(f"unit must be one of {sorted(UNITS)} (vmstat -S), not {unit!r}")
     text = clean_text(text, tool=NAME)
     numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     context = _Context(strict, numbered[-1][0], text.endswith("\n"))
+    numbered = _skip_strays(numbered, context)
     number, first = numbered[0]
     if _is_rule(first):
         return _tables(numbered, context, unit)
@@ -131,6 +161,18 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         return _proc(numbered, context)
     raise ParseError("not vmstat output (no header, counter or /proc/vmstat line)",
                      line=number, text=first, tool=NAME)
+
+
+def _skip_strays(numbered: list[tuple[int, str]],
+                 context: _Context) -> list[tuple[int, str]]:
+    """``numbered`` from vmstat's first line on (:func:`detect`'s test); the few stray lines
+    before it are rejected. Text that :func:`detect` would refuse is left to parse()."""
+    start = _opening([line for _, line in numbered[:_STRAYS_BEFORE + 3]])
+    if start is None:
+        return numbered
+    for number, line in numbered[:start]:
+        context.reject(number, line, "not a line of vmstat's output")
+    return numbered[start:]
 
 
 @dataclass
@@ -165,25 +207,44 @@ class _Block:
 
 
 def _blocks(numbered: list[tuple[int, str]], context: _Context) -> list[_Block]:
+    """Split the lines at each header; a stray line inside a header is rejected, never
+    taken for the column names."""
     blocks: list[_Block] = []
     index = 0
     while index < len(numbered):
         number, line = numbered[index]
         if _is_rule(line):
-            following = numbered[index + 1][1] if index + 1 < len(numbered) else ""
-            if following and not following.split()[0][0].isdigit() and not _is_rule(following):
-                blocks.append(_Block(number, line, following.split()))
-                index += 2
+            names_at = _names_after(numbered, index)
+            if names_at is not None:
+                for stray_number, stray in numbered[index + 1:names_at]:
+                    context.reject(stray_number, stray, "not a line of vmstat's header")
+                blocks.append(_Block(number, line, numbered[names_at][1].split()))
+                index = names_at + 1
                 continue
             context.reject(number, line, "a vmstat header without its column names",
-                           truncated=not following)
+                           truncated=index + 1 == len(numbered))
         elif blocks:
             blocks[-1].rows.append((number, line))
+        else:
+            context.reject(number, line, "a row before vmstat's column names")
         index += 1
     return blocks
 
 
-def _tables(numbered: list[tuple[int, str]], context: _Context, unit: str) -> pd.DataFrame:
+def _names_after(numbered: list[tuple[int, str]], rule_at: int) -> int | None:
+    """The index of the column names under the dashed line at ``rule_at``: the first line of
+    names before the next row or dashed line (lines in between are strays); None if none."""
+    for index in range(rule_at + 1, len(numbered)):
+        line = numbered[index][1]
+        if _is_rule(line) or _is_row(line):
+            return None
+        if _is_names(line):
+            return index
+    return None
+
+
+def _tables(numbered: list[tuple[int, str]], context: _Context,
+            unit: str | None) -> pd.DataFrame:
     blocks = _blocks(numbered, context)
     if not blocks:
         number, line = numbered[0]
@@ -201,8 +262,7 @@ def _tables(numbered: list[tuple[int, str]], context: _Context, unit: str) -> pd
         if kind == "memory":
             fresh = previous is None or (previous.rule, previous.names) != (block.rule,
                                                                               block.names)
-            first_row = block.rows[0][0] if block.rows else -1
-            frame["since_boot"] = fresh & (frame["_line"] == first_row)
+            frame["since_boot"] = fresh & (frame["_line"] == _first_sample_line(block))
         else:
             frame.insert(0, "sample", sample)
         frames.append(frame)
@@ -214,19 +274,30 @@ def _tables(numbered: list[tuple[int, str]], context: _Context, unit: str) -> pd
     for name in frame.columns:
         if frame[name].dtype == np.float64 and (frame[name] % 1 == 0).all():
             frame[name] = frame[name].astype("int64")
-    unit_name, si = UNITS[unit]
-    factor = size_to_kib(1, unit_name, si=si)
     if kind == "memory":
         frame["since_boot"] = frame["since_boot"].astype(bool)
-        if factor != 1:
-            for name in SIZE_COLUMNS:
-                if name in frame:
-                    frame[name] = frame[name] * factor
-        frame.attrs["printed_unit"] = unit_name
+        _sizes_to_kib(frame, unit)
     timezones = {block.names[-1] for block in blocks if "time" in frame and block.rows}
     if timezones:
         frame.attrs["timezone"] = timezones.pop() if len(timezones) == 1 else sorted(timezones)
     return frame
+
+
+def _first_sample_line(block: _Block) -> int:
+    """The line number of the block's first sample row (a stray line before it is not);
+    -1 if it has none."""
+    return next((number for number, line in block.rows if _SAMPLE_ROW.match(line)), -1)
+
+
+def _sizes_to_kib(frame: pd.DataFrame, unit: str | None) -> None:
+    """Memory columns printed in ``-S unit`` to KiB (None: taken as KiB, the default)."""
+    unit_name, si = UNITS[unit or "K"]
+    factor = size_to_kib(1, unit_name, si=si)
+    if factor != 1:
+        for name in SIZE_COLUMNS:
+            if name in frame:
+                frame[name] = frame[name] * factor
+    frame.attrs["printed_unit"] = unit_name if unit else None
 
 
 def _block_frame(block: _Block, context: _Context) -> pd.DataFrame:
