@@ -45,7 +45,7 @@ import collections
 import itertools
 import re
 import warnings
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -637,6 +637,9 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                   "twelve_hour_clock": scanner.twelve_hour,
                   "average_label": labels[0] if labels else None})
     banner_offsets = np.array([offset for offset, _ in scanner.banners], dtype="int64")
+    # the time of day each banner's date belongs to: its run's first header (a row after
+    # midnight is on the next day even when it is the table's first)
+    day_starts = [_first_time_of_day(text, offset) for offset in banner_offsets.tolist()]
 
     tables: dict[Columns, pd.DataFrame] = {}
     # the time (and AM/PM) columns each table's rows start with, read and then dropped
@@ -665,7 +668,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
             frame, starts = read.pop(columns)
         segments = (np.searchsorted(banner_offsets, starts, side="right") - 1
                     if len(banner_offsets) > 1 else np.zeros(len(frame), dtype="int64"))
-        times = _times(frame, segments, dates, tool, scanner, starts)
+        times = _times(frame, segments, dates, tool, scanner, starts, day_starts)
         scratch = stamp
         if "time" in frame.columns:  # not a sysstat column: keep both, as pandas would
             frame.insert(0, "time", times)
@@ -686,7 +689,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         frame.attrs = dict(facts)
         averages[columns] = frame
     restart_frame = pd.DataFrame(
-        {"time": _restart_times(scanner.restarts, dates),
+        {"time": _restart_times(scanner.restarts, dates, day_starts),
          "cpus": [cpus for *_, cpus in scanner.restarts]})
     return Report(facts, tables, averages, restart_frame, scanner.order,
                   set(scanner.average_labels))
@@ -1124,8 +1127,57 @@ def _looks_numeric(tokens: Columns) -> bool:
     return numeric * 2 >= len(tokens)
 
 
+def _lines_after(text: str, offset: int, most: int) -> Iterator[str]:
+    """Up to ``most`` lines of ``text`` after the line at ``offset``, without copying the
+    rest of a large text."""
+    start = text.find("\n", offset) + 1
+    for _ in range(most):
+        if not start or start >= len(text):
+            return
+        end = text.find("\n", start)
+        yield text[start: end if end >= 0 else len(text)]
+        start = end + 1
+
+
+def _first_time_of_day(text: str, offset: int, lines: int = 20) -> int | None:
+    """Seconds since midnight of the time a run after ``offset`` (a banner) starts, the
+    banner's date being that day's: its first header's time, or, for pidstat -h (whose
+    ``# Time`` header has none), its first row's time less one interval. None when the
+    next ``lines`` lines hold no time of day (or stamps are epochs).
+
+    >>> _first_time_of_day("Linux (h) 11/24/26\\n\\n11:55:00 PM  CPU %usr\\n", 0)
+    86100
+    >>> _first_time_of_day("Linux\\n\\n# Time  PID\\n00:00:00  4\\n00:00:01  4\\n", 0)
+    86399
+    """
+    found: list[int] = []
+    under_hash = False
+    for number, line in enumerate(_lines_after(text, offset, 4 * _LEARN)):
+        tokens = line.split(None, 2)
+        if not found and tokens[:1] and tokens[0].startswith("#"):
+            under_hash = True
+        width = time_width(tokens)
+        if not (width and is_time(tokens[0])):
+            if not found and number >= lines:
+                return None
+            continue
+        try:
+            seconds = int(times_of_day(pd.Series(tokens[:1]),
+                                       pd.Series(tokens[1:2]) if width == 2 else None)[0])
+        except ValueError:
+            return None
+        if not under_hash:
+            return seconds
+        if found and seconds != found[0]:
+            step = (seconds - found[0]) % 86400
+            return (found[0] - step) % 86400 if step < 43200 else found[0]
+        found.append(seconds)
+    return found[0] if found else None
+
+
 def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
-           scanner: _Scanner, starts: np.ndarray) -> pd.Series:
+           scanner: _Scanner, starts: np.ndarray,
+           day_starts: list[int | None] | None = None) -> pd.Series:
     stamps = frame["__time"]
     if stamps.empty:
         return pd.Series(pd.to_datetime([]), dtype="datetime64[ns]")
@@ -1165,20 +1217,25 @@ def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
         pm = np.isin(marks, ["PM", "pm", "p.m."])
         hours = per_row // 3600
         per_row = per_row - hours * 3600 + (hours % 12 + 12 * pm) * 3600
+    day_starts = day_starts or []
     if len(dates) <= 1:
-        return combine(dates[0] if dates else None, per_row)
+        return combine(dates[0] if dates else None, per_row,
+                       day_starts[0] if day_starts else None)
     result = np.empty(len(per_row), dtype="datetime64[ns]")
     for segment in np.unique(segments):
         mask = segments == segment
-        date = dates[segment] if 0 <= segment < len(dates) else None
-        result[mask] = combine(date, per_row[mask]).to_numpy()
+        known = 0 <= segment < len(dates)
+        result[mask] = combine(dates[segment] if known else None, per_row[mask],
+                               day_starts[segment] if known and segment < len(day_starts)
+                               else None).to_numpy()
     return pd.Series(result)
 
 
-def _restart_times(restarts: list, dates: list) -> pd.Series:
+def _restart_times(restarts: list, dates: list, day_starts: list[int | None]) -> pd.Series:
     if not restarts:
         return pd.Series([], dtype="datetime64[ns]")
     stamps = pd.Series([time for _, time, _, _ in restarts])
     ampm = [a for _, _, a, _ in restarts]
     seconds = times_of_day(stamps, pd.Series(ampm) if all(ampm) else None)
-    return combine(dates[0] if dates else None, seconds)
+    return combine(dates[0] if dates else None, seconds,
+                   day_starts[0] if day_starts else None)

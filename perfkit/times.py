@@ -112,13 +112,20 @@ def times_of_day(times: pd.Series, ampm: pd.Series | None = None) -> np.ndarray:
     return hours * 3600 + hms[:, 1] * 60 + hms[:, 2]
 
 
-def combine(date: pd.Timestamp | None, seconds: np.ndarray) -> pd.Series:
+def combine(date: pd.Timestamp | None, seconds: np.ndarray,
+            start: int | None = None) -> pd.Series:
     """Join a date with seconds-since-midnight, adding a day each time the clock goes back
     by more than twelve hours (midnight). Without a date, times are placed on 1970-01-01
-    (callers record that the date was unknown)."""
+    (callers record that the date was unknown). ``start``: the time of day the date
+    belongs to (a sysstat run's first header), when the first row may come after midnight.
+
+    >>> combine(pd.Timestamp("2026-11-24"), np.array([300, 900]), start=86100).tolist()
+    [Timestamp('2026-11-25 00:05:00'), Timestamp('2026-11-25 00:15:00')]
+    """
     seconds = np.asarray(seconds, dtype="int64")
     if seconds.size:
-        wraps = np.concatenate([[0], np.cumsum(np.diff(seconds) < -43200)])
+        first = 0 if start is None else int(seconds[0] - start < -43200)
+        wraps = np.concatenate([[first], first + np.cumsum(np.diff(seconds) < -43200)])
     else:
         wraps = np.zeros(0, dtype="int64")
     base = (date if date is not None else pd.Timestamp(1970, 1, 1)).normalize()

@@ -383,10 +383,25 @@ def test_empty_foreign_or_binary_input_raises(bad):
     assert info.value.line is not None
 
 
+@pytest.mark.parametrize(("name", "printed", "first"), [
+    ("midnight.C.txt", "23:59:59", "2026-11-24 23:59:59"),  # midnight between two rows
+    ("midnight-first.C.txt", "00:00:00", "2026-11-25 00:00:00"),  # header, then midnight
+    ("midnight-first.en_US.txt", "12:00:00 AM", "2026-11-25 00:00:00"),
+])
+def test_a_run_across_midnight_dates_each_row_by_its_day(name, printed, first):
+    # recorded with the clock faked by libfaketime (see record.sh): the banner's date is
+    # the day of the first header (23:59:58 or 23:59:59)
+    text = fixture_text("mpstat", name)
+    first_row = text.split("\n")[3]
+    assert first_row.startswith(printed)
+    cpu = mpstat.parse(text)["cpu"]
+    assert cpu["time"].iloc[0] == pd.Timestamp(first)
+    assert cpu["time"].iloc[-1].date() == pd.Timestamp("2026-11-25").date()
+    assert cpu["time"].is_monotonic_increasing
+    assert cpu["%usr"].iloc[0] == float(first_row.split()[-10])
+
+
 def test_midnight_rollover_of_the_shared_time_helpers():
-    # No mpstat/pidstat output crossing midnight exists here (no corpus file crosses it and
-    # the recordings are a few seconds long), so the rollover that read_report applies to
-    # every row is checked on perfkit.times directly.
     seconds = times_of_day(pd.Series(["23:59:58", "23:59:59", "00:00:00", "00:00:01"]))
     stamps = combine(parse_date("11/24/26"), seconds)
     assert stamps.tolist() == [pd.Timestamp("2026-11-24 23:59:58"),
@@ -394,6 +409,9 @@ def test_midnight_rollover_of_the_shared_time_helpers():
                                pd.Timestamp("2026-11-25 00:00:00"),
                                pd.Timestamp("2026-11-25 00:00:01")]
     ampm = times_of_day(pd.Series(["11:59:59", "12:00:00"]), pd.Series(["PM", "AM"]))
+    # a first row after midnight, with the run's start (its first header) before it
+    assert combine(parse_date("11/24/26"), times_of_day(pd.Series(["00:00:00"])),
+                   start=86399).tolist() == [pd.Timestamp("2026-11-25 00:00:00")]
     assert combine(parse_date("11/24/2026"), ampm).dt.day.tolist() == [24, 25]
 
 

@@ -600,3 +600,15 @@ def test_other_reports_and_a_banner_alone_are_refused():
     assert info.value.line == 3
     with pytest.raises(perfkit.ParseError, match="no pidstat header"):
         pidstat.parse(fixture_text("pidstat", "u.C.txt").split("\n")[0])
+
+
+@pytest.mark.parametrize("name", ["midnight-first.C.txt", "midnight-first-h.en_US.txt"])
+def test_a_first_row_after_midnight_is_on_the_next_day(name):
+    # recorded with the clock faked by libfaketime from 23:59:59 (see record.sh); pidstat -h
+    # prints no header time: the run started one interval before its first row
+    text = fixture_text("pidstat", name)
+    cpu = pidstat.parse(text)["cpu"]
+    assert cpu["time"].tolist()[:2] == [pd.Timestamp("2026-11-25 00:00:00"),
+                                        pd.Timestamp("2026-11-25 00:00:01")]
+    first_row = next(line for line in text.split("\n") if line.startswith(("00:00:00", "12:00")))
+    assert cpu["%usr"].iloc[0] == float(first_row.split()[-7])

@@ -567,3 +567,25 @@ def test_a_stray_label_line_before_a_header_leaves_the_real_averages_alone():
     for name in clean:
         pd.testing.assert_frame_equal(tables[name], clean[name])
         pd.testing.assert_frame_equal(tables.averages[name], clean.averages[name])
+
+
+def test_a_first_row_after_midnight_is_on_the_next_day_in_every_report():
+    # recorded from 23:59:59 with the clock faked by libfaketime (see record.sh): each
+    # report's header says 23:59:59 and its first row 00:00:00, on the banner's next day
+    tables = load("midnight-first.C.txt")
+    assert list(tables) == ["cpu", "memory", "queue", "DEV"]
+    for name in tables:
+        assert tables[name]["time"].iloc[0] == T("2026-11-25 00:00:00"), name
+    text = fixture_text("sar", "midnight-first.C.txt")
+    assert "\n23:59:59        CPU" in text
+    queue_row = text.split("runq-sz")[1].split("\n")[1].split()  # "00:00:00  1  101 ..."
+    assert tables["queue"]["plist-sz"].iloc[0] == int(queue_row[2])
+
+
+def test_corpus_first_row_after_midnight():
+    # sysstat's own test outputs: a header at 23:59:59 and its row at 00:00:00
+    path = next(iter(corpus_files("sar", "sysstat__tests__expected33.sar-u")), None)
+    if path is None:
+        pytest.skip("sysstat__tests__expected33.sar-u not in the corpus")
+    cpu = perfkit.read(path)["cpu"]
+    assert cpu["time"].tolist() == [T("2019-05-02 00:00:00"), T("2019-05-02 00:00:01")]
