@@ -359,6 +359,18 @@ def test_a_stray_line_shaped_like_an_average_label_is_reported_not_swallowed(nam
         assert tables.attrs["average_label"] == clean.attrs["average_label"]
 
 
+@pytest.mark.parametrize("at", [1, 2, 3])
+def test_a_stray_line_near_the_top_keeps_the_since_boot_flag(at):
+    # the one-report run (no interval) is told by its header and first row sharing a time;
+    # a stray line between them made it an ordinary sample
+    lines = fixture_text("mpstat", "since-boot.C.txt").split("\n")
+    damaged = "\n".join([*lines[:at], "@@@ stray line", *lines[at:]])
+    with pytest.warns(perfkit.ParseWarning, match=f"line {at + 1}:"):
+        cpu = mpstat.parse(damaged)["cpu"]
+    assert cpu["since_boot"].all()
+    assert cpu["%usr"].iloc[0] == float(lines[3].split()[2])
+
+
 def test_strict_mode_raises_on_a_row_that_does_not_fit():
     lines = fixture_text("mpstat", "P-ALL.C.txt").split("\n")
     bad = "\n".join([*lines[:4], "00:24:09       1  100.00    x.00", *lines[4:]])

@@ -281,16 +281,15 @@ def first_report_since_boot(text: str) -> bool:
     without an interval and printed one report covering the time since boot (mpstat) or
     since each process started (pidstat). False for ``pidstat -h`` (no time in its header).
     """
-    lines = (line for line in text[: 1 << 16].split("\n") if line.strip())
-    for line in lines:
-        if is_banner(line):
-            continue
+    timed = []  # the first two lines that start with a time (a stray line between does not
+    for line in text[: 1 << 16].split("\n"):  # count)
         tokens = line.split()
-        width = time_width(tokens)
-        if not width:
+        if tokens[:1] and tokens[0].startswith("#"):
             return False
-        row = next(lines, "").split()
-        return row[:width] == tokens[:width]
+        if tokens and not is_banner(line) and time_width(tokens):
+            timed.append(tokens[:time_width(tokens)])
+            if len(timed) == 2:
+                return timed[0] == timed[1]
     return False
 
 
