@@ -382,6 +382,7 @@ def frame_if_clean(blob: str | Rows, names: Sequence[str], *,
         squeezed = squeeze_spaces(blob.encode("utf-8"))
     frame = _read_fast(squeezed, names, dtypes, decimal, skip_blank_lines=True,
                        comment=comment)
+    first_rows = _first_full_rows(squeezed, len(names)) if placeholder_rows else b""
     del squeezed
     if frame is None:
         return None
@@ -398,7 +399,34 @@ def frame_if_clean(blob: str | Rows, names: Sequence[str], *,
         return None
     if placeholder_rows:
         frame = frame.loc[~empty].reset_index(drop=True)
+        _restore_integers(frame, first_rows, names, dtypes, decimal)
     return frame
+
+
+def _first_full_rows(squeezed: bytes, fields: int, most: int = 3) -> bytes:
+    """Up to ``most`` of the first squeezed rows that hold ``fields`` fields."""
+    found = [line for line in squeezed[:1 << 14].split(b"\n")[:-1]
+             if line.count(b" ") + 1 == fields][:most]
+    return b"\n".join(found)
+
+
+def _restore_integers(frame: pd.DataFrame, first_rows: bytes, names: list[str],
+                      dtypes: dict, decimal: str) -> None:
+    """Make whole-number columns int64 again, as read_csv reads them when no placeholder
+    row (all NaN) made them float: the first full rows, read alone, tell which columns
+    were printed without a decimal point (sysstat prints a column in one format)."""
+    if not first_rows:
+        return
+    sample = _read_fast(first_rows, names, dtypes, decimal)
+    if sample is None:
+        return
+    for name, dtype in sample.dtypes.items():
+        column = frame[name]
+        if dtype.kind == "i" and column.dtype.kind == "f" and not column.isna().any():
+            values = column.to_numpy()
+            if np.abs(values).max(initial=0) < 2 ** 53 and \
+                    np.array_equal(values, np.floor(values)):
+                frame[name] = values.astype("int64")
 
 
 def _drop_columns(frame: pd.DataFrame, names: Collection[str]) -> None:

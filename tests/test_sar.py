@@ -589,3 +589,18 @@ def test_corpus_first_row_after_midnight():
         pytest.skip("sysstat__tests__expected33.sar-u not in the corpus")
     cpu = perfkit.read(path)["cpu"]
     assert cpu["time"].tolist() == [T("2019-05-02 00:00:00"), T("2019-05-02 00:00:01")]
+
+
+@pytest.mark.parametrize("name", ["q.C.txt", "u.colors.txt", "n-DEV.C.txt"])
+def test_one_report_reads_whole_numbers_as_integers_like_sar_A(name):
+    # a one-report text is read in one go, its repeated headers' times left as empty rows;
+    # those made every whole-number column float, unlike the same report within sar -A
+    tables = load(name)
+    whole = load("A.C.txt")
+    for table, frame in tables.items():
+        for column in frame.columns:
+            if column in whole.get(table, {}) and column != "time":
+                assert frame[column].dtype == whole[table][column].dtype, (table, column)
+    if name == "q.C.txt":
+        assert tables["queue"]["plist-sz"].tolist() == [135, 150]
+        assert tables["queue"]["plist-sz"].dtype == "int64"
