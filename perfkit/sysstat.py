@@ -69,6 +69,9 @@ from .times import AM_PM, combine, guess_dayfirst, is_time, parse_date, times_of
 
 Columns = tuple[str, ...]
 _EPOCH = re.compile(r"^\d{9,11}$")
+#: A number as sysstat prints one in a right-aligned column (a text column such as DEV or
+#: FILESYSTEM is left-aligned, and its rows do not line up)
+_NUMBER = re.compile(r"-?\d[\d.,]*%?")
 _VISIBLE = re.compile(r"\S")
 _WHITE_BLANK = re.compile(r"\n[ \t]+(?=\n)")
 #: A line that is not a sample row: it starts with neither a digit, a blank nor "#"
@@ -581,6 +584,10 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
     data = encoded.pop() if encoded else None
     if data is not None and len(data) != len(text):
         data = None  # not the ASCII bytes of this text
+    if rest_column is None and not text.endswith("\n"):
+        kept = _without_cut_last_row(text, tool)
+        if len(kept) != len(text):
+            text, data = kept, None if data is None else data[:len(kept)]
     newlines = None if data is None else _newline_offsets(data)
     # one pass finds both a blank line holding spaces and the first line that is not a
     # sample row (where the one-table fast path's rows end)
@@ -1125,6 +1132,35 @@ def _looks_numeric(tokens: Columns) -> bool:
     """True when most tokens are numbers (an average row rather than a header)."""
     numeric = sum(1 for t in tokens if t.replace(",", "").replace(".", "").lstrip("-").isdigit())
     return numeric * 2 >= len(tokens)
+
+
+def _without_cut_last_row(text: str, tool: str) -> str:
+    """``text`` without its last line when that line was cut short in its last field: no
+    newline after it, ending in a number like the row above it, with as many fields as
+    that row but fewer characters (sysstat pads every number column of a table to one
+    width, right-aligned: its rows line up; a header's long names may not).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     _without_cut_last_row("h\\n00:01  all  84.26\\n00:02  all  84.2", "mpstat")
+    'h\\n00:01  all  84.26\\n'
+    """
+    cut = text.rfind("\n")
+    last = text[cut + 1:]
+    above = text[text.rfind("\n", 0, max(cut, 0)) + 1: max(cut, 0)]
+    # a row starts with its time, an average row with its label: both padded to one width
+    if cut < 0 or not all(line[:1].isdigit() or label_of(line) for line in (last, above)):
+        return text
+    fields, fields_above = last.split(), above.split()
+    numbers = all(row and _NUMBER.fullmatch(row[-1]) for row in (fields, fields_above))
+    if numbers and len(fields) == len(fields_above) and \
+            len(last.rstrip()) < len(above.rstrip()):
+        warnings.warn(f"{tool}: line {text.count(chr(10)) + 1}: the last line is truncated "
+                      f"(no newline after it, shorter than the row above) and was dropped: "
+                      f"{last!r}", ParseWarning, stacklevel=3)
+        return text[:cut + 1]
+    return text
 
 
 def _lines_after(text: str, offset: int, most: int) -> Iterator[str]:

@@ -371,6 +371,20 @@ def test_a_stray_line_near_the_top_keeps_the_since_boot_flag(at):
     assert cpu["%usr"].iloc[0] == float(lines[3].split()[2])
 
 
+@pytest.mark.parametrize(("name", "table"), [("since-boot.C.txt", "cpu"),
+                                             ("P-ALL.C.txt", "cpu")])
+def test_a_last_row_cut_inside_its_last_number_is_dropped_with_a_warning(name, table):
+    # "84.26" cut to "84.2" still reads as a number: the row is shorter than the one above
+    text = fixture_text("mpstat", name).rstrip("\n")
+    whole = mpstat.parse(text)  # no newline at the end, nothing cut: nothing said
+    with pytest.warns(perfkit.ParseWarning, match="line .*truncated.*dropped") as said:
+        cut = mpstat.parse(text[:-1])
+    assert len(said) == 1
+    both = pd.concat([cut[table], cut.averages.get(table, pd.DataFrame())])
+    assert len(both) == len(whole[table]) + len(whole.averages.get(table, [])) - 1
+    assert float(text.split("\n")[-2].split()[-1]) in both["%idle"].tolist()
+
+
 def test_strict_mode_raises_on_a_row_that_does_not_fit():
     lines = fixture_text("mpstat", "P-ALL.C.txt").split("\n")
     bad = "\n".join([*lines[:4], "00:24:09       1  100.00    x.00", *lines[4:]])

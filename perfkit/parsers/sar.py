@@ -216,7 +216,8 @@ def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None) -> Report:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            report = read_report("\n".join(prepared.lines), tool=NAME,
+            # (the prepared lines end where a row ends: no newline missing after it)
+            report = read_report("\n".join(prepared.lines) + "\n", tool=NAME,
                                  text_columns=TEXT_COLUMNS, strict=strict, dayfirst=dayfirst,
                                  header_columns=_header_columns)
         except ParseError as exc:
