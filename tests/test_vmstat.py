@@ -283,3 +283,13 @@ def test_corpus_proc_vmstat_agrees_with_jc():
         df = vmstat.parse(path.read_bytes())
         expected = json.loads(path.with_name(path.name + ".json").read_text())
         assert dict(zip(df["name"], df["value"], strict=True)) == expected
+
+
+def test_a_time_cut_inside_its_seconds_drops_the_last_sample_with_a_warning():
+    # "00:24:38" cut to "00:24:3" parsed as 00:24:03 before
+    text = fixture_text("vmstat", "t.C.txt").rstrip("\n")
+    whole = vmstat.parse(text)
+    with pytest.warns(perfkit.ParseWarning, match=r"line \d+: the last line is truncated"):
+        cut = vmstat.parse(text[:-1])
+    assert len(cut) == len(whole) - 1
+    assert cut["time"].tolist() == whole["time"].tolist()[:-1]

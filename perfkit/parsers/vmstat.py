@@ -330,6 +330,9 @@ def _block_frame(block: _Block, context: _Context) -> pd.DataFrame:
 def _times(frame: pd.DataFrame, lines: list[str], context: _Context) -> pd.DataFrame:
     stamps = frame["_date"].astype(str) + " " + frame["_clock"].astype(str)
     times = pd.to_datetime(stamps, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    # vmstat pads every part to two digits: "00:24:3" is a time cut short, not 00:24:03
+    padded = frame["_clock"].astype(str).str.fullmatch(r"\d\d:\d\d:\d\d").to_numpy(dtype=bool)
+    times = times.where(padded)
     for position in np.flatnonzero(times.isna().to_numpy()):
         index = frame.index[position]
         context.reject(int(frame.loc[index, "_line"]), lines[index],
