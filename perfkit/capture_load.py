@@ -271,11 +271,24 @@ def parse_options(tool: str, argv: list[str]) -> dict[str, Any]:
 
     >>> parse_options("free", ["free", "-m"]), parse_options("vmstat", ["vmstat", "1"])
     ({'unit': 'MiB', 'si': False}, {})
+    >>> parse_options("vmstat", ["vmstat", "-S", "M", "1"])
+    {'unit': 'M'}
     """
     if tool == "free":
         units = [_FREE_UNITS[a] for a in argv if a in _FREE_UNITS]
         if units:
             return {"unit": units[-1], "si": "--si" in argv}
+    if tool == "vmstat":
+        unit = None
+        for index, arg in enumerate(argv):
+            if arg in ("-S", "--unit") and index + 1 < len(argv):
+                unit = argv[index + 1]
+            elif arg.startswith("--unit="):
+                unit = arg.partition("=")[2]
+            elif arg.startswith("-S") and len(arg) > 2:
+                unit = arg[2:]
+        if unit:
+            return {"unit": unit}
     return {}
 
 
