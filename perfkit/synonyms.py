@@ -31,8 +31,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # %system include guest and irq time in some versions: compare with care)
     "%usr": ("%user",),
     "%sys": ("%system",),
-    # free: procps-ng 3.3.10 merged buffers and cached into buff/cache
-    "buff/cache": ("cached",),
+    # (free's buff/cache has no synonym: procps-ng 3.3.10 made it of the old layout's
+    # buffers and cached together, so old "cached" alone is a smaller quantity)
     # top's process table: the header is %CPU, some versions print CPU%
     "%CPU": ("CPU%",),
 }

@@ -6,6 +6,7 @@ import json
 import math
 import re
 
+import pandas as pd
 import pytest
 from conftest import corpus_files, fixture_text
 
@@ -211,3 +212,12 @@ def test_corpus_agrees_with_jc():
                 # jc reads "3.7G" as 3.7e9 bytes, perfkit as 3.7 GiB: the same printed figure
                 assert any(math.isclose(mine * 1024 / 1024**n, value / 1000**n)
                            for n in range(5)), (path.name, key, mine, value)
+
+
+def test_buff_cache_has_no_synonym_in_the_old_layout():
+    # old free's "cached" is only part of what buff/cache counts (buffers + cached)
+    from perfkit.synonyms import find
+
+    old = pd.DataFrame({"buffers": [1000.0], "cached": [240360.0]})
+    assert find(old, "buff/cache") is None
+    assert find(old, "cached") == "cached"
