@@ -261,3 +261,32 @@ def test_unknown_lines_raise_in_strict_mode_and_warn_otherwise():
     assert tables["hist"]["count"].iloc[0] == 2051
     with pytest.raises(perfkit.ParseError):
         perfkit.parse("Tracing nothing at all... Hit Ctrl-C to end.\n", "bcc")
+
+
+def _with_stray_line(name: str, after: str, stray: str) -> tuple[str, int]:
+    """A recording with ``stray`` inserted after its first line starting with ``after``
+    (stripped), and the stray line's number."""
+    lines = fixture_text("bcc", name).split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith(after)) + 1
+    return "\n".join([*lines[:at], stray, *lines[at:]]), at + 1
+
+
+@pytest.mark.parametrize(("name", "after", "stray"), [
+    ("runqlat-T.txt", "4 -> 7", "@@@ stray line"),     # inside a histogram
+    ("runqlat-T.txt", "usecs", "@@@ stray line"),      # between its header and first row
+    ("tcpretrans.txt", "TIME", "ERROR: disk failure detected on sda"),  # among events
+])
+def test_a_stray_line_is_reported_and_every_real_row_kept(name, after, stray):
+    # a stray line ended a histogram (its later buckets were all "lines bcc does not
+    # print"), or became an event row padded with empty cells, without a word
+    damaged, number = _with_stray_line(name, after, stray)
+    with pytest.raises(perfkit.ParseError) as info:
+        parser.parse(damaged, strict=True)
+    assert info.value.line == number
+    with pytest.warns(perfkit.ParseWarning, match=f"line {number}:") as said:
+        tables = parser.parse(damaged)
+    assert len(said) == 1
+    clean = parser.parse(fixture_text("bcc", name))
+    assert list(tables) == list(clean)
+    for table in clean:
+        pd.testing.assert_frame_equal(tables[table], clean[table])

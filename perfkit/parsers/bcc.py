@@ -125,6 +125,14 @@ class _Reader:
         self.seen_in_interval = set()
 
 
+def _resumes_histogram(reader: _Reader, low: float, first_bucket: int) -> bool:
+    """Whether a bucket row met outside a histogram continues the last one: the bucket
+    after its last, or its first when its header had no row yet."""
+    if len(reader.hist) > first_bucket:
+        return low == reader.hist[-1]["high"]
+    return low == 0 and first_bucket >= 0
+
+
 def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
     lines = text.split("\n")
     tables: dict[str, pd.DataFrame] = {}
@@ -135,6 +143,8 @@ def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
     headers: list[tuple[str, str | None, list[tuple[int, str]]]] = []
     frames: list[str] = []
     process: tuple[str, int] | None = None
+    first_bucket = -1  # where the last histogram's rows start in reader.hist (-1: none)
+    bucket_label: tuple[str, str] | None = None
     index = 0
     while index < len(lines):
         number = index + 1
@@ -156,6 +166,7 @@ def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
         if unit:
             reader.attrs["unit"] = unit[1]
             reader.start_hist(label)
+            first_bucket = len(reader.hist)
             while index < len(lines) and _HIST_ROW.match(lines[index]):
                 row = _HIST_ROW.match(lines[index])
                 entry: dict[str, Any] = {"interval": reader.interval, "clock": reader.clock,
@@ -165,7 +176,17 @@ def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
                     entry[label[0]] = label[1]
                 reader.hist.append(entry)
                 index += 1
-            label = None
+            bucket_label, label = label, None
+            continue
+        resumed = _HIST_ROW.match(line)
+        if resumed and _resumes_histogram(reader, float(resumed[1]), first_bucket):
+            # a bucket of the histogram a stray line (reported) cut in two
+            entry = {"interval": reader.interval, "clock": reader.clock,
+                     "low": float(resumed[1]), "high": float(resumed[2]) + 1,
+                     "count": int(resumed[3])}
+            if bucket_label is not None:
+                entry[bucket_label[0]] = bucket_label[1]
+            reader.hist.append(entry)
             continue
         summary = _SUMMARY.match(stripped)
         if summary:

@@ -86,6 +86,31 @@ def _names(header: str, continuation: str | None) -> list[str]:
     return names
 
 
+def _without_odd_rows(kept: list[list[str]], numbers: list[int], names: list[str], *,
+                      tool: str, strict: bool, header: str) -> list[list[str]]:
+    """``kept`` (the rows' fields; ``numbers``, their line numbers) without the rows that
+    hold text in a column where (nearly) every other row holds a number: a stray line
+    with as many words as the table has columns. Each is reported."""
+    if len(kept) < 3:
+        return kept
+    odd = np.zeros(len(kept), dtype=bool)
+    for index, name in enumerate(names):
+        if name in TEXT_COLUMNS:
+            continue
+        values = pd.Series([row[index] for row in kept], dtype=object)
+        text = pd.to_numeric(values, errors="coerce").isna().to_numpy() & (values != "").to_numpy()
+        if 0 < text.sum() <= max(1, len(kept) // 10):
+            odd |= text
+    for position in np.flatnonzero(odd):
+        number, line = numbers[position], " ".join(kept[position]).strip()
+        message = f"a row with text in a number column ({header})"
+        if strict:
+            raise ParseError(message, line=number, text=line, tool=tool)
+        warnings.warn(f"{tool}: line {number}: {message}; line skipped: {line!r}",
+                      ParseWarning, stacklevel=4)
+    return [row for row, bad in zip(kept, odd, strict=True) if not bad]
+
+
 def _typed(values: list[str], name: str) -> pd.Series:
     series = pd.Series(values, dtype=object)
     if name in TEXT_COLUMNS or not values:
@@ -132,8 +157,10 @@ def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
         records = [text.split(None, len(names) - 1) for _, text in rows]
     width = len(names)
     kept: list[list[str]] = []
+    kept_lines: list[int] = []
     for (number, text), fields in zip(rows, records, strict=True):
-        if len(fields) > width:
+        # only the last column (ARGS, PATH...) may be empty
+        if len(fields) > width or len(fields) < width - 1:
             message = f"{len(fields)} fields under a header of {width} ({stripped})"
             if strict:
                 raise ParseError(message, line=number, text=text, tool=tool)
@@ -141,6 +168,9 @@ def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
                           ParseWarning, stacklevel=3)
             continue
         kept.append(fields + [""] * (width - len(fields)))
+        kept_lines.append(number)
+    kept = _without_odd_rows(kept, kept_lines, names, tool=tool, strict=strict,
+                             header=stripped)
     columns = {name: _typed([row[i] for row in kept], name) for i, name in enumerate(names)}
     frame = pd.DataFrame(columns)
     if "TIME" in frame and len(frame) and frame["TIME"].astype(str).str.match(_CLOCK).all():
