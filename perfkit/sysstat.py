@@ -181,6 +181,9 @@ class _Scanner:
                  header_columns: Callable[[list[str]], Columns | None] | None) -> None:
         self.text = text
         self.tool = tool
+        #: warnings given (and those a first, abandoned reading of the text gave)
+        self.said: list[str] = []
+        self.said_before: frozenset[str] = frozenset()
         self.strict = strict
         self.header_columns = header_columns
         self._last_line: int | None = None
@@ -212,13 +215,18 @@ class _Scanner:
     def bad_line(self, offset: int, line: str, why: str) -> None:
         number = self.line_number(offset)
         if number == self.last_line:
-            warnings.warn(f"{self.tool}: line {number}: the last line is truncated and was "
-                          f"dropped: {line!r}", ParseWarning, stacklevel=4)
+            self.warn(f"{self.tool}: line {number}: the last line is truncated and was "
+                      f"dropped: {line!r}")
             return
         if self.strict:
             raise ParseError(why, line=number, text=line, tool=self.tool)
-        warnings.warn(f"{self.tool}: line {number}: {why}; line skipped: {line!r}",
-                      ParseWarning, stacklevel=4)
+        self.warn(f"{self.tool}: line {number}: {why}; line skipped: {line!r}")
+
+    def warn(self, message: str) -> None:
+        """A ParseWarning, unless an earlier reading of the same text gave it already."""
+        self.said.append(message)
+        if message not in self.said_before:
+            warnings.warn(message, ParseWarning, stacklevel=5)
 
     # -- headers ------------------------------------------------------------------------
     def header_key(self, header: str) -> tuple[Columns, int] | None:
@@ -569,7 +577,8 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                 rest_column: str | None = None, strict: bool = False,
                 dayfirst: bool | None = None,
                 header_columns: Callable[[list[str]], Columns | None] | None = None,
-                encoded: list[bytes] | None = None, _careful: bool = False) -> Report:
+                encoded: list[bytes] | None = None, _careful: bool = False,
+                _said: frozenset[str] = frozenset()) -> Report:
     """Split a sysstat text report into typed tables (see the module docstring).
 
     Args:
@@ -612,6 +621,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                          "_x86_64_ (2 CPU)'", line=text.count("\n", 0, line_start) + 1,
                          text=first_line, tool=tool)
     scanner = _Scanner(text, tool, strict, header_columns)
+    scanner.said_before = _said
     single = None if _careful or line_start else scanner.scan_single(tail, newlines)
     rows = _single_rows(single, text, data) if single is not None else None
     if single is None:
@@ -669,7 +679,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                 return read_report(text, tool=tool, text_columns=text_columns,
                                    rest_column=rest_column, strict=strict,
                                    dayfirst=dayfirst, header_columns=header_columns,
-                                   _careful=True)
+                                   _careful=True, _said=frozenset(scanner.said))
             starts = np.zeros(len(frame), dtype="int64")
         else:
             frame, starts = read.pop(columns)

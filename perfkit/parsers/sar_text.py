@@ -215,14 +215,19 @@ def _dehumanize(lines: list[str]) -> bool:
     if not looks_human(lines):
         return False
     columns: list[str] = []
+    headers: list[list[str]] = []  # the sample headers seen (an average header repeats one)
     for index, line in enumerate(lines):
         tokens = line.split()
-        width = time_width(tokens) or label_width(tokens)
+        timed = time_width(tokens)
+        width = timed or label_width(tokens)
         if not width:
             continue
         body = tokens[width:]
         if _is_header(body):
-            columns = body
+            if timed:
+                headers.append(body)
+            if timed or body in headers:  # not a stray "word: ..." line
+                columns = body
             continue
         if columns == USB:
             continue  # maker and product names are fixed-width text

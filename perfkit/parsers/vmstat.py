@@ -137,7 +137,9 @@ def _opens(lines: Sequence[str]) -> bool:
                                         or _DISK_ROW.match(lines[2]))
     if re.match(r"^\s+\d+ [KkMm] \S", first) or re.match(r"^\s+\d+ (forks|disks)$", first):
         return True
-    return first.startswith("nr_") and all(_PROC.match(line) for line in lines[:3])
+    # (two of its first three lines: one may be a stray line)
+    return first.startswith("nr_") and bool(_PROC.match(first)) and \
+        sum(bool(_PROC.match(line)) for line in lines[:3]) >= min(2, len(lines))
 
 
 def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None,
