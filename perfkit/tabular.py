@@ -123,6 +123,14 @@ def frame_from_text(blob: str | bytes | Callable[[], str | bytes], count: int,
     bad |= _isna(frame[names[-1]]) if short_rows_only else _missing_any(frame)
     if bad.any():
         frame = _drop_bad_rows(frame, bad, locate, tool, strict)
+        # the dropped rows' empty cells made whole-number columns float: the first good
+        # rows, read alone, tell which were printed as whole numbers
+        good = np.flatnonzero(~bad)[:3].tolist()
+        if good:
+            rows = rows_of()
+            lines = (rows.decode("utf-8") if isinstance(rows, bytes) else rows).split("\n")
+            sample = "\n".join(lines[index] for index in good).encode("utf-8")
+            _restore_integers(frame, squeeze_spaces(sample), names, dtypes, decimal)
     return frame
 
 
@@ -421,6 +429,8 @@ def _restore_integers(frame: pd.DataFrame, first_rows: bytes, names: list[str],
     if sample is None:
         return
     for name, dtype in sample.dtypes.items():
+        if name not in frame:
+            continue
         column = frame[name]
         if dtype.kind == "i" and column.dtype.kind == "f" and not column.isna().any():
             values = column.to_numpy()

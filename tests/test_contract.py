@@ -72,11 +72,12 @@ def test_empty_and_binary_input_raise_parse_error(tool):
         assert info.value.line is not None
 
 
-def _parsed(data: str | bytes) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """The frames of ``perfkit.parse(data)`` by name, and its warnings' texts."""
+def _parsed(data: str | bytes, tool: str | None = None,
+            ) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The frames of ``perfkit.parse(data, tool)`` by name, and its warnings' texts."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = perfkit.parse(data)
+        result = perfkit.parse(data, tool)
     frames = {"": result} if isinstance(result, pd.DataFrame) else dict(result)
     return frames, [str(w.message) for w in caught]
 
@@ -133,6 +134,36 @@ def test_random_damage_gives_a_frame_or_a_parse_error(tool, path, data):
         _survives(tool, "\n".join(lines[:at] + lines[at + 1:]))
     else:
         _survives(tool, data.draw(st.binary(max_size=400)))
+
+
+#: JSON documents are one whole: a stray line damages them (a ParseError, or the records
+#: before it kept with a warning); bpftrace prints whatever the program's printf says.
+_STRAY_EXEMPT = {"bpftrace"}
+STRAY_SAMPLES = [(tool, path) for tool, path in ALL_RECORDINGS
+                 if tool not in _STRAY_EXEMPT and path.suffix == ".txt"
+                 and not path.read_text(errors="replace").lstrip().startswith(("{", "["))]
+
+
+@pytest.mark.parametrize(("tool", "path"), STRAY_SAMPLES,
+                         ids=[f"{t}/{p.name}" for t, p in STRAY_SAMPLES])
+@settings(max_examples=6, deadline=5000,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), stray=st.sampled_from(["@@@ stray line",
+                                              "ERROR: disk failure detected on sda"]))
+def test_one_stray_line_is_reported_and_every_real_line_kept(tool, path, data, stray):
+    # (telling the tool with a stray line among the first is another matter: it is given)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    frames, said = _parsed(text, tool)
+    lines = text.rstrip("\n").split("\n")
+    if said or len(lines) < 2:  # warned about already (a cut last line), or one line
+        return
+    at = data.draw(st.integers(1, len(lines) - 1))  # after the first line, before the last
+    damaged = "\n".join([*lines[:at], stray, *lines[at:]]) + "\n"
+    again, said_again = _parsed(damaged, tool)
+    assert len(said_again) == 1 and f"line {at + 1}:" in said_again[0], said_again
+    assert again.keys() == frames.keys()
+    for name, frame in frames.items():
+        pd.testing.assert_frame_equal(again[name], frame)
 
 
 def test_unknown_text_names_the_known_tools():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from datetime import datetime
 
 import pandas as pd
@@ -372,6 +373,59 @@ def test_garbage_line_raises_in_strict_mode_and_warns_otherwise():
     with pytest.raises(perfkit.ParseError) as info:
         iostat.parse(outside, strict=True)
     assert info.value.line == 3
+
+
+#: Recordings damaged by a stray line at each position: one and several reports, -x, -z
+#: (device lists that vary), since boot or -y, time stamps, decimal commas, --pretty and -h.
+STRAY_RECORDINGS = ("N.C.txt", "x.C.txt", "xzt.C.txt", "since-boot.C.txt", "y-single.C.txt",
+                    "t.de_DE.txt", "x-pretty.C.txt", "xh.C.txt")
+STRAY_CASES = [(name, stray, at) for name in STRAY_RECORDINGS
+               for stray in ("@@@", "this is not iostat")
+               for at in range(len(fixture_text("iostat", name).split("\n")) + 1)]
+
+
+@pytest.mark.parametrize(("name", "stray", "at"), STRAY_CASES)
+def test_a_stray_line_anywhere_is_named_and_the_real_rows_are_kept(name, stray, at):
+    text = fixture_text("iostat", name)
+    lines = text.split("\n")
+    damaged = "\n".join([*lines[:at], stray, *lines[at:]])
+    with pytest.raises(perfkit.ParseError) as info:
+        iostat.parse(damaged, strict=True)
+    assert info.value.line == at + 1
+    if at == 0:
+        return  # before the banner: not iostat's text at all
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tables = iostat.parse(damaged)
+    assert [w.category for w in caught] == [perfkit.ParseWarning]
+    message = str(caught[0].message)
+    assert f"line {at + 1}:" in message and stray in message and "truncated" not in message
+    intact = iostat.parse(text)
+    assert list(tables) == list(intact) and tables.attrs == intact.attrs
+    for table, frame in intact.items():
+        # dtypes aside: a skipped row leaves its table's integer columns float64
+        pd.testing.assert_frame_equal(tables[table], frame, check_dtype=False, obj=table)
+    assert_cells(tables["devices"], raw_rows(text, "dev"))
+
+
+def test_a_short_last_line_is_a_cut_row_only_where_the_text_stops():
+    lines = fixture_text("iostat", "y-single.C.txt").rstrip("\n").split("\n")
+    vda = lines[-1]
+    assert vda.startswith("vda")
+    # cut in its last row: the only report is dropped, strict or not
+    for cut in (vda[:2], vda[:40], vda[:vda.rindex(" ")]):
+        with pytest.warns(perfkit.ParseWarning, match="truncated"):
+            tables = iostat.parse("\n".join([*lines[:-1], cut]), strict=True)
+        assert list(tables) == []
+    # a line that cannot begin a row is a stray line, even where the text stops
+    damaged = "\n".join([*lines, "this is not iostat"])
+    with pytest.raises(perfkit.ParseError) as info:
+        iostat.parse(damaged, strict=True)
+    assert info.value.line == len(lines) + 1
+    with pytest.warns(perfkit.ParseWarning, match=f"line {len(lines) + 1}: a row that"):
+        tables = iostat.parse(damaged)
+    assert tables["devices"]["Device"].tolist() == ["loop0", "vda"]
+    assert tables["devices"]["kB_read"].iloc[1] == int(vda.split()[5])
 
 
 @pytest.mark.parametrize("bad", [b"", b"  \n\n", b"\x00\x01binary\x02", bytes(range(256)),

@@ -74,8 +74,10 @@ column names (``disk_device`` -> ``Device``, ``util`` -> ``%util``, ``rrqm`` -> 
 Bad input: no banner, empty or binary text raise :class:`~perfkit.ParseError`; a line that
 is neither a banner, a time stamp, a header nor a row raises with ``strict=True`` and is
 skipped with a :class:`~perfkit.ParseWarning` otherwise. A truncated last report (a short
-last row, a header without its rows, fewer blocks than the report before) is dropped with a
-warning, as is a JSON report cut in the middle.
+last row that ends the text, a header without its rows, fewer blocks than the report before)
+is dropped with a warning, as is a JSON report cut in the middle. iostat ends every report
+with a blank line, so a short line followed by one is a stray line, not a cut row: it is
+skipped like any other, and its report kept.
 """
 
 from __future__ import annotations
@@ -107,6 +109,10 @@ _ISO = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}:\d{2})"
 _OLD_STAMP = re.compile(rf"^Time:\s+(?P<time>{TIME_TOKEN})(?:\s+(?P<ampm>\S+))?$")
 _HUMAN_VALUE = re.compile(r"(?<=\s)-?\d+(?:[.,]\d+)?[BkMGTPE%](?=\s|$)", re.M)
 _HUMAN_SPLIT = r"^(-?\d+(?:[.,]\d+)?)([BkMGTPE%]?)$"
+#: What is left of a printed value (``219.85``, ``2,6M``, ``23.7%``) when the text stops in it.
+_CUT_VALUE = re.compile(r"-?\d+(?:[.,]\d*)?[BkMGTPE%]?")
+#: What is left of an ``S_COLORS`` code when the text stops in it (whole codes are gone).
+_CUT_ESCAPE = re.compile(r"\x1b(?:\[[0-9;?]*)?$")
 _DEVICE_WORDS = ("Device", "Device:")
 _RESERVED = {"time", "report", "since_boot", "group", "__pos", "__line"}
 #: JSON keys (sysstat 12) whose text column carries a ``%``.
@@ -254,7 +260,8 @@ def _parse_text(text: str, *, strict: bool, dayfirst: bool | None,
         bad_line(number, line, "a line that is neither a banner, a time stamp, a header "
                  "nor a row")
 
-    _drop_truncated_report(lines, last_line, reports, sections)
+    cut = _last_row_cut(lines, last_line, sections)
+    _drop_truncated_report(lines, last_line, reports, sections, cut)
 
     cpu_sections = [s for s in sections if s.kind == "cpu"]
     dev_sections = [s for s in sections if s.kind == "dev"]
@@ -268,8 +275,9 @@ def _parse_text(text: str, *, strict: bool, dayfirst: bool | None,
     facts["format"] = "text"
     facts["decimal"] = decimal
 
-    cpu = _cpu_frames(cpu_sections, decimal, strict, last_line, facts)
-    devices = _device_frames(dev_sections, decimal, strict, last_line, facts)
+    cut_line = last_line if cut is not None else None  # where a value may be cut short
+    cpu = _cpu_frames(cpu_sections, decimal, strict, cut_line, facts)
+    devices = _device_frames(dev_sections, decimal, strict, cut_line, facts)
     stamps = [(r.stamp, r.line) for r in reports]
     return _finish(cpu, devices, len(reports), stamps, facts, dayfirst=dayfirst,
                    since_boot=since_boot)
@@ -282,9 +290,28 @@ def _is_stamp(text: str) -> bool:
     return bool(_ISO.match(text))
 
 
+def _last_row_cut(lines: list[str], last_line: int,
+                  sections: list[_Section]) -> tuple[int, int] | None:
+    """(fields, width) of the last row when the text may stop inside it: the row is the last
+    line, no blank line follows it (iostat ends each report with one) and it could be a row
+    cut short (no more fields than the row has, numbers where the row has numbers)."""
+    if not sections or len(lines) - last_line >= 2:
+        return None
+    section = sections[-1]
+    if not section.rows or section.rows[-1][0] != last_line:
+        return None
+    fields = _CUT_ESCAPE.sub("", section.rows[-1][1]).split()
+    width = len(section.columns) + (section.kind == "dev")
+    named = section.kind == "dev" and not section.device_last  # the device name comes first
+    if len(fields) > width or not all(_CUT_VALUE.fullmatch(f) for f in fields[named:]):
+        return None  # a stray line: reported as such
+    return len(fields), width
+
+
 def _drop_truncated_report(lines: list[str], last_line: int, reports: list[_Report],
-                           sections: list[_Section]) -> None:
-    """Drop the last report (with a warning) when the text stops in the middle of it."""
+                           sections: list[_Section], cut: tuple[int, int] | None) -> None:
+    """Drop the last report (with a warning) when the text stops in the middle of it;
+    ``cut`` is what :func:`_last_row_cut` says of the last row."""
     if not reports:
         return
     last_index = len(reports) - 1
@@ -297,10 +324,8 @@ def _drop_truncated_report(lines: list[str], last_line: int, reports: list[_Repo
     else:
         section = tail[-1]
         if section.rows and section.rows[-1][0] == last_line:
-            width = len(section.columns) + (section.kind == "dev")
-            fields = len(section.rows[-1][1].split())
-            if fields != width:
-                why = f"{fields} fields where {width} were expected"
+            if cut is not None and cut[0] < cut[1]:
+                why = f"{cut[0]} fields where {cut[1]} were expected"
         elif not section.rows and section.header_line == last_line:
             if section.kind == "cpu" or not ended_with_blank:
                 why = "a header without its rows"
@@ -341,7 +366,7 @@ def _is_human(lines: list[str]) -> bool:
     return bool(_HUMAN_VALUE.search("\n".join(lines)))
 
 
-def _cpu_frames(sections: list[_Section], decimal: str, strict: bool, last_line: int,
+def _cpu_frames(sections: list[_Section], decimal: str, strict: bool, cut_line: int | None,
                 facts: dict[str, Any]) -> pd.DataFrame | None:
     if not sections:
         return None
@@ -355,7 +380,7 @@ def _cpu_frames(sections: list[_Section], decimal: str, strict: bool, last_line:
         facts["human"] = facts.get("human", False) or human
         frame = frame_from_lines(lines, numbers, list(columns),
                                  text_columns=set(columns) if human else (), decimal=decimal,
-                                 tool=NAME, strict=strict, last_line=last_line)
+                                 tool=NAME, strict=strict, last_line=cut_line)
         kept = frame.index.to_numpy()
         frame = frame.reset_index(drop=True)
         if human:
@@ -368,19 +393,19 @@ def _cpu_frames(sections: list[_Section], decimal: str, strict: bool, last_line:
     return pd.concat(frames, ignore_index=True).sort_values("__line", kind="stable")
 
 
-def _device_frames(sections: list[_Section], decimal: str, strict: bool, last_line: int,
-                   facts: dict[str, Any]) -> pd.DataFrame | None:
+def _device_frames(sections: list[_Section], decimal: str, strict: bool,
+                   cut_line: int | None, facts: dict[str, Any]) -> pd.DataFrame | None:
     if not sections:
         return None
     frames = []
     for key in dict.fromkeys((s.columns, s.device, s.device_last) for s in sections):
         columns, device, device_last = key
         group = [s for s in sections if (s.columns, s.device, s.device_last) == key]
-        rows = [(n, text, s.report, pos) for s in group for pos, (n, text) in enumerate(s.rows)]
+        rows = [(n, text, s.report, block) for block, s in enumerate(group) for n, text in s.rows]
         lines = [text for _, text, _, _ in rows]
         numbers = np.array([n for n, _, _, _ in rows], dtype="int64")
         reports = np.array([r for _, _, r, _ in rows], dtype="int64")
-        positions = np.array([p for _, _, _, p in rows], dtype="int64")
+        blocks = np.array([b for _, _, _, b in rows], dtype="int64")
         grouped = np.array([not device_last and text[:1] in (" ", "\t") for text in lines],
                            dtype=bool)
         names = [*columns, device] if device_last else [device, *columns]
@@ -388,7 +413,7 @@ def _device_frames(sections: list[_Section], decimal: str, strict: bool, last_li
         facts["human"] = facts.get("human", False) or human
         texts = {device, *columns} if human else {device}
         frame = frame_from_lines(lines, numbers, names, text_columns=texts, decimal=decimal,
-                                 tool=NAME, strict=strict, last_line=last_line)
+                                 tool=NAME, strict=strict, last_line=cut_line)
         kept = frame.index.to_numpy()
         frame = frame.reset_index(drop=True)
         if human:
@@ -397,7 +422,9 @@ def _device_frames(sections: list[_Section], decimal: str, strict: bool, last_li
             kept = kept[keep]
         frame = frame[[device, *columns]]
         frame.insert(0, "report", reports[kept])
-        frame["__pos"] = positions[kept]
+        # a row's place in its block, counted over the rows kept (a skipped stray line
+        # must not shift the rows after it against the other blocks of the report)
+        frame["__pos"] = pd.Series(blocks[kept]).groupby(blocks[kept]).cumcount().to_numpy()
         frame["__line"] = numbers[kept]
         frame["group"] = grouped[kept]
         frames.append(frame)
