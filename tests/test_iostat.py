@@ -403,8 +403,7 @@ def test_a_stray_line_anywhere_is_named_and_the_real_rows_are_kept(name, stray, 
     intact = iostat.parse(text)
     assert list(tables) == list(intact) and tables.attrs == intact.attrs
     for table, frame in intact.items():
-        # dtypes aside: a skipped row leaves its table's integer columns float64
-        pd.testing.assert_frame_equal(tables[table], frame, check_dtype=False, obj=table)
+        pd.testing.assert_frame_equal(tables[table], frame, obj=table)
     assert_cells(tables["devices"], raw_rows(text, "dev"))
 
 
