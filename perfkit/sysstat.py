@@ -1036,26 +1036,26 @@ def _read_chunk(scanner: _Scanner, request: _Request, rows: _ChunkRows,
     banners, the text offset of each kept row's block."""
     text = scanner.text
     chunk_starts, chunk_ends = rows.starts, rows.ends
-    counted: list[np.ndarray] = []  # rows per span, then rows before each span (once)
+    counted: list[np.ndarray] = []
 
-    def rows_per_span() -> np.ndarray:
+    def rows_before() -> np.ndarray:
+        """How many rows the spans before each span hold, and all of them at the end."""
         if not counted:
             counts = np.fromiter(
                 (text.count("\n", a, b) + 1 for a, b in zip(chunk_starts.tolist(),
                                                             chunk_ends.tolist(), strict=True)),
                 dtype="int64", count=len(chunk_starts))
-            counted.extend([counts, np.concatenate(([0], np.cumsum(counts)))])
+            counted.append(np.concatenate(([0], np.cumsum(counts))))
         return counted[0]
 
     def row_starts() -> np.ndarray:
         """Where the span of each row starts (its block, for the banner it comes after)."""
-        return np.repeat(chunk_starts, rows_per_span())
+        return np.repeat(chunk_starts, np.diff(rows_before()))
 
     def locate(row: int) -> tuple[int | None, str, bool]:
         # row ``row`` of the joined rows is line k of its span: its place in the text
         # exactly (a search for its text could find an earlier row it is a prefix of)
-        rows_per_span()
-        before = counted[1]
+        before = rows_before()
         span = int(np.searchsorted(before, row, side="right")) - 1
         at = int(chunk_starts[span])
         for _ in range(row - int(before[span])):
@@ -1222,8 +1222,9 @@ def _first_time_of_day(text: str, offset: int, lines: int = 20) -> int | None:
 
 
 def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
-           scanner: _Scanner, starts: np.ndarray,
-           day_starts: list[int | None] | None = None) -> pd.Series:
+           scanner: _Scanner, starts: np.ndarray, day_starts: list[int | None]) -> pd.Series:
+    """Each row's time: its printed time of day on its banner's date (``day_starts``:
+    the time of day each banner's date belongs to, see :func:`_first_time_of_day`)."""
     stamps = frame["__time"]
     if stamps.empty:
         return pd.Series(pd.to_datetime([]), dtype="datetime64[ns]")
@@ -1263,17 +1264,15 @@ def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
         pm = np.isin(marks, ["PM", "pm", "p.m."])
         hours = per_row // 3600
         per_row = per_row - hours * 3600 + (hours % 12 + 12 * pm) * 3600
-    day_starts = day_starts or []
     if len(dates) <= 1:
         return combine(dates[0] if dates else None, per_row,
                        day_starts[0] if day_starts else None)
     result = np.empty(len(per_row), dtype="datetime64[ns]")
-    for segment in np.unique(segments):
+    for segment in np.unique(segments):  # one per banner (dates and day_starts alike)
         mask = segments == segment
         known = 0 <= segment < len(dates)
         result[mask] = combine(dates[segment] if known else None, per_row[mask],
-                               day_starts[segment] if known and segment < len(day_starts)
-                               else None).to_numpy()
+                               day_starts[segment] if known else None).to_numpy()
     return pd.Series(result)
 
 

@@ -117,6 +117,15 @@ class _Reader:
             self.seen_in_interval = set()
         self.seen_in_interval.add(label)
 
+    def add_bucket(self, row: re.Match[str], label: tuple[str, str] | None) -> None:
+        """One histogram row (``_HIST_ROW``'s match), in the current interval."""
+        entry: dict[str, Any] = {"interval": self.interval, "clock": self.clock,
+                                 "low": float(row[1]), "high": float(row[2]) + 1,
+                                 "count": int(row[3])}
+        if label is not None:
+            entry[label[0]] = label[1]
+        self.hist.append(entry)
+
     def new_clock(self, clock: str) -> None:
         if self.clock is not None or self.seen_in_interval:
             self.interval += 1
@@ -168,25 +177,13 @@ def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
             reader.start_hist(label)
             first_bucket = len(reader.hist)
             while index < len(lines) and _HIST_ROW.match(lines[index]):
-                row = _HIST_ROW.match(lines[index])
-                entry: dict[str, Any] = {"interval": reader.interval, "clock": reader.clock,
-                                         "low": float(row[1]), "high": float(row[2]) + 1,
-                                         "count": int(row[3])}
-                if label is not None:
-                    entry[label[0]] = label[1]
-                reader.hist.append(entry)
+                reader.add_bucket(_HIST_ROW.match(lines[index]), label)
                 index += 1
             bucket_label, label = label, None
             continue
         resumed = _HIST_ROW.match(line)
         if resumed and _resumes_histogram(reader, float(resumed[1]), first_bucket):
-            # a bucket of the histogram a stray line (reported) cut in two
-            entry = {"interval": reader.interval, "clock": reader.clock,
-                     "low": float(resumed[1]), "high": float(resumed[2]) + 1,
-                     "count": int(resumed[3])}
-            if bucket_label is not None:
-                entry[bucket_label[0]] = bucket_label[1]
-            reader.hist.append(entry)
+            reader.add_bucket(resumed, bucket_label)  # a stray line (reported) cut it in two
             continue
         summary = _SUMMARY.match(stripped)
         if summary:

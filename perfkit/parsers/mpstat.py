@@ -281,13 +281,15 @@ def first_report_since_boot(text: str) -> bool:
     without an interval and printed one report covering the time since boot (mpstat) or
     since each process started (pidstat). False for ``pidstat -h`` (no time in its header).
     """
-    timed = []  # the first two lines that start with a time (a stray line between does not
-    for line in text[: 1 << 16].split("\n"):  # count)
+    # the first two lines that start with a time: a stray line between them does not count
+    timed: list[list[str]] = []
+    for line in text[: 1 << 16].split("\n"):
         tokens = line.split()
         if tokens[:1] and tokens[0].startswith("#"):
             return False
-        if tokens and not is_banner(line) and time_width(tokens):
-            timed.append(tokens[:time_width(tokens)])
+        width = time_width(tokens)
+        if width and not is_banner(line):
+            timed.append(tokens[:width])
             if len(timed) == 2:
                 return timed[0] == timed[1]
     return False

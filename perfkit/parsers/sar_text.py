@@ -215,7 +215,7 @@ def _dehumanize(lines: list[str]) -> bool:
     if not looks_human(lines):
         return False
     columns: list[str] = []
-    headers: list[list[str]] = []  # the sample headers seen (an average header repeats one)
+    headers: set[tuple[str, ...]] = set()  # sample headers seen (an average one repeats one)
     for index, line in enumerate(lines):
         tokens = line.split()
         timed = time_width(tokens)
@@ -225,8 +225,8 @@ def _dehumanize(lines: list[str]) -> bool:
         body = tokens[width:]
         if _is_header(body):
             if timed:
-                headers.append(body)
-            if timed or body in headers:  # not a stray "word: ..." line
+                headers.add(tuple(body))
+            if timed or tuple(body) in headers:  # not a stray "word: ..." line
                 columns = body
             continue
         if columns == USB:

@@ -133,8 +133,7 @@ def _opens(lines: Sequence[str]) -> bool:
     if _is_rule(first) and len(lines) >= 2:
         if first.lstrip().startswith(("procs", "--procs--", "disk-")):
             return True
-        return len(lines) >= 3 and bool(re.match(r"^\s*\d+(\s+\d+){14}", lines[2])
-                                        or _DISK_ROW.match(lines[2]))
+        return len(lines) >= 3 and _is_row(lines[2])
     if re.match(r"^\s+\d+ [KkMm] \S", first) or re.match(r"^\s+\d+ (forks|disks)$", first):
         return True
     # (two of its first three lines: one may be a stray line)
