@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .errors import ParseError, ParseWarning
+from .parsers._read.text import PathOrBuffer, clean_text, decode, read_bytes
 from .registry import TOOLS, detect_tool, parser
 from .result import Tables
 from .synonyms import column
-from .text import PathOrBuffer, clean_text, decode, read_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .capture import Capture
@@ -41,8 +41,12 @@ __all__ = [
 __version__ = "0.1.0"
 
 _HEAD = 1 << 16  # characters read to recognise the tool
-_LAZY = {"plot", "samples", "checklist", "bpftrace", "capture", "dmesg", "runner",
-         "synonyms", "units", "times"}
+# public names loaded on first use, and the module each one is
+_LAZY = {"plot": "perfkit.plot", "samples": "perfkit.samples", "checklist": "perfkit.checklist",
+         "bpftrace": "perfkit.bpftrace", "capture": "perfkit.capture",
+         "dmesg": "perfkit.derive.kernel_events", "derive": "perfkit.derive",
+         "runner": "perfkit.runner", "synonyms": "perfkit.synonyms", "units": "perfkit.units",
+         "times": "perfkit.parsers._read.times"}
 
 
 def parse(text: str | bytes, tool: str | None = None, *, strict: bool = False,
@@ -95,7 +99,7 @@ def load_capture(path: Any) -> Capture:
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        module = importlib.import_module(f"perfkit.{name}")
+        module = importlib.import_module(_LAZY[name])
         globals()[name] = module
         return module
     raise AttributeError(f"module 'perfkit' has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""Errors and warnings raised by perfkit's parsers.
+"""Errors and warnings raised by perfkit's parsers, and the one helper that reports a bad line.
 
 >>> from perfkit.errors import ParseError
 >>> err = ParseError("not a vmstat header", line=3, text="procs ---", tool="vmstat")
@@ -6,9 +6,38 @@
 "vmstat: line 3: not a vmstat header: 'procs ---'"
 >>> isinstance(err, ValueError)
 True
+
+A parser that meets a line it cannot read calls :func:`bad_line`: with ``strict=True`` it
+raises :class:`ParseError`; otherwise it gives a :class:`ParseWarning` that carries the same
+``line``, ``text`` and ``tool`` and points at the caller's own code, not into perfkit:
+
+>>> import warnings
+>>> with warnings.catch_warnings(record=True) as caught:
+...     warnings.simplefilter("always")
+...     bad_line("not a sample row", line=7, text="junk", tool="vmstat")
+>>> caught[0].message.line, caught[0].message.tool, str(caught[0].message)
+(7, 'vmstat', "vmstat: line 7: not a sample row; skipped: 'junk'")
 """
 
 from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _render(message: str, line: int | None, text: str, tool: str | None) -> str:
+    parts = [tool] if tool else []
+    if line is not None:
+        parts.append(f"line {line}")
+    parts.append(message)
+    rendered = ": ".join(parts)
+    if text:
+        shown = text if len(text) <= 120 else text[:117] + "..."
+        rendered += f": {shown!r}"
+    return rendered
 
 
 class ParseError(ValueError):
@@ -26,18 +55,74 @@ class ParseError(ValueError):
         self.line = line
         self.text = text
         self.tool = tool
-        parts = []
-        if tool:
-            parts.append(tool)
-        if line is not None:
-            parts.append(f"line {line}")
-        parts.append(message)
-        rendered = ": ".join(parts)
-        if text:
-            shown = text if len(text) <= 120 else text[:117] + "..."
-            rendered += f": {shown!r}"
-        super().__init__(rendered)
+        super().__init__(_render(message, line, text, tool))
 
 
 class ParseWarning(UserWarning):
-    """Something in the input was skipped or repaired; the message says what and where."""
+    """Something in the input was skipped or repaired; the message says what and where.
+
+    Attributes (as on :class:`ParseError`): ``line`` (1-based, or ``None``), ``text`` (the
+    line as printed, or ``""``), ``tool`` (the parser that warned, or ``None``), ``message``.
+    A warning made from a plain string (``ParseWarning("...")``) has them all empty.
+    """
+
+    def __init__(self, message: str = "", *, line: int | None = None, text: str = "",
+                 tool: str | None = None) -> None:
+        self.message = message
+        self.line = line
+        self.text = text
+        self.tool = tool
+        super().__init__(_render(message, line, text, tool))
+
+
+def user_stack_level() -> int:
+    """The ``stacklevel`` that makes a warning point at the first frame outside perfkit.
+
+    Counted by walking the stack, as pandas' ``find_stack_level`` does, so no call site has
+    to know how deep inside perfkit it sits.
+
+    >>> user_stack_level() >= 1
+    True
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def warn(message: str, *, line: int | None = None, text: str = "",
+         tool: str | None = None) -> None:
+    """Give a :class:`ParseWarning` pointing at the user's call (never raises).
+
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("a truncated last sample was dropped", tool="mpstat")
+    >>> str(caught[0].message)
+    'mpstat: a truncated last sample was dropped'
+    """
+    warnings.warn(ParseWarning(message, line=line, text=text, tool=tool),
+                  stacklevel=user_stack_level())
+
+
+def bad_line(message: str, *, line: int | None = None, text: str = "",
+             tool: str | None = None, strict: bool = False, action: str = "skipped") -> None:
+    """Report a line a parser cannot use: raise with ``strict``, warn otherwise.
+
+    Args:
+        message: what is wrong with the line (``"not a sample row"``).
+        line: its 1-based number in the input.
+        text: the line as printed.
+        tool: the parser's name.
+        strict: raise :class:`ParseError` instead of warning.
+        action: what the parser did with it, appended to a warning (``"skipped"``).
+
+    >>> bad_line("not a sample row", line=2, text="x", tool="free", strict=True)
+    Traceback (most recent call last):
+    ...
+    perfkit.errors.ParseError: free: line 2: not a sample row: 'x'
+    """
+    if strict:
+        raise ParseError(message, line=line, text=text, tool=tool)
+    warn(f"{message}; {action}" if action else message, line=line, text=text, tool=tool)

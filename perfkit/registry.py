@@ -6,7 +6,7 @@ Every parser lives in ``perfkit/parsers/<tool>.py`` and exposes the same three t
 * ``detect(lines) -> bool``: given the first non-blank lines of a text, whether it is this
   tool's output (the registry asks the parsers in :data:`TOOLS` order, the most specific first);
 * ``parse(text, *, strict=False, dayfirst=None)``: the text (already decoded and cleaned by
-  :func:`perfkit.text.clean_text`) to a DataFrame or a :class:`~perfkit.result.Tables`.
+  ``parsers._read.text.clean_text``) to a DataFrame or a :class:`~perfkit.result.Tables`.
 
 >>> detect_tool("Linux 6.1.0 (h) \\t11/25/26 \\t_x86_64_\\t(2 CPU)\\n\\n"
 ...             "00:15:30     CPU    %usr   %nice    %sys %iowait    %irq   %soft  %steal"
@@ -20,7 +20,7 @@ import importlib
 from types import ModuleType
 
 from .errors import ParseError
-from .text import first_lines
+from .parsers._read.text import first_lines
 
 #: Tools in the order their detectors are asked (JSON and specific formats first).
 TOOLS: tuple[str, ...] = (

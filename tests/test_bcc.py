@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, corpus_files, fixture_text
 
 import perfkit
-from perfkit import flame
+from perfkit.plot import flame
 from perfkit.parsers import bcc as parser
 
 #: The tools this parser is for; the corpus has others (argdist, trace...) it does not read.

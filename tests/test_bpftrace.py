@@ -14,7 +14,7 @@ from conftest import ROOT, corpus_files, fixture_text
 from test_bcc import blocks
 
 import perfkit
-from perfkit import flame
+from perfkit.plot import flame
 from perfkit.parsers import bpftrace as parser
 from perfkit.parsers.bpftrace_maps import bucket_bounds, fold_stack, split_key
 

@@ -13,7 +13,7 @@ from conftest import fixture_path
 
 import perfkit
 from perfkit import checklist, samples
-from perfkit.checklist_dmesg import kernel_events, on_clock
+from perfkit.checklist.kernel import kernel_events, on_clock
 
 
 def read(tool: str, name: str):
@@ -222,7 +222,7 @@ def _present(frame: pd.DataFrame, tool: str, metric: str | None = None,
 
 
 def _cpu_idle(cap) -> float:
-    from perfkit.plot_base import samples as intervals
+    from perfkit.plot._base import samples as intervals
 
     vm = intervals(cap["vmstat"])
     return float((vm["id"] + vm["wa"]).median())

@@ -17,7 +17,7 @@ from conftest import corpus_files, fixture_path, fixture_text
 
 import perfkit
 from perfkit.parsers import iostat
-from perfkit.text import clean_text, first_lines
+from perfkit.parsers._read.text import clean_text, first_lines
 
 TIME_STAMP = re.compile(r"^\S.*\d[:時]\d\d[:分]\d\d(秒| AM| PM|[+-]\d{4})?$")
 SUFFIX = {"": 1, "k": 1, "M": 1024, "G": 1024**2, "T": 1024**3}

@@ -19,10 +19,10 @@ import pytest
 from conftest import corpus_files, day, fixture_path, fixture_text, needs_tool, prefix_width
 
 import perfkit
-from perfkit.banner import is_banner
 from perfkit.parsers import mpstat, pidstat
-from perfkit.text import clean_text, first_lines
-from perfkit.times import combine, parse_date, times_of_day
+from perfkit.parsers._read.banner import is_banner
+from perfkit.parsers._read.text import clean_text, first_lines
+from perfkit.parsers._read.times import combine, parse_date, times_of_day
 
 RECORDINGS = sorted(p.name for p in fixture_path("mpstat").glob("*.txt"))
 JSON_RECORDINGS = sorted(p.name for p in fixture_path("mpstat").glob("*.json"))

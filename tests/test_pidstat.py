@@ -18,9 +18,9 @@ import pytest
 from conftest import corpus_files, day, fixture_path, fixture_text, needs_tool, prefix_width
 
 import perfkit
-from perfkit.banner import is_banner
 from perfkit.parsers import mpstat, pidstat
-from perfkit.text import clean_text, first_lines
+from perfkit.parsers._read.banner import is_banner
+from perfkit.parsers._read.text import clean_text, first_lines
 
 RECORDINGS = sorted(p.name for p in fixture_path("pidstat").glob("*.txt"))
 TEXT_COLUMNS = {"Command", "USER", "policy"}

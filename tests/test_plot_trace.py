@@ -14,7 +14,7 @@ from conftest import ROOT, fixture_path
 
 import perfkit
 from perfkit import plot
-from perfkit.plot_trace import bucket_grid, bucket_label
+from perfkit.plot.trace import bucket_grid, bucket_label
 
 TRACES = ROOT / "data" / "traces"
 
@@ -124,7 +124,7 @@ def test_wrong_tables_are_refused():
 def test_a_figure_left_as_a_cell_value_shows_as_png_under_agg():
     from IPython.core.interactiveshell import InteractiveShell
 
-    from perfkit.plot_base import show_figures_in_ipython
+    from perfkit.plot._base import show_figures_in_ipython
 
     assert InteractiveShell.initialized() is False
     assert show_figures_in_ipython() is False  # not in IPython: nothing registered

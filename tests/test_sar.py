@@ -19,8 +19,8 @@ from conftest import (
 import perfkit
 from perfkit import ParseError, ParseWarning, Tables
 from perfkit.parsers import sar, sar_sadf
+from perfkit.parsers._read.text import first_lines
 from perfkit.parsers.sar_reports import report_name
-from perfkit.text import first_lines
 
 T = pd.Timestamp
 
@@ -495,7 +495,7 @@ def test_corpus_sadf_local_time_and_epoch():
 def test_tables_read_in_worker_threads_are_the_same(monkeypatch, damaged):
     """Large reports are read in a worker thread (sysstat._read_tables): same frames,
     same warnings, in the same order, as one by one."""
-    from perfkit import sysstat
+    from perfkit.parsers._read import sysstat
 
     text = fixture_text("sar", "A.C.txt")
     if damaged:
@@ -514,7 +514,7 @@ def test_headers_checked_against_the_period_are_read_as_looked_up(monkeypatch, c
     """Past the first blocks (sysstat._LEARN), headers are checked against the header
     their place in the report's period foretells; a header that differs (a renamed
     column, one cut away) is looked up one by one: the tables are the same either way."""
-    from perfkit import sysstat
+    from perfkit.parsers._read import sysstat
 
     # the recording's sample blocks three times over, as a longer run prints them: two
     # periods to learn from, one to check

@@ -1,4 +1,4 @@
-"""The row-reading helpers behind every sysstat parser (perfkit.tabular)."""
+"""The row-reading helpers behind every sysstat parser (perfkit.parsers._read.tabular)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from conftest import assert_same_tables, fixture_text, parse_with_setting
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfkit import tabular
-from perfkit.tabular import squeeze_spaces, squeeze_spans
+from perfkit.parsers._read import tabular
+from perfkit.parsers._read.tabular import squeeze_spaces, squeeze_spans
 
 
 @st.composite

@@ -56,7 +56,7 @@ import pandas as pd
 
 from ..errors import ParseError, ParseWarning
 from ..result import Tables
-from ..text import clean_text
+from ._read.text import clean_text
 from .ebpf_events import clock_to_datetime, event_table, is_header
 
 NAME = "bcc"

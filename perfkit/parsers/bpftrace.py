@@ -57,7 +57,7 @@ import pandas as pd
 
 from ..errors import ParseError, ParseWarning
 from ..result import Tables
-from ..text import clean_text
+from ._read.text import clean_text
 from .bpftrace_maps import MapPrint, bucket_bounds, map_tables, split_key
 from .ebpf_events import event_table, is_header
 

@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from ..text import clean_text
+from ._read.text import clean_text
 
 NAME = "dmesg"
 

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from ..times import combine
+from ._read.times import combine
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9_%/:>.\-]*(?:\([a-z]{1,4}\))?[A-Z0-9_%/:>.\-]*$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})(\.\d+)?$")

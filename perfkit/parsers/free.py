@@ -49,8 +49,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from ..text import clean_text
 from ..units import size_to_kib
+from ._read.text import clean_text
 
 NAME = "free"
 

@@ -91,14 +91,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..banner import is_banner, parse_banner
 from ..errors import ParseError, ParseWarning
-from ..numeric import detect_decimal
 from ..result import Tables
-from ..tabular import frame_from_lines
-from ..text import clean_text
-from ..times import AM_PM, TIME_TOKEN, combine, guess_dayfirst, parse_date, times_of_day
 from ..units import TO_KIB
+from ._read.banner import is_banner, parse_banner
+from ._read.numeric import detect_decimal
+from ._read.tabular import frame_from_lines
+from ._read.text import clean_text
+from ._read.times import AM_PM, TIME_TOKEN, combine, guess_dayfirst, parse_date, times_of_day
 
 NAME = "iostat"
 

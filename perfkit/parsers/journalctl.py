@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from ..text import clean_text
+from ._read.text import clean_text
 from .dmesg import FACILITIES, LEVELS, month_number, to_datetime_ns
 
 NAME = "journalctl"

@@ -86,12 +86,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..banner import is_banner
 from ..errors import ParseError, ParseWarning
 from ..result import Tables
-from ..sysstat import Report, read_report, time_width
-from ..text import ANSI_ESCAPE, clean_text_and_bytes
-from ..times import (
+from ._read.banner import is_banner
+from ._read.sysstat import Report, read_report, time_width
+from ._read.text import ANSI_ESCAPE, clean_text_and_bytes
+from ._read.times import (
     AM_PM,
     combine,
     epoch_to_datetime,
@@ -210,7 +210,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
 def name_tables(report: Report, name_of: Callable[[Sequence[str]], str | None], *,
                 strict: bool, tool: str) -> tuple[dict[str, pd.DataFrame],
                                                    dict[str, pd.DataFrame]]:
-    """Gather :func:`~perfkit.sysstat.read_report`'s frames (keyed by their columns) under
+    """Gather :func:`~perfkit.parsers._read.sysstat.read_report`'s frames (keyed by columns) under
     table names; frames of one name with different columns are united, in time order."""
     out: list[dict[str, list[pd.DataFrame]]] = [{}, {}]
     for index, frames in enumerate((report.tables, report.averages)):
@@ -249,7 +249,7 @@ def require_header(text: str, columns_of: Callable[[list[str]], tuple[str, ...] 
                    tool: str) -> None:
     """Raise :class:`ParseError` unless some line is a header this tool prints (another
     tool's report, or a banner alone, is not this tool's output). Text that does not start
-    with a banner is left to :func:`~perfkit.sysstat.read_report`, which says so."""
+    with a banner is left to :func:`~perfkit.parsers._read.sysstat.read_report`, which says so."""
     if not is_banner(text[: 1 << 12].lstrip().split("\n", 1)[0]):
         return
     first: tuple[int, str] | None = None

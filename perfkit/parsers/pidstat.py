@@ -108,12 +108,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..banner import is_banner
 from ..errors import ParseError, ParseWarning
 from ..result import Tables
-from ..sysstat import read_report
-from ..text import ANSI_ESCAPE, clean_text_and_bytes
 from ..units import size_to_kib
+from ._read.banner import is_banner
+from ._read.sysstat import read_report
+from ._read.text import ANSI_ESCAPE, clean_text_and_bytes
 from .mpstat import (
     finish,
     first_report_since_boot,

@@ -66,11 +66,11 @@ import warnings
 
 import pandas as pd
 
-from ..banner import is_banner
 from ..errors import ParseError
 from ..result import Tables
-from ..sysstat import Report, read_report, read_tidy_report
-from ..text import clean_text_and_bytes
+from ._read.banner import is_banner
+from ._read.sysstat import Report, read_report, read_tidy_report
+from ._read.text import clean_text_and_bytes
 from .sar_reports import (
     REPORTS,
     TEXT_COLUMNS,

@@ -62,8 +62,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from ..numeric import detect_decimal
 from ..result import Tables
+from ._read.numeric import detect_decimal
 from .sar_reports import LABEL_COLUMNS, REPORTS, TEXT_COLUMNS, known_report, report_name
 
 TOOL = "sar"

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from ..sysstat import label_width, time_width
-from ..times import TIME_TOKEN, combine, times_of_day
+from ._read.sysstat import label_width, time_width
+from ._read.times import TIME_TOKEN, combine, times_of_day
 from .sar_reports import TEXT_COLUMNS, report_name
 
 TOOL = "sar"
@@ -49,7 +49,7 @@ EXTREMES = {"Minimum:": "minimum", "Maximum:": "maximum"}
 
 @dataclass
 class Prepared:
-    """The lines left for :func:`perfkit.sysstat.read_report`, and what was taken out."""
+    """The lines left for ``read_report``, and what was taken out."""
 
     lines: list[str] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)  # input line number of each kept line

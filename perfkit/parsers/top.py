@@ -72,12 +72,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from ..numeric import detect_decimal
 from ..result import Tables
-from ..tabular import frame_from_lines
-from ..text import clean_text
-from ..times import combine, times_of_day
 from ..units import TO_KIB
+from ._read.numeric import detect_decimal
+from ._read.tabular import frame_from_lines
+from ._read.text import clean_text
+from ._read.times import combine, times_of_day
 
 NAME = "top"
 

@@ -13,7 +13,7 @@ True
 Columns (only those the text carries appear, in this order):
 
 * ``time``: the time of day the line was printed. uptime prints no date, so the times are
-  put on 1970-01-01 (the convention of :func:`perfkit.times.combine` without a date),
+  put on 1970-01-01 (the convention of :func:`perfkit.parsers._read.times.combine` without a date),
   rolling over to the next day when a loop of lines passes midnight, and
   ``df.attrs["date"]`` is ``None`` to say the date is unknown.
 * ``boot`` (``uptime -s``): the boot time, a full date and time.
@@ -41,8 +41,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from ..text import clean_text
-from ..times import combine, times_of_day
+from ._read.text import clean_text
+from ._read.times import combine, times_of_day
 
 NAME = "uptime"
 

@@ -54,9 +54,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParseError, ParseWarning
-from ..tabular import frame_from_lines
-from ..text import clean_text
 from ..units import size_to_kib
+from ._read.tabular import frame_from_lines
+from ._read.text import clean_text
 
 NAME = "vmstat"
 

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import IO
 
-from .errors import ParseError
+from ...errors import ParseError
 
 PathOrBuffer = str | os.PathLike | IO[str] | IO[bytes]
 

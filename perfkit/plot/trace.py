@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .plot_base import finish, one_axes
+from ._base import finish, one_axes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .checklist import RECENT, RETRANS_MIN_SEGMENTS, grade, rule
-from .plot_base import samples, wide, x_values
-from .plot_panels import process_cpu
-from .synonyms import column, find
+from ..plot._base import samples, wide, x_values
+from ..plot._panels import process_cpu
+from ..synonyms import column, find
+from . import RECENT, RETRANS_MIN_SEGMENTS, grade, rule
 
 Row = dict[str, Any]
 
@@ -150,7 +150,7 @@ def check_dmesg(ctx: Context) -> list[Row]:
     """OOM kills, hung tasks, TCP drops (and segfaults, as info) in the kernel log."""
     if ctx.get("dmesg") is None:
         return []
-    from .checklist_dmesg import kernel_events, words
+    from .kernel import kernel_events, words
 
     events = kernel_events(ctx.capture)
     rows = []

@@ -87,7 +87,7 @@ def kernel_events(capture: Any) -> pd.DataFrame:
     ``hung_task``, ``tcp_drop``), ``pid`` and ``comm`` (the process, where the event names
     one) and ``message`` of the capture's dmesg events; empty when the capture has no
     readable dmesg."""
-    from .dmesg import events
+    from ..derive.kernel_events import events
 
     if "dmesg" not in capture:
         return empty()

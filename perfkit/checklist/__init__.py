@@ -185,7 +185,7 @@ def grade(key: str, value: float, scale: float = 1.0) -> str:
 def findings(capture: Any) -> pd.DataFrame:
     """The findings of a capture (a :class:`~perfkit.capture.Capture`, a capture directory
     or a scenario name); see the module docstring."""
-    from .checklist_rules import Context, run_rules
+    from .rules import Context, run_rules
 
     context = Context(open_capture(capture))
     rows = run_rules(context)
@@ -203,8 +203,8 @@ def open_capture(source: Any) -> Any:
     """A Capture from a Capture, a capture directory, or the name of a shipped scenario."""
     if hasattr(source, "meta") and hasattr(source, "tools"):
         return source
-    from . import samples
-    from .capture_load import load_capture
+    from .. import samples
+    from ..capture_load import load_capture
 
     path = Path(source)
     if path.is_dir():

@@ -2,7 +2,7 @@
 
 Each function draws one panel of one tool's data into a given ``ax`` and labels it (title,
 y label with its unit, legend); the caller labels the shared x axis with
-:func:`perfkit.plot_base.format_x`. Frames come in without their since-boot rows.
+:func:`perfkit.plot._base.format_x`. Frames come in without their since-boot rows.
 
 >>> import pandas as pd
 >>> f = pd.DataFrame({"report": [1, 1, 2], "Device": ["sda", "vda", "vda"],
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .plot_base import legend, step, wide, x_values
-from .synonyms import column, find
+from ..synonyms import column, find
+from ._base import legend, step, wide, x_values
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
-from .errors import ParseError, ParseWarning
+from ...errors import ParseError, ParseWarning
 
 #: For a row index of the blob, its (1-based input line number, line text), and whether it
 #: is the input's last line (a truncated sample).

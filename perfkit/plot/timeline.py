@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import plot_panels as panels
-from .checklist_dmesg import words
-from .plot_base import finish, format_x, make_axes, samples, table, x_values
+from ..checklist.kernel import words
+from . import _panels as panels
+from ._base import finish, format_x, make_axes, samples, table, x_values
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -56,7 +56,7 @@ def load(capture: Any, tool: str) -> tuple[Any, str | None]:
 def events(capture: Any) -> pd.DataFrame:
     """The capture's dmesg events worth a marker: ``time``, ``kind`` (a key of
     :data:`EVENT_COLORS`) and ``message``; empty when dmesg is missing or has none."""
-    from .checklist_dmesg import kernel_events
+    from ..checklist.kernel import kernel_events
 
     return kernel_events(capture)
 

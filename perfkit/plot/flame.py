@@ -125,7 +125,7 @@ def flamegraph(data: Folded, ax: Any = None, *, title: str | None = None,
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    from . import plot_base  # noqa: F401  (in IPython, shows a Figure left as a cell's value)
+    from .. import plot_base  # noqa: F401  (in IPython, shows a Figure left as a cell's value)
 
     table = folded(data)
     root = _tree(table)

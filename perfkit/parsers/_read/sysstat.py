@@ -53,8 +53,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...errors import ParseError, ParseWarning
 from .banner import is_banner, parse_banner
-from .errors import ParseError, ParseWarning
 from .numeric import detect_decimal
 from .tabular import (
     Rows,
@@ -127,7 +127,7 @@ class _Single:
             window *= 2
 
     def rows(self, text: str, encoded: bytes | None) -> Rows:
-        """The rows as UTF-8 bytes, squeezed (:func:`~perfkit.tabular.squeeze_spaces`)
+        """The rows as UTF-8 bytes, squeezed (:func:`~perfkit.parsers._read.tabular.squeeze_spaces`)
         and with the replacement made, which is cheaper once squeezed. ``encoded``: the
         text's ASCII bytes, when it has them (no slice of the rows is then copied)."""
         source, start, end = ((encoded, self.start, self.end) if encoded is not None
@@ -587,7 +587,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         header_columns: for a header line's tokens, the column names, or ``None`` when the
             line is not a header; the default takes the tokens after the time (and AM/PM).
         encoded: a list holding the text's bytes when it is ASCII and the caller has them
-            (:func:`~perfkit.text.clean_text_and_bytes`), to save encoding it again;
+            (:func:`~perfkit.parsers._read.text.clean_text_and_bytes`), to save encoding it again;
             read_report takes them out of the list and lets go of them once read.
     """
     data = encoded.pop() if encoded else None
@@ -927,7 +927,7 @@ def _read_tables(scanner: _Scanner, requests: list[_Request],
     offset of each kept row's block (for banner segments and error messages).
 
     The rows of each chunk are gathered and squeezed here, in order, and read by
-    :func:`~perfkit.tabular.read_rows` in a worker thread when there are many (pandas
+    :func:`~perfkit.parsers._read.tabular.read_rows` in a worker thread when there are many (pandas
     and numpy let go of the interpreter meanwhile, so the next chunk is gathered while
     one is read); each frame is then checked here, so that warnings and errors come in
     the text's order, as without threads."""
@@ -987,7 +987,7 @@ def _chunks(spans: list[tuple[Any, Any]]) -> list[tuple[np.ndarray, np.ndarray]]
 @dataclass
 class _ChunkRows:
     """One chunk's rows, ``source[start:end]`` for each span: squeezed by numpy when the
-    source is ASCII bytes (:func:`~perfkit.tabular.squeeze_spans`), joined as they are
+    source is ASCII bytes (:func:`~perfkit.parsers._read.tabular.squeeze_spans`), joined as they are
     only when something needs the rows as printed (a row in error, or spans too uneven
     to squeeze so)."""
 
@@ -1021,7 +1021,7 @@ class _ChunkRows:
         return rows.count(b"\n" if isinstance(rows, bytes) else "\n") + 1
 
     def read(self, request: _Request) -> pd.DataFrame | None:
-        """:func:`~perfkit.tabular.read_rows` of these rows (safe in a worker thread)."""
+        """``read_rows`` of these rows (safe in a worker thread)."""
         squeezed = self.squeezed is not None
         return read_rows(self.squeezed if squeezed else self.joined(), request.names,
                          text_columns=request.text_columns,

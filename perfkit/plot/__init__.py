@@ -39,7 +39,7 @@ function          figure
 ``side_by_side``  the same figure of two captures, columns sharing the y scale
 ================  ===========================================================================
 
-For bpftrace and bcc output (:mod:`perfkit.plot_trace`): ``histogram`` (a ``hist()`` or
+For bpftrace and bcc output (:mod:`perfkit.plot.trace`): ``histogram`` (a ``hist()`` or
 ``lhist()`` map as bars per bucket), ``latency_heatmap`` (a histogram printed every interval:
 time on x, bucket on y, count as colour) and ``map_bars`` (a map's largest values as bars).
 """
@@ -53,8 +53,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import plot_panels as panels
-from .plot_base import (
+from ..synonyms import column, find
+from . import _panels as panels
+from ._base import (
     capture_source,
     cpu_count,
     finish,
@@ -67,10 +68,9 @@ from .plot_base import (
     table,
     x_values,
 )
-from .plot_panels import KIB_PER_MIB
-from .plot_timeline import timeline
-from .plot_trace import histogram, latency_heatmap, map_bars
-from .synonyms import column, find
+from ._panels import KIB_PER_MIB
+from .timeline import timeline
+from .trace import histogram, latency_heatmap, map_bars
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -439,9 +439,9 @@ def dmesg(df: Any, *, every: str = "1s", ax: Axes | None = None) -> Figure:
     >>> import perfkit
     >>> fig = perfkit.plot.dmesg(perfkit.samples.load("oom-kill"))  # doctest: +SKIP
     """
-    from . import dmesg as kernel
-    from .checklist_dmesg import words
-    from .plot_timeline import EVENT_COLORS
+    from ..checklist.kernel import words
+    from ..derive import kernel_events as kernel
+    from .timeline import EVENT_COLORS
 
     data, _ = capture_source(df, "dmesg")
     found = kernel.events(data)
