@@ -13,7 +13,8 @@ from conftest import fixture_path
 
 import perfkit
 from perfkit import checklist, samples
-from perfkit.checklist.kernel import kernel_events, on_clock
+from perfkit.derive.kernel_events import capture_events as kernel_events
+from perfkit.derive.kernel_events import on_clock
 
 
 def read(tool: str, name: str):
@@ -222,7 +223,7 @@ def _present(frame: pd.DataFrame, tool: str, metric: str | None = None,
 
 
 def _cpu_idle(cap) -> float:
-    from perfkit.plot._base import samples as intervals
+    from perfkit.derive.intervals import interval_samples as intervals
 
     vm = intervals(cap["vmstat"])
     return float((vm["id"] + vm["wa"]).median())

@@ -141,7 +141,7 @@ def test_mpstat_heatmap_has_a_row_per_cpu_and_a_column_per_sample():
     assert ax.get_xlabel().startswith("time")
     assert ax.get_title() == "mpstat: busy % per CPU"
     colorbar = next(a for a in fig.axes if a.get_label() == "<colorbar>")
-    assert colorbar.get_ylabel() == "busy % (100 - %idle)"
+    assert colorbar.get_ylabel() == "busy % (100 - %idle - %iowait)"
     left, right = image.get_extent()[:2]
     assert mdates.num2date(left).replace(tzinfo=None) < pd.Timestamp("2026-11-25 00:24:09")
     assert mdates.num2date(right).replace(tzinfo=None) > pd.Timestamp("2026-11-25 00:24:11")

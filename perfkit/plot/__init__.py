@@ -53,20 +53,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..derive.intervals import interval_samples, positions
+from ..derive.tables import capture_source, cpu_count, table
 from ..synonyms import column, find
 from . import _panels as panels
 from ._base import (
-    capture_source,
-    cpu_count,
     finish,
     format_x,
     legend,
     make_axes,
     one_axes,
     pyplot,
-    samples,
-    table,
-    x_values,
 )
 from ._panels import KIB_PER_MIB
 from .timeline import timeline
@@ -99,14 +96,14 @@ def vmstat(df: Any, *, cpus: int | None = None, axes: Any = None) -> Figure:
     * ``free``, ``buff`` and ``cache`` (``inact`` and ``active`` with ``-a``) in MiB.
     """
     data, facts = capture_source(df, "vmstat")
-    frame = _require(samples(data), "vmstat")
+    frame = _require(interval_samples(data), "vmstat")
     cpus = cpu_count(cpus, facts.get("cpus"), data)
     fig, (queue, split, swap, memory), owned = make_axes(4, axes=axes)
     panels.run_queue(queue, frame, cpus)
     panels.cpu_split(split, frame)
     panels.swap_traffic(swap, frame)
     panels.memory(memory, frame)
-    format_x(memory, x_values(frame)[1], data, facts.get("tz"))
+    format_x(memory, positions(frame)[1], data, facts.get("tz"))
     return finish(fig, owned, "vmstat")
 
 
@@ -117,11 +114,11 @@ def mpstat(tables: Any, *, ax: Axes | None = None) -> Figure:
     one column per sample. A single hot row among cool ones is a single-threaded
     bottleneck; all rows hot is CPU saturation."""
     data, facts = capture_source(tables, "mpstat")
-    cpu = _require(samples(table(data, "cpu", "mpstat")), "mpstat")
+    cpu = _require(interval_samples(table(data, "cpu", "mpstat")), "mpstat")
     count = cpu.loc[cpu["CPU"].astype(str) != "all", "CPU"].nunique()
     fig, ax, owned = one_axes(ax, height=max(2.5, 0.25 * count + 1.5), width=10)
     panels.busy_heatmap(ax, cpu)
-    format_x(ax, x_values(cpu)[1], cpu, facts.get("tz"))
+    format_x(ax, positions(cpu)[1], cpu, facts.get("tz"))
     return finish(fig, owned)
 
 
@@ -132,10 +129,10 @@ def pidstat(tables: Any, top: int = 5, *, ax: Axes | None = None) -> Figure:
     (pidstat prints only processes that ran in an interval: an absent one counts as 0).
     100 % is one CPU; a multi-threaded process can go above."""
     data, facts = capture_source(tables, "pidstat")
-    frame = _require(samples(table(data, "cpu", "pidstat")), "pidstat")
+    frame = _require(interval_samples(table(data, "cpu", "pidstat")), "pidstat")
     fig, ax, owned = one_axes(ax, width=10)
     panels.top_processes(ax, frame, top)
-    format_x(ax, x_values(frame)[1], frame, facts.get("tz"))
+    format_x(ax, positions(frame)[1], frame, facts.get("tz"))
     return finish(fig, owned)
 
 
@@ -178,7 +175,7 @@ def iostat(tables: Any, *, devices: Sequence[str] | None = None,
     and counts as 0; when no device did any I/O the figure says so. ``devices=`` picks
     some."""
     data, facts = capture_source(tables, "iostat")
-    frame = samples(table(data, "devices", "iostat"))
+    frame = interval_samples(table(data, "devices", "iostat"))
     device = find(frame, "Device") or "Device"
     if devices is not None:
         frame = frame[frame[device].astype(str).isin(devices)]
@@ -192,14 +189,14 @@ def iostat(tables: Any, *, devices: Sequence[str] | None = None,
         return finish(fig, owned, "iostat")
     reports = None
     if not isinstance(data, pd.DataFrame) and "cpu" in data and not data["cpu"].empty:
-        reports = x_values(samples(data["cpu"]))[0]
+        reports = positions(interval_samples(data["cpu"]))[0]
     plan = _iostat_panels(frame)
     fig, axs, owned = make_axes(len(plan), axes=axes)
     for ax, (title, metrics, unit) in zip(axs, plan, strict=True):
         panels.per_key(ax, frame, device, metrics, xs=reports)
         ax.set_ylabel(unit)
         ax.set_title(f"iostat: {title}")
-    format_x(axs[-1], x_values(frame)[1], frame, facts.get("tz"))
+    format_x(axs[-1], positions(frame)[1], frame, facts.get("tz"))
     return finish(fig, owned, "iostat")
 
 
@@ -271,7 +268,7 @@ def sar_dev(tables: Any, *, interfaces: Sequence[str] | None = None,
             axes: Any = None) -> Figure:
     """``rxkB/s`` and ``txkB/s`` per network interface (``sar -n DEV``) over time."""
     data, facts = capture_source(tables, "sar")
-    frame = samples(table(data, "DEV", "sar -n DEV"))
+    frame = interval_samples(table(data, "DEV", "sar -n DEV"))
     if interfaces is not None:
         frame = frame[frame["IFACE"].astype(str).isin(interfaces)]
     frame = _require(frame, "sar -n DEV")
@@ -280,7 +277,7 @@ def sar_dev(tables: Any, *, interfaces: Sequence[str] | None = None,
         panels.per_key(ax, frame, "IFACE", [metric])
         ax.set_ylabel("kB/s")
         ax.set_title(f"sar -n DEV: {word} ({metric})")
-    format_x(tx, x_values(frame)[1], frame, facts.get("tz"))
+    format_x(tx, positions(frame)[1], frame, facts.get("tz"))
     return finish(fig, owned, "sar -n DEV")
 
 
@@ -289,8 +286,8 @@ def sar_tcp(tables: Any, *, axes: Any = None) -> Figure:
     ``passive/s`` accepted) and retransmitted segments (``retrans/s``, ``retrseg/s`` from
     sysstat 12.7.6), with ``oseg/s`` for scale when printed."""
     data, facts = capture_source(tables, "sar")
-    tcp = samples(data["TCP"]) if "TCP" in data else None
-    etcp = samples(data["ETCP"]) if "ETCP" in data else None
+    tcp = interval_samples(data["TCP"]) if "TCP" in data else None
+    etcp = interval_samples(data["ETCP"]) if "ETCP" in data else None
     if tcp is None and etcp is None:
         raise KeyError("sar: no TCP or ETCP table here (sar -n TCP,ETCP)")
     fig, (conn, retrans), owned = make_axes(2, axes=axes)
@@ -299,7 +296,7 @@ def sar_tcp(tables: Any, *, axes: Any = None) -> Figure:
         panels.connections(conn, tcp)
     if etcp is not None:
         panels.retransmits(retrans, etcp)
-    format_x(retrans, x_values(frame)[1], frame, facts.get("tz"))
+    format_x(retrans, positions(frame)[1], frame, facts.get("tz"))
     return finish(fig, owned, "sar -n TCP,ETCP")
 
 
@@ -344,7 +341,7 @@ def top(tables: Any, *, iteration: int | None = None, when: str | None = None, n
         return _top_processes(table(data, "processes", "top"), iteration, when, n, axes)
     cpus = cpu_count(cpus, facts.get("cpus"), data)
     fig, (load, tasks, split), owned = make_axes(3, axes=axes)
-    x, kind = x_values(summary)
+    x, kind = positions(summary)
     for col in ("ldavg-1", "ldavg-5", "ldavg-15"):
         load.plot(x, summary[col], marker="o", label=col)
     if cpus:
@@ -411,7 +408,7 @@ def uptime(df: Any, *, cpus: int | None = None, row: int | None = -1,
 def _load_over_time(frame: pd.DataFrame, names: list[str], cpus: int | None,
                     ax: Axes | None, tz: str | None) -> Figure:
     fig, ax, owned = one_axes(ax, height=3.5, width=9)
-    x, kind = x_values(frame)
+    x, kind = positions(frame)
     if "runq-sz" in frame.columns:
         ax.step(x, frame["runq-sz"].to_numpy(dtype=float), where="post", color="grey",
                 alpha=0.6, label="runq-sz (runnable now)")
@@ -439,8 +436,8 @@ def dmesg(df: Any, *, every: str = "1s", ax: Axes | None = None) -> Figure:
     >>> import perfkit
     >>> fig = perfkit.plot.dmesg(perfkit.samples.load("oom-kill"))  # doctest: +SKIP
     """
-    from ..checklist.kernel import words
     from ..derive import kernel_events as kernel
+    from ..derive.kernel_events import words
     from .timeline import EVENT_COLORS
 
     data, _ = capture_source(df, "dmesg")

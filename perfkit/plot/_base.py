@@ -1,24 +1,18 @@
-"""Helpers shared by :mod:`perfkit.plot`: figures, time axes, samples, CPU counts.
+"""Helpers shared by :mod:`perfkit.plot`: figures, axes, time labels, legends.
 
 Nothing here imports matplotlib at module level: ``import perfkit`` stays free of it, and
 matplotlib is loaded the first time a figure is drawn.
 
->>> import pandas as pd
->>> df = pd.DataFrame({"r": [5, 1, 2], "since_boot": [True, False, False]})
->>> samples(df)["r"].tolist()
-[1, 2]
->>> x_values(samples(df))[1]
-'sample'
+>>> time_label(None, tz="UTC")
+'time (UTC)'
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -34,71 +28,34 @@ def show_figures_in_ipython() -> bool:
     ``display()``) as a PNG whatever matplotlib's backend: the inline backend does so itself,
     but under ``MPLBACKEND=Agg`` (scripts, tests, a headless kernel) a figure would print
     as ``<Figure size ...>``. A PNG printer matplotlib's inline support registered stays
-    first. Runs when this module is imported; False outside IPython (nothing imported)."""
+    first. Runs when perfkit draws its first figure (:func:`pyplot`), never on import, so
+    computing findings leaves a notebook's display settings alone; False outside IPython
+    (nothing imported)."""
+    global _HOOKED
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
         return False
+    if shell is _HOOKED:
+        return True
     from IPython.core.pylabtools import print_figure
 
     png = shell.display_formatter.formatters["image/png"]
     png.for_type_by_name("matplotlib.figure", "Figure",
                          lambda fig: print_figure(fig, "png", bbox_inches="tight"))
+    _HOOKED = shell
     return True
 
 
-show_figures_in_ipython()
+_HOOKED: Any = None  # the IPython shell whose PNG display is set
 
 
 def pyplot() -> Any:
-    """``matplotlib.pyplot``, imported on first use."""
+    """``matplotlib.pyplot``, imported on first use (and IPython's figure display set)."""
     import matplotlib.pyplot as plt
 
+    show_figures_in_ipython()
     return plt
-
-
-def samples(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` without its since-boot rows (vmstat's first line, iostat's first report)."""
-    if "since_boot" in frame.columns:
-        keep = ~frame["since_boot"].fillna(False).astype(bool)
-        out = frame.loc[keep]
-        out.attrs.update(frame.attrs)
-        return out
-    return frame
-
-
-def capture_source(obj: Any, tool: str) -> tuple[Any, dict[str, Any]]:
-    """``(data, facts)``: ``obj[tool]`` and the capture's facts (``cpus``, ``tz``) when
-    ``obj`` is a :class:`~perfkit.capture.Capture`, else ``obj`` itself and ``{}``."""
-    if hasattr(obj, "meta") and hasattr(obj, "tools") and hasattr(obj, "raw"):
-        facts = {"cpus": obj.meta.get("cpus"),
-                 "tz": (obj.meta.get("environment") or {}).get("TZ")}
-        return obj[tool], facts
-    return obj, {}
-
-
-def cpu_count(*sources: Any) -> int | None:
-    """The first CPU count given: an ``int``, or ``attrs["cpus"]`` of a frame or Tables."""
-    for source in sources:
-        if source is None:
-            continue
-        if isinstance(source, int | np.integer) and not isinstance(source, bool):
-            return int(source)
-        attrs = getattr(source, "attrs", None)
-        if isinstance(attrs, dict) and attrs.get("cpus"):
-            return int(attrs["cpus"])
-    return None
-
-
-def x_values(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
-    """The x values of a frame's rows and their axis label: ``time`` when the frame has
-    times, else ``report``/``sample``/``iteration`` numbers, else the row number."""
-    if "time" in frame.columns and pd.api.types.is_datetime64_any_dtype(frame["time"]):
-        return frame["time"].to_numpy(), "time"
-    for name in ("report", "sample", "iteration"):
-        if name in frame.columns:
-            return frame[name].to_numpy(), name
-    return np.arange(len(frame)), "sample"
 
 
 def time_label(frame: Any, tz: str | None = None) -> str:
@@ -169,45 +126,6 @@ def legend(ax: Axes, **kwargs: Any) -> None:
                   frameon=False, **kwargs)
 
 
-def ordered(names: Sequence[Any]) -> list[Any]:
-    """Names in natural order: CPUs ``0, 1, 2, ... 10`` numerically, others by name.
-
-    >>> ordered(["10", "2", "all", "0"])
-    ['0', '2', '10', 'all']
-    """
-    def key(name: Any) -> tuple[int, float, str]:
-        text = str(name)
-        return (0, float(text), "") if text.isdigit() else (1, 0.0, text)
-
-    return sorted(dict.fromkeys(names), key=key)
-
-
-def wide(frame: pd.DataFrame, key: str, value: str | pd.Series, *,
-         xs: np.ndarray | None = None, fill: float | None = 0.0) -> pd.DataFrame:
-    """One column per ``key`` (device, process, CPU) and one row per x value (see
-    :func:`x_values`), filled with ``fill`` where an entity printed no row (``iostat -z``
-    and ``pidstat`` leave idle ones out). ``xs`` adds x values no row of ``frame`` has.
-
-    >>> f = pd.DataFrame({"report": [1, 1, 2], "Device": ["sda", "vda", "vda"],
-    ...                   "%util": [5.0, 1.0, 2.0]})
-    >>> wide(f, "Device", "%util", xs=np.array([1, 2, 3])).to_dict("list")
-    {'sda': [5.0, 0.0, 0.0], 'vda': [1.0, 2.0, 0.0]}
-    """
-    x, _ = x_values(frame)
-    values = frame[value] if isinstance(value, str) else value
-    table = pd.DataFrame({"x": x, "key": frame[key].astype(str).to_numpy(),
-                          "value": pd.to_numeric(values, errors="coerce").to_numpy()})
-    out = table.pivot_table(index="x", columns="key", values="value", aggfunc="mean",
-                            dropna=False)
-    index = np.unique(np.concatenate([np.asarray(x), np.asarray(xs)])) if xs is not None \
-        else np.unique(np.asarray(x))
-    out = out.reindex(index=index, columns=ordered(list(out.columns)))
-    if fill is not None:
-        out = out.fillna(fill)
-    out.columns.name = key
-    return out
-
-
 def step(values: np.ndarray) -> Any:
     """The usual step between successive x values (a ``timedelta64`` for times; one
     second, or 1, when there is a single value)."""
@@ -220,28 +138,3 @@ def step(values: np.ndarray) -> Any:
         nanos = np.median(gaps.astype("timedelta64[ns]").astype(np.int64))
         return np.timedelta64(int(nanos), "ns")
     return float(np.median(gaps))
-
-
-def table(data: Any, name: str, tool: str) -> pd.DataFrame:
-    """Table ``name`` of a :class:`~perfkit.Tables` (a DataFrame is taken as that table),
-    carrying the Tables' facts (not its frames, such as sar's ``restarts``, which would break
-    ``pd.concat`` of the frame's descendants); a ``KeyError`` naming the tables there
-    otherwise. The Tables' own frame is left as it is.
-
-    >>> from perfkit.result import Tables
-    >>> t = Tables({"DEV": pd.DataFrame({"x": [1]})},
-    ...            attrs={"cpus": 2, "restarts": pd.DataFrame()})
-    >>> sorted(table(t, "DEV", "sar").attrs), t["DEV"].attrs
-    (['cpus'], {})
-    """
-    if isinstance(data, pd.DataFrame):
-        return data
-    if name not in data:
-        raise KeyError(f"{tool}: no {name!r} table here (tables: {', '.join(data)})")
-    frame = data[name]
-    extra = {key: value for key, value in getattr(data, "attrs", {}).items()
-             if key not in frame.attrs and not isinstance(value, (pd.DataFrame, dict))}
-    if extra:  # on a copy: a plot must not change the caller's frame
-        frame = frame.copy(deep=False)
-        frame.attrs.update(extra)
-    return frame

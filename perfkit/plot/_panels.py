@@ -19,8 +19,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..derive.cpu import busy_grid
+from ..derive.intervals import positions
+from ..derive.processes import process_cpu
+from ..derive.wide import wide
 from ..synonyms import column, find
-from ._base import legend, step, wide, x_values
+from ._base import legend, step
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -43,7 +47,7 @@ def active(frame: pd.DataFrame, key: str, metrics: Sequence[str]) -> list[str]:
 
 def run_queue(ax: Axes, frame: pd.DataFrame, cpus: int | None) -> None:
     """vmstat ``r`` and ``b`` with a dashed line at the CPU count."""
-    x, _ = x_values(frame)
+    x, _ = positions(frame)
     ax.plot(x, frame["r"], label="r (runnable)", color="C0")
     ax.plot(x, frame["b"], label="b (blocked, uninterruptible)", color="C3")
     if cpus:
@@ -56,7 +60,7 @@ def run_queue(ax: Axes, frame: pd.DataFrame, cpus: int | None) -> None:
 
 def cpu_split(ax: Axes, frame: pd.DataFrame) -> None:
     """vmstat ``us sy wa st`` stacked, in %."""
-    x, _ = x_values(frame)
+    x, _ = positions(frame)
     parts = [c for c in ("us", "sy", "wa", "st") if c in frame.columns]
     ax.stackplot(x, *(frame[c].to_numpy(dtype=float) for c in parts),
                  labels=[_CPU_NAMES[c] for c in parts],
@@ -69,7 +73,7 @@ def cpu_split(ax: Axes, frame: pd.DataFrame) -> None:
 
 def swap_traffic(ax: Axes, frame: pd.DataFrame) -> None:
     """vmstat ``si`` and ``so`` in KiB/s (vmstat's default ``-S K``)."""
-    x, _ = x_values(frame)
+    x, _ = positions(frame)
     for col, color, word in (("si", "C2", "in"), ("so", "C3", "out")):
         if col in frame.columns:
             ax.plot(x, frame[col], label=f"{col} (swapped {word})", color=color)
@@ -81,7 +85,7 @@ def swap_traffic(ax: Axes, frame: pd.DataFrame) -> None:
 
 def memory(ax: Axes, frame: pd.DataFrame) -> None:
     """vmstat ``free buff cache`` (``inact active`` with ``-a``), KiB shown as MiB."""
-    x, _ = x_values(frame)
+    x, _ = positions(frame)
     for col in ("free", "buff", "cache", "inact", "active"):
         if col in frame.columns:
             ax.plot(x, frame[col] / KIB_PER_MIB, label=col)
@@ -92,12 +96,6 @@ def memory(ax: Axes, frame: pd.DataFrame) -> None:
 
 
 # -- mpstat ---------------------------------------------------------------------------------
-
-def busy_grid(cpu: pd.DataFrame) -> pd.DataFrame:
-    """Busy % (100 - ``%idle``) per sample (rows) and CPU (columns), ``all`` left out."""
-    per = cpu[cpu["CPU"].astype(str) != "all"]
-    return wide(per, "CPU", 100.0 - per["%idle"], fill=None)
-
 
 def busy_heatmap(ax: Axes, cpu: pd.DataFrame) -> Any:
     """mpstat's busy % as an image: one row per CPU (CPU 0 on top), one column per sample,
@@ -119,48 +117,13 @@ def busy_heatmap(ax: Axes, cpu: pd.DataFrame) -> Any:
     every = max(1, int(np.ceil(count / 16)))
     ticks = list(range(0, count, every))
     ax.set_yticks(ticks, [str(grid.columns[i]) for i in ticks])
-    ax.figure.colorbar(image, ax=ax, label="busy % (100 - %idle)", pad=0.01)
+    ax.figure.colorbar(image, ax=ax, label="busy % (100 - %idle - %iowait)", pad=0.01)
     ax.set_ylabel("CPU")
     ax.set_title("mpstat: busy % per CPU")
     return image
 
 
 # -- pidstat --------------------------------------------------------------------------------
-
-def _ids(values: pd.Series) -> pd.Series:
-    """Process or thread ids as text (``4``, not ``4.0``); ``<NA>`` where blank."""
-    return pd.to_numeric(values, errors="coerce").astype("Int64").astype("string")
-
-
-def process_names(frame: pd.DataFrame) -> pd.Series:
-    """``Command (PID)`` per row: the ``PID`` (``TGID`` with ``pidstat -t``), or the
-    ``TID`` of a thread row.
-
-    >>> f = pd.DataFrame({"TGID": [2.0, None], "TID": [None, 4.0],
-    ...                   "Command": ["python3", "|__python3"]})
-    >>> process_names(f).tolist()
-    ['python3 (2)', '|__python3 (4)']
-    """
-    command = frame[find(frame, "Command") or "Command"].astype(str)
-    ident = None
-    for name in ("PID", "TGID"):
-        if name in frame.columns:
-            ident = _ids(frame[name])
-            break
-    if "TID" in frame.columns:
-        tid = _ids(frame["TID"])
-        ident = tid if ident is None else tid.where(tid.notna(), ident)
-    if ident is None:
-        return command
-    return command + " (" + ident.fillna("-").astype(str) + ")"
-
-
-def process_cpu(frame: pd.DataFrame) -> pd.DataFrame:
-    """``%CPU`` per sample (rows) and process (columns, ``Command (PID)``), 0 where
-    pidstat printed no row (the process did not run in that interval)."""
-    named = frame.assign(_name=process_names(frame))
-    return wide(named, "_name", column(named, "%CPU"))
-
 
 def top_processes(ax: Axes, frame: pd.DataFrame, top: int) -> list[str]:
     """``%CPU`` over time of the ``top`` processes with the highest mean; their names."""
@@ -200,7 +163,7 @@ def per_key(ax: Axes, frame: pd.DataFrame, key: str, metrics: Sequence[str], *,
 
 def connections(ax: Axes, tcp: pd.DataFrame) -> None:
     """sar ``active/s`` and ``passive/s``."""
-    x, _ = x_values(tcp)
+    x, _ = positions(tcp)
     for metric in ("active/s", "passive/s"):
         if metric in tcp.columns:
             ax.plot(x, tcp[metric], label=metric, marker=".")
@@ -212,7 +175,7 @@ def connections(ax: Axes, tcp: pd.DataFrame) -> None:
 
 def retransmits(ax: Axes, etcp: pd.DataFrame) -> None:
     """sar ``retrans/s`` (``retrseg/s`` from sysstat 12.7.6)."""
-    x, _ = x_values(etcp)
+    x, _ = positions(etcp)
     name = find(etcp, "retrseg/s") or "retrseg/s"
     ax.plot(x, column(etcp, "retrseg/s"), color="C3", marker=".", label=name)
     ax.set_ylabel("segments/s")

@@ -122,10 +122,11 @@ def flamegraph(data: Folded, ax: Any = None, *, title: str | None = None,
     the Axes. Frames narrower than ``min_width`` of all samples are not drawn; frames wider
     than ``label_width`` are labelled. matplotlib is imported here only.
     """
-    import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    from .. import plot_base  # noqa: F401  (in IPython, shows a Figure left as a cell's value)
+    from ._base import pyplot
+
+    plt = pyplot()
 
     table = folded(data)
     root = _tree(table)

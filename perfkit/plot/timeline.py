@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..checklist.kernel import words
+from ..derive.intervals import interval_samples, positions
+from ..derive.kernel_events import words
+from ..derive.tables import table
 from . import _panels as panels
-from ._base import finish, format_x, make_axes, samples, table, x_values
+from ._base import finish, format_x, make_axes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -56,9 +58,9 @@ def load(capture: Any, tool: str) -> tuple[Any, str | None]:
 def events(capture: Any) -> pd.DataFrame:
     """The capture's dmesg events worth a marker: ``time``, ``kind`` (a key of
     :data:`EVENT_COLORS`) and ``message``; empty when dmesg is missing or has none."""
-    from ..checklist.kernel import kernel_events
+    from ..derive.kernel_events import capture_events
 
-    return kernel_events(capture)
+    return capture_events(capture)
 
 
 def _plan(capture: Any) -> tuple[list[tuple[str, Callable[[Axes], None]]], list[str]]:
@@ -68,25 +70,25 @@ def _plan(capture: Any) -> tuple[list[tuple[str, Callable[[Axes], None]]], list[
     cpus = capture.meta.get("cpus")
 
     vm, why = load(capture, "vmstat")
-    if vm is not None and not samples(vm).empty:
-        frame = samples(vm)
+    if vm is not None and not interval_samples(vm).empty:
+        frame = interval_samples(vm)
         plan.append(("vmstat r/b", lambda ax: panels.run_queue(ax, frame, cpus)))
         plan.append(("vmstat cpu", lambda ax: panels.cpu_split(ax, frame)))
     elif why:
         skipped.append(why)
 
     mp, why = load(capture, "mpstat")
-    if mp is not None and "cpu" in mp and not samples(mp["cpu"]).empty:
-        cpu = samples(table(mp, "cpu", "mpstat"))
+    if mp is not None and "cpu" in mp and not interval_samples(mp["cpu"]).empty:
+        cpu = interval_samples(table(mp, "cpu", "mpstat"))
         plan.append(("mpstat", lambda ax: panels.busy_heatmap(ax, cpu)))
     elif why:
         skipped.append(why)
 
     io, why = load(capture, "iostat")
     if io is not None and "devices" in io and "%util" in io["devices"].columns:
-        devices = samples(io["devices"])
+        devices = interval_samples(io["devices"])
         busy = panels.active(devices, "Device", ["r/s", "w/s", "d/s", "%util"])
-        reports = x_values(samples(io["cpu"]))[0] if "cpu" in io else None
+        reports = positions(interval_samples(io["cpu"]))[0] if "cpu" in io else None
 
         def draw_io(ax: Axes) -> None:
             if panels.per_key(ax, devices, "Device", ["%util"], xs=reports, keys=busy) == 0:
@@ -100,7 +102,7 @@ def _plan(capture: Any) -> tuple[list[tuple[str, Callable[[Axes], None]]], list[
 
     sar, why = load(capture, "sar")
     if sar is not None and "DEV" in sar:
-        dev = samples(sar["DEV"])
+        dev = interval_samples(sar["DEV"])
         moving = panels.active(dev, "IFACE", ["rxkB/s", "txkB/s"])
 
         def draw_dev(ax: Axes) -> None:
@@ -111,7 +113,7 @@ def _plan(capture: Any) -> tuple[list[tuple[str, Callable[[Axes], None]]], list[
             ax.set_title("sar -n DEV: received (solid) and sent (dashed) per interface")
         plan.append(("sar DEV", draw_dev))
     if sar is not None and "ETCP" in sar:
-        etcp = samples(sar["ETCP"])
+        etcp = interval_samples(sar["ETCP"])
         plan.append(("sar ETCP", lambda ax: panels.retransmits(ax, etcp)))
     if sar is None and why:
         skipped.append(why)

@@ -1,0 +1,51 @@
+"""Findings as text for a terminal: a line per finding, its explanation wrapped below.
+
+>>> import pandas as pd
+>>> print(render(pd.DataFrame(columns=["tool", "metric", "observed", "threshold",
+...                                    "severity", "explanation"])))
+no findings
+<BLANKLINE>
+0 critical, 0 warning, 0 info
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pandas as pd
+
+from .thresholds import SEVERITIES
+
+
+def _number(value: float) -> str:
+    if pd.isna(value):
+        return "-"
+    return f"{value:.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:.3g}"
+
+
+def render(frame: pd.DataFrame, capture: Any = None, width: int = 100) -> str:
+    """The findings as text: a line per finding (severity, tool, metric, observed value
+    and threshold), its explanation wrapped below, and a count by severity."""
+    lines = []
+    if capture is not None:
+        meta = capture.meta
+        lines.append(f"perfkit checklist: {capture.path}")
+        lines.append(f"  host {meta.get('host')}, kernel {meta.get('kernel')}, "
+                     f"{meta.get('cpus')} CPUs, started {meta.get('started_utc')}, "
+                     f"{meta.get('count')} x {meta.get('interval')} s"
+                     + ("" if meta.get("complete", True) else
+                        f", INCOMPLETE: {meta.get('reason')}"))
+        lines.append("")
+    if frame.empty:
+        lines.append("no findings")
+    for row in frame.itertuples(index=False):
+        head = (f"{row.severity.upper():9} {row.tool:8} {row.metric:28} "
+                f"observed {_number(row.observed):>8}   threshold {_number(row.threshold)}")
+        lines.append(head.rstrip())
+        lines.extend(textwrap.wrap(row.explanation, width=width, initial_indent=" " * 10,
+                                   subsequent_indent=" " * 10))
+    counts = frame["severity"].value_counts()
+    lines.append("")
+    lines.append(", ".join(f"{int(counts.get(s, 0))} {s}" for s in SEVERITIES))
+    return "\n".join(lines)
