@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES
+from conftest import CORPUS, FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perfkit
+from perfkit.parsers.columns import KINDS, problems
 from perfkit.registry import TOOLS, parser
 
 SINGLE_TABLE = {"uptime", "dmesg", "journalctl", "vmstat", "free"}
@@ -164,6 +165,56 @@ def test_one_stray_line_is_reported_and_every_real_line_kept(tool, path, data, s
     assert again.keys() == frames.keys()
     for name, frame in frames.items():
         pd.testing.assert_frame_equal(again[name], frame)
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_the_declared_columns_are_well_formed(tool):
+    declaration = parser(tool).COLUMNS
+    assert declaration, f"{tool} declares no table"
+    for table, columns in declaration.items():
+        assert columns, f"{tool}: table {table!r} declares no column"
+        for column, kind in columns.items():
+            assert set(kind.split("|")) <= KINDS, (tool, table, column, kind)
+
+
+def _parse_quietly(path: Path, tool: str):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return perfkit.read(path, tool)
+
+
+@pytest.mark.parametrize(("tool", "path"), ALL_RECORDINGS,
+                         ids=[f"{t}/{p.name}" for t, p in ALL_RECORDINGS])
+def test_every_table_column_and_dtype_is_declared(tool, path):
+    # the declaration is what code (and a reader) can rely on: names, kinds, time first
+    assert problems(_parse_quietly(path, tool), parser(tool).COLUMNS) == []
+
+
+def corpus_recordings(tool: str) -> list[Path]:
+    """The corpus's recordings of a tool (sadf's with sar's), without jc's JSON parses."""
+    folders = [CORPUS / tool] + ([CORPUS / "sadf"] if tool == "sar" else [])
+    return sorted(path for folder in folders if folder.is_dir() for path in folder.iterdir()
+                  if path.is_file() and not (path.name.startswith("jc__")
+                                             and path.suffix == ".json"))
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_every_corpus_recording_keeps_the_declaration(tool):
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not present at {CORPUS}")
+    paths = corpus_recordings(tool)
+    if not paths:
+        pytest.skip(f"no {tool} recordings in the corpus")
+    found, read = [], 0
+    for path in paths:
+        try:
+            result = _parse_quietly(path, tool)
+        except perfkit.ParseError:  # a form perfkit refuses (sadf -x, RFC 5424...): no frame
+            continue
+        read += 1
+        found += [f"{path.name}: {problem}" for problem in problems(result, parser(tool).COLUMNS)]
+    assert read, f"no {tool} corpus recording was read"
+    assert found == []
 
 
 def test_unknown_text_names_the_known_tools():

@@ -48,18 +48,27 @@ bcc's ``Possibly lost N samples`` (which also warns).
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.text import clean_text
 from .ebpf_events import clock_to_datetime, event_table, is_header
 
 NAME = "bcc"
+
+#: The tables and columns parse may give (see :mod:`perfkit.parsers.columns`): an event
+#: table's columns are named as the tool prints them, numbers where every value is one.
+COLUMNS: dict[str, dict[str, str]] = {
+    "events*": {"time": "datetime", "*": "number|str"},
+    "hist": {"time": "datetime", "interval": "int", "low": "float", "high": "float",
+             "count": "int", "*": "int|str"},  # "*": -D/-F/-P labels (disk, flags, pid)
+    "summary": {"avg": "int", "total": "int", "count": "int", "unit": "str"},
+    "stacks": {"comm": "str", "pid": "int", "stack": "str", "count": "int"},
+}
 
 _HIST_HEADER = re.compile(r"^\s*(\w+)\s+: count\s+distribution\s*$")
 _HIST_ROW = re.compile(r"^\s*(\d+) -> (\d+)\s*: (\d+)\s+\|[*+ ]*\|\s*$")
@@ -105,10 +114,8 @@ class _Reader:
     intervals_used: bool = False
 
     def unknown(self, number: int, text: str, why: str = "a line bcc does not print") -> None:
-        if self.strict:
-            raise ParseError(why, line=number, text=text, tool=NAME)
-        warnings.warn(f"bcc: line {number}: {why}; line skipped: {text!r}", ParseWarning,
-                      stacklevel=4)
+        bad_line(why, line=number, text=text, tool=NAME, strict=self.strict,
+                 action="line skipped")
 
     def start_hist(self, label: tuple[str, str] | None) -> None:
         if label in self.seen_in_interval or (label is None and self.seen_in_interval):
@@ -142,110 +149,151 @@ def _resumes_histogram(reader: _Reader, low: float, first_bucket: int) -> bool:
     return low == 0 and first_bucket >= 0
 
 
-def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
-    lines = text.split("\n")
-    tables: dict[str, pd.DataFrame] = {}
-    label: tuple[str, str] | None = None
-    header: str | None = None
+@dataclass
+class _Walk:
+    """One pass over the lines: each step below takes the line it knows, in this order."""
+
+    lines: list[str]
+    reader: _Reader
+    index: int = 0
+    label: tuple[str, str] | None = None  # the -D/-F/-P label of the next histogram
+    bucket_label: tuple[str, str] | None = None  # the label of the last histogram
+    first_bucket: int = -1  # where the last histogram's rows start in reader.hist (-1: none)
+    header: str | None = None  # the event header in force, its continuation and rows
     continuation: str | None = None
-    rows: list[tuple[int, str]] = []
-    headers: list[tuple[str, str | None, list[tuple[int, str]]]] = []
-    frames: list[str] = []
-    process: tuple[str, int] | None = None
-    first_bucket = -1  # where the last histogram's rows start in reader.hist (-1: none)
-    bucket_label: tuple[str, str] | None = None
-    index = 0
-    while index < len(lines):
-        number = index + 1
-        line = lines[index]
-        index += 1
-        stripped = line.strip()
-        if not stripped:
-            continue
+    rows: list[tuple[int, str]] = field(default_factory=list)
+    headers: list[tuple[str, str | None, list[tuple[int, str]]]] = field(default_factory=list)
+    frames: list[str] = field(default_factory=list)  # a multi-line stack's frames so far
+    process: tuple[str, int] | None = None  # its "-  comm (pid)" line
+
+    def marks(self, number: int, line: str, stripped: str) -> bool:
+        """``^C`` and ``Possibly lost N samples``."""
         if stripped == "^C":
-            reader.attrs["interrupted"] = True
-            continue
+            self.reader.attrs["interrupted"] = True
+            return True
         lost = _LOST.match(stripped)
         if lost:
-            reader.attrs["lost_events"] = reader.attrs.get("lost_events", 0) + int(lost[1])
-            warnings.warn(f"bcc: line {number}: bcc lost {lost[1]} samples: rows miss them",
-                          ParseWarning, stacklevel=3)
-            continue
+            attrs = self.reader.attrs
+            attrs["lost_events"] = attrs.get("lost_events", 0) + int(lost[1])
+            warn(f"bcc lost {lost[1]} samples: rows miss them", line=number, tool=NAME)
+            return True
+        return False
+
+    def histogram(self, number: int, line: str, stripped: str) -> bool:
+        """A histogram header and the bucket rows under it, or a bucket that resumes the
+        last histogram after a stray line (reported) cut it in two."""
+        reader = self.reader
         unit = _HIST_HEADER.match(line)
         if unit:
             reader.attrs["unit"] = unit[1]
-            reader.start_hist(label)
-            first_bucket = len(reader.hist)
-            while index < len(lines) and _HIST_ROW.match(lines[index]):
-                reader.add_bucket(_HIST_ROW.match(lines[index]), label)
-                index += 1
-            bucket_label, label = label, None
-            continue
+            reader.start_hist(self.label)
+            self.first_bucket = len(reader.hist)
+            while self.index < len(self.lines) and _HIST_ROW.match(self.lines[self.index]):
+                reader.add_bucket(_HIST_ROW.match(self.lines[self.index]), self.label)
+                self.index += 1
+            self.bucket_label, self.label = self.label, None
+            return True
         resumed = _HIST_ROW.match(line)
-        if resumed and _resumes_histogram(reader, float(resumed[1]), first_bucket):
-            reader.add_bucket(resumed, bucket_label)  # a stray line (reported) cut it in two
-            continue
+        if resumed and _resumes_histogram(reader, float(resumed[1]), self.first_bucket):
+            reader.add_bucket(resumed, self.bucket_label)
+            return True
+        return False
+
+    def summary_clock_or_label(self, number: int, line: str, stripped: str) -> bool:
+        """``-e``'s summary, ``-T``'s clock line, a ``Bucket disk = 'sda'`` label."""
         summary = _SUMMARY.match(stripped)
         if summary:
-            reader.summary.append({"avg": int(summary[1]), "total": int(summary[3]),
-                                   "count": int(summary[4]), "unit": summary[2]})
-            continue
-        if _CLOCK_LINE.match(stripped) and header is None:
-            reader.new_clock(stripped)
-            continue
-        if header is None and not line.startswith(" "):
+            self.reader.summary.append({"avg": int(summary[1]), "total": int(summary[3]),
+                                        "count": int(summary[4]), "unit": summary[2]})
+            return True
+        if self.header is not None:
+            return False
+        if _CLOCK_LINE.match(stripped):
+            self.reader.new_clock(stripped)
+            return True
+        if not line.startswith(" "):
             labelled = _LABEL.match(stripped)
             if labelled and not is_header(stripped):
                 name = labelled[1].split()[-1]
-                label = (name, labelled[2])
-                if name not in reader.label_names:
-                    reader.label_names.append(name)
-                continue
+                self.label = (name, labelled[2])
+                if name not in self.reader.label_names:
+                    self.reader.label_names.append(name)
+                return True
+        return False
+
+    def stack(self, number: int, line: str, stripped: str) -> bool:
+        """A multi-line stack's frame, process or count line, or a folded stack."""
         stack_process = _PROCESS.match(line)
         if stack_process:
-            process = (stack_process[1], int(stack_process[2]))
-            continue
+            self.process = (stack_process[1], int(stack_process[2]))
+            return True
         stack_count = _STACK_COUNT.match(line)
-        if stack_count and (process is not None or frames):
-            comm, pid = process if process is not None else ("", -1)
-            folded = [comm, *reversed(["-" if f == "--" else f for f in frames])]
-            reader.stacks.append({"comm": comm, "pid": pid, "stack": ";".join(folded),
-                                  "count": int(stack_count[1])})
-            frames, process = [], None
-            continue
-        if header is None and _FRAME.match(line):
-            frames.append(stripped)
-            continue
+        if stack_count and (self.process is not None or self.frames):
+            comm, pid = self.process if self.process is not None else ("", -1)
+            folded = [comm, *reversed(["-" if f == "--" else f for f in self.frames])]
+            self.reader.stacks.append({"comm": comm, "pid": pid, "stack": ";".join(folded),
+                                       "count": int(stack_count[1])})
+            self.frames, self.process = [], None
+            return True
+        if self.header is None and _FRAME.match(line):
+            self.frames.append(stripped)
+            return True
         folded_line = _FOLDED.match(line)
-        if folded_line and header is None and (";" in line or reader.stacks):
+        if folded_line and self.header is None and (";" in line or self.reader.stacks):
             stack = folded_line[1]
-            reader.stacks.append({"comm": stack.split(";", 1)[0], "stack": stack,
-                                  "count": int(folded_line[2])})
-            continue
+            self.reader.stacks.append({"comm": stack.split(";", 1)[0], "stack": stack,
+                                       "count": int(folded_line[2])})
+            return True
+        return False
+
+    def event(self, number: int, line: str, stripped: str) -> bool:
+        """An event header (with its continuation line, if any) or a row under one."""
         if is_header(line):
-            if header is not None and line.strip() == header.strip():
-                continue
-            if header is not None:
-                headers.append((header, continuation, rows))
-            header, continuation, rows = line, None, []
-            if index < len(lines) and lines[index][:1] == " " and is_header(lines[index]):
-                continuation = lines[index]
-                index += 1
-            continue
-        if header is not None:
-            rows.append((number, line))
-            continue
+            if self.header is not None and stripped == self.header.strip():
+                return True  # the header printed again
+            self.close_events()
+            self.header, self.continuation, self.rows = line, None, []
+            following = self.lines[self.index] if self.index < len(self.lines) else ""
+            if following[:1] == " " and is_header(following):
+                self.continuation = following
+                self.index += 1
+            return True
+        if self.header is not None:
+            self.rows.append((number, line))
+            return True
+        return False
+
+    def message(self, number: int, line: str, stripped: str) -> bool:
+        """A banner such as ``Tracing block device I/O... Hit Ctrl-C to end.``."""
         if _MESSAGE.match(stripped):
-            reader.attrs.setdefault("messages", []).append(stripped)
-            continue
-        reader.unknown(number, line)
-    if header is not None:
-        headers.append((header, continuation, rows))
-    for position, (head, cont, body) in enumerate(headers):
-        name = "events" if position == 0 else f"events{position + 1}"
-        tables[name] = event_table(head, body, tool=NAME, continuation=cont,
-                                   strict=reader.strict)
-    return tables
+            self.reader.attrs.setdefault("messages", []).append(stripped)
+            return True
+        return False
+
+    def close_events(self) -> None:
+        if self.header is not None:
+            self.headers.append((self.header, self.continuation, self.rows))
+
+    def walk(self) -> None:
+        steps = (self.marks, self.histogram, self.summary_clock_or_label, self.stack,
+                 self.event, self.message)
+        while self.index < len(self.lines):
+            number, line = self.index + 1, self.lines[self.index]
+            self.index += 1
+            stripped = line.strip()
+            if stripped and not any(step(number, line, stripped) for step in steps):
+                self.reader.unknown(number, line)
+        self.close_events()
+
+
+def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
+    """The event tables (``events``, ``events2``... one per header); histograms, summaries
+    and stacks are gathered in ``reader``."""
+    walk = _Walk(text.split("\n"), reader)
+    walk.walk()
+    return {"events" if position == 0 else f"events{position + 1}":
+            event_table(head, body, tool=NAME, continuation=cont, strict=reader.strict)
+            for position, (head, cont, body) in enumerate(walk.headers)}
 
 
 def _hist_table(reader: _Reader) -> pd.DataFrame:

@@ -49,19 +49,28 @@ from __future__ import annotations
 import json
 import math
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.text import clean_text
 from .bpftrace_maps import MapPrint, bucket_bounds, map_tables, split_key
 from .ebpf_events import event_table, is_header
 
 NAME = "bpftrace"
+
+#: The tables and columns parse may give (see :mod:`perfkit.parsers.columns`): one table
+#: per map, named as printed; the ``printf`` table's columns are named as the program's
+#: header prints them, numbers where every value is one.
+COLUMNS: dict[str, dict[str, str]] = {
+    "@*": {"time": "datetime", "interval": "int", "key": "int|str", "key*": "int|str",
+           "value": "number|str", "low": "float", "high": "float", "count": "int",
+           "average": "int", "total": "int"},
+    "printf": {"time": "datetime", "line": "str", "*": "number|str"},
+}
 
 _PROBES = re.compile(r"^Attach(?:ing|ed) (\d+) probes?(?:\.\.\.)?$")
 _LOST = re.compile(r"^Lost (\d+) events$")
@@ -130,14 +139,11 @@ class _Reader:
 
     def lost(self, count: int, number: int) -> None:
         self.attrs["lost_events"] = self.attrs.get("lost_events", 0) + count
-        warnings.warn(f"bpftrace: line {number}: bpftrace lost {count} events: maps and "
-                      "rows miss them", ParseWarning, stacklevel=4)
+        warn(f"bpftrace lost {count} events: maps and rows miss them", line=number, tool=NAME)
 
     def unknown(self, number: int, text: str, why: str) -> None:
-        if self.strict:
-            raise ParseError(why, line=number, text=text, tool=NAME)
-        warnings.warn(f"bpftrace: line {number}: {why}; line skipped: {text!r}",
-                      ParseWarning, stacklevel=4)
+        bad_line(why, line=number, text=text, tool=NAME, strict=self.strict,
+                 action="line skipped")
 
 
 def _value(text: str) -> int | str:

@@ -52,16 +52,21 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, bad_line, warn
 from ._read.text import clean_text
 
 NAME = "dmesg"
+
+#: The columns parse may give (see :mod:`perfkit.parsers.columns`).
+COLUMNS: dict[str, dict[str, str]] = {
+    "": {"time": "datetime", "timestamp": "float", "facility": "str", "level": "str",
+         "message": "str"},
+}
 
 #: syslog levels and facilities by number, as ``dmesg -x`` names them.
 LEVELS = ("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug")
@@ -128,10 +133,7 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> p
 
 
 def _unknown(number: int, line: str, message: str, strict: bool) -> None:
-    if strict:
-        raise ParseError(message, line=number, text=line, tool=NAME)
-    warnings.warn(f"{NAME}: line {number}: {message}; line skipped: {line!r}", ParseWarning,
-                  stacklevel=4)
+    bad_line(message, line=number, text=line, tool=NAME, strict=strict, action="line skipped")
 
 
 def _parse_text(text: str, *, strict: bool) -> pd.DataFrame:
@@ -264,8 +266,7 @@ def _parse_json(text: str, *, strict: bool) -> pd.DataFrame:
             if strict and pos < len(text.rstrip()) and "]" in text[pos:]:
                 raise ParseError("damaged dmesg JSON", line=line, text=shown,
                                  tool=NAME) from None
-            warnings.warn(f"{NAME}: line {line}: {message}: {shown!r}", ParseWarning,
-                          stacklevel=3)
+            warn(message, line=line, text=shown, tool=NAME)
             break
         if not isinstance(item, dict) or "msg" not in item:
             _unknown(line, json.dumps(item)[:120], "a JSON record without 'msg'", strict)

@@ -37,13 +37,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import bad_line
 from ._read.times import combine
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9_%/:>.\-]*(?:\([a-z]{1,4}\))?[A-Z0-9_%/:>.\-]*$")
@@ -104,10 +103,8 @@ def _without_odd_rows(kept: list[list[str]], numbers: list[int], names: list[str
     for position in np.flatnonzero(odd):
         number, line = numbers[position], " ".join(kept[position]).strip()
         message = f"a row with text in a number column ({header})"
-        if strict:
-            raise ParseError(message, line=number, text=line, tool=tool)
-        warnings.warn(f"{tool}: line {number}: {message}; line skipped: {line!r}",
-                      ParseWarning, stacklevel=4)
+        bad_line(message, line=number, text=line, tool=tool, strict=strict,
+                 action="line skipped")
     return [row for row, bad in zip(kept, odd, strict=True) if not bad]
 
 
@@ -162,10 +159,8 @@ def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
         # only the last column (ARGS, PATH...) may be empty
         if len(fields) > width or len(fields) < width - 1:
             message = f"{len(fields)} fields under a header of {width} ({stripped})"
-            if strict:
-                raise ParseError(message, line=number, text=text, tool=tool)
-            warnings.warn(f"{tool}: line {number}: {message}; line skipped: {text!r}",
-                          ParseWarning, stacklevel=3)
+            bad_line(message, line=number, text=text, tool=tool, strict=strict,
+                     action="line skipped")
             continue
         kept.append(fields + [""] * (width - len(fields)))
         kept_lines.append(number)

@@ -42,17 +42,23 @@ said which unit was printed.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, warn
 from ..units import size_to_kib
 from ._read.text import clean_text
 
 NAME = "free"
+
+#: The columns parse may give (see :mod:`perfkit.parsers.columns`): sizes in KiB.
+COLUMNS: dict[str, dict[str, str]] = {
+    "": {"sample": "int", "kind": "str", "total": "float", "used": "float", "free": "float",
+         "shared": "float", "buff/cache": "float", "buffers": "float", "cache": "float",
+         "available": "float"},
+}
 
 NEW = ("total", "used", "free", "shared", "buff/cache", "available")
 WIDE = ("total", "used", "free", "shared", "buffers", "cache", "available")
@@ -133,8 +139,8 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         number, line = numbered[0]
         raise ParseError("no free table (a header and a Mem: row)", line=number, text=line,
                          tool=NAME)
-    for message in reader.skipped:
-        warnings.warn(message, ParseWarning, stacklevel=2)
+    for message, number, line in reader.skipped:
+        warn(message, line=number, text=line, tool=NAME)
     return _frame(reader, unit, si)
 
 
@@ -152,7 +158,8 @@ class _Reader:
         self.names: tuple[str, ...] | None = None
         self.columns: list[str] = []
         self.rows: list[dict[str, Any]] = []
-        self.skipped: list[str] = []  # warnings, given once the text is known to be free's
+        # warnings (message, line number, line), given once the text is known to be free's
+        self.skipped: list[tuple[str, int, str]] = []
 
     def feed(self, number: int, line: str) -> None:
         if _is_header(line):
@@ -195,12 +202,11 @@ class _Reader:
 
     def reject(self, number: int, line: str, why: str, *, short: bool = False) -> None:
         if number == self.last_number and (short or not self.complete):
-            self.skipped.append(f"{NAME}: line {number}: the last line is truncated and was "
-                                f"dropped: {line!r}")
+            self.skipped.append(("the last line is truncated and was dropped", number, line))
             return
         if self.strict:
             raise ParseError(why, line=number, text=line, tool=NAME)
-        self.skipped.append(f"{NAME}: line {number}: {why}; line skipped: {line!r}")
+        self.skipped.append((f"{why}; line skipped", number, line))
 
 
 def _frame(reader: _Reader, unit: str | None, si: bool) -> pd.DataFrame:

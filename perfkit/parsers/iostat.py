@@ -82,16 +82,14 @@ skipped like any other, and its report kept.
 
 from __future__ import annotations
 
-import json
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ..units import TO_KIB
 from ._read.banner import is_banner, parse_banner
@@ -99,8 +97,31 @@ from ._read.numeric import detect_decimal
 from ._read.tabular import frame_from_lines
 from ._read.text import clean_text
 from ._read.times import AM_PM, TIME_TOKEN, combine, guess_dayfirst, parse_date, times_of_day
+from .iostat_json import read_json
 
 NAME = "iostat"
+
+#: Device metrics, named as sysstat 9 to 12 print them (``-k``, ``-m``, ``-x``, ``-d``...).
+_DEVICE_METRICS = (
+    "tps", "kB_read/s", "kB_wrtn/s", "kB_dscd/s", "kB_read", "kB_wrtn", "kB_dscd",
+    "kB_w+d/s", "kB_w+d", "MB_read/s", "MB_wrtn/s", "MB_dscd/s", "MB_read", "MB_wrtn",
+    "MB_dscd", "GB_read/s", "GB_wrtn/s", "GB_dscd/s", "GB_read", "GB_wrtn", "GB_dscd",
+    "Blk_read/s", "Blk_wrtn/s", "Blk_dscd/s", "Blk_read", "Blk_wrtn", "Blk_dscd",
+    "r/s", "w/s", "d/s", "f/s", "rkB/s", "wkB/s", "dkB/s", "rMB/s", "wMB/s", "dMB/s",
+    "rrqm/s", "wrqm/s", "drqm/s", "%rrqm", "%wrqm", "%drqm", "r_await", "w_await",
+    "d_await", "f_await", "rareq-sz", "wareq-sz", "dareq-sz", "aqu-sz", "%util", "kB/s",
+    "rqm/s", "await", "areq-sz", "avgrq-sz", "avgqu-sz", "svctm", "rsec/s", "wsec/s",
+)
+
+#: The tables and columns parse may give (see :mod:`perfkit.parsers.columns`).
+COLUMNS: dict[str, dict[str, str]] = {
+    "cpu": {"time": "datetime", "report": "int", "since_boot": "bool", "%user": "number",
+            "%nice": "number", "%system": "number", "%iowait": "number", "%steal": "number",
+            "%idle": "number"},
+    "devices": {"time": "datetime", "report": "int", "since_boot": "bool", "Device": "str",
+                "Device:": "str", "group": "bool",
+                **dict.fromkeys(_DEVICE_METRICS, "number")},
+}
 
 _DATE = r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}\.?|\d{4}年\d{1,2}月\d{1,2}日"
 _STAMP = re.compile(rf"^(?P<date>{_DATE})\s+(?P<time>{TIME_TOKEN})(?:\s+(?P<ampm>\S+))?$")
@@ -115,18 +136,6 @@ _CUT_VALUE = re.compile(r"-?\d+(?:[.,]\d*)?[BkMGTPE%]?")
 _CUT_ESCAPE = re.compile(r"\x1b(?:\[[0-9;?]*)?$")
 _DEVICE_WORDS = ("Device", "Device:")
 _RESERVED = {"time", "report", "since_boot", "group", "__pos", "__line"}
-#: JSON keys (sysstat 12) whose text column carries a ``%``.
-_JSON_PERCENT = {"rrqm", "wrqm", "drqm", "util"}
-#: The text's order of the ``-x`` columns (sysstat 12.1+); its JSON lists them otherwise.
-_X_ORDER = ("r/s", "r{u}B/s", "rrqm/s", "%rrqm", "r_await", "rareq-sz",
-            "w/s", "w{u}B/s", "wrqm/s", "%wrqm", "w_await", "wareq-sz",
-            "d/s", "d{u}B/s", "drqm/s", "%drqm", "d_await", "dareq-sz",
-            "f/s", "f_await", "aqu-sz", "%util")
-#: sysstat 11's JSON names for the ``-x`` rates.
-_JSON_OLD_EXT = {"rrqm": "rrqm/s", "wrqm": "wrqm/s", "r": "r/s", "w": "w/s",
-                 "rkB": "rkB/s", "wkB": "wkB/s", "rMB": "rMB/s", "wMB": "wMB/s"}
-
-
 def detect(lines: list[str]) -> bool:
     """True for iostat's text (a banner, then ``avg-cpu:`` or a ``Device`` header) or JSON."""
     if not lines:
@@ -154,7 +163,9 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     """
     cleaned = clean_text(text, tool=NAME)
     if cleaned.lstrip().startswith("{"):
-        return _parse_json(cleaned, strict=strict, dayfirst=dayfirst, since_boot=since_boot)
+        cpu, devices, count, stamps, facts = read_json(cleaned, strict=strict)
+        return _finish(cpu, devices, count, stamps, facts, dayfirst=dayfirst,
+                       since_boot=since_boot)
     return _parse_text(cleaned, strict=strict, dayfirst=dayfirst, since_boot=since_boot)
 
 
@@ -222,11 +233,8 @@ def _parse_text(text: str, *, strict: bool, dayfirst: bool | None,
         report.seen.add(key)
         return len(reports) - 1
 
-    def bad_line(number: int, line: str, why: str) -> None:
-        if strict:
-            raise ParseError(why, line=number, text=line, tool=NAME)
-        warnings.warn(f"{NAME}: line {number}: {why}; line skipped: {line!r}", ParseWarning,
-                      stacklevel=4)
+    def skip(number: int, line: str, why: str) -> None:
+        bad_line(why, line=number, text=line, tool=NAME, strict=strict, action="line skipped")
 
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
@@ -257,7 +265,7 @@ def _parse_text(text: str, *, strict: bool, dayfirst: bool | None,
             reports.append(_Report(line=number, stamp=stripped))
             fresh = False
             continue
-        bad_line(number, line, "a line that is neither a banner, a time stamp, a header "
+        skip(number, line, "a line that is neither a banner, a time stamp, a header "
                  "nor a row")
 
     cut = _last_row_cut(lines, last_line, sections)
@@ -336,8 +344,8 @@ def _drop_truncated_report(lines: list[str], last_line: int, reports: list[_Repo
     if why is None:
         return
     shown = lines[last_line - 1] if last_line else ""
-    warnings.warn(f"{NAME}: line {last_line}: the last report (report {last_index}) is "
-                  f"truncated ({why}) and was dropped: {shown!r}", ParseWarning, stacklevel=4)
+    warn(f"the last report (report {last_index}) is truncated ({why}) and was dropped",
+         line=last_line, text=shown, tool=NAME)
     sections[:] = [s for s in sections if s.report != last_index]
     reports.pop()
 
@@ -445,10 +453,7 @@ def _join_blocks(devices: pd.DataFrame, strict: bool) -> pd.DataFrame:
         line = int(rows["__line"].iloc[-1])
         message = ("the blocks of one report list different devices at the same position: "
                    + ", ".join(rows[device].astype(str)))
-        if strict:
-            raise ParseError(message, line=line, tool=NAME)
-        warnings.warn(f"{NAME}: line {line}: {message}; joined by position", ParseWarning,
-                      stacklevel=5)
+        bad_line(message, line=line, tool=NAME, strict=strict, action="joined by position")
     joined = devices.groupby(["report", "__pos"], sort=False, as_index=False).first()
     lines = devices.groupby(["report", "__pos"], sort=False)["__line"].min().to_numpy()
     joined["__line"] = lines
@@ -481,10 +486,8 @@ def _from_human(frame: pd.DataFrame, columns: list[str], numbers: np.ndarray,
     for index in np.flatnonzero(bad):
         number, text = int(numbers[index]), lines[int(kept[index])]
         message = "a value that is not a number nor a size such as 2.6M or 23.7%"
-        if strict:
-            raise ParseError(message, line=number, text=text, tool=NAME)
-        warnings.warn(f"{NAME}: line {number}: {message}; line skipped: {text!r}",
-                      ParseWarning, stacklevel=5)
+        bad_line(message, line=number, text=text, tool=NAME, strict=strict,
+                 action="line skipped")
     keep = ~bad
     return frame.loc[keep].reset_index(drop=True), keep
 
@@ -642,131 +645,3 @@ def _first_since_boot(devices: pd.DataFrame | None, n_reports: int,
         if later is not None and later > 0:
             return first > 2 * later, "totals"
     return first >= 60, "totals"
-
-
-# --------------------------------------------------------------------------- JSON
-
-_JSON_HOST = re.compile(r'"(nodename|sysname|release|machine|number-of-cpus|date)"\s*:\s*'
-                        r'("(?:[^"\\]|\\.)*"|-?\d+)')
-
-
-def _parse_json(text: str, *, strict: bool, dayfirst: bool | None,
-                since_boot: bool | None) -> Tables:
-    start = re.search(r'"statistics"\s*:\s*\[', text)
-    if not text.lstrip().startswith('{"sysstat"') or start is None:
-        raise ParseError("not sysstat JSON: expected {\"sysstat\": ... \"statistics\": [",
-                         line=1, text=text.split("\n", 1)[0], tool=NAME)
-    host: dict[str, Any] = {}
-    for key, value in _JSON_HOST.findall(text[:start.start()]):
-        try:
-            host[key] = json.loads(value)
-        except ValueError:
-            continue
-    facts: dict[str, Any] = {"os": host.get("sysname"), "kernel": host.get("release"),
-                             "host": host.get("nodename"), "date_text": host.get("date"),
-                             "arch": host.get("machine"), "cpus": host.get("number-of-cpus"),
-                             "tool": NAME, "format": "json", "decimal": "."}
-    entries = _json_entries(text, start.end(), strict)
-
-    cpu_rows: list[dict[str, Any]] = []
-    dev_rows: list[dict[str, Any]] = []
-    stamps: list[tuple[str | None, int]] = []
-    for report, (entry, line) in enumerate(entries):
-        stamp = entry.get("timestamp")
-        stamps.append((stamp if isinstance(stamp, str) else None, line))
-        for key in entry:
-            if key not in ("timestamp", "avg-cpu", "disk"):
-                _json_problem(f"an unknown key {key!r} in a report", line, strict)
-        cpu = entry.get("avg-cpu")
-        if isinstance(cpu, dict):
-            cpu_rows.append({"report": report, **{f"%{k}": v for k, v in cpu.items()}})
-        disks = entry.get("disk")
-        if isinstance(disks, list):
-            for position, disk in enumerate(disks):
-                if not isinstance(disk, dict):
-                    _json_problem("a disk entry that is not an object", line, strict)
-                    continue
-                dev_rows.append(_json_disk(disk, report, position))
-    cpu = _json_frame(cpu_rows) if cpu_rows or _has(entries, "avg-cpu") else None
-    devices = _json_frame(dev_rows) if dev_rows or _has(entries, "disk") else None
-    if devices is not None:
-        devices["group"] = devices["group"].astype(bool) if "group" in devices else False
-    return _finish(cpu, devices, len(entries), stamps, facts, dayfirst=dayfirst,
-                   since_boot=since_boot)
-
-
-def _has(entries: list[tuple[dict, int]], key: str) -> bool:
-    return any(key in entry for entry, _ in entries)
-
-
-def _json_problem(message: str, line: int, strict: bool) -> None:
-    if strict:
-        raise ParseError(message, line=line, tool=NAME)
-    warnings.warn(f"{NAME}: line {line}: {message}; skipped", ParseWarning, stacklevel=4)
-
-
-def _json_entries(text: str, position: int, strict: bool) -> list[tuple[dict, int]]:
-    """The report objects of the statistics list; a cut-off last one is dropped."""
-    decoder = json.JSONDecoder()
-    entries: list[tuple[dict, int]] = []
-    length = len(text)
-    while True:
-        while position < length and text[position] in " \t\r\n,":
-            position += 1
-        if position >= length:
-            line = text.count("\n", 0, length) + 1
-            warnings.warn(f"{NAME}: line {line}: the JSON ends before its closing brackets "
-                          f"(truncated); {len(entries)} complete reports kept", ParseWarning,
-                          stacklevel=4)
-            break
-        if text[position] == "]":
-            break
-        line = text.count("\n", 0, position) + 1
-        try:
-            entry, position = decoder.raw_decode(text, position)
-        except ValueError:
-            shown = text[position:].strip().split("\n", 1)[0]
-            if text.rstrip().endswith("}}"):
-                # the whole document is there: a malformed report, not a truncated one
-                raise ParseError("malformed JSON report", line=line, text=shown,
-                                 tool=NAME) from None
-            warnings.warn(f"{NAME}: line {line}: the last report is truncated and was "
-                          f"dropped: {shown!r}", ParseWarning, stacklevel=4)
-            break
-        if not isinstance(entry, dict):
-            _json_problem("a report that is not an object", line, strict)
-            continue
-        entries.append((entry, line))
-    return entries
-
-
-def _json_disk(disk: dict[str, Any], report: int, position: int) -> dict[str, Any]:
-    old = "r" in disk or any(str(k).endswith("_per_sec") for k in disk)
-    row: dict[str, Any] = {"report": report, "__pos": position}
-    for key, value in disk.items():
-        if key == "disk_device":
-            name = str(value)
-            row["Device"] = name.strip()
-            row["group"] = name[:1] == " "
-        elif old and key in _JSON_OLD_EXT:
-            row[_JSON_OLD_EXT[key]] = value
-        elif key.endswith("_per_sec"):
-            row[key[: -len("_per_sec")] + "/s"] = value
-        elif key in _JSON_PERCENT:
-            row[f"%{key}"] = value
-        else:
-            row[key] = value
-    return row
-
-
-def _json_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame({"report": []})
-    for unit in "kMG":
-        order = [name.format(u=unit) for name in _X_ORDER]
-        if set(order) <= set(frame.columns) and len(order) + 4 == frame.shape[1]:
-            frame = frame[["report", "__pos", "Device", *order, "group"]]
-    for name in frame.columns:
-        if name not in ("report", "Device", "group", "__pos"):
-            frame[name] = pd.to_numeric(frame[name], errors="coerce")
-    frame["report"] = frame["report"].astype("int64")
-    return frame

@@ -63,17 +63,24 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, bad_line, warn
 from ._read.text import clean_text
 from .dmesg import FACILITIES, LEVELS, month_number, to_datetime_ns
 
 NAME = "journalctl"
+
+#: The columns parse may give (see :mod:`perfkit.parsers.columns`); ``-o json`` keeps the
+#: journal's own fields (``_TRANSPORT``, ``__CURSOR``...) as text.
+COLUMNS: dict[str, dict[str, str]] = {
+    "": {"time": "datetime", "timestamp": "float", "host": "str", "identifier": "str",
+         "pid": "int", "message": "str", "facility": "str", "level": "str", "boot": "str",
+         "_*": "str"},
+}
 #: The year given to ``short``/``short-precise`` times, which print none (see above).
 DEFAULT_YEAR = 1972
 
@@ -141,10 +148,7 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
 
 
 def _unknown(number: int, line: str, message: str, strict: bool) -> None:
-    if strict:
-        raise ParseError(message, line=number, text=line, tool=NAME)
-    warnings.warn(f"{NAME}: line {number}: {message}; line skipped: {line!r}", ParseWarning,
-                  stacklevel=4)
+    bad_line(message, line=number, text=line, tool=NAME, strict=strict, action="line skipped")
 
 
 def _parse_short(text: str, *, strict: bool, year: int | None) -> pd.DataFrame:
@@ -296,8 +300,8 @@ def _parse_json(text: str, *, strict: bool) -> pd.DataFrame:
             rest = text[pos:]
             shown = rest.split("\n", 1)[0]
             if "\n" not in rest.rstrip("\n"):
-                warnings.warn(f"{NAME}: line {line}: the last entry is truncated and was "
-                              f"dropped: {shown[:120]!r}", ParseWarning, stacklevel=3)
+                warn("the last entry is truncated and was dropped", line=line, text=shown,
+                     tool=NAME)
                 break
             _unknown(line, shown, "not a JSON journal entry", strict)
             pos = text.find("\n", pos)

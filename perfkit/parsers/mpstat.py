@@ -79,14 +79,13 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.banner import is_banner
 from ._read.sysstat import Report, read_report, time_width
@@ -102,6 +101,25 @@ from ._read.times import (
 )
 
 NAME = "mpstat"
+
+_CPU_METRICS = ("%usr", "%nice", "%sys", "%iowait", "%irq", "%soft", "%steal", "%guest",
+                "%gnice", "%idle")
+
+#: The tables and columns parse may give (see :mod:`perfkit.parsers.columns`); ``irq``
+#: has one ``<interrupt>/s`` column per interrupt the machine has.
+COLUMNS: dict[str, dict[str, str]] = {
+    "cpu": {"time": "datetime", "since_boot": "bool", "CPU": "str",
+            **dict.fromkeys(_CPU_METRICS, "float"),
+            "CORE": "float", "SOCK": "float", "NODE": "float"},
+    "node": {"time": "datetime", "since_boot": "bool", "NODE": "str",
+             **dict.fromkeys(_CPU_METRICS, "float")},
+    "intr": {"time": "datetime", "since_boot": "bool", "CPU": "str", "intr/s": "float"},
+    "irq": {"time": "datetime", "since_boot": "bool", "CPU": "str", "*/s": "float"},
+    "softirq": {"time": "datetime", "since_boot": "bool", "CPU": "str",
+                **dict.fromkeys(("HI/s", "TIMER/s", "NET_TX/s", "NET_RX/s", "BLOCK/s",
+                                 "BLOCK_IOPOLL/s", "IRQ_POLL/s", "TASKLET/s", "SCHED/s",
+                                 "HRTIMER/s", "RCU/s"), "float")},
+}
 
 #: Softirq names sysstat prints in ``-I SCPU`` headers (``HI/s``...), old and new.
 SOFTIRQS = frozenset(f"{name}/s" for name in (
@@ -217,10 +235,8 @@ def name_tables(report: Report, name_of: Callable[[Sequence[str]], str | None], 
         for columns, frame in frames.items():
             name = name_of(columns)
             if name is None:
-                message = f"rows under an unknown header {' '.join(columns)!r}"
-                if strict:
-                    raise ParseError(message, tool=tool)
-                warnings.warn(f"{tool}: {message}; skipped", ParseWarning, stacklevel=3)
+                bad_line("rows under an unknown header", text=" ".join(columns), tool=tool,
+                         strict=strict)
                 continue
             out[index].setdefault(name, []).append(frame)
     tables = {name: _unite(frames, timed=True) for name, frames in out[0].items()}
@@ -360,16 +376,14 @@ def _salvage(text: str, position: int, error: json.JSONDecodeError,
             position += 1
         line = text.count("\n", 0, position) + 1
         if position >= size:
-            warnings.warn(f"{tool}: line {line}: the JSON ends before its closing brackets "
-                          f"(truncated); {len(statistics)} complete reports kept",
-                          ParseWarning, stacklevel=4)
+            warn(f"the JSON ends before its closing brackets (truncated); {len(statistics)} "
+                 "complete reports kept", line=line, tool=tool)
             break
         if text[position] == "]":
             closing = "".join(text[position:].split())
             if "]}]}}".startswith(closing):
-                warnings.warn(f"{tool}: line {error.lineno}: the JSON ends before its "
-                              f"closing brackets (truncated); all {len(statistics)} reports "
-                              f"are complete", ParseWarning, stacklevel=4)
+                warn(f"the JSON ends before its closing brackets (truncated); all "
+                     f"{len(statistics)} reports are complete", line=error.lineno, tool=tool)
                 break
             # the reports are complete: the error lies in what closes the document
             raise ParseError(f"malformed JSON: {error.msg}", line=error.lineno,
@@ -383,18 +397,15 @@ def _salvage(text: str, position: int, error: json.JSONDecodeError,
                 raise ParseError(f"malformed JSON: {inner.msg}", line=inner.lineno,
                                  text=text.split("\n")[inner.lineno - 1], tool=tool) \
                     from None
-            warnings.warn(f"{tool}: line {line}: the last report is truncated and was "
-                          f"dropped: {rest.split(chr(10), 1)[0]!r}", ParseWarning,
-                          stacklevel=4)
+            warn("the last report is truncated and was dropped", line=line,
+                 text=rest.split("\n", 1)[0], tool=tool)
             break
         statistics.append(entry)
     return host, statistics
 
 
 def _json_problem(message: str, line: int, strict: bool, tool: str) -> None:
-    if strict:
-        raise ParseError(message, line=line, tool=tool)
-    warnings.warn(f"{tool}: line {line}: {message}; skipped", ParseWarning, stacklevel=4)
+    bad_line(message, line=line, tool=tool, strict=strict)
 
 
 def json_facts(host: dict[str, Any], tool: str) -> dict[str, Any]:

@@ -101,14 +101,13 @@ truncated last row is dropped with a warning.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import bad_line
 from ..result import Tables
 from ..units import size_to_kib
 from ._read.banner import is_banner
@@ -127,6 +126,32 @@ from .mpstat import (
 )
 
 NAME = "pidstat"
+
+#: Columns every pidstat table may have (``-t`` adds ``TGID``/``TID``, ``-U`` ``USER``).
+_PROCESS = {"time": "datetime", "since_boot": "bool", "UID": "int", "USER": "str",
+            "PID": "int", "TGID": "float", "TID": "float", "Command": "str"}
+_METRICS: dict[str, dict[str, str]] = {
+    "cpu": {"%usr": "float", "%system": "float", "%guest": "float", "%wait": "float",
+            "%CPU": "float", "CPU": "float"},
+    "memory": {"minflt/s": "float", "majflt/s": "float", "VSZ": "number", "RSS": "number",
+               "%MEM": "float"},
+    "io": {"kB_rd/s": "float", "kB_wr/s": "float", "kB_ccwr/s": "float", "iodelay": "number"},
+    "stack": {"StkSize": "number", "StkRef": "number"},
+    "switches": {"cswch/s": "float", "nvcswch/s": "float"},
+    "kernel": {"threads": "int", "fd-nr": "int"},
+    "realtime": {"prio": "int", "policy": "str"},
+    "cpu_child": {"usr-ms": "number", "system-ms": "number", "guest-ms": "number"},
+    "memory_child": {"minflt-nr": "number", "majflt-nr": "number"},
+}
+
+#: The tables and columns parse may give (see :mod:`perfkit.parsers.columns`): one table
+#: per report, ``all`` (``-h``, one line per process) and ``all_child`` (``-h`` with ``-T``).
+COLUMNS: dict[str, dict[str, str]] = {
+    **{name: {**_PROCESS, **metrics} for name, metrics in _METRICS.items()},
+    "all": {**_PROCESS, **{k: v for name, metrics in _METRICS.items()
+                           if not name.endswith("_child") for k, v in metrics.items()}},
+    "all_child": {**_PROCESS, **_METRICS["cpu_child"], **_METRICS["memory_child"]},
+}
 
 #: Each report's table name and the columns that mark it (any one is enough).
 REPORTS: dict[str, tuple[str, ...]] = {
@@ -276,10 +301,8 @@ def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[
         number, line = _find_line(lines, [str(v) for v in printed.iloc[index]],
                                   str(frame["Command"].iloc[index]))
         message = "a row with a value that is not a number"
-        if strict:
-            raise ParseError(message, line=number, text=line, tool=NAME)
-        warnings.warn(f"{NAME}: line {number}: {message}; line skipped: {line!r}",
-                      ParseWarning, stacklevel=4)
+        bad_line(message, line=number, text=line, tool=NAME, strict=strict,
+                 action="line skipped")
     return frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
 
 
@@ -352,11 +375,8 @@ def _parse_json(text: str, *, strict: bool, dayfirst: bool | None) -> Tables:
                 continue
             table = JSON_TABLES.get(key)
             if table is None or not isinstance(items, list):
-                message = f"an unknown key {key!r} in a report"
-                if strict:
-                    raise ParseError(message, line=line, tool=NAME)
-                warnings.warn(f"{NAME}: line {line}: {message}; skipped", ParseWarning,
-                              stacklevel=3)
+                bad_line(f"an unknown key {key!r} in a report", line=line, tool=NAME,
+                         strict=strict)
                 continue
             target = rows.setdefault(table, [])
             shown: set[Any] = set()  # TGIDs whose process row this list printed

@@ -66,13 +66,14 @@ import warnings
 
 import pandas as pd
 
-from ..errors import ParseError
+from ..errors import ParseError, ParseWarning, warn
 from ..result import Tables
 from ._read.banner import is_banner
 from ._read.sysstat import Report, read_report, read_tidy_report
 from ._read.text import clean_text_and_bytes
 from .sar_reports import (
     REPORTS,
+    TABLE_NAMES,
     TEXT_COLUMNS,
     is_mpstat_cpu_header,
     known_report,
@@ -91,7 +92,18 @@ from .sar_sadf import (
 from .sar_text import Prepared, looks_human, prepare, time_width
 
 NAME = "sar"
-__all__ = ["NAME", "REPORTS", "UNSUPPORTED_FORMS", "detect", "parse", "read_sa_file"]
+__all__ = ["COLUMNS", "NAME", "REPORTS", "UNSUPPORTED_FORMS", "detect", "parse",
+           "read_sa_file"]
+
+#: The tables and columns parse may give (see :mod:`perfkit.parsers.columns`): a report's
+#: metrics are named as its header prints them and are numbers; label and other text
+#: columns (:data:`~perfkit.parsers.sar_reports.TEXT_COLUMNS`) are text. A header perfkit
+#: does not know is a table named after its columns (``"*"``).
+COLUMNS: dict[str, dict[str, str]] = {
+    name: {"time": "datetime", "interval": "int",
+           **dict.fromkeys(sorted(TEXT_COLUMNS), "str"), "*": "number"}
+    for name in (*TABLE_NAMES, "*")
+}
 
 _LINE = re.compile(r"\bline (\d+)")
 
@@ -224,9 +236,15 @@ def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None) -> Report:
             raise ParseError(exc.message, line=prepared.original(exc.line), text=exc.text,
                              tool=NAME) from exc
     for warning in caught:
-        message = _LINE.sub(lambda m: f"line {prepared.original(int(m.group(1)))}",
-                            str(warning.message), count=1)
-        warnings.warn(message, warning.category, stacklevel=3)
+        said = warning.message
+        if not isinstance(said, ParseWarning):
+            warnings.warn_explicit(said, warning.category, warning.filename, warning.lineno)
+        elif said.line is not None:
+            warn(said.message, line=prepared.original(said.line), text=said.text,
+                 tool=said.tool or NAME)
+        else:  # a warning whose text alone names the line
+            warn(_LINE.sub(lambda m: f"line {prepared.original(int(m.group(1)))}", str(said),
+                           count=1))
     return report
 
 

@@ -53,15 +53,15 @@ import re
 import shutil
 import subprocess
 import tempfile
-import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.numeric import detect_decimal
 from .sar_reports import LABEL_COLUMNS, REPORTS, TEXT_COLUMNS, known_report, report_name
@@ -250,105 +250,123 @@ def unsupported_form(lines: list[str]) -> str | None:
 # CSV (sadf -d)
 
 
-def parse_csv(text: str, *, strict: bool = False) -> Tables:
-    """Read ``sadf -d`` (and ``sadf -d -h`` without per-device groups) output."""
-    lines = text.split("\n")
-    last_line = max((i + 1 for i, line in enumerate(lines) if line.strip()), default=0)
-    groups: dict[tuple[str, ...], list[tuple[int, list[str]]]] = {}
-    order: list[tuple[str, ...]] = []
-    restarts: list[tuple[str, int]] = []
-    comments: list[tuple[str, str]] = []
-    host = None
+@dataclass
+class _CsvReader:
+    """The rows of ``sadf -d`` output gathered by header: one group per distinct columns."""
+
+    strict: bool
+    last_line: int  # the number of the last non-blank line
+    groups: dict[tuple[str, ...], list[tuple[int, list[str]]]] = field(default_factory=dict)
+    restarts: list[tuple[str, int]] = field(default_factory=list)
+    comments: list[tuple[str, str]] = field(default_factory=list)
+    host: str | None = None
     columns: tuple[str, ...] | None = None
     segments: list[tuple[str, tuple[str, ...]]] | None = None  # sadf -dh: activity slices
 
-    def bad(number: int, line: str, why: str) -> None:
-        if number == last_line:
-            warnings.warn(f"{TOOL}: line {number}: the last line is truncated and was dropped: "
-                          f"{line!r}", ParseWarning, stacklevel=3)
+    def bad(self, number: int, line: str, why: str) -> None:
+        if number == self.last_line:
+            warn("the last line is truncated and was dropped", line=number, text=line, tool=TOOL)
             return
-        if strict:
-            raise ParseError(why, line=number, text=line, tool=TOOL)
-        warnings.warn(f"{TOOL}: line {number}: {why}; line skipped: {line!r}", ParseWarning,
-                      stacklevel=3)
+        bad_line(why, line=number, text=line, tool=TOOL, strict=self.strict,
+                 action="line skipped")
 
-    for number, line in enumerate(lines, start=1):
+    def feed(self, number: int, line: str) -> None:
         if not line.strip():
-            continue
+            return
         if line.startswith("#"):
-            if not _CSV_HEADER.match(line):
-                bad(number, line, "expected a sadf -d header '# hostname;interval;timestamp;...'")
-                continue
-            names = tuple(line.split(";")[3:])
-            if any("[...]" in name for name in names):
-                raise ParseError("this is sadf -d -h output with per-device activities "
-                                 "([...] groups), which perfkit does not read: its rows "
-                                 "cannot be split unambiguously; use sadf -d without -h, "
-                                 "or sadf -j", line=number, text=line, tool=TOOL)
-            if sorted(names) == sorted(_USB):
-                names = _USB  # sadf -d heads USB rows out of order; the rows are in sar's
-            columns = names
-            segments = _split_activities(names)
-            continue
+            self.header(number, line)
+            return
         fields = line.split(";", 3)
         if len(fields) < 4 or not _CSV_ROW.match(line):
-            bad(number, line, "expected a sadf -d row 'host;interval;timestamp;values'")
-            continue
-        host = host or fields[0]
-        if fields[1] == "-1":  # LINUX-RESTART or COM records
-            rest = fields[3]
-            if rest.startswith("LINUX-RESTART"):
-                cpus = _CPUS_IN.search(rest)
-                restarts.append((fields[2], int(cpus.group(1)) if cpus else 0))
-            elif rest.startswith("COM "):
-                comments.append((fields[2], rest[4:]))
-            else:
-                bad(number, line, "a special record that is neither LINUX-RESTART nor COM")
-            continue
-        if columns is None or segments is None:
-            bad(number, line, "a row before any '# hostname;interval;timestamp;...' header")
-            continue
+            self.bad(number, line, "expected a sadf -d row 'host;interval;timestamp;values'")
+            return
+        self.host = self.host or fields[0]
+        if fields[1] == "-1":
+            self.special(number, line, fields)
+        elif self.columns is None or self.segments is None:
+            self.bad(number, line, "a row before any '# hostname;interval;timestamp;...' header")
+        else:
+            self.row(number, line, fields, self.segments)
+
+    def header(self, number: int, line: str) -> None:
+        """``# hostname;interval;timestamp;CPU;%user;...``."""
+        if not _CSV_HEADER.match(line):
+            self.bad(number, line, "expected a sadf -d header '# hostname;interval;timestamp;...'")
+            return
+        names = tuple(line.split(";")[3:])
+        if any("[...]" in name for name in names):
+            raise ParseError("this is sadf -d -h output with per-device activities "
+                             "([...] groups), which perfkit does not read: its rows "
+                             "cannot be split unambiguously; use sadf -d without -h, "
+                             "or sadf -j", line=number, text=line, tool=TOOL)
+        if sorted(names) == sorted(_USB):
+            names = _USB  # sadf -d heads USB rows out of order; the rows are in sar's
+        self.columns = names
+        self.segments = _split_activities(names)
+
+    def special(self, number: int, line: str, fields: list[str]) -> None:
+        """A LINUX-RESTART or COM record (interval -1)."""
+        rest = fields[3]
+        if rest.startswith("LINUX-RESTART"):
+            cpus = _CPUS_IN.search(rest)
+            self.restarts.append((fields[2], int(cpus.group(1)) if cpus else 0))
+        elif rest.startswith("COM "):
+            self.comments.append((fields[2], rest[4:]))
+        else:
+            self.bad(number, line, "a special record that is neither LINUX-RESTART nor COM")
+
+    def row(self, number: int, line: str, fields: list[str],
+            segments: list[tuple[str, tuple[str, ...]]]) -> None:
+        """A row of values, cut by the header's activities (``sadf -d -h`` prints several
+        on one line)."""
         values = fields[3].split(";")
         stamp = [fields[1], fields[2]]
         if len(segments) == 1:
             key = _expand_cpu_star(segments[0][1], len(values))
             if len(values) != len(key):
-                bad(number, line, f"{len(values)} values where the header has {len(key)} "
-                    f"columns ({';'.join(key)})")
-                continue
-            if key not in groups:
-                groups[key] = []
-                order.append(key)
-            groups[key].append((number, stamp + values))
-            continue
+                self.bad(number, line, f"{len(values)} values where the header has "
+                         f"{len(key)} columns ({';'.join(key)})")
+                return
+            self.groups.setdefault(key, []).append((number, stamp + values))
+            return
         total = sum(len(cols) for _, cols in segments)
         if len(values) != total:
-            bad(number, line, f"{len(values)} values where the header has {total} columns")
-            continue
+            self.bad(number, line, f"{len(values)} values where the header has {total} columns")
+            return
         start = 0
         for _, cols in segments:
-            if cols not in groups:
-                groups[cols] = []
-                order.append(cols)
-            groups[cols].append((number, stamp + values[start:start + len(cols)]))
+            part = values[start:start + len(cols)]
+            self.groups.setdefault(cols, []).append((number, stamp + part))
             start += len(cols)
 
-    if not groups and not restarts and not comments:
+
+def parse_csv(text: str, *, strict: bool = False) -> Tables:
+    """Read ``sadf -d`` (and ``sadf -d -h`` without per-device groups) output."""
+    lines = text.split("\n")
+    last_line = max((i + 1 for i, line in enumerate(lines) if line.strip()), default=0)
+    reader = _CsvReader(strict, last_line)
+    for number, line in enumerate(lines, start=1):
+        reader.feed(number, line)
+    if not reader.groups and not reader.restarts and not reader.comments:
         raise ParseError("no sadf -d rows found", line=1, text=lines[0], tool=TOOL)
-    sample = [";".join(row[2:]).replace(";", " ") for rows in groups.values()
+    return _csv_tables(reader)
+
+
+def _csv_tables(reader: _CsvReader) -> Tables:
+    """One table per group of rows (groups of one report name are joined)."""
+    sample = [";".join(row[2:]).replace(";", " ") for rows in reader.groups.values()
               for _, row in rows[:20]]
     decimal = detect_decimal(sample)
     zone = None
-    tables = Tables(attrs={"tool": TOOL, "format": "sadf -d", "host": host,
+    tables = Tables(attrs={"tool": TOOL, "format": "sadf -d", "host": reader.host,
                            "decimal": decimal})
-    for key in order:
-        name = report_name(key)
-        frame, zone_seen = _csv_frame(groups[key], key, decimal, strict, last_line)
+    for key, rows in reader.groups.items():  # in the order their first rows came
+        frame, zone_seen = _csv_frame(rows, key, decimal, reader.strict, reader.last_line)
         zone = zone or zone_seen
-        _add(tables, name, frame)
+        _add(tables, report_name(key), frame)
     tables.attrs["timezone"] = zone
-    tables.attrs["restarts"] = _event_frame(restarts, "cpus")
-    tables.attrs["comments"] = _event_frame(comments, "comment")
+    tables.attrs["restarts"] = _event_frame(reader.restarts, "cpus")
+    tables.attrs["comments"] = _event_frame(reader.comments, "comment")
     _finish(tables)
     return tables
 
@@ -410,11 +428,8 @@ def _csv_frame(rows: list[tuple[int, list[str]]], columns: tuple[str, ...], deci
         keep = np.ones(len(frame), dtype=bool)
         for index in np.flatnonzero(bad):
             number = int(numbers[index])
-            message = "a value that is not a number, or a bad timestamp"
-            if strict and number != last_line:
-                raise ParseError(message, line=number, tool=TOOL)
-            warnings.warn(f"{TOOL}: line {number}: {message}; line skipped", ParseWarning,
-                          stacklevel=4)
+            bad_line("a value that is not a number, or a bad timestamp", line=number, tool=TOOL,
+                     strict=strict and number != last_line, action="line skipped")
             keep[index] = False
         frame = frame.loc[keep].reset_index(drop=True)
     return _sar_order(frame), zone

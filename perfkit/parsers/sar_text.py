@@ -26,12 +26,11 @@ its line number in the input, for error messages.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import bad_line
 from ._read.sysstat import label_width, time_width
 from ._read.times import TIME_TOKEN, combine, times_of_day
 from .sar_reports import TEXT_COLUMNS, report_name
@@ -179,10 +178,7 @@ def prepare(lines: list[str], *, strict: bool = False) -> Prepared:
 
 
 def _bad(number: int, line: str, why: str, strict: bool) -> None:
-    if strict:
-        raise ParseError(why, line=number, text=line, tool=TOOL)
-    warnings.warn(f"{TOOL}: line {number}: {why}; line skipped: {line!r}", ParseWarning,
-                  stacklevel=4)
+    bad_line(why, line=number, text=line, tool=TOOL, strict=strict, action="line skipped")
 
 
 def _special_row(kind: str, line: str, tokens: list[str], width: int,

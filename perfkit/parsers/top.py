@@ -65,13 +65,12 @@ from __future__ import annotations
 
 import itertools
 import re
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ..units import TO_KIB
 from ._read.numeric import detect_decimal
@@ -80,6 +79,32 @@ from ._read.text import clean_text
 from ._read.times import combine, times_of_day
 
 NAME = "top"
+
+#: The tables and columns parse may give (see :mod:`perfkit.parsers.columns`): sizes in
+#: KiB; process fields perfkit does not know are kept as printed.
+COLUMNS: dict[str, dict[str, str]] = {
+    "summary": {
+        "time": "datetime", "iteration": "int", "up": "timedelta", "users": "int",
+        "ldavg-1": "float", "ldavg-5": "float", "ldavg-15": "float",
+        "Tasks *": "int", "Threads *": "int", "%Cpu *": "float",
+        "Mem total": "float", "Mem free": "float", "Mem used": "float",
+        "Mem buff/cache": "float", "Swap total": "float", "Swap free": "float",
+        "Swap used": "float", "avail Mem": "float"},
+    "cpus": {"time": "datetime", "iteration": "int", "CPU": "int", "%Cpu *": "float"},
+    "processes": {
+        "time": "datetime", "iteration": "int", "PID": "int", "USER": "str", "PR": "str",
+        "NI": "int", "VIRT": "float", "RES": "float", "SHR": "float", "S": "str",
+        "%CPU": "float", "%MEM": "float", "TIME+": "timedelta", "TIME": "timedelta",
+        "COMMAND": "str", "PPID": "int", "UID": "int", "RUID": "int", "RUSER": "str",
+        "SUID": "int", "SUSER": "str", "GID": "int", "GROUP": "str", "PGRP": "int",
+        "TTY": "str", "TPGID": "int", "SID": "int", "nTH": "int", "P": "int", "TGID": "int",
+        "NU": "int", "OOMa": "int", "OOMs": "int", "SWAP": "float", "CODE": "float",
+        "DATA": "float", "USED": "float", "RSan": "float", "RSfd": "float", "RSlk": "float",
+        "RSsh": "float", "nMaj": "float", "nMin": "float", "nDRT": "float", "vMj": "float",
+        "vMn": "float", "ns*": "float", "WCHAN": "str", "Flags": "str", "CGROUPS": "str",
+        "CGNAME": "str", "SUPGIDS": "str", "SUPGRPS": "str", "ENVIRON": "str", "LXC": "str",
+        "*": "number|str"},
+}
 
 _TOP_LINE = re.compile(
     r"^top - (?P<time>\d{1,2}:\d{2}:\d{2})\s+up\s+(?P<up>.*?),\s+"
@@ -171,10 +196,8 @@ class _Reader:
     # -- reporting -------------------------------------------------------------------
     def unknown(self, number: int, message: str) -> None:
         line = self.lines[number - 1]
-        if self.strict:
-            raise ParseError(message, line=number, text=line, tool=NAME)
-        warnings.warn(f"{NAME}: line {number}: {message}; line skipped: {line!r}",
-                      ParseWarning, stacklevel=5)
+        bad_line(message, line=number, text=line, tool=NAME, strict=self.strict,
+                 action="line skipped")
 
     # -- the walk --------------------------------------------------------------------
     def read(self) -> None:
@@ -218,9 +241,8 @@ class _Reader:
             memory_seen = self.summary_line(row, cpu_rows, line, i + 1, memory_seen)
         if header_at is None:
             if last:
-                warnings.warn(f"{NAME}: line {begin + 1}: the last iteration is truncated "
-                              "(no process table) and was dropped", ParseWarning,
-                              stacklevel=4)
+                warn("the last iteration is truncated (no process table) and was dropped",
+                     line=begin + 1, tool=NAME)
                 return
             self.unknown(begin + 1, "an iteration without a process table header")
             header_at = end - 1
@@ -384,9 +406,8 @@ class _Reader:
         for pos in np.flatnonzero(bad):
             number = numbers[positions[pos]]
             if number == self.last_line:
-                warnings.warn(f"{NAME}: line {number}: the last sample is truncated and was "
-                              f"dropped: {self.lines[number - 1]!r}", ParseWarning,
-                              stacklevel=4)
+                warn("the last sample is truncated and was dropped", line=number,
+                     text=self.lines[number - 1], tool=NAME)
             else:
                 self.unknown(number, "a process row that does not fit the header")
         return frame.loc[~bad]

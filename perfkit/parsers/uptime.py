@@ -34,17 +34,23 @@ without seconds; they are read the same way.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, warn
 from ._read.text import clean_text
 from ._read.times import combine, times_of_day
 
 NAME = "uptime"
+
+#: The columns parse may give, in their order (see :mod:`perfkit.parsers.columns`).
+COLUMNS: dict[str, dict[str, str]] = {
+    "": {"time": "datetime", "boot": "datetime", "up": "timedelta", "idle": "timedelta",
+         "users": "int", "ldavg-1": "float", "ldavg-5": "float", "ldavg-15": "float",
+         "runnable": "int", "tasks": "int", "last_pid": "int"},
+}
 
 _LOAD_NUM = r"\d+[.,]\d{2}"
 _TIME = r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?:\s?(?P<ampm>[AaPp]\.?[Mm]\.?))?"
@@ -66,9 +72,6 @@ _SECONDS = {
 }
 _PART = re.compile(r"^(\d+)\s+([a-z]+?)s?$")
 _CLOCK = re.compile(r"^(\d+):(\d{2})$")
-
-COLUMNS = ("time", "boot", "up", "idle", "users", "ldavg-1", "ldavg-5", "ldavg-15",
-           "runnable", "tasks", "last_pid")
 
 
 def detect(lines: Sequence[str]) -> bool:
@@ -140,25 +143,25 @@ def parse(text: str | bytes, *, strict: bool = False,
     numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
     last_number = numbered[-1][0]
     rows: list[dict[str, Any]] = []
-    skipped: list[str] = []  # warnings, given once the text is known to be uptime's
+    # warnings (message, line number, line), given once the text is known to be uptime's
+    skipped: list[tuple[str, int, str]] = []
     for number, line in numbered:
         row = _read_line(line)
         if row is not None:
             rows.append(row)
             continue
         if number == last_number and not text.endswith("\n") and _STARTS_LIKE.match(line):
-            skipped.append(f"{NAME}: line {number}: the last line is truncated and was "
-                           f"dropped: {line!r}")
+            skipped.append(("the last line is truncated and was dropped", number, line))
             continue
         if strict:
             raise ParseError("not an uptime line", line=number, text=line, tool=NAME)
-        skipped.append(f"{NAME}: line {number}: not an uptime line; skipped: {line!r}")
+        skipped.append(("not an uptime line; skipped", number, line))
     if not rows:
         number, line = numbered[0]
         raise ParseError("no uptime, uptime -p/-s, /proc/loadavg or /proc/uptime line",
                          line=number, text=line, tool=NAME)
-    for message in skipped:
-        warnings.warn(message, ParseWarning, stacklevel=2)
+    for message, number, line in skipped:
+        warn(message, line=number, text=line, tool=NAME)
     return _frame(rows)
 
 
@@ -179,7 +182,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     for name in ("up", "idle"):
         if name in raw:
             frame[name] = pd.to_timedelta(raw[name], unit="s").astype("timedelta64[ns]")
-    for name in COLUMNS:
+    for name in COLUMNS[""]:
         if name in raw and name not in frame:
             column = raw[name]
             if name in ("users", "runnable", "tasks", "last_pid"):

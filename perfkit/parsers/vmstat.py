@@ -45,7 +45,6 @@ The kernel's ``/proc/vmstat`` reads the same way (``df.attrs["source"]``).
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,12 +52,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning
+from ..errors import ParseError, bad_line, warn
 from ..units import size_to_kib
 from ._read.tabular import frame_from_lines
 from ._read.text import clean_text
 
 NAME = "vmstat"
+
+#: The columns parse may give (see :mod:`perfkit.parsers.columns`): the sample table, the
+#: ``-d`` disk table or the ``-s``/``-f``/``-D``/``/proc/vmstat`` counters.
+COLUMNS: dict[str, dict[str, str]] = {
+    "": {"time": "datetime",
+         "r": "int", "b": "int", "swpd": "int", "free": "int", "buff": "int", "cache": "int",
+         "inact": "int", "active": "int", "si": "int", "so": "int", "bi": "int", "bo": "int",
+         "in": "int", "cs": "int", "us": "int", "sy": "int", "id": "int", "wa": "int",
+         "st": "int", "gu": "int", "since_boot": "bool",
+         "sample": "int", "disk": "str", "reads total": "int", "reads merged": "int",
+         "reads sectors": "int", "reads ms": "int", "writes total": "int",
+         "writes merged": "int", "writes sectors": "int", "writes ms": "int", "IO cur": "int",
+         "IO sec": "int",
+         "value": "number", "name": "str"},
+}
 
 MEMORY = ("r", "b", "swpd", "free", "buff", "cache", "si", "so", "bi", "bo", "in", "cs",
           "us", "sy", "id", "wa", "st", "gu")
@@ -184,13 +198,10 @@ class _Context:
 
     def reject(self, number: int, line: str, why: str, *, truncated: bool = False) -> None:
         if number == self.last_number and (truncated or not self.complete):
-            warnings.warn(f"{NAME}: line {number}: the last line is truncated and was dropped: "
-                          f"{line!r}", ParseWarning, stacklevel=4)
+            warn("the last line is truncated and was dropped", line=number, text=line, tool=NAME)
             return
-        if self.strict:
-            raise ParseError(why, line=number, text=line, tool=NAME)
-        warnings.warn(f"{NAME}: line {number}: {why}; line skipped: {line!r}", ParseWarning,
-                      stacklevel=4)
+        bad_line(why, line=number, text=line, tool=NAME, strict=self.strict,
+                 action="line skipped")
 
 
 @dataclass
