@@ -453,7 +453,7 @@ def test_iostat_short_layout_draws_await():
 def test_iostat_sysstat_10_names():
     path = _corpus("iostat", "jc__tests__fixtures__centos-7.7__iostat-x.out")
     frame = perfkit.read(path, "iostat")["devices"]
-    assert plot._iostat_panels(frame) == [
+    assert plot.iostat_figures._iostat_panels(frame) == [
         ("utilisation (%util)", ["%util"], "% of time busy"),
         ("wait per request (r_await, w_await)", ["r_await", "w_await"], "ms"),
         ("queue length (aqu-sz)", ["avgqu-sz"], "requests")]

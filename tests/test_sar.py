@@ -493,9 +493,9 @@ def test_corpus_sadf_local_time_and_epoch():
 
 @pytest.mark.parametrize("damaged", [False, True])
 def test_tables_read_in_worker_threads_are_the_same(monkeypatch, damaged):
-    """Large reports are read in a worker thread (sysstat._read_tables): same frames,
+    """Large reports are read in a worker thread (sysstat_engine._read_tables): same frames,
     same warnings, in the same order, as one by one."""
-    from perfkit.parsers._read import sysstat
+    from perfkit.parsers._read import sysstat_engine as sysstat
 
     text = fixture_text("sar", "A.C.txt")
     if damaged:
@@ -511,10 +511,11 @@ def test_tables_read_in_worker_threads_are_the_same(monkeypatch, damaged):
 
 @pytest.mark.parametrize("change", ["none", "renamed column", "garbage row", "lost header"])
 def test_headers_checked_against_the_period_are_read_as_looked_up(monkeypatch, change):
-    """Past the first blocks (sysstat._LEARN), headers are checked against the header
+    """Past the first blocks (sysstat_engine._LEARN), headers are checked against the header
     their place in the report's period foretells; a header that differs (a renamed
     column, one cut away) is looked up one by one: the tables are the same either way."""
-    from perfkit.parsers._read import sysstat
+    from perfkit.parsers._read import sysstat_engine as sysstat
+    from perfkit.parsers._read import sysstat_lines
 
     # the recording's sample blocks three times over, as a longer run prints them: two
     # periods to learn from, one to check
@@ -540,10 +541,10 @@ def test_headers_checked_against_the_period_are_read_as_looked_up(monkeypatch, c
 
     monkeypatch.setattr(sysstat._TimeShape, "same_headers", spy)
 
-    looked_up = parse_with_setting(monkeypatch, sysstat, "_LEARN", 1 << 30, text, "sar")
+    looked_up = parse_with_setting(monkeypatch, sysstat_lines, "_LEARN", 1 << 30, text, "sar")
     assert not checked
     for learn in (learned, learned - 5):
-        foretold = parse_with_setting(monkeypatch, sysstat, "_LEARN", learn, text, "sar")
+        foretold = parse_with_setting(monkeypatch, sysstat_lines, "_LEARN", learn, text, "sar")
         assert checked and checked[-1] > 20  # the last interval's headers were checked
         assert_same_tables(foretold, looked_up)
     assert ("%user" in foretold[0]["cpu"].columns) == (change == "renamed column")

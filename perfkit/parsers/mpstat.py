@@ -88,7 +88,8 @@ import pandas as pd
 from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.banner import is_banner
-from ._read.sysstat import Report, read_report, time_width
+from ._read.sysstat import Report, read_report
+from ._read.sysstat_times import time_width
 from ._read.text import ANSI_ESCAPE, clean_text_and_bytes
 from ._read.times import (
     AM_PM,

@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -138,3 +139,10 @@ def step(values: np.ndarray) -> Any:
         nanos = np.median(gaps.astype("timedelta64[ns]").astype(np.int64))
         return np.timedelta64(int(nanos), "ns")
     return float(np.median(gaps))
+
+
+def require_samples(frame: pd.DataFrame, tool: str) -> pd.DataFrame:
+    """``frame``, or ValueError when it has no interval samples to plot."""
+    if frame.empty:
+        raise ValueError(f"{tool}: no samples to plot (only since-boot rows, or none)")
+    return frame

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
-from ...errors import ParseError, ParseWarning
+from ...errors import bad_line, warn
 
 #: For a row index of the blob, its (1-based input line number, line text), and whether it
 #: is the input's last line (a truncated sample).
@@ -485,12 +485,9 @@ def _drop_bad_rows(frame, bad, locate: Locate, tool, strict) -> pd.DataFrame:
     for index in np.flatnonzero(bad):
         number, text, is_last = locate(int(index))
         if is_last:
-            warnings.warn(f"{tool}: line {number}: the last sample is truncated and was "
-                          f"dropped: {text!r}", ParseWarning, stacklevel=5)
+            warn("the last sample is truncated and was dropped", line=number, text=text,
+                 tool=tool)
             continue
-        message = "a row that does not fit the table's columns"
-        if strict:
-            raise ParseError(message, line=number, text=text, tool=tool)
-        warnings.warn(f"{tool}: line {number}: {message}; line skipped: {text!r}",
-                      ParseWarning, stacklevel=5)
+        bad_line("a row that does not fit the table's columns", line=number, text=text,
+                 tool=tool, strict=strict, action="line skipped")
     return frame.loc[~bad]
