@@ -112,6 +112,28 @@ def _row(line: str) -> tuple[str, list[str]] | None:
     return match.group("label"), values
 
 
+#: free's unit options and the unit each prints sizes in.
+UNIT_OPTIONS = {"-b": "B", "--bytes": "B", "-k": "KiB", "--kibi": "KiB", "-m": "MiB",
+                "--mebi": "MiB", "-g": "GiB", "--gibi": "GiB", "--tebi": "TiB",
+                "--pebi": "PiB", "--kilo": "kB", "--mega": "MB", "--giga": "GB",
+                "--tera": "TB", "--peta": "PB"}
+
+
+def options_from_command(argv: Sequence[str]) -> dict[str, Any]:
+    """The :func:`parse` options a free command line implies (``unit``, ``si``): ``free -m``
+    prints MiB without saying so. The last unit option wins, as in free; none gives ``{}``.
+
+    >>> options_from_command(["free", "-m"]), options_from_command(["free", "-h", "--si"])
+    ({'unit': 'MiB', 'si': False}, {})
+    >>> options_from_command(["free", "--giga", "--si", "-k"])
+    {'unit': 'KiB', 'si': True}
+    """
+    units = [UNIT_OPTIONS[arg] for arg in argv if arg in UNIT_OPTIONS]
+    if not units:
+        return {}
+    return {"unit": units[-1], "si": "--si" in argv}
+
+
 def detect(lines: Sequence[str]) -> bool:
     """True for a free header followed by a ``Mem:`` row of six or seven sizes."""
     if len(lines) < 2 or not _is_header(lines[0]):

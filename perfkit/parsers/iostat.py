@@ -205,6 +205,60 @@ def _device_header(tokens: list[str]) -> tuple[tuple[str, ...], str, bool] | Non
     return None
 
 
+@dataclass
+class _TextWalk:
+    """One pass over iostat's text: banners, time stamps, and the sections (a header and
+    its rows) of each report."""
+
+    strict: bool
+    banners: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[_Report] = field(default_factory=list)
+    sections: list[_Section] = field(default_factory=list)
+    current: _Section | None = None  # the section whose rows come next
+    fresh: bool = True  # the next header starts a new report
+
+    def report_for(self, key: Any, number: int) -> int:
+        """The index of the report a header of ``key`` belongs to (a new one when the last
+        report has that block already, or after a banner or time stamp)."""
+        report = self.reports[-1] if self.reports else None
+        if (report is None or self.fresh or key in report.seen
+                or (key == "cpu" and report.seen)):
+            report = _Report(line=number)
+            self.reports.append(report)
+        self.fresh = False
+        report.seen.add(key)
+        return len(self.reports) - 1
+
+    def open_section(self, kind: str, columns: tuple[str, ...], device: str,
+                     device_last: bool, number: int) -> None:
+        index = self.report_for("cpu" if kind == "cpu" else ("dev", columns), number)
+        self.current = _Section(kind, columns, device, device_last, index, number)
+        self.sections.append(self.current)
+
+    def feed(self, number: int, line: str) -> None:
+        stripped = line.strip()
+        if not stripped:
+            self.current = None
+            return
+        tokens = stripped.split()
+        if is_banner(stripped):
+            self.banners.append(parse_banner(stripped))
+            self.current, self.fresh = None, True
+        elif tokens[0] == "avg-cpu:" and len(tokens) > 1 and _usable(tokens[1:]):
+            self.open_section("cpu", tuple(tokens[1:]), "", False, number)
+        elif (header := _device_header(tokens)) is not None:
+            self.open_section("dev", *header, number)
+        elif self.current is not None:
+            self.current.rows.append((number, line))
+        elif _is_stamp(stripped):
+            self.reports.append(_Report(line=number, stamp=stripped))
+            self.fresh = False
+        else:
+            bad_line("a line that is neither a banner, a time stamp, a header nor a row",
+                     line=number, text=line, tool=NAME, strict=self.strict,
+                     action="line skipped")
+
+
 def _parse_text(text: str, *, strict: bool, dayfirst: bool | None,
                 since_boot: bool | None) -> Tables:
     lines = text.split("\n")
@@ -215,62 +269,20 @@ def _parse_text(text: str, *, strict: bool, dayfirst: bool | None,
     if not is_banner(lines[first]):
         raise ParseError("expected a sysstat banner such as 'Linux 6.1.0 (host) 11/24/26 "
                          "_x86_64_ (2 CPU)'", line=first + 1, text=lines[first], tool=NAME)
-
-    banners: list[dict[str, Any]] = []
-    reports: list[_Report] = []
-    sections: list[_Section] = []
-    current: _Section | None = None
-    fresh = True  # the next header starts a new report
-
-    def report_for(key: Any, number: int) -> int:
-        nonlocal fresh
-        report = reports[-1] if reports else None
-        if (report is None or fresh or key in report.seen
-                or (key == "cpu" and report.seen)):
-            report = _Report(line=number)
-            reports.append(report)
-        fresh = False
-        report.seen.add(key)
-        return len(reports) - 1
-
-    def skip(number: int, line: str, why: str) -> None:
-        bad_line(why, line=number, text=line, tool=NAME, strict=strict, action="line skipped")
-
+    walk = _TextWalk(strict)
     for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if not stripped:
-            current = None
-            continue
-        tokens = stripped.split()
-        if is_banner(stripped):
-            banners.append(parse_banner(stripped))
-            current, fresh = None, True
-            continue
-        if tokens[0] == "avg-cpu:" and len(tokens) > 1 and _usable(tokens[1:]):
-            index = report_for("cpu", number)
-            current = _Section("cpu", tuple(tokens[1:]), "", False, index, number)
-            sections.append(current)
-            continue
-        header = _device_header(tokens)
-        if header is not None:
-            columns, device, device_last = header
-            index = report_for(("dev", columns), number)
-            current = _Section("dev", columns, device, device_last, index, number)
-            sections.append(current)
-            continue
-        if current is not None:
-            current.rows.append((number, line))
-            continue
-        if _is_stamp(stripped):
-            reports.append(_Report(line=number, stamp=stripped))
-            fresh = False
-            continue
-        skip(number, line, "a line that is neither a banner, a time stamp, a header "
-                 "nor a row")
+        walk.feed(number, line)
+    cut = _last_row_cut(lines, last_line, walk.sections)
+    _drop_truncated_report(lines, last_line, walk.reports, walk.sections, cut)
+    return _text_tables(walk, cut_line=last_line if cut is not None else None,
+                        strict=strict, dayfirst=dayfirst, since_boot=since_boot)
 
-    cut = _last_row_cut(lines, last_line, sections)
-    _drop_truncated_report(lines, last_line, reports, sections, cut)
 
+def _text_tables(walk: _TextWalk, *, cut_line: int | None, strict: bool,
+                 dayfirst: bool | None, since_boot: bool | None) -> Tables:
+    """The ``cpu`` and ``devices`` tables from the sections read; ``cut_line`` is the last
+    line when a value on it may be cut short."""
+    sections = walk.sections
     cpu_sections = [s for s in sections if s.kind == "cpu"]
     dev_sections = [s for s in sections if s.kind == "dev"]
     for section in dev_sections:
@@ -278,16 +290,14 @@ def _parse_text(text: str, *, strict: bool, dayfirst: bool | None,
             section.rows = _join_split_names(section)
     sample = [line for s in sections for _, line in s.rows[:50]][:200]
     decimal = detect_decimal(sample)
-    facts: dict[str, Any] = dict(banners[0]) if banners else {}
+    facts: dict[str, Any] = dict(walk.banners[0]) if walk.banners else {}
     facts["tool"] = NAME
     facts["format"] = "text"
     facts["decimal"] = decimal
-
-    cut_line = last_line if cut is not None else None  # where a value may be cut short
     cpu = _cpu_frames(cpu_sections, decimal, strict, cut_line, facts)
     devices = _device_frames(dev_sections, decimal, strict, cut_line, facts)
-    stamps = [(r.stamp, r.line) for r in reports]
-    return _finish(cpu, devices, len(reports), stamps, facts, dayfirst=dayfirst,
+    stamps = [(r.stamp, r.line) for r in walk.reports]
+    return _finish(cpu, devices, len(walk.reports), stamps, facts, dayfirst=dayfirst,
                    since_boot=since_boot)
 
 

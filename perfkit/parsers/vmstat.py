@@ -127,6 +127,26 @@ def _is_row(line: str) -> bool:
     return bool(_SAMPLE_ROW.match(line) or _DISK_ROW.match(line))
 
 
+def options_from_command(argv: Sequence[str]) -> dict[str, Any]:
+    """The :func:`parse` options a vmstat command line implies: ``unit`` from ``-S``/
+    ``--unit`` (the table does not say which unit it was printed in); none gives ``{}``.
+
+    >>> options_from_command(["vmstat", "-S", "M", "1"]), options_from_command(["vmstat", "1"])
+    ({'unit': 'M'}, {})
+    >>> options_from_command(["vmstat", "-Sk"]), options_from_command(["vmstat", "--unit=m"])
+    ({'unit': 'k'}, {'unit': 'm'})
+    """
+    unit = None
+    for index, arg in enumerate(argv):
+        if arg in ("-S", "--unit") and index + 1 < len(argv):
+            unit = argv[index + 1]
+        elif arg.startswith("--unit="):
+            unit = arg.partition("=")[2]
+        elif arg.startswith("-S") and len(arg) > 2:
+            unit = arg[2:]
+    return {"unit": unit} if unit else {}
+
+
 def detect(lines: Sequence[str]) -> bool:
     """True for vmstat's tables, its ``-s``/``-f``/``-D`` counters, or ``/proc/vmstat``
     (after at most a few stray lines)."""
