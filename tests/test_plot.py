@@ -87,10 +87,12 @@ def test_vmstat_panels_leave_out_the_since_boot_line():
     times = pd.to_datetime(lines["r (runnable)"].get_xdata())
     assert list(times) == [pd.Timestamp("2026-11-25 00:24:37"),
                            pd.Timestamp("2026-11-25 00:24:38")]
-    # us sy wa st stacked: 4 layers, the top edge of the second sample is 97+3+0+0
-    assert len(split.collections) == 4
+    # us sy st stacked as busy time: 3 layers, the top edge of the second sample is
+    # 97+3+0; wa (idle time, waiting for I/O) is a line apart, 0 in both samples
+    assert len(split.collections) == 3
     top = split.collections[-1].get_paths()[0].vertices[:, 1]
     assert top.max() == pytest.approx(100.0)
+    assert as_float(labelled(split)["wa (idle, waiting for I/O)"].get_ydata()) == [0.0, 0.0]
     assert split.get_ylim() == (0.0, 100.0)
     assert set(labelled(swap)) == {"si (swapped in)", "so (swapped out)"}
     mem = labelled(memory)
@@ -167,24 +169,26 @@ def test_mpstat_heatmap_of_many_cpus_from_the_corpus():
 
 # -- pidstat --------------------------------------------------------------------------------
 
-def test_pidstat_lines_of_the_busiest_processes_and_threads():
+def test_pidstat_lines_of_the_busiest_commands_without_counting_threads_twice():
     tables = read("pidstat", "t.C.txt")
     fig = plot.pidstat(tables, top=2)
-    ax = panels(fig)[0]
-    lines = labelled(ax)
-    # python3 (TGID 2): 38, 49, 58 % CPU; its threads 4 and 5 about half each
-    assert list(lines) == ["python3 (2)", "|__python3 (4)"]
-    assert as_float(lines["python3 (2)"].get_ydata()) == [38.0, 49.0, 58.0]
-    assert as_float(lines["|__python3 (4)"].get_ydata()) == [19.0, 25.0, 29.0]
-    assert ax.get_ylabel() == "%CPU (100 = one CPU)"
-    assert ax.get_xlabel().startswith("time")
-    assert ax.get_title() == "pidstat: the 2 processes using most CPU"
+    cpu, wait = panels(fig)
+    lines = labelled(cpu)
+    # python3 (TGID 2): 38, 49, 58 % CPU; its threads 4 and 5 (about half each) are part
+    # of that row, not added to it
+    assert list(lines) == ["python3"]
+    assert as_float(lines["python3"].get_ydata()) == [38.0, 49.0, 58.0]
+    assert cpu.get_ylabel() == "%CPU (100 = one CPU)"
+    assert wait.get_xlabel().startswith("time")
+    assert cpu.get_title() == "pidstat: the 1 commands using most CPU"
+    # %wait as printed for the process row: 0.00 in each sample
+    assert as_float(labelled(wait)["python3"].get_ydata()) == [0.0, 0.0, 0.0]
 
 
 def test_pidstat_single_process():
     fig = plot.pidstat(read("pidstat", "u.C.txt"))
     lines = labelled(panels(fig)[0])
-    assert as_float(lines["stress-ng-cpu (4)"].get_ydata()) == [83.0, 94.0, 91.0]
+    assert as_float(lines["stress-ng-cpu"].get_ydata()) == [83.0, 94.0, 91.0]
 
 
 # -- iostat ---------------------------------------------------------------------------------
@@ -281,7 +285,7 @@ def test_sar_tcp_connections_and_retransmits():
     fig = plot.sar_tcp(tables)
     conn, retrans = panels(fig)
     assert conn.get_ylabel() == "connections/s"
-    assert retrans.get_ylabel() == "segments/s"
+    assert retrans.get_ylabel() == "per second"
     assert as_float(labelled(conn)["active/s"].get_ydata()) == [0.0, 4.0, 2.0]
     assert as_float(labelled(conn)["passive/s"].get_ydata()) == [0.0, 5.0, 2.0]
     assert as_float(labelled(retrans)["retrans/s"].get_ydata()) == [0.0, 3.0, 0.0]
@@ -464,6 +468,9 @@ def test_sar_tcp_retrseg_of_sysstat_12_7_6():
     tables = perfkit.read(path, "sar")
     fig = plot.sar_tcp(tables)
     retrans = panels(fig)[1]
-    assert list(labelled(retrans)) == ["retrseg/s"]
+    assert list(labelled(retrans))[0] == "retrseg/s"
     assert as_float(labelled(retrans)["retrseg/s"].get_ydata()) == as_float(
         tables["ETCP"]["retrseg/s"])
+    # failed connection attempts are drawn too (sar prints atmptf/s in ETCP)
+    assert as_float(labelled(retrans)["atmptf/s"].get_ydata()) == as_float(
+        tables["ETCP"]["atmptf/s"])

@@ -60,7 +60,8 @@ def pyplot() -> Any:
 
 
 def time_label(frame: Any, tz: str | None = None) -> str:
-    """``"time (UTC)"`` when the time zone is known, else ``"time"``."""
+    """``"time (UTC)"`` when the zone is known (the capture's ``TZ``, or what the output
+    printed), else ``"time (local)"``: the clock of the machine that printed it."""
     attrs = getattr(frame, "attrs", {}) or {}
     zone = tz or attrs.get("timezone")
     if not zone and attrs.get("utc_offset") in ("+0000", "+00:00"):
@@ -69,19 +70,41 @@ def time_label(frame: Any, tz: str | None = None) -> str:
 
 
 def format_x(ax: Axes, kind: str, frame: Any = None, tz: str | None = None) -> None:
-    """Label the x axis of ``ax``: concise date ticks for times, integers otherwise."""
+    """Label the x axis of ``ax``: times as HH:MM:SS (every tick the same form, the zone in
+    the label), integers otherwise. A single sample gets a window around it rather than an
+    axis of zero width."""
     if kind == "time":
         import matplotlib.dates as mdates
 
         locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M:%S"))
         ax.set_xlabel(time_label(frame, tz))
+        left, right = ax.get_xlim()
+        if right - left < 1e-9 or (frame is not None and _single_time(frame)):
+            middle = (left + right) / 2
+            ax.set_xlim(middle - 30 / 86400, middle + 30 / 86400)
     else:
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(f"{kind} number")
+        left, right = ax.get_xlim()
+        if right - left < 1.0:
+            middle = round((left + right) / 2)
+            ax.set_xlim(middle - 1, middle + 1)
+
+
+def _single_time(frame: Any) -> bool:
+    times = getattr(frame, "columns", ())
+    return "time" in times and frame["time"].nunique() == 1
+
+
+def count_ticks(ax: Axes) -> None:
+    """Whole-number ticks on the y axis, for counts (threads, tasks, events)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def make_axes(count: int, *, axes: Any = None, sharex: bool = True,

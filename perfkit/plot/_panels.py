@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..derive.commands import command_cpu, command_metric, command_processes
 from ..derive.cpu import busy_grid
 from ..derive.intervals import positions
-from ..derive.processes import process_cpu
 from ..derive.wide import wide
 from ..synonyms import column, find
-from ._base import legend, step
+from ._base import count_ticks, legend, step
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -54,20 +54,25 @@ def run_queue(ax: Axes, frame: pd.DataFrame, cpus: int | None) -> None:
         ax.axhline(cpus, color="grey", linestyle="--", label=f"CPUs ({cpus})")
     ax.set_ylabel("threads")
     ax.set_ylim(bottom=0)
+    count_ticks(ax)
     ax.set_title("vmstat: run queue (r) and blocked (b)")
     legend(ax)
 
 
 def cpu_split(ax: Axes, frame: pd.DataFrame) -> None:
-    """vmstat ``us sy wa st`` stacked, in %."""
+    """vmstat ``us sy st`` stacked as busy time, in %, and ``wa`` apart: a line of the time
+    the CPUs sat idle waiting for I/O (idle time, not work)."""
     x, _ = positions(frame)
-    parts = [c for c in ("us", "sy", "wa", "st") if c in frame.columns]
+    parts = [c for c in ("us", "sy", "st") if c in frame.columns]
     ax.stackplot(x, *(frame[c].to_numpy(dtype=float) for c in parts),
                  labels=[_CPU_NAMES[c] for c in parts],
-                 colors=["C0", "C1", "C3", "C4"][:len(parts)])
+                 colors=["C0", "C1", "C4"][:len(parts)])
+    if "wa" in frame.columns:
+        ax.plot(x, frame["wa"].to_numpy(dtype=float), color="C3", linestyle="--",
+                label="wa (idle, waiting for I/O)")
     ax.set_ylim(0, 100)
     ax.set_ylabel("% of CPU time")
-    ax.set_title("vmstat: CPU time (us + sy + wa + st; the rest is idle)")
+    ax.set_title("vmstat: CPU busy (us + sy + st, stacked) and I/O wait (wa, idle time)")
     legend(ax)
 
 
@@ -84,14 +89,17 @@ def swap_traffic(ax: Axes, frame: pd.DataFrame) -> None:
 
 
 def memory(ax: Axes, frame: pd.DataFrame) -> None:
-    """vmstat ``free buff cache`` (``inact active`` with ``-a``), KiB shown as MiB."""
+    """vmstat ``free buff cache`` (``inact active`` with ``-a``), KiB shown as MiB, on a
+    scale fitted to the values (a change of a few hundred MiB stays visible next to many
+    GiB). Columns that never change are said so in the title: procps-ng 4.0.2 prints the
+    same memory columns in every row."""
     x, _ = positions(frame)
-    for col in ("free", "buff", "cache", "inact", "active"):
-        if col in frame.columns:
-            ax.plot(x, frame[col] / KIB_PER_MIB, label=col)
-    ax.set_ylim(bottom=0)
+    names = [col for col in ("free", "buff", "cache", "inact", "active") if col in frame.columns]
+    for col in names:
+        ax.plot(x, frame[col] / KIB_PER_MIB, label=col)
     ax.set_ylabel("MiB")
-    ax.set_title("vmstat: memory")
+    frozen = len(frame) > 2 and all(frame[col].nunique() == 1 for col in names)
+    ax.set_title("vmstat: memory" + (" (unchanged in every row: see free)" if frozen else ""))
     legend(ax)
 
 
@@ -126,16 +134,34 @@ def busy_heatmap(ax: Axes, cpu: pd.DataFrame) -> Any:
 # -- pidstat --------------------------------------------------------------------------------
 
 def top_processes(ax: Axes, frame: pd.DataFrame, top: int) -> list[str]:
-    """``%CPU`` over time of the ``top`` processes with the highest mean; their names."""
-    grid = process_cpu(frame)
+    """``%CPU`` over time of the ``top`` commands (each command's processes summed: a loop
+    of short-lived ``dd`` is one workload) with the highest mean; their names."""
+    grid = command_cpu(frame)
+    counts = command_processes(frame)
     chosen = list(grid.mean().sort_values(ascending=False, kind="stable").index[:top])
-    for name in chosen:
-        ax.plot(grid.index.to_numpy(), grid[name], marker=".", label=name)
+    for i, name in enumerate(chosen):
+        many = int(counts.get(name, 1))
+        label = f"{name} ({many} processes)" if many > 1 else name
+        ax.plot(grid.index.to_numpy(), grid[name], marker=".", color=f"C{i % 10}",
+                label=label)
     ax.set_ylabel("%CPU (100 = one CPU)")
     ax.set_ylim(bottom=0)
-    ax.set_title(f"pidstat: the {len(chosen)} processes using most CPU")
+    ax.set_title(f"pidstat: the {len(chosen)} commands using most CPU")
     legend(ax)
     return chosen
+
+
+def waiting(ax: Axes, frame: pd.DataFrame, chosen: Sequence[str]) -> None:
+    """pidstat's ``%wait`` (runnable, waiting for a CPU) of the ``chosen`` commands."""
+    grid = command_metric(frame, "%wait")
+    for i, name in enumerate(chosen):
+        if name in grid.columns:
+            ax.plot(grid.index.to_numpy(), grid[name], marker=".", color=f"C{i % 10}",
+                    label=name)
+    ax.set_ylabel("%wait")
+    ax.set_ylim(bottom=0)
+    ax.set_title("pidstat: %wait, time runnable but waiting for a CPU")
+    legend(ax)
 
 
 # -- per device / interface -----------------------------------------------------------------
@@ -174,11 +200,16 @@ def connections(ax: Axes, tcp: pd.DataFrame) -> None:
 
 
 def retransmits(ax: Axes, etcp: pd.DataFrame) -> None:
-    """sar ``retrans/s`` (``retrseg/s`` from sysstat 12.7.6)."""
+    """sar ``retrans/s`` (``retrseg/s`` from sysstat 12.7.6), and ``atmptf/s`` (failed
+    connection attempts), ``estres/s`` (resets of established connections) and
+    ``isegerr/s``/``orsts/s`` when printed."""
     x, _ = positions(etcp)
     name = find(etcp, "retrseg/s") or "retrseg/s"
     ax.plot(x, column(etcp, "retrseg/s"), color="C3", marker=".", label=name)
-    ax.set_ylabel("segments/s")
+    for number, metric in enumerate(("atmptf/s", "estres/s", "isegerr/s", "orsts/s")):
+        if metric in etcp.columns:
+            ax.plot(x, etcp[metric], marker=".", color=f"C{number + 4}", label=metric)
+    ax.set_ylabel("per second")
     ax.set_ylim(bottom=0)
-    ax.set_title("sar -n ETCP: retransmitted segments")
+    ax.set_title("sar -n ETCP: retransmitted segments and failed connections")
     legend(ax)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..derive.tables import capture_source
 from ._base import (
+    count_ticks,
     finish,
     format_x,
     legend,
@@ -61,6 +62,7 @@ def dmesg(df: Any, *, every: str = "1s", ax: Axes | None = None) -> Figure:
         ax.text(0.5, 0.5, "no OOM kill, segfault, hung task or TCP drop",
                 transform=ax.transAxes, ha="center", va="center")
     ax.set_ylabel(f"events per {every}")
+    count_ticks(ax)
     ax.set_title(f"dmesg: kernel events per {every}")
     legend(ax)
     if kind == "time":

@@ -10,6 +10,7 @@ from ..derive.intervals import positions
 from ..derive.tables import capture_source, cpu_count, table
 from ..synonyms import column
 from ._base import (
+    count_ticks,
     finish,
     format_x,
     legend,
@@ -75,13 +76,21 @@ def top(tables: Any, *, iteration: int | None = None, when: str | None = None, n
             tasks.plot(x, summary[col], marker="o", label=state)
     tasks.set_ylabel(word.lower())
     tasks.set_ylim(bottom=0)
+    count_ticks(tasks)
     tasks.set_title(f"top: {word.lower()} by state")
     legend(tasks)
     parts = [c for c in ("us", "sy", "ni", "wa", "hi", "si", "st")
              if f"%Cpu {c}" in summary.columns and summary[f"%Cpu {c}"].notna().any()]
-    if parts:
+    if parts and len(summary) > 1:
         split.stackplot(x, *(summary[f"%Cpu {c}"].fillna(0).to_numpy(dtype=float)
                              for c in parts), labels=parts)
+    elif parts:  # one iteration: stacked bars, as a stack of zero width draws nothing
+        bottom = 0.0
+        width = 20 / 86400 if kind == "time" else 0.5
+        for c in parts:
+            value = float(summary[f"%Cpu {c}"].fillna(0).iloc[0])
+            split.bar(x, [value], bottom=bottom, width=width, label=c)
+            bottom += value
     split.set_ylim(0, 100)
     split.set_ylabel("% of CPU time")
     split.set_title("top: CPU time (%Cpu(s); the rest is idle)")
