@@ -93,7 +93,7 @@ def test_no_import_cycle(graph):
         path.append(node)
         for target in sorted(edges.get(node, ())):
             if state.get(target) == 1:
-                cycle = path[path.index(target):] + [target]
+                cycle = [*path[path.index(target):], target]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if target not in state:
                 visit(target)

@@ -468,7 +468,7 @@ def test_sar_tcp_retrseg_of_sysstat_12_7_6():
     tables = perfkit.read(path, "sar")
     fig = plot.sar_tcp(tables)
     retrans = panels(fig)[1]
-    assert list(labelled(retrans))[0] == "retrseg/s"
+    assert next(iter(labelled(retrans))) == "retrseg/s"
     assert as_float(labelled(retrans)["retrseg/s"].get_ydata()) == as_float(
         tables["ETCP"]["retrseg/s"])
     # failed connection attempts are drawn too (sar prints atmptf/s in ETCP)
