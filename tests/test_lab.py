@@ -7,18 +7,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import tomllib
 import urllib.request
 import zipfile
-from pathlib import Path
 
+import lab_server
 import pytest
 from conftest import ROOT
 from notebook_runner import execute, outputs_text
@@ -28,7 +24,6 @@ from perfkit import cli, course, lab, runner
 sys.path.insert(0, str(ROOT / "scripts"))
 from notebook_nav import COURSE, MARK, nav_line
 
-PERFKIT = [sys.executable, "-m", "perfkit"]
 NOTEBOOKS = ROOT / "notebooks"
 needs_jupyterlab = pytest.mark.skipif(lab.jupyterlab_missing() != "",
                                       reason="JupyterLab (the lab extra) is not installed")
@@ -84,75 +79,26 @@ def test_lab_without_jupyterlab_says_what_to_install(monkeypatch, capsys):
                                        "install the lab extra, pip install 'perfkit[lab]'\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str, token: str) -> dict:
-    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
-def start_lab(tmp_path: Path, *options: str) -> tuple[subprocess.Popen, str, str]:
-    """``perfkit lab`` as a learner starts it, on a free localhost port with a token; returns
-    the server, its address and the token once it answers."""
-    port, token = _free_port(), secrets.token_hex(16)
-    log = (tmp_path / "lab.log").open("wb")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "HOME": str(tmp_path),
-           "JUPYTER_DATA_DIR": str(tmp_path / "data"), "MPLBACKEND": "Agg"}
-    server = subprocess.Popen(
-        [*PERFKIT, "lab", *options, "--no-browser", "--port", str(port), "--",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-         "--ServerApp.port_retries=0"],
-        stdout=subprocess.DEVNULL, stderr=log, env=env, cwd=tmp_path, start_new_session=True)
-    log.close()  # the server has its own copy
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            _get(f"{base}/api/status", token)
-            return server, base, token
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                stop_lab(server)
-                pytest.fail("perfkit lab did not answer within 90 s: "
-                            + (tmp_path / "lab.log").read_text(errors="replace")[-2000:])
-            time.sleep(0.5)
-
-
-def stop_lab(server: subprocess.Popen) -> None:
-    """Stop the server as Ctrl-C or a terminating signal would; it stops its kernels."""
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)  # the session this test started
-            server.wait()
-
-
 @needs_jupyterlab
 def test_perfkit_lab_serves_every_notebook(tmp_path):
-    server, base, token = start_lab(tmp_path)
+    server = lab_server.start(tmp_path)
     try:
-        listing = _get(f"{base}/api/contents/", token)
-        names = {item["name"] for item in listing["content"]}
+        names = {item["name"] for item in server.get("/api/contents/")["content"]}
         for stem, title in COURSE:
             assert f"{stem}.ipynb" in names
-            opened = _get(f"{base}/api/contents/{stem}.ipynb?content=1", token)
+            opened = server.get(f"/api/contents/{stem}.ipynb?content=1")
             assert opened["type"] == "notebook"
             assert opened["content"]["cells"][0]["source"].startswith(f"# {title}")
-        assert urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10).status == 200
+        lab_page = urllib.request.urlopen(f"{server.base}/lab?token={server.token}", timeout=10)
+        assert lab_page.status == 200
         # what a browser opening the server's address lands on: the first notebook
-        start = urllib.request.urlopen(f"{base}/?token={token}", timeout=10)
+        start = urllib.request.urlopen(f"{server.base}/?token={server.token}", timeout=10)
         assert start.url.split("?")[0].endswith("/lab/tree/00-start-here.ipynb")
     finally:
-        stop_lab(server)
-    assert server.returncode is not None
+        server.stop()
+    assert server.process.returncode is not None
+    if lab.is_root():  # JupyterLab refuses root without --allow-root: perfkit lab gave it
+        assert "Running as root is not recommended" not in server.log.read_text()
 
 
 # --- an installed perfkit ships the course ---------------------------------------------
