@@ -152,7 +152,14 @@ def _commands() -> list[str]:
     return list(sub.choices)
 
 
-def test_help_is_plain_text_with_a_description_for_every_command():
+def _help(*args: str, capsys) -> str:
+    with pytest.raises(SystemExit) as ended:
+        cli.main([*args, "--help"])
+    assert ended.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_help_is_plain_text_with_a_description_for_every_command(capsys):
     top = run("--help")
     assert top.returncode == 0
     assert "``" not in top.stdout and ":func:" not in top.stdout
@@ -161,7 +168,7 @@ def test_help_is_plain_text_with_a_description_for_every_command():
     for command in commands:
         # each command listed with its summary on one line
         assert re.search(rf"^    {command} +\S", top.stdout, re.M), command
-        text = run(command, "--help").stdout
+        text = _help(command, capsys=capsys)
         assert "``" not in text and ":func:" not in text, command
         description = text.split("\n\n")[1]
         assert not description.startswith(("positional arguments", "options")), command
