@@ -139,6 +139,9 @@ def test_an_installed_perfkit_finds_copies_and_runs_the_course(tmp_path, monkeyp
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
                             "--wheel-dir", str(tmp_path / "wheels"), str(source)],
                            capture_output=True, text=True, timeout=600)
+    if build.returncode != 0 and re.search(r"No matching distribution|Could not find a version",
+                                           build.stderr):
+        pytest.skip("pip could not fetch the build backend (setuptools) from the package index")
     assert build.returncode == 0, build.stderr[-2000:]
     prefix = tmp_path / "prefix"
     (wheel,) = (tmp_path / "wheels").glob("perfkit-*.whl")
