@@ -53,12 +53,12 @@ def _requested(setting: str) -> str:
 def not_linux() -> str:
     """Why the tools cannot run live here, or ``""`` on Linux.
 
-    >>> not_linux() if sys.platform == "linux" else ""
-    ''
-
     The course teaches the Linux tools and the Linux kernel's numbers: a Mac's ``uptime`` or
     ``top`` answer, but their load average and columns mean something else, and Windows has
     none of them. There ``MODE = "auto"`` uses the recordings.
+
+    >>> not_linux() == "" if sys.platform == "linux" else not_linux().startswith("this is ")
+    True
     """
     if sys.platform.startswith("linux"):
         return ""
