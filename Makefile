@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
 	@touch $(STAMP)
 
+# `perfkit lab` is the same command without make (Windows, macOS): it adds --allow-root
+# as root. A workshop on recordings only: `PERFKIT_MODE=recorded make lab`.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks \
-		--LabApp.default_url=/lab/tree/00-start-here.ipynb
+	$(BIN)/perfkit lab
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

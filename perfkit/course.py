@@ -2,10 +2,11 @@
 of which it is.
 
 Each notebook has one setting at the top, ``MODE = "auto"``: ``"live"`` runs the tool now,
-``"recorded"`` loads a scenario shipped with perfkit, and ``"auto"`` runs live when the tool
-is installed and answers, and falls back to the recording otherwise. The environment variable
-``PERFKIT_MODE`` (``live``/``recorded``) overrides the notebook's setting, for workshops
-and tests.
+``"recorded"`` loads a scenario shipped with perfkit, and ``"auto"`` runs live when the
+machine is Linux and the tool is installed and answers, and falls back to the recording
+otherwise (a Mac's ``uptime`` answers, but its numbers do not belong in a Linux lesson). The
+environment variable ``PERFKIT_MODE`` (``live``/``recorded``) overrides the notebook's setting,
+for workshops and tests (``perfkit lab --recorded`` sets it).
 
 >>> src = source("vmstat", ["vmstat", "1", "3"], scenario="idle", mode="recorded")  # doctest: +SKIP
 RECORDED scenario 'idle' (vmstat): captured 2026-11-25 on Linux 6.18, procps-ng 4.0.2, locale C
@@ -29,12 +30,41 @@ MODE_ENV = "PERFKIT_MODE"
 
 
 def resolve_mode(setting: str = "auto") -> str:
-    """The mode in force: ``PERFKIT_MODE`` when set to live/recorded, else ``setting``."""
+    """The mode in force: ``PERFKIT_MODE`` when set to live/recorded, else ``setting``; and
+    ``"auto"`` is ``"recorded"`` on a machine that is not Linux (see :func:`not_linux`).
+
+    >>> resolve_mode("recorded")
+    'recorded'
+    """
+    mode = _requested(setting)
+    if mode == "auto" and not_linux():
+        return "recorded"
+    return mode
+
+
+def _requested(setting: str) -> str:
     forced = os.environ.get(MODE_ENV, "").strip().lower()
     mode = forced if forced in ("live", "recorded") else setting
     if mode not in MODES:
         raise ValueError(f"MODE must be one of {MODES}, not {mode!r}")
     return mode
+
+
+def not_linux() -> str:
+    """Why the tools cannot run live here, or ``""`` on Linux.
+
+    The course teaches the Linux tools and the Linux kernel's numbers: a Mac's ``uptime`` or
+    ``top`` answer, but their load average and columns mean something else, and Windows has
+    none of them. There ``MODE = "auto"`` uses the recordings.
+
+    >>> not_linux() == "" if sys.platform == "linux" else not_linux().startswith("this is ")
+    True
+    """
+    if sys.platform.startswith("linux"):
+        return ""
+    name = {"darwin": "macOS", "win32": "Windows", "cygwin": "Windows (Cygwin)"}.get(
+        sys.platform, sys.platform)
+    return f"this is {name}, not Linux: the course's tools run live on Linux only"
 
 
 @dataclass
@@ -97,8 +127,8 @@ def source(tool: str, argv: list[str], *, scenario: str, mode: str = "auto",
 
     from .capture_load import parse_options
 
+    notes = _platform_notes(mode)
     chosen = resolve_mode(mode)
-    notes: list[str] = []
     if chosen in ("auto", "live"):
         if runner.which(argv[0]) is None:
             notes.append(f"{argv[0]} is not installed here")
@@ -153,8 +183,8 @@ def trace(name: str, *, duration: float = 5, mode: str = "auto",
     from . import bpftrace
 
     folder = traces_dir()
+    notes = _platform_notes(mode)
     chosen = resolve_mode(mode)
-    notes: list[str] = []
     if chosen in ("auto", "live"):
         ok, why = bpftrace.available()
         if ok:
@@ -264,6 +294,17 @@ def loopback_tcp(seconds: float = 3.0, *, rate: float = 20.0, size: int = 65536)
     server.start()
     thread.start()
     return thread
+
+
+def _platform_notes(setting: str) -> list[str]:
+    """Off Linux: why ``auto`` did not try a live run; ``live`` is refused, saying why."""
+    why = not_linux()
+    if not why:
+        return []
+    requested = _requested(setting)
+    if requested == "live":
+        raise RuntimeError(f"MODE is 'live' but {why}; set MODE = 'auto' or 'recorded'")
+    return [why] if requested == "auto" else []
 
 
 def _provenance(folder: Path, file: str) -> dict[str, str]:

@@ -6,6 +6,15 @@
 The course order and titles live in COURSE below. Each notebook's first cell is its title
 cell: it starts with ``# <title>`` and its last line is the navigation; its last cell is the
 navigation alone. The rest of each notebook is left untouched.
+
+A navigation line is plain Markdown links, ending with the marker ``<!-- nav -->`` that this
+script finds it by. The marker must stay at the end: a line that *starts* with ``<!--`` is an
+HTML block to Markdown, shown as raw text instead of links.
+
+>>> for part in nav_line(3).split(" · "): print(part)
+[← 02 dmesg and journalctl](02-dmesg.ipynb)
+[Contents](00-start-here.ipynb)
+[04 mpstat →](04-mpstat.ipynb) <!-- nav -->
 """
 
 from __future__ import annotations
@@ -39,21 +48,39 @@ COURSE: list[tuple[str, str]] = [
     ("24-cpu-profiling", "CPU profiling: stacks and flame graphs"),
     ("25-from-checklist-to-tracing", "From the checklist to tracing: finding the cause"),
 ]
+#: Link labels where the title's part before ':' would not say enough.
+SHORT = {"00-start-here": "Start here", "12-workshop-mystery": "the mystery capture"}
 MARK = "<!-- nav -->"
 
 
+def label(index: int) -> str:
+    """A notebook's short name in links: its number and the first part of its title.
+
+    >>> label(1), label(12)
+    ('01 uptime', '12 the mystery capture')
+    """
+    stem, title = COURSE[index]
+    return f"{stem[:2]} {SHORT.get(stem, title.split(':')[0])}"
+
+
 def nav_line(index: int) -> str:
-    """Markdown links to the previous notebook, the start and the next notebook."""
+    """Markdown links to the previous notebook, the contents (notebook 00) and the next one,
+    then the marker."""
     parts = []
     if index > 0:
-        stem, title = COURSE[index - 1]
-        parts.append(f"← [{title}]({stem}.ipynb)")
-    if index > 0:
-        parts.append("[Start here](00-start-here.ipynb)")
+        parts.append(f"[← {label(index - 1)}]({COURSE[index - 1][0]}.ipynb)")
+    if index > 1:
+        parts.append("[Contents](00-start-here.ipynb)")
     if index + 1 < len(COURSE):
-        stem, title = COURSE[index + 1]
-        parts.append(f"[{title}]({stem}.ipynb) →")
-    return f"{MARK} " + " · ".join(parts)
+        parts.append(f"[{label(index + 1)} →]({COURSE[index + 1][0]}.ipynb)")
+    return " · ".join(parts) + f" {MARK}"
+
+
+def is_nav(line: str) -> bool:
+    """Whether ``line`` is a navigation line (the marker at its end, or at its start as
+    older versions of this script wrote it)."""
+    line = line.strip()
+    return line.endswith(MARK) or line.startswith(MARK)
 
 
 def _source(cell: dict) -> str:
@@ -65,12 +92,13 @@ def updated(notebook: dict, index: int) -> dict:
     """The notebook with its navigation rewritten."""
     cells = notebook["cells"]
     line = nav_line(index)
-    title = _source(cells[0]).split("\n")
-    title = [t for t in title if not t.startswith(MARK)]
+    title = [t for t in _source(cells[0]).split("\n") if not is_nav(t)]
     while title and not title[-1].strip():
         title.pop()
     cells[0]["source"] = "\n".join([*title, "", line])
-    if cells and _source(cells[-1]).startswith(MARK):
+    last = _source(cells[-1]).strip()
+    if len(cells) > 1 and cells[-1]["cell_type"] == "markdown" and "\n" not in last \
+            and is_nav(last):
         cells[-1]["source"] = line
     else:
         cells.append({"cell_type": "markdown", "metadata": {}, "source": line,

@@ -39,8 +39,11 @@ def render(frame: pd.DataFrame, capture: Any = None, width: int = 100) -> str:
         lines.append("")
     if frame.empty:
         lines.append("no findings")
+    # columns as wide as their longest entry, so a long metric name shifts every line alike
+    tool_width = max([8, *(len(str(tool)) for tool in frame.get("tool", ()))])
+    metric_width = max([28, *(len(str(metric)) for metric in frame.get("metric", ()))])
     for row in frame.itertuples(index=False):
-        head = (f"{row.severity.upper():9} {row.tool:8} {row.metric:28} "
+        head = (f"{row.severity.upper():9} {row.tool:{tool_width}} {row.metric:{metric_width}} "
                 f"observed {_number(row.observed):>8}   threshold {_number(row.threshold)}")
         lines.append(head.rstrip())
         lines.extend(textwrap.wrap(row.explanation, width=width, initial_indent=" " * 10,
