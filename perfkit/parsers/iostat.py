@@ -69,7 +69,7 @@ layout the indent is not visible). ``S_COLORS=always`` codes are dropped, decima
 (de_DE, fr_FR) read as decimal points. ``-o JSON`` gives the same tables with the text's
 column names (``disk_device`` -> ``Device``, ``util`` -> ``%util``, ``rrqm`` -> ``%rrqm``,
 ``user`` -> ``%user``; sysstat 11's ``r``, ``rkB``, ``kB_read_per_sec`` -> ``r/s``,
-``rkB/s``, ``kB_read/s``).
+``rkB/s``, ``kB_read/s``; see :mod:`perfkit.parsers.iostat_json`).
 
 Bad input: no banner, empty or binary text raise :class:`~perfkit.ParseError`; a line that
 is neither a banner, a time stamp, a header nor a row raises with ``strict=True`` and is

@@ -48,10 +48,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -61,6 +59,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import runner
 from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.numeric import detect_decimal
@@ -629,8 +628,7 @@ def read_sa_file(data: bytes, *, strict: bool = False) -> Tables:
         code, out, err = _run([sadf, "-j", "-C", str(path), "--", "-A"])
         if code != 0 and _needs_conversion(err):
             converted = Path(folder) / "sa.converted"
-            with converted.open("wb") as sink:
-                ccode, _, cerr = _run([sadf, "-c", str(path)], stdout=sink)
+            ccode, _, cerr = _run([sadf, "-c", str(path)], stdout_path=converted)
             if ccode != 0:
                 why = _message(cerr, path) or f"exit status {ccode}"
                 if ccode < 0 or ccode > 128:
@@ -647,20 +645,19 @@ def read_sa_file(data: bytes, *, strict: bool = False) -> Tables:
     return tables
 
 
-def _run(command: list[str], stdout: Any = None) -> tuple[int, str, str]:
-    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "S_TIME_FORMAT": ""}
-    env.pop("S_COLORS", None)
-    try:
-        done = subprocess.run(command, stdout=stdout if stdout is not None else subprocess.PIPE,
-                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
-                              timeout=SADF_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired as exc:
+def _run(command: list[str], stdout_path: Path | None = None) -> tuple[int, str, str]:
+    """Run sadf through :mod:`perfkit.runner` (C locale, no colours, bounded in time): its
+    exit status, output (empty when sent to ``stdout_path``) and error text."""
+    env = {"S_TIME_FORMAT": "", "S_COLORS": "never"}
+    process = runner.Process(command, env=env, stdout_path=stdout_path)
+    if process.proc is None:  # it never started
+        why = process.result.stderr.strip() if process.result else "not started"
+        raise ParseError(f"could not run sadf ({why}): install sysstat", tool=TOOL)
+    done = process.wait(timeout=SADF_TIMEOUT)
+    if done.error == "timed out":
         raise ParseError(f"sadf took more than {SADF_TIMEOUT:.0f} s on this sa file and was "
-                         "stopped", tool=TOOL) from exc
-    except OSError as exc:
-        raise ParseError(f"could not run sadf ({exc}): install sysstat", tool=TOOL) from exc
-    out = done.stdout.decode("utf-8", "replace") if isinstance(done.stdout, bytes) else ""
-    return done.returncode, out, done.stderr.decode("utf-8", "replace")
+                         "stopped", tool=TOOL)
+    return int(done.returncode or 0), done.stdout, done.stderr
 
 
 def _needs_conversion(err: str) -> bool:
