@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
                                "what the machine\nwas doing. Open one with 'perfkit "
                                "checklist NAME' or perfkit.samples.load(NAME).")
 
-    from .lab import DESCRIPTION as LAB_DESCRIPTION
+    from .course.lab import DESCRIPTION as LAB_DESCRIPTION
 
     lab = sub.add_parser("lab", help="open the course in JupyterLab", description=LAB_DESCRIPTION)
     lab.add_argument("--recorded", action="store_true",
@@ -173,7 +173,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"{name:18} {info}")
         return 0
     if args.command == "lab":
-        from . import lab
+        from .course import lab
 
         extra = args.jupyter_args[1:] if args.jupyter_args[:1] == ["--"] else args.jupyter_args
         return lab.run(recorded=args.recorded, folder=args.dir, port=args.port,
@@ -183,8 +183,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _input_errors() -> tuple[type[Exception], ...]:
     """Errors that mean the user's input is at fault (exit status 2)."""
+    from .course.lab import LabError
     from .errors import ParseError
-    from .lab import LabError
 
     return (ParseError, LabError)
 

@@ -29,6 +29,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -359,3 +360,20 @@ def live(argv: list[str], *, timeout: float, tool: str | None = None,
         name = os.path.basename(argv[0])
         tool = name if name in perfkit.TOOLS else None
     return perfkit.parse(result.stdout, tool)
+
+
+def hand_over(argv: list[str], env: dict[str, str]) -> int:
+    """Run ``argv`` in this process's place, for a program that is the rest of the command
+    (``perfkit lab`` becoming JupyterLab): on POSIX the process is replaced, so Ctrl-C and
+    SIGTERM reach the program itself; elsewhere it is started and waited for, Ctrl-C left to
+    the program (which got it too). Returns the exit status where it returns at all."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(argv[0], argv, env)
+    server = subprocess.Popen(argv, env=env)
+    while True:
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            continue  # the program got the same Ctrl-C and asks, or stops

@@ -15,7 +15,7 @@ import lab_server
 import pytest
 from conftest import ROOT
 
-from perfkit import lab
+from perfkit.course import lab
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")

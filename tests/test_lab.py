@@ -19,7 +19,8 @@ import pytest
 from conftest import ROOT
 from notebook_runner import execute, outputs_text
 
-from perfkit import cli, course, lab, runner
+from perfkit import cli, course, runner
+from perfkit.course import lab
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from notebook_nav import COURSE, MARK, nav_line

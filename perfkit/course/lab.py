@@ -16,10 +16,11 @@ from __future__ import annotations
 import os
 import shutil
 import site
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from ..runner import hand_over
 
 START = "00-start-here.ipynb"
 #: Where the course lives inside a checkout and inside ``<prefix>/share/perfkit/course``:
@@ -48,7 +49,7 @@ class LabError(Exception):
 
 def checkout_root() -> Path | None:
     """The checkout perfkit is imported from, when it has the notebooks."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     return root if (root / NOTEBOOKS / START).is_file() else None
 
 
@@ -165,13 +166,4 @@ def run(*, recorded: bool = False, folder: str | None = None, port: int | None =
         print("perfkit lab: PERFKIT_MODE=recorded: every notebook uses the recordings",
               flush=True)
     env = environment(recorded)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if os.name == "posix":
-        os.execve(argv[0], argv, env)
-    server = subprocess.Popen(argv, env=env)
-    while True:
-        try:
-            return server.wait()
-        except KeyboardInterrupt:
-            continue  # JupyterLab got the same Ctrl-C and asks, or stops
+    return hand_over(argv, env)

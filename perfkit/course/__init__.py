@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import runner
+from .. import runner
 
 MODES = ("auto", "live", "recorded")
 MODE_ENV = "PERFKIT_MODE"
@@ -87,7 +87,7 @@ class Source:
 
 def scenario(name: str, *, quiet: bool = False) -> Any:
     """Load a recorded scenario (a :class:`~perfkit.capture_load.Capture`) and say so."""
-    from . import samples
+    from .. import samples
 
     cap = samples.load(name)
     if not quiet:
@@ -125,7 +125,7 @@ def source(tool: str, argv: list[str], *, scenario: str, mode: str = "auto",
     """
     import perfkit
 
-    from .capture_load import parse_options
+    from ..capture_load import parse_options
 
     notes = _platform_notes(mode)
     chosen = resolve_mode(mode)
@@ -161,7 +161,7 @@ def traces_dir() -> Path:
     ``$PERFKIT_DATA/traces``)."""
     env = os.environ.get("PERFKIT_DATA")
     candidates = [Path(env) / "traces"] if env else []
-    candidates.append(Path(__file__).resolve().parent.parent / "data" / "traces")
+    candidates.append(Path(__file__).resolve().parents[2] / "data" / "traces")
     candidates.append(Path(sys.prefix) / "share" / "perfkit" / "traces")
     for folder in candidates:
         if folder.is_dir():
@@ -180,7 +180,7 @@ def trace(name: str, *, duration: float = 5, mode: str = "auto",
     """
     import perfkit
 
-    from . import bpftrace
+    from .. import bpftrace
 
     folder = traces_dir()
     notes = _platform_notes(mode)
