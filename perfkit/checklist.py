@@ -204,7 +204,7 @@ def open_capture(source: Any) -> Any:
     if hasattr(source, "meta") and hasattr(source, "tools"):
         return source
     from . import samples
-    from .capture_load import load_capture
+    from .capture.load import load_capture
 
     path = Path(source)
     if path.is_dir():

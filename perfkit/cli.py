@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="perfkit", description=__doc__.split("\n\n")[0])
     sub = top.add_subparsers(dest="command", required=True)
 
-    from .capture_plan import CLI_DESCRIPTION, CLI_EPILOG
+    from .capture.plan import CLI_DESCRIPTION, CLI_EPILOG
 
     cap = sub.add_parser("capture", help="run the 60-second checklist and save its output",
                          description=CLI_DESCRIPTION, epilog=CLI_EPILOG,

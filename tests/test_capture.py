@@ -25,9 +25,10 @@ import pytest
 from conftest import ROOT, needs_root, needs_tool
 
 import perfkit
-from perfkit.capture import CaptureError, _Progress, capture
-from perfkit.capture_meta import host_names
-from perfkit.capture_psutil import NOTE
+from perfkit.capture import CaptureError, capture
+from perfkit.capture.meta import host_names
+from perfkit.capture.psutil_stand_in import NOTE
+from perfkit.capture.run import _Progress
 
 CHECKLIST = ("uptime", "dmesg", "free", "top", "vmstat", "mpstat", "pidstat", "iostat", "sar",
              "sadf")
@@ -434,7 +435,7 @@ def test_progress_is_a_countdown_on_a_terminal_and_lines_otherwise():
 @needs_tool("top", "setpriv", "sleep")
 def test_user_names_in_top_are_replaced_keeping_the_columns():
     from perfkit import runner
-    from perfkit.capture_redact import Redactor
+    from perfkit.capture.redact import Redactor
 
     sleeper = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534",
                                 "--clear-groups", "sleep", "30"])

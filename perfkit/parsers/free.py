@@ -224,3 +224,23 @@ def _frame(reader: _Reader, unit: str | None, si: bool) -> pd.DataFrame:
     frame[reader.columns] = frame[reader.columns].astype("float64")
     frame.attrs["printed_unit"] = ("human-si" if si else "human") if suffixed else unit
     return frame
+
+
+#: free's flags that set the unit of the numbers it prints (the text does not say).
+_UNIT_FLAGS = {"-b": "B", "--bytes": "B", "-k": "KiB", "--kibi": "KiB", "-m": "MiB",
+               "--mebi": "MiB", "-g": "GiB", "--gibi": "GiB", "--tebi": "TiB",
+               "--pebi": "PiB", "--kilo": "kB", "--mega": "MB", "--giga": "GB",
+               "--tera": "TB", "--peta": "PB"}
+
+
+def options_from_command(argv: Sequence[str]) -> dict[str, Any]:
+    """The :func:`parse` options a ``free`` command line implies: ``free -m`` prints MiB
+    without saying so.
+
+    >>> options_from_command(["free", "-m"]), options_from_command(["free"])
+    ({'unit': 'MiB', 'si': False}, {})
+    """
+    units = [_UNIT_FLAGS[a] for a in argv if a in _UNIT_FLAGS]
+    if units:
+        return {"unit": units[-1], "si": "--si" in argv}
+    return {}

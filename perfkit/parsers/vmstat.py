@@ -404,3 +404,20 @@ def _proc(numbered: list[tuple[int, str]], context: _Context) -> pd.DataFrame:
     frame = pd.DataFrame({"value": pd.Series(values, dtype="int64"), "name": names})
     frame.attrs["source"] = "/proc/vmstat"
     return frame
+
+
+def options_from_command(argv: Sequence[str]) -> dict[str, Any]:
+    """The :func:`parse` options a ``vmstat`` command line implies: the unit of ``-S``.
+
+    >>> options_from_command(["vmstat", "-S", "M", "1"]), options_from_command(["vmstat"])
+    ({'unit': 'M'}, {})
+    """
+    unit = None
+    for index, arg in enumerate(argv):
+        if arg in ("-S", "--unit") and index + 1 < len(argv):
+            unit = argv[index + 1]
+        elif arg.startswith("--unit="):
+            unit = arg.partition("=")[2]
+        elif arg.startswith("-S") and len(arg) > 2:
+            unit = arg[2:]
+    return {"unit": unit} if unit else {}

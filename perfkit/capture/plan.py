@@ -43,7 +43,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from . import runner
+from .. import runner
 
 #: Variables every tool runs with (recorded in capture.json).
 ENVIRONMENT = {"LC_ALL": "C", "LANG": "C", "S_TIME_FORMAT": "ISO", "S_COLORS": "never",

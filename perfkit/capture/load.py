@@ -31,9 +31,9 @@ from typing import Any
 
 import pandas as pd
 
-from .capture_meta import SCHEMA_VERSION
-from .capture_plan import TOOL_STEPS
-from .result import Tables
+from ..result import Tables
+from .meta import SCHEMA_VERSION
+from .plan import TOOL_STEPS
 
 #: Keys a capture may offer besides the checklist tools.
 EXTRA = {"sar-all": ("sar-all",)}
@@ -258,38 +258,23 @@ class Capture:
                       attrs={"source": "psutil"})
 
 
-#: free's flags that set the unit of the numbers it prints (the text does not say).
-_FREE_UNITS = {"-b": "B", "--bytes": "B", "-k": "KiB", "--kibi": "KiB", "-m": "MiB",
-               "--mebi": "MiB", "-g": "GiB", "--gibi": "GiB", "--tebi": "TiB",
-               "--pebi": "PiB", "--kilo": "kB", "--mega": "MB", "--giga": "GB",
-               "--tera": "TB", "--peta": "PB"}
-
-
 def parse_options(tool: str, argv: list[str]) -> dict[str, Any]:
-    """What the command line tells the parser that the text does not: ``free -m`` prints
-    MiB without saying so.
+    """What the command line tells the parser that the text does not (``free -m`` prints
+    MiB without saying so): the parser's own ``options_from_command``, when it has one.
 
     >>> parse_options("free", ["free", "-m"]), parse_options("vmstat", ["vmstat", "1"])
     ({'unit': 'MiB', 'si': False}, {})
     >>> parse_options("vmstat", ["vmstat", "-S", "M", "1"])
     {'unit': 'M'}
     """
-    if tool == "free":
-        units = [_FREE_UNITS[a] for a in argv if a in _FREE_UNITS]
-        if units:
-            return {"unit": units[-1], "si": "--si" in argv}
-    if tool == "vmstat":
-        unit = None
-        for index, arg in enumerate(argv):
-            if arg in ("-S", "--unit") and index + 1 < len(argv):
-                unit = argv[index + 1]
-            elif arg.startswith("--unit="):
-                unit = arg.partition("=")[2]
-            elif arg.startswith("-S") and len(arg) > 2:
-                unit = arg[2:]
-        if unit:
-            return {"unit": unit}
-    return {}
+    from ..registry import parser
+
+    try:
+        module = parser(tool)
+    except ValueError:
+        return {}
+    reader = getattr(module, "options_from_command", None)
+    return reader(list(argv)) if reader is not None else {}
 
 
 def _read(path: Path, tool: str, argv: list[str]) -> Any:

@@ -7,7 +7,7 @@
 runs ``uptime``, ``dmesg``, ``free -m`` and ``top -b -n 1``, then ``vmstat``, ``mpstat``,
 ``pidstat``, ``iostat``, ``sar -n DEV`` and ``sar -n TCP,ETCP`` side by side for the same
 duration, then ``free -m`` and ``top`` again (the exact command lines are in
-:mod:`perfkit.capture_plan`). Each command's standard output goes to ``<name>.txt``, its
+:mod:`perfkit.capture.plan`). Each command's standard output goes to ``<name>.txt``, its
 standard error to ``<name>.stderr``; ``sar`` also writes the binary ``sar.data`` that
 ``sar -f`` and ``sadf`` can render again in any form. ``capture.json`` describes the
 capture (layout version, host, kernel, distribution, CPUs, memory, tool versions, the
@@ -17,7 +17,7 @@ end, with ``complete`` true, or false and a ``reason``.
 
 * A missing tool, or one that is refused (``dmesg`` under ``kernel.dmesg_restrict=1``), is
   recorded with its reason and the capture goes on. When sysstat or procps tools are
-  missing, :mod:`perfkit.capture_psutil` records the same quantities from psutil into
+  missing, :mod:`perfkit.capture.psutil_stand_in` records the same quantities from psutil into
   ``psutil-*.csv`` files, labelled as such.
 * Ctrl-C (SIGINT) or SIGTERM stops it cleanly: the running tools are interrupted (sysstat
   tools print their averages), what they printed is kept, and ``capture.json`` says
@@ -25,13 +25,13 @@ end, with ``complete`` true, or false and a ``reason``.
 * An existing capture is not overwritten unless ``--force``; a non-empty directory that is
   not a capture is never touched.
 * ``--redact`` replaces host names, IP and MAC addresses, user names and the kernel command
-  line in every file and in ``capture.json`` (:mod:`perfkit.capture_redact`); the binary
+  line in every file and in ``capture.json`` (:mod:`perfkit.capture.redact`); the binary
   ``sar.data`` is first rendered as text (``sar -A -f sar.data`` into ``sar-all.txt``),
   then deleted, since it cannot be redacted safely.
 
-Read a capture with :func:`perfkit.load_capture` (:mod:`perfkit.capture_load`).
+Read a capture with :func:`perfkit.load_capture` (:mod:`perfkit.capture.load`).
 
->>> from perfkit.capture_plan import ENVIRONMENT
+>>> from perfkit.capture.plan import ENVIRONMENT
 >>> ENVIRONMENT["S_TIME_FORMAT"], ENVIRONMENT["TZ"]
 ('ISO', 'UTC')
 """
@@ -50,11 +50,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from . import capture_psutil, runner
-from .capture_load import Capture, load_capture
-from .capture_meta import SCHEMA_VERSION, host_names, machine_facts, replace_text, write_json
-from .capture_plan import ENVIRONMENT, SA_FILE, Step, count_for, plan
-from .capture_redact import Redactor, local_users
+from .. import runner
+from . import psutil_stand_in
+from .load import Capture, load_capture
+from .meta import SCHEMA_VERSION, host_names, machine_facts, replace_text, write_json
+from .plan import ENVIRONMENT, SA_FILE, Step, count_for, plan
+from .redact import Redactor, local_users
 
 __all__ = ["Capture", "CaptureError", "capture", "load_capture", "main"]
 
@@ -284,17 +285,17 @@ class _Run:
     def _psutil_snapshot(self, step: Step) -> list[str] | None:
         if step.tool not in self.missing or step.tool not in ("free", "uptime"):
             return None
-        if not capture_psutil.available():
+        if not psutil_stand_in.available():
             return None
         if step.tool == "free":
-            name = capture_psutil.free_snapshot(self.directory, step.when or "start")
+            name = psutil_stand_in.free_snapshot(self.directory, step.when or "start")
         else:
-            name = capture_psutil.uptime_snapshot(self.directory)
+            name = psutil_stand_in.uptime_snapshot(self.directory)
         self._note_psutil(step.tool, [name])
         return [name]
 
     def _note_psutil(self, tool: str, files: list[str]) -> None:
-        info = self.meta["psutil"] or {"note": capture_psutil.NOTE, "tools": {},
+        info = self.meta["psutil"] or {"note": psutil_stand_in.NOTE, "tools": {},
                                        "version": _psutil_version()}
         info["tools"][tool] = files
         self.meta["psutil"] = info
@@ -307,12 +308,12 @@ class _Run:
             return
         stand_in = {s.tool for s in steps if s.tool in self.missing}
         collector = None
-        if stand_in and capture_psutil.available():
-            collector = capture_psutil.Collector(self.directory, tools=stand_in,
+        if stand_in and psutil_stand_in.available():
+            collector = psutil_stand_in.Collector(self.directory, tools=stand_in,
                                                  interval=self.interval, count=self.count,
                                                  stop=self.stop.event)
             for tool in sorted(collector.tools):
-                self._note_psutil(tool, capture_psutil.FILES[tool])
+                self._note_psutil(tool, psutil_stand_in.FILES[tool])
             if "sar" in collector.tools:
                 self.meta["psutil"]["not_available"] = [
                     "sar -n TCP,ETCP: psutil has no TCP segment counters"]
@@ -326,7 +327,7 @@ class _Run:
                 self.meta["psutil"]["error"] = collector.error
             self.meta["psutil"]["samples"] = collector.samples
         for step in steps:
-            files = capture_psutil.FILES.get(step.tool) if (
+            files = psutil_stand_in.FILES.get(step.tool) if (
                 collector is not None and step.tool in collector.tools
                 and step.name != "sar-tcp") else None
             self._record(step, results[step.name], substitute=files)
@@ -406,7 +407,7 @@ class _Run:
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -428,7 +429,7 @@ def capture(directory: str | os.PathLike | None = None, *, duration: float = 60.
         directory: where to write (created; default :func:`default_directory`).
         duration: seconds the interval tools run (rounded to whole intervals).
         interval: seconds between samples.
-        redact: replace identifying values (see :mod:`perfkit.capture_redact`).
+        redact: replace identifying values (see :mod:`perfkit.capture.redact`).
         force: replace an existing capture in ``directory``.
         progress: a stream for progress lines (``sys.stderr`` from the command line),
             ``None`` for silence.
