@@ -61,6 +61,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import runner
 from ..errors import ParseError, ParseWarning
 from ..numeric import detect_decimal
 from ..result import Tables
@@ -636,9 +637,7 @@ def _run(command: list[str], stdout: Any = None) -> tuple[int, str, str]:
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "S_TIME_FORMAT": ""}
     env.pop("S_COLORS", None)
     try:
-        done = subprocess.run(command, stdout=stdout if stdout is not None else subprocess.PIPE,
-                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
-                              timeout=SADF_TIMEOUT, check=False)
+        done = runner.run_completed(command, stdout=stdout, env=env, timeout=SADF_TIMEOUT)
     except subprocess.TimeoutExpired as exc:
         raise ParseError(f"sadf took more than {SADF_TIMEOUT:.0f} s on this sa file and was "
                          "stopped", tool=TOOL) from exc
