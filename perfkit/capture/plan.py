@@ -90,17 +90,21 @@ what it writes into DIRECTORY:
                          the tool's output"
 
 A missing or refused tool (dmesg under kernel.dmesg_restrict=1) is recorded with its
-reason and the rest goes on. Ctrl-C stops cleanly: the tools are interrupted (sysstat
-prints its averages), their output is kept and capture.json says complete=false. A
-directory holding a capture is replaced only with --force; any other non-empty directory
-is never touched. --redact replaces this host's names (host-1), IPv4 (192.0.2.N), IPv6
-(2001:db8::N) and MAC (02:00:00:00:00:NN) addresses, user names (user-N) and the kernel
-command line in every file and in capture.json, renders sar.data to sar-all.txt
-(sar -A -f) and deletes it.
+reason and the rest goes on. Ctrl-C, SIGTERM or SIGHUP stops cleanly: the tools are
+interrupted (sysstat prints its averages), their output is kept, dmesg is still read in
+full, and capture.json says complete=false and why. No tool outlives perfkit, even when
+perfkit is killed (its capture.json then says "in progress"). A directory holding a
+capture is replaced only with --force, and then only the files that capture listed as its
+own: other files and folders stay; a non-empty directory without a perfkit capture.json,
+or a symbolic link, is never touched. --redact replaces this host's names (host-1), IPv4
+(192.0.2.N), IPv6 (2001:db8::N) and MAC (02:00:00:00:00:NN) addresses, user names
+(user-N), the kernel command line and init's arguments and environment in the capture's
+files and capture.json, renders sar.data to sar-all.txt (sar -A -f) and deletes it.
 
 Progress goes to stderr: a countdown on a terminal, a line every few seconds otherwise.
-Exit status: 0 complete, 130 after Ctrl-C, 143 after SIGTERM, 1 partial for another
-reason (a tool timed out), 2 could not start (directory taken, bad arguments)."""
+Exit status: 0 complete, 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP, 1 partial
+for another reason (a tool timed out), 2 could not start (directory taken or not
+writable, bad arguments)."""
 
 
 @dataclass
