@@ -177,8 +177,30 @@ def test_free_and_top_hold_start_and_end(basic):
     # top prints only a time of day: the capture's UTC date is put in front of it
     assert top["summary"]["time"].dt.strftime("%Y-%m-%d").tolist() in ([day, day],
                                                                        [day, _next(day)])
-    printed = (folder / "top-start.txt").read_text().split()[2]
-    assert top["summary"]["time"].iloc[0].strftime("%H:%M:%S") == printed
+    # top runs two iterations one interval apart: the first one's %CPU covers top's own
+    # start-up, so the capture keeps the second (its CPU summary and %CPU)
+    assert entry(meta, "top-start")["argv"] == ["top", "-b", "-n", "2", "-d", "1", "-w", "512"]
+    text = (folder / "top-start.txt").read_text()
+    assert text.count("top - ") == 2
+    second = text[text.rindex("top - "):]
+    assert top["summary"]["iteration"].tolist() == [2, 2]
+    assert top["summary"]["time"].iloc[0].strftime("%H:%M:%S") == second.split()[2]
+    cpu = re.search(r"(\d+\.\d+) us,", second).group(1)
+    assert top["summary"]["%Cpu us"].iloc[0] == float(cpu)
+    first_row = next(line.split() for line in second.splitlines()
+                     if re.match(r"^\s*\d+\s", line))
+    start = top["processes"].query("when == 'start'")
+    assert start["PID"].iloc[0] == int(first_row[0])
+    assert start["%CPU"].iloc[0] == float(first_row[8])
+
+
+def test_capture_json_records_the_load_averages_at_the_start(basic):
+    folder, meta = basic
+    load = meta["load_average_start"]
+    assert set(load) == {"1", "5", "15"} and all(v >= 0 for v in load.values())
+    uptime = (folder / "uptime.txt").read_text()
+    printed = [float(v) for v in uptime.rsplit("load average:", 1)[1].split(",")]
+    assert abs(load["1"] - printed[0]) < 2.0  # read a moment before uptime ran
 
 
 def _next(day: str) -> str:

@@ -81,6 +81,24 @@ def _placeholder_date(frame: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
     return out
 
 
+def _last_iteration(tables: Tables) -> Tables:
+    """top's last iteration only: ``perfkit capture`` runs ``top -n 2 -d N`` because the
+    first iteration's CPU figures cover top's own start-up."""
+    summary = tables.get("summary")
+    if summary is None or "iteration" not in summary.columns or summary.empty:
+        return tables
+    last = summary["iteration"].max()
+    kept = {}
+    for key, frame in tables.items():
+        if "iteration" in frame.columns:
+            frame = frame[frame["iteration"] == last].reset_index(drop=True)
+            frame.attrs.update(tables[key].attrs)
+        kept[key] = frame
+    out = Tables(kept, averages=dict(tables.averages), attrs=dict(tables.attrs))
+    out.attrs["iteration_kept"] = int(last)
+    return out
+
+
 def _with_when(frame: pd.DataFrame, when: str) -> pd.DataFrame:
     out = frame.copy()
     out.insert(0, "when", when)
@@ -280,6 +298,8 @@ class Capture:
         tool = files[0][0]["tool"]
         parsed = [(entry, _read(read_inside(self.path, path.name, limit=MAX_FILE_BYTES), tool,
                                 entry.get("argv") or [])) for entry, path in files]
+        if name == "top":
+            parsed = [(entry, _last_iteration(value)) for entry, value in parsed]
         if name in ("uptime", "top"):
             parsed = [(entry, self._fix_dates(value)) for entry, value in parsed]
         if len(parsed) == 1 and not parsed[0][0].get("when"):

@@ -8,7 +8,7 @@ phase       command (interval N, count C)              files
 ==========  =========================================  ==============================
 start       ``uptime``                                 uptime.txt
 start       ``free -m``                                free-start.txt
-start       ``top -b -n 1 -w 512``                     top-start.txt
+start       ``top -b -n 2 -d N -w 512``                top-start.txt
 interval    ``vmstat -w -t N C+1``                     vmstat.txt
 interval    ``mpstat -P ALL N C``                      mpstat.txt
 interval    ``pidstat N C``                            pidstat.txt
@@ -17,14 +17,16 @@ interval    ``sar -n DEV -o sar.data N C``             sar-dev.txt, sar.data (bi
                                                        every activity: ``sar -f``)
 interval    ``sar -n TCP,ETCP N C``                    sar-tcp.txt
 end         ``free -m``                                free-end.txt
-end         ``top -b -n 1 -w 512``                     top-end.txt
+end         ``top -b -n 2 -d N -w 512``                top-end.txt
 last        ``dmesg --time-format iso`` (else ``-T``,  dmesg.txt
             else plain): the whole ring buffer, with
             what happened during the capture; it runs
             even after Ctrl-C
 ==========  =========================================  ==============================
 
-C is ``round(duration / N)``; vmstat and iostat get one more report because their first one
+top runs two iterations one interval apart: the first one's CPU figures cover top's own
+start-up (its %CPU column is even empty of meaning), so a loaded capture keeps the
+second. C is ``round(duration / N)``; vmstat and iostat get one more report because their first one
 is the average since boot, so all interval tools cover the same C intervals. Each command's
 standard error goes to ``<name>.stderr``. They run with :data:`ENVIRONMENT`: the C locale,
 ISO dates from sysstat, no colours, and UTC times (so the times of day printed by ``top``
@@ -69,10 +71,10 @@ perfkit.load_capture(DIRECTORY)."""
 CLI_EPILOG = """\
 what it runs (with LC_ALL=C LANG=C S_TIME_FORMAT=ISO S_COLORS=never TZ=UTC;
 N = --interval, C = duration / N):
-  at the start  uptime; free -m; top -b -n 1 -w 512
+  at the start  uptime; free -m; top -b -n 2 -d N -w 512 (the second iteration is kept)
   side by side  vmstat -w -t N C+1; mpstat -P ALL N C; pidstat N C; iostat -xz -t N C+1;
                 sar -n DEV -o sar.data N C; sar -n TCP,ETCP N C
-  at the end    free -m; top -b -n 1 -w 512; then dmesg --time-format iso (else -T,
+  at the end    free -m; top -b -n 2 -d N -w 512; then dmesg --time-format iso (else -T,
                 else plain): the whole ring buffer, read last (even after Ctrl-C) so it
                 holds what happened during the capture
 
@@ -161,7 +163,7 @@ def plan(*, duration: float, interval: int, path: str | None = None) -> list[Ste
     """The steps of a capture, in the order they run (see the module docstring)."""
     n = str(interval)
     c = count_for(duration, interval)
-    top = ["top", "-b", "-n", "1", "-w", "512"]
+    top = ["top", "-b", "-n", "2", "-d", n, "-w", "512"]
     return [
         Step("uptime", "uptime", ["uptime"], "start"),
         Step("free-start", "free", ["free", "-m"], "start", when="start"),

@@ -317,6 +317,7 @@ class _Run:
             "locale": ENVIRONMENT["LC_ALL"],
             "environment": dict(ENVIRONMENT),
             "duration_requested": duration, "interval": interval, "count": self.count,
+            "load_average_start": dict(zip(("1", "5", "15"), os.getloadavg(), strict=True)),
             "started_utc": runner.utc_now(), "ended_utc": None,
             "commands": [], "missing": {}, "psutil": None,
             "redacted": {"done": False, "pending": True} if redact else False,
