@@ -104,7 +104,7 @@ def test_a_signal_leaves_a_final_capture_the_whole_kernel_log_and_no_tool(tmp_pa
                                 "--duration", "60", *(["--redact"] if redact else [])],
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                text=True)
-    wait_for_lines(target / "vmstat.txt", 4)
+    wait_for_lines(target / "vmstat.txt", 6)  # sar.data holds records by now
     process.send_signal(sig)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 128 + sig, err
@@ -126,6 +126,9 @@ def test_a_signal_leaves_a_final_capture_the_whole_kernel_log_and_no_tool(tmp_pa
         assert meta["redacted"]["done"] is True
     with _no_warning_about_progress():
         perfkit.load_capture(target)
+    if "notes" in meta:  # procps-ng 4.0.2's frozen vmstat memory
+        with pytest.warns(perfkit.ParseWarning, match="vmstat's memory"):
+            perfkit.load_capture(target)["vmstat"]
 
 
 class _no_warning_about_progress:

@@ -36,6 +36,7 @@ import pandas as pd
 
 from ..errors import ParseWarning
 from ..result import Tables
+from .checks import FROZEN_VMSTAT
 from .plan import TOOL_STEPS
 from .schema import CaptureFileError, is_file_name, validate
 
@@ -96,6 +97,26 @@ def _last_iteration(tables: Tables) -> Tables:
         kept[key] = frame
     out = Tables(kept, averages=dict(tables.averages), attrs=dict(tables.attrs))
     out.attrs["iteration_kept"] = int(last)
+    return out
+
+
+def _free_times(frame: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
+    """A ``time`` column for ``free -s N`` samples (free prints no time): sample k was
+    printed k intervals after the step started (``started_utc`` in capture.json)."""
+    argv = entry.get("argv") or []
+    if "-s" not in argv or "sample" not in frame.columns or not entry.get("started_utc"):
+        return frame
+    try:
+        every = float(argv[argv.index("-s") + 1])
+    except (IndexError, ValueError):
+        return frame
+    start = pd.Timestamp(entry["started_utc"]).tz_convert(None).floor("us")
+    out = frame.copy()
+    out.insert(0, "time", (start + pd.to_timedelta(frame["sample"] * every, unit="s"))
+               .astype("datetime64[ns]"))
+    out.attrs.update(frame.attrs)
+    out.attrs["time_from"] = (f"free -s prints no times: the step's start ({start}) + "
+                              f"sample x {every:g} s")
     return out
 
 
@@ -279,7 +300,17 @@ class Capture:
         else:
             raise KeyError(f"{name}: {self.reason(name)}")
         self._cache[name] = value
+        if name == "vmstat" and files:
+            self._warn_frozen(value)
         return value
+
+    def _warn_frozen(self, vmstat: pd.DataFrame) -> None:
+        """Repeat capture.json's note on a frozen vmstat as a warning (captures recorded
+        before perfkit checked this carry no note and give no warning)."""
+        notes = self.meta.get("notes") or []
+        if FROZEN_VMSTAT in notes:
+            warnings.warn(f"{self.path / 'vmstat.txt'}: {FROZEN_VMSTAT}", ParseWarning,
+                          stacklevel=3)
 
     def _start(self) -> pd.Timestamp:
         text = self.meta.get("started_utc")
@@ -302,6 +333,8 @@ class Capture:
             parsed = [(entry, _last_iteration(value)) for entry, value in parsed]
         if name in ("uptime", "top"):
             parsed = [(entry, self._fix_dates(value)) for entry, value in parsed]
+        if name == "free":
+            parsed = [(entry, _free_times(value, entry)) for entry, value in parsed]
         if len(parsed) == 1 and not parsed[0][0].get("when"):
             return parsed[0][1]
         if isinstance(parsed[0][1], Tables):

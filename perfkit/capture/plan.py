@@ -7,7 +7,6 @@ flags chosen so that every output carries times and parses the same everywhere:
 phase       command (interval N, count C)              files
 ==========  =========================================  ==============================
 start       ``uptime``                                 uptime.txt
-start       ``free -m``                                free-start.txt
 start       ``top -b -n 2 -d N -w 512``                top-start.txt
 interval    ``vmstat -w -t N C+1``                     vmstat.txt
 interval    ``mpstat -P ALL N C``                      mpstat.txt
@@ -16,7 +15,7 @@ interval    ``iostat -xz -t N C+1``                    iostat.txt
 interval    ``sar -n DEV -o sar.data N C``             sar-dev.txt, sar.data (binary,
                                                        every activity: ``sar -f``)
 interval    ``sar -n TCP,ETCP N C``                    sar-tcp.txt
-end         ``free -m``                                free-end.txt
+interval    ``free -m -s N -c C``                      free.txt
 end         ``top -b -n 2 -d N -w 512``                top-end.txt
 last        ``dmesg --time-format iso`` (else ``-T``,  dmesg.txt
             else plain): the whole ring buffer, with
@@ -33,9 +32,9 @@ ISO dates from sysstat, no colours, and UTC times (so the times of day printed b
 and ``uptime`` fall on the capture's UTC date).
 
 >>> [s.name for s in plan(duration=3, interval=1)]  # doctest: +NORMALIZE_WHITESPACE
-['uptime', 'free-start', 'top-start', 'vmstat', 'mpstat', 'pidstat', 'iostat',
- 'sar-dev', 'sar-tcp', 'free-end', 'top-end', 'dmesg']
->>> step = plan(duration=3, interval=1)[3]
+['uptime', 'top-start', 'vmstat', 'mpstat', 'pidstat', 'iostat', 'sar-dev', 'sar-tcp',
+ 'free', 'top-end', 'dmesg']
+>>> step = plan(duration=3, interval=1)[2]
 >>> step.argv, step.stdout, step.tool
 (['vmstat', '-w', '-t', '1', '4'], 'vmstat.txt', 'vmstat')
 """
@@ -55,7 +54,7 @@ ENVIRONMENT = {"LC_ALL": "C", "LANG": "C", "S_TIME_FORMAT": "ISO", "S_COLORS": "
 TOOL_STEPS = {
     "uptime": ("uptime",), "dmesg": ("dmesg",), "vmstat": ("vmstat",),
     "mpstat": ("mpstat",), "pidstat": ("pidstat",), "iostat": ("iostat",),
-    "sar": ("sar-dev", "sar-tcp"), "free": ("free-start", "free-end"),
+    "sar": ("sar-dev", "sar-tcp"), "free": ("free-start", "free", "free-end"),
     "top": ("top-start", "top-end"),
 }
 
@@ -71,17 +70,17 @@ perfkit.load_capture(DIRECTORY)."""
 CLI_EPILOG = """\
 what it runs (with LC_ALL=C LANG=C S_TIME_FORMAT=ISO S_COLORS=never TZ=UTC;
 N = --interval, C = duration / N):
-  at the start  uptime; free -m; top -b -n 2 -d N -w 512 (the second iteration is kept)
+  at the start  uptime; top -b -n 2 -d N -w 512 (the second iteration is kept)
   side by side  vmstat -w -t N C+1; mpstat -P ALL N C; pidstat N C; iostat -xz -t N C+1;
-                sar -n DEV -o sar.data N C; sar -n TCP,ETCP N C
-  at the end    free -m; top -b -n 2 -d N -w 512; then dmesg --time-format iso (else -T,
+                sar -n DEV -o sar.data N C; sar -n TCP,ETCP N C; free -m -s N -c C
+  at the end    top -b -n 2 -d N -w 512; then dmesg --time-format iso (else -T,
                 else plain): the whole ring buffer, read last (even after Ctrl-C) so it
                 holds what happened during the capture
 
 what it writes into DIRECTORY:
-  NAME.txt, NAME.stderr  each command's output and errors: uptime, dmesg, free-start,
-                         top-start, vmstat, mpstat, pidstat, iostat, sar-dev, sar-tcp,
-                         free-end, top-end
+  NAME.txt, NAME.stderr  each command's output and errors: uptime, dmesg, top-start,
+                         vmstat, mpstat, pidstat, iostat, sar-dev, sar-tcp, free,
+                         top-end
   sar.data               sar's binary file with every activity (sar -f, sadf)
   capture.json           host, kernel, distribution, CPUs, memory, tool versions, locale
                          and environment, UTC start and end, each command line with its
@@ -113,8 +112,8 @@ writable, bad arguments)."""
 class Step:
     """One command of the capture.
 
-    ``name`` is unique in a capture (``free-start``); ``tool`` is the parser and the key in
-    a loaded capture (``free``); ``when`` is ``start``/``end`` for snapshots.
+    ``name`` is unique in a capture (``top-start``); ``tool`` is the parser and the key in
+    a loaded capture (``top``); ``when`` is ``start``/``end`` for snapshots.
     """
 
     name: str
@@ -166,7 +165,6 @@ def plan(*, duration: float, interval: int, path: str | None = None) -> list[Ste
     top = ["top", "-b", "-n", "2", "-d", n, "-w", "512"]
     return [
         Step("uptime", "uptime", ["uptime"], "start"),
-        Step("free-start", "free", ["free", "-m"], "start", when="start"),
         Step("top-start", "top", top, "start", when="start"),
         Step("vmstat", "vmstat", ["vmstat", "-w", "-t", n, str(c + 1)], "interval"),
         Step("mpstat", "mpstat", ["mpstat", "-P", "ALL", n, str(c)], "interval"),
@@ -175,7 +173,8 @@ def plan(*, duration: float, interval: int, path: str | None = None) -> list[Ste
         Step("sar-dev", "sar", ["sar", "-n", "DEV", "-o", SA_FILE, n, str(c)], "interval",
              extra_files=[SA_FILE]),
         Step("sar-tcp", "sar", ["sar", "-n", "TCP,ETCP", n, str(c)], "interval"),
-        Step("free-end", "free", ["free", "-m"], "end", when="end"),
+        # every interval: procps-ng 4.0.2's vmstat repeats its first memory figures
+        Step("free", "free", ["free", "-m", "-s", n, "-c", str(c)], "interval"),
         Step("top-end", "top", top, "end", when="end"),
         # last, and even after Ctrl-C: the ring buffer then holds what happened during the
         # capture too (an OOM kill in the middle of it)

@@ -4,9 +4,9 @@
 
     perfkit capture [DIR] [--duration 60] [--interval 1] [--redact] [--force] [--quiet]
 
-runs ``uptime``, ``dmesg``, ``free -m`` and ``top -b -n 1``, then ``vmstat``, ``mpstat``,
+runs ``uptime`` and ``top -b -n 2``, then ``vmstat``, ``mpstat``, ``free -m -s N``,
 ``pidstat``, ``iostat``, ``sar -n DEV`` and ``sar -n TCP,ETCP`` side by side for the same
-duration, then ``free -m`` and ``top`` again (the exact command lines are in
+duration, then ``top`` again and ``dmesg`` (the exact command lines are in
 :mod:`perfkit.capture.plan`). Each command's standard output goes to ``<name>.txt``, its
 standard error to ``<name>.stderr``; ``sar`` also writes the binary ``sar.data`` that
 ``sar -f`` and ``sadf`` can render again in any form. ``capture.json`` describes the
@@ -61,6 +61,7 @@ from typing import IO, Any
 
 from .. import runner
 from . import psutil_stand_in
+from .checks import frozen_vmstat_memory
 from .load import MAX_META_BYTES, UNFINISHED, Capture, load_capture
 from .meta import SCHEMA_VERSION, host_names, machine_facts, replace_text, write_json
 from .plan import ENVIRONMENT, SA_FILE, Step, count_for, plan
@@ -423,6 +424,10 @@ class _Run:
                 self._record(step, None, status=f"skipped: {self.stop.reason}")
             return
         stand_in = {s.tool for s in steps if s.tool in self.missing}
+        free_files = None
+        if "free" in stand_in and psutil_stand_in.available():  # at the start and the end
+            free_files = [psutil_stand_in.free_snapshot(self.directory, "start")]
+            self._note_psutil("free", free_files)
         collector = None
         if stand_in and psutil_stand_in.available():
             collector = psutil_stand_in.Collector(self.directory, tools=stand_in,
@@ -442,11 +447,37 @@ class _Run:
             if collector.error:
                 self.meta["psutil"]["error"] = collector.error
             self.meta["psutil"]["samples"] = collector.samples
+        if free_files:
+            psutil_stand_in.free_snapshot(self.directory, "end")
         for step in steps:
             files = psutil_stand_in.FILES.get(step.tool) if (
                 collector is not None and step.tool in collector.tools
                 and step.name != "sar-tcp") else None
+            if step.tool == "free":
+                files = free_files
             self._record(step, results[step.name], substitute=files)
+        self._check_memory()
+
+    def _check_memory(self) -> None:
+        """Note a vmstat whose memory columns froze while free's moved."""
+        vm, free = self.entries.get("vmstat"), self.entries.get("free")
+        if not vm or not free or vm["status"] not in ("ok", "interrupted") \
+                or free["status"] not in ("ok", "interrupted"):
+            return
+        import warnings
+
+        import perfkit
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                note = frozen_vmstat_memory(
+                    perfkit.read(self.directory / vm["stdout"], tool="vmstat"),
+                    perfkit.read(self.directory / free["stdout"], tool="free", unit="MiB"))
+        except Exception:  # a note is a bonus; the outputs are kept anyway
+            return
+        if note:
+            self.meta.setdefault("notes", []).append(note)
 
     # -- redaction ------------------------------------------------------------------------
     def _render_sa_file(self, info: dict[str, Any]) -> None:

@@ -98,6 +98,8 @@ _TOP: dict[str, tuple[Callable[[Any], bool], str]] = {
     "started_utc": (_optional(_time), "an ISO 8601 time"),
     "ended_utc": (_optional(_time), "an ISO 8601 time or null"),
     "redacted": (lambda v: isinstance(v, bool | dict), "true, false or an object"),
+    "notes": (_optional(_strings), "a list of texts"),
+    "own_files": (_optional(lambda v: isinstance(v, list)), "a list of file names"),
 }
 
 _COMMAND: dict[str, tuple[Callable[[Any], bool], str]] = {
