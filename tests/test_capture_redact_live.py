@@ -101,3 +101,16 @@ def test_a_redacted_capture_of_this_machine_holds_nothing_that_identifies_it(tmp
     assert meta["distribution"] == machine_facts()["distribution"]
     assert meta["host"] == "host-1"
     assert shutil.which("sar") is None or (target / "sar-all.txt").stat().st_size > 0
+
+
+@needs_tool(*CHECKLIST)
+def test_a_host_named_like_a_common_word_leaves_the_distribution_alone(tmp_path, monkeypatch):
+    facts = machine_facts()
+    word = facts["distribution"].get("NAME", "Linux").split()[0]  # "Debian"
+    from perfkit.capture import run
+
+    monkeypatch.setattr(run, "host_names", lambda: [word.lower()])
+    meta = capture(tmp_path / "cap", duration=1, redact=True)
+    assert meta["distribution"] == facts["distribution"]
+    assert meta["kernel_version"] == facts["kernel_version"]
+    assert meta["tool_versions"]["vmstat"].startswith("vmstat from procps-ng")
