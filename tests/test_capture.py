@@ -183,6 +183,7 @@ def test_free_runs_every_interval_and_top_at_start_and_end(basic):
     started = pd.Timestamp(entry(meta, "free")["started_utc"]).tz_convert(None)
     assert mem["time"].tolist() == [started + pd.Timedelta(seconds=k) for k in range(3)]
     assert "free -s" in free.attrs["time_from"]
+    assert mem["when"].tolist() == ["start", "during", "end"]
     needs_parser("top")
     top = cap["top"]
     assert top["summary"]["when"].tolist() == ["start", "end"]

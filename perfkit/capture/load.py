@@ -101,8 +101,10 @@ def _last_iteration(tables: Tables) -> Tables:
 
 
 def _free_times(frame: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
-    """A ``time`` column for ``free -s N`` samples (free prints no time): sample k was
-    printed k intervals after the step started (``started_utc`` in capture.json)."""
+    """``when`` and ``time`` columns for ``free -s N`` samples (free prints no time):
+    sample k was printed k intervals after the step started (``started_utc`` in
+    capture.json); ``when`` is ``start`` for the first, ``end`` for the last, ``during``
+    between."""
     argv = entry.get("argv") or []
     if "-s" not in argv or "sample" not in frame.columns or not entry.get("started_utc"):
         return frame
@@ -114,6 +116,11 @@ def _free_times(frame: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
     out = frame.copy()
     out.insert(0, "time", (start + pd.to_timedelta(frame["sample"] * every, unit="s"))
                .astype("datetime64[ns]"))
+    # as the start and end snapshots of captures before free ran every interval were
+    # labelled: the first sample is "start", the last "end", the others "during"
+    last = frame["sample"].max()
+    out.insert(0, "when", ["start" if k == 0 else "end" if k == last else "during"
+                           for k in frame["sample"]])
     out.attrs.update(frame.attrs)
     out.attrs["time_from"] = (f"free -s prints no times: the step's start ({start}) + "
                               f"sample x {every:g} s")
