@@ -10,11 +10,22 @@
 
 Each tool's output is parsed on first use (``perfkit.read``) and kept. ``cap["sar"]`` joins
 ``sar -n DEV`` and ``sar -n TCP,ETCP`` into one :class:`~perfkit.Tables` (``DEV``, ``TCP``,
-``ETCP``); ``cap["free"]`` and every table of ``cap["top"]`` hold the start and end
-snapshots with a ``when`` column (``"start"``/``"end"``). ``uptime`` and ``top`` print only
-a time of day, so their ``time`` column is placed on the capture's UTC start date (the
-tools ran with ``TZ=UTC``), rolling over midnight. A redacted capture also has
-``cap["sar-all"]``, every activity of the deleted binary sar file, as text.
+``ETCP``); every table of ``cap["top"]`` holds the start and end snapshots (top's second
+iteration of each) with a ``when`` column (``"start"``/``"end"``); ``cap["free"]`` holds
+``free -s``'s sample of every interval with a ``time`` (the step's start plus the sample
+number times the interval: free prints no time) and a ``when`` (``"start"``, ``"during"``,
+``"end"``; captures recorded before this hold only a start and an end snapshot).
+``uptime`` and ``top`` print only a time of day, so their ``time`` column is placed on the
+capture's UTC start date (the tools ran with ``TZ=UTC``), rolling over midnight. A redacted
+capture also has ``cap["sar-all"]``, every activity of the deleted binary sar file, as text.
+
+Only regular files inside the directory are read, never through a symbolic link, and never
+a path from ``capture.json`` that leaves the directory; files larger than
+:data:`MAX_FILE_BYTES` (``capture.json``: :data:`MAX_META_BYTES`) are refused before they
+are read; ``capture.json`` is checked against its layout (:mod:`perfkit.capture.schema`).
+Each problem raises :class:`~perfkit.capture.schema.CaptureFileError` (a ``ValueError``)
+naming the file and field. A capture whose ``capture.json`` still says "in progress" (its
+perfkit was killed) loads with a :class:`~perfkit.ParseWarning` saying so.
 
 When a tool was missing and psutil stood in (``cap.meta["psutil"]``), the same keys give
 frames read from the ``psutil-*.csv`` files, with the tool's column names where the quantity
