@@ -227,13 +227,16 @@ def _parse(stdout: str) -> Tables:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         tables = parse(stdout, "bpftrace")
-    lost = [w for w in caught if "lost" in str(w.message) and "events" in str(w.message)]
-    for item in caught:
-        if item not in lost:
+    lost = 0
+    for item in caught:  # one pass: there can be tens of thousands of reports
+        text = str(item.message)
+        if "lost" in text and "events" in text:
+            lost += 1
+        else:
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
     if lost:
         total = tables.attrs.get("lost_events", 0)
-        warnings.warn(f"bpftrace lost {total} events in all ({len(lost)} reports): its "
+        warnings.warn(f"bpftrace lost {total} events in all ({lost} reports): its "
                       "buffers overflowed, so maps and rows miss them", ParseWarning,
                       stacklevel=3)
     return tables
