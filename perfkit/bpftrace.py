@@ -1,6 +1,8 @@
 """Run a bpftrace program for a bounded time and get its maps and printf output as tables.
 
-:func:`run` starts ``bpftrace -f json`` (or the text output) in a process group of its own,
+:func:`run` starts ``bpftrace -f json`` (or the text output) in a process group of its own
+through :func:`perfkit.runner.run_bounded` (it dies with the Python process, however that
+ends),
 sends SIGINT after ``duration`` seconds (bpftrace then prints its maps and exits), SIGKILL
 after a grace period if it is still there, and reads what it printed with
 :func:`perfkit.parse` (see :mod:`perfkit.parsers.bpftrace` for the tables). Whatever happens
@@ -21,19 +23,24 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
 import signal
-import subprocess
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from . import runner
+from .errors import ParseWarning
 from .result import Tables
 
 #: Seconds bpftrace gets after SIGINT to print its maps and exit before it is killed.
 GRACE = 5.0
+#: Bytes of output :func:`run` keeps by default before it stops the trace (16 MiB; parsing
+#: takes about ten times as much memory).
+MAX_BYTES = 16 << 20
 TRACEFS_DIRS = (Path("/sys/kernel/tracing"), Path("/sys/kernel/debug/tracing"))
 MOUNT_HINT = ("mount tracefs and debugfs (as root):\n"
               "  mount -t tracefs tracefs /sys/kernel/tracing\n"
@@ -84,6 +91,33 @@ def available(bpftrace: str = "bpftrace") -> tuple[bool, str]:
     return True, f"{path} as root, tracefs mounted"
 
 
+_LOCATED = re.compile(r"^(?P<where>\S+:\d+:[\d-]+): ERROR: (?P<what>.*)$")
+
+
+def _first_error(said: list[str]) -> str | None:
+    """bpftrace's first ``ERROR:`` line, with its location (``stdin:1:67-68``) and, when
+    it printed them, the program line and the ``~~~`` line under the culprit.
+
+    >>> print(_first_error(["stdin:1:9-10: ERROR: syntax error, unexpected ;",
+    ...                     "BEGIN { ; }", "        ~"]))
+    syntax error, unexpected ; (at stdin:1:9-10)
+    BEGIN { ; }
+            ~
+    """
+    for index, line in enumerate(said):
+        if "ERROR:" not in line:
+            continue
+        located = _LOCATED.match(line.strip())
+        if located is None:
+            return re.sub(r"^.*?ERROR: ", "", line.strip())
+        text = [f"{located['what']} (at {located['where']})"]
+        following = said[index + 1:index + 3]
+        if len(following) == 2 and set(following[1].strip()) <= set("~^"):
+            text += [following[0].rstrip(), following[1].rstrip()]
+        return "\n".join(text)
+    return None
+
+
 def explain(stderr: str, returncode: int | None = None, stdout: str = "") -> BpftraceError:
     """The :class:`BpftraceError` for what bpftrace printed when it failed (some messages,
     such as ``No probes to attach``, go to stdout).
@@ -91,17 +125,15 @@ def explain(stderr: str, returncode: int | None = None, stdout: str = "") -> Bpf
     >>> err = explain("stdin:1:1-15: ERROR: kfunc/kretfunc not available for your kernel "
     ...               "version.\\nkfunc:vfs_read { exit(); }\\n", 1)
     >>> str(err).splitlines()[0]
-    'kfunc/kretfunc not available for your kernel version.'
+    'kfunc/kretfunc not available for your kernel version. (at stdin:1:1-15)'
     >>> "tracepoint" in err.hint
     True
     """
     # bpftrace 0.17 says it could not raise RLIMIT_MEMLOCK on every run, harmlessly
     said = [line for line in (stderr + "\n" + stdout).splitlines()
             if line.strip() and "RLIMIT" not in line and not line.startswith(("{", "Attach"))]
-    errors = [re.sub(r"^(?:\S+:\d+:[\d-]+: )?ERROR: ", "", line.strip())
-              for line in said if "ERROR:" in line]
-    message = errors[0] if errors else (said[-1].strip() if said else
-                                        f"bpftrace failed (exit status {returncode})")
+    message = _first_error(said) or (said[-1].strip() if said else
+                                     f"bpftrace failed (exit status {returncode})")
     lowered = "\n".join(said).lower()
     if "only supports running as the root user" in lowered:
         hint = "run as root (sudo)"
@@ -124,28 +156,9 @@ def explain(stderr: str, returncode: int | None = None, stdout: str = "") -> Bpf
     return BpftraceError(message, hint=hint, stderr=stderr, returncode=returncode)
 
 
-def _stop(proc: subprocess.Popen[bytes], grace: float) -> tuple[bytes, bytes]:
-    """SIGINT the process group, wait ``grace`` seconds, then SIGKILL it; what was printed."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGINT)
-    try:
-        return proc.communicate(timeout=grace)
-    except subprocess.TimeoutExpired:
-        pass
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    return proc.communicate()
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Make sure nothing of the group is left (children bpftrace started with system())."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
 def run(program: str | os.PathLike, duration: float | None = 5, *, args: Sequence[str] = (),
         json: bool = True, command: Sequence[str] | None = None, grace: float = GRACE,
-        bpftrace: str = "bpftrace") -> Tables:
+        bpftrace: str = "bpftrace", max_bytes: int | None = MAX_BYTES) -> Tables:
     """Run a bpftrace ``program`` (its text, or a path to a ``.bt`` file) for ``duration``
     seconds (``None``: until it calls ``exit()``) and return its output as tables.
 
@@ -156,6 +169,14 @@ def run(program: str | os.PathLike, duration: float | None = 5, *, args: Sequenc
     bpftrace's, so give it a command that prints nothing. Raises :class:`BpftraceError`
     when bpftrace cannot run the program. What bpftrace printed is kept in
     ``tables.attrs["text"]`` (and its standard error in ``attrs["stderr"]``).
+
+    bpftrace is started by :func:`perfkit.runner.run_bounded`: it dies with this process
+    however that ends (even SIGKILL), so no probe outlives it. Once it has printed more
+    than ``max_bytes`` bytes (:data:`MAX_BYTES` unless given; ``None``: no limit) it is
+    stopped, the output is cut at the last whole line before the limit, a
+    :class:`~perfkit.ParseWarning` says so and ``attrs["truncated"]`` holds the bytes it
+    printed in all. "Lost N events" reports give one warning with their total
+    (``attrs["lost_events"]``).
     """
     path, error = _check(bpftrace)
     if error is not None:
@@ -173,34 +194,49 @@ def run(program: str | os.PathLike, duration: float | None = 5, *, args: Sequenc
     else:
         argv += ["-e", str(program)]
     argv += [str(a) for a in args]
-    env = dict(os.environ, LC_ALL="C", LANG="C")
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, start_new_session=True)
-    interrupted = False
-    try:
-        try:
-            out, err = proc.communicate(timeout=duration)
-        except subprocess.TimeoutExpired:
-            interrupted = True
-            out, err = _stop(proc, grace)
-    except BaseException:
-        _stop(proc, min(grace, 2.0))
-        raise
-    finally:
-        _kill_group(proc)
-    stdout = out.decode("utf-8", "replace")
-    stderr = err.decode("utf-8", "replace")
-    ended_by_us = interrupted and proc.returncode in (0, -signal.SIGINT, -signal.SIGKILL)
+    result = runner.run_bounded(argv, duration=duration, grace=grace, max_bytes=max_bytes)
+    stdout = result.stdout.decode("utf-8", "replace")
+    stderr = result.stderr.decode("utf-8", "replace")
+    ended_by_us = (result.interrupted or result.truncated) and result.returncode in (
+        0, -signal.SIGINT, -signal.SIGKILL)
     errors = [line for line in stderr.splitlines() if "ERROR:" in line and "RLIMIT" not in line]
-    if not ended_by_us and (proc.returncode != 0 or errors):
-        raise explain(stderr, proc.returncode, stdout)
+    if not ended_by_us and (result.returncode != 0 or errors):
+        raise explain(stderr, result.returncode, stdout)
+    if result.truncated:
+        stdout = stdout[:stdout.rfind("\n") + 1]
+    attrs: dict[str, Any] = {"stderr": stderr, "text": stdout,
+                             "killed": result.returncode == -signal.SIGKILL}
+    if result.truncated:
+        attrs["truncated"] = result.stdout_seen
+        warnings.warn(f"bpftrace printed more than max_bytes={max_bytes} bytes "
+                      f"({result.stdout_seen} at least): the trace was stopped and its output "
+                      f"cut at the last whole line before the limit; maps printed at exit "
+                      "are missing. Aggregate in maps, filter, or raise max_bytes",
+                      ParseWarning, stacklevel=2)
     if not stdout.strip():
-        return Tables(attrs={"format": "json" if json else "text", "stderr": stderr,
-                             "text": stdout})
+        return Tables(attrs={"format": "json" if json else "text", **attrs})
+    tables = _parse(stdout)
+    tables.attrs.update(attrs)
+    return tables
+
+
+def _parse(stdout: str) -> Tables:
+    """Parse bpftrace's output, folding its "Lost N events" warnings into one."""
     from . import parse
 
-    tables = parse(stdout, "bpftrace")
-    tables.attrs["stderr"] = stderr
-    tables.attrs["text"] = stdout
-    tables.attrs["killed"] = proc.returncode == -signal.SIGKILL
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tables = parse(stdout, "bpftrace")
+    lost = 0
+    for item in caught:  # one pass: there can be tens of thousands of reports
+        text = str(item.message)
+        if "lost" in text and "events" in text:
+            lost += 1
+        else:
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+    if lost:
+        total = tables.attrs.get("lost_events", 0)
+        warnings.warn(f"bpftrace lost {total} events in all ({lost} reports): its "
+                      "buffers overflowed, so maps and rows miss them", ParseWarning,
+                      stacklevel=3)
     return tables

@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     top = _Parser(prog="perfkit", description=DESCRIPTION, epilog=EPILOG)
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from .capture_plan import CLI_DESCRIPTION, CLI_EPILOG
+    from .capture.plan import CLI_DESCRIPTION, CLI_EPILOG
 
     cap = sub.add_parser("capture", help="run the 60-second checklist and save its output",
                          description=CLI_DESCRIPTION, epilog=CLI_EPILOG)

@@ -24,13 +24,16 @@ for tools that print a summary when interrupted (sysstat's ``Average:`` lines, b
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +43,50 @@ from typing import IO, Any
 GRACE = 3.0
 
 _DENIED = ("operation not permitted", "permission denied")
+
+#: ``prctl`` option: the signal the kernel sends a process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.lru_cache(maxsize=1)
+def _prctl() -> Any:
+    """libc's ``prctl``, looked up once in the parent (never in a forked child)."""
+    try:
+        function = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - not Linux/glibc
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                         ctypes.c_ulong]
+    function.restype = ctypes.c_int
+    return function
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child get SIGKILL when this process ends, however it
+    ends (SIGKILL, SIGTERM, SIGHUP, a crash): Linux's ``PR_SET_PDEATHSIG``.
+
+    It runs in the child after ``fork`` (after the new session of ``start_new_session``
+    is made) and only calls the ``prctl`` looked up beforehand and ``getppid``: nothing
+    that takes a lock another thread could hold. When the parent died between ``fork``
+    and ``prctl``, the child exits at once. The signal is sent when the *thread* that
+    started the child ends, so start and wait in the same thread (as :class:`Process`
+    users and :func:`run_bounded` do). ``None`` where ``prctl`` does not exist.
+
+    >>> callable(die_with_parent())
+    True
+    """
+    prctl = _prctl()
+    if prctl is None:  # pragma: no cover
+        return None
+    parent = os.getpid()
+    kill = int(signal.SIGKILL)
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(127)
+
+    return preexec
 
 
 def utc_now() -> str:
@@ -154,6 +201,7 @@ class Process:
                  locale: str = "C", stdout_path: str | os.PathLike | None = None,
                  stderr_path: str | os.PathLike | None = None,
                  cwd: str | os.PathLike | None = None) -> None:
+        """Start ``argv``; it gets SIGKILL if this process dies (:func:`die_with_parent`)."""
         self.argv = [str(a) for a in argv]
         self.started_utc = utc_now()
         self._start = time.monotonic()
@@ -175,7 +223,8 @@ class Process:
         try:
             self.proc = subprocess.Popen(  # an argument list, never a shell
                 [program, *self.argv[1:]], stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                env=environment, cwd=cwd, start_new_session=True)
+                env=environment, cwd=cwd, start_new_session=True,
+                preexec_fn=die_with_parent())
         except PermissionError as exc:
             self._finish_early(126, "permission denied", str(exc))
         except OSError as exc:
@@ -360,6 +409,128 @@ def live(argv: list[str], *, timeout: float, tool: str | None = None,
         name = os.path.basename(argv[0])
         tool = name if name in perfkit.TOOLS else None
     return perfkit.parse(result.stdout, tool)
+
+
+class _suppress_gone:
+    """``with _suppress_gone(): os.killpg(...)``: a group that is already gone is fine."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, value: Any, trace: Any) -> bool:
+        return kind is not None and issubclass(kind, (ProcessLookupError, PermissionError))
+
+
+@dataclass
+class BoundedResult:
+    """What :func:`run_bounded` saw: the bytes printed (``stdout`` at most ``max_bytes``),
+    whether it was stopped after its duration (``interrupted``), because it printed too
+    much (``truncated``, with ``stdout_seen`` the bytes it printed in all), or killed
+    after the grace period (``killed``)."""
+
+    argv: list[str]
+    returncode: int | None
+    stdout: bytes
+    stderr: bytes
+    duration: float
+    interrupted: bool = False
+    truncated: bool = False
+    killed: bool = False
+    stdout_seen: int = 0
+
+
+class _Drain(threading.Thread):
+    """Read a pipe to its end, keeping the first ``limit`` bytes and counting the rest."""
+
+    def __init__(self, pipe: IO[bytes], limit: int | None, over: threading.Event) -> None:
+        super().__init__(daemon=True)
+        self.pipe = pipe
+        self.limit = limit
+        self.over = over
+        self.kept = bytearray()
+        self.seen = 0
+
+    def run(self) -> None:
+        fd = self.pipe.fileno()
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:  # pragma: no cover - the pipe went away
+                break
+            if not chunk:
+                break
+            self.seen += len(chunk)
+            room = len(chunk) if self.limit is None else max(0, self.limit - len(self.kept))
+            self.kept += chunk[:room]
+            if self.limit is not None and self.seen > self.limit:
+                self.over.set()
+
+
+def run_bounded(argv: list[str], *, duration: float | None, grace: float = GRACE,
+                max_bytes: int | None = None, max_stderr: int = 1 << 20,
+                env: dict[str, str] | None = None, locale: str = "C") -> BoundedResult:
+    """Run a tracer such as bpftrace for at most ``duration`` seconds and ``max_bytes``
+    bytes of standard output, and never longer than this process.
+
+    The program runs in a session of its own with :func:`die_with_parent`. After
+    ``duration`` seconds (``None``: until it exits), or as soon as it has printed more
+    than ``max_bytes``, its process group gets SIGINT (bpftrace then prints its maps and
+    detaches), then SIGKILL ``grace`` seconds later. Output past ``max_bytes`` is read and
+    dropped (``truncated`` says so). Any exception while waiting (a KeyboardInterrupt in a
+    notebook) stops the group the same way before it is raised again.
+
+    >>> r = run_bounded(["sh", "-c", "yes | head -c 100000"], duration=10, max_bytes=1000)
+    >>> len(r.stdout), r.truncated, r.stdout_seen > 1000
+    (1000, True, True)
+    """
+    over = threading.Event()
+    began = time.monotonic()
+    proc = subprocess.Popen([str(a) for a in argv], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=child_env(env, locale=locale), start_new_session=True,
+                            preexec_fn=die_with_parent())
+    assert proc.stdout is not None and proc.stderr is not None
+    out = _Drain(proc.stdout, max_bytes, over)
+    err = _Drain(proc.stderr, max_stderr, threading.Event())
+    out.start()
+    err.start()
+    interrupted = killed = False
+
+    def stop(wait: float) -> bool:
+        with _suppress_gone():
+            os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=wait)
+            return False
+        except subprocess.TimeoutExpired:
+            with _suppress_gone():
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return True
+
+    try:
+        while proc.poll() is None:
+            if over.is_set() or (duration is not None
+                                 and time.monotonic() - began >= duration):
+                interrupted = not over.is_set()
+                killed = stop(grace)
+                break
+            over.wait(0.05)
+    except BaseException:
+        stop(min(grace, 2.0))
+        raise
+    finally:
+        with _suppress_gone():  # what the program started in its group (system(), -c)
+            os.killpg(proc.pid, signal.SIGKILL)
+        out.join(timeout=grace)
+        err.join(timeout=grace)
+        proc.stdout.close()
+        proc.stderr.close()
+    return BoundedResult([str(a) for a in argv], proc.returncode, bytes(out.kept),
+                         bytes(err.kept), round(time.monotonic() - began, 3),
+                         interrupted=interrupted,
+                         truncated=max_bytes is not None and out.seen > max_bytes,
+                         killed=killed, stdout_seen=out.seen)
 
 
 def hand_over(argv: list[str], env: dict[str, str]) -> int:

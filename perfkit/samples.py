@@ -35,7 +35,7 @@ import os
 import sys
 from pathlib import Path
 
-from .capture_load import Capture, load_capture
+from .capture.load import Capture, load_capture
 
 #: The scenarios the course uses, in teaching order.
 SCENARIOS = ("idle", "cpu-saturation", "hot-thread", "memory-swap", "oom-kill",
@@ -110,5 +110,5 @@ def path(name: str, data: str | os.PathLike | None = None) -> Path:
 
 
 def load(name: str, data: str | os.PathLike | None = None) -> Capture:
-    """Open scenario ``name`` as a :class:`~perfkit.capture_load.Capture`."""
+    """Open scenario ``name`` as a :class:`~perfkit.capture.load.Capture`."""
     return load_capture(path(name, data))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -127,3 +129,39 @@ def test_child_environment_drops_language():
     assert env["A"] == "1"
     assert "LANGUAGE" not in env
     assert env.get("PATH") == os.environ.get("PATH")
+
+
+def test_a_started_program_dies_with_the_python_process_that_started_it():
+    code = ("import sys, time; from perfkit import runner; "
+            "p = runner.Process(['sleep', '120']); print(p.pid, flush=True); time.sleep(120)")
+    python = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(python.stdout.readline())
+        python.send_signal(signal.SIGKILL)
+        python.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _running(child):
+            time.sleep(0.1)
+        assert not _running(child), "sleep outlived the process that started it"
+    finally:
+        python.kill()
+        python.wait()
+        if _running(child):
+            os.kill(child, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_run_bounded_caps_output_and_duration():
+    big = runner.run_bounded([sys.executable, "-c", "print('x' * 10_000_000)"],
+                             duration=30, max_bytes=4096)
+    assert len(big.stdout) == 4096 and big.truncated and big.stdout_seen > 4096
+    started = time.monotonic()
+    slow = runner.run_bounded(["sleep", "60"], duration=0.5, grace=1)
+    assert time.monotonic() - started < 5
+    assert slow.interrupted and not slow.truncated and slow.returncode == -signal.SIGINT

@@ -16,7 +16,7 @@ from conftest import ROOT, corpus_files, needs_root, needs_tool
 import perfkit
 from perfkit import samples
 from perfkit.capture import capture
-from perfkit.capture_redact import Redactor
+from perfkit.capture.redact import Redactor
 
 HEADER = "name\tdescription\tcommands\tdate\tkernel\tsha256\n"
 

@@ -86,7 +86,7 @@ class Source:
 
 
 def scenario(name: str, *, quiet: bool = False) -> Any:
-    """Load a recorded scenario (a :class:`~perfkit.capture_load.Capture`) and say so."""
+    """Load a recorded scenario (a :class:`~perfkit.capture.load.Capture`) and say so."""
     from .. import samples
 
     cap = samples.load(name)
@@ -125,7 +125,7 @@ def source(tool: str, argv: list[str], *, scenario: str, mode: str = "auto",
     """
     import perfkit
 
-    from ..capture_load import parse_options
+    from ..capture.load import parse_options
 
     notes = _platform_notes(mode)
     chosen = resolve_mode(mode)

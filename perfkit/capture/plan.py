@@ -7,8 +7,7 @@ flags chosen so that every output carries times and parses the same everywhere:
 phase       command (interval N, count C)              files
 ==========  =========================================  ==============================
 start       ``uptime``                                 uptime.txt
-start       ``free -m``                                free-start.txt
-start       ``top -b -n 1 -w 512``                     top-start.txt
+start       ``top -b -n 2 -d N -w 512``                top-start.txt
 interval    ``vmstat -w -t N C+1``                     vmstat.txt
 interval    ``mpstat -P ALL N C``                      mpstat.txt
 interval    ``pidstat N C``                            pidstat.txt
@@ -16,24 +15,26 @@ interval    ``iostat -xz -t N C+1``                    iostat.txt
 interval    ``sar -n DEV -o sar.data N C``             sar-dev.txt, sar.data (binary,
                                                        every activity: ``sar -f``)
 interval    ``sar -n TCP,ETCP N C``                    sar-tcp.txt
-end         ``free -m``                                free-end.txt
-end         ``top -b -n 1 -w 512``                     top-end.txt
+interval    ``free -m -s N -c C``                      free.txt
+end         ``top -b -n 2 -d N -w 512``                top-end.txt
 last        ``dmesg --time-format iso`` (else ``-T``,  dmesg.txt
             else plain): the whole ring buffer, with
             what happened during the capture; it runs
             even after Ctrl-C
 ==========  =========================================  ==============================
 
-C is ``round(duration / N)``; vmstat and iostat get one more report because their first one
+top runs two iterations one interval apart: the first one's CPU figures cover top's own
+start-up (its %CPU column is even empty of meaning), so a loaded capture keeps the
+second. C is ``round(duration / N)``; vmstat and iostat get one more report because their first one
 is the average since boot, so all interval tools cover the same C intervals. Each command's
 standard error goes to ``<name>.stderr``. They run with :data:`ENVIRONMENT`: the C locale,
 ISO dates from sysstat, no colours, and UTC times (so the times of day printed by ``top``
 and ``uptime`` fall on the capture's UTC date).
 
 >>> [s.name for s in plan(duration=3, interval=1)]  # doctest: +NORMALIZE_WHITESPACE
-['uptime', 'free-start', 'top-start', 'vmstat', 'mpstat', 'pidstat', 'iostat',
- 'sar-dev', 'sar-tcp', 'free-end', 'top-end', 'dmesg']
->>> step = plan(duration=3, interval=1)[3]
+['uptime', 'top-start', 'vmstat', 'mpstat', 'pidstat', 'iostat', 'sar-dev', 'sar-tcp',
+ 'free', 'top-end', 'dmesg']
+>>> step = plan(duration=3, interval=1)[2]
 >>> step.argv, step.stdout, step.tool
 (['vmstat', '-w', '-t', '1', '4'], 'vmstat.txt', 'vmstat')
 """
@@ -43,7 +44,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from . import runner
+from .. import runner
 
 #: Variables every tool runs with (recorded in capture.json).
 ENVIRONMENT = {"LC_ALL": "C", "LANG": "C", "S_TIME_FORMAT": "ISO", "S_COLORS": "never",
@@ -53,7 +54,7 @@ ENVIRONMENT = {"LC_ALL": "C", "LANG": "C", "S_TIME_FORMAT": "ISO", "S_COLORS": "
 TOOL_STEPS = {
     "uptime": ("uptime",), "dmesg": ("dmesg",), "vmstat": ("vmstat",),
     "mpstat": ("mpstat",), "pidstat": ("pidstat",), "iostat": ("iostat",),
-    "sar": ("sar-dev", "sar-tcp"), "free": ("free-start", "free-end"),
+    "sar": ("sar-dev", "sar-tcp"), "free": ("free-start", "free", "free-end"),
     "top": ("top-start", "top-end"),
 }
 
@@ -69,17 +70,17 @@ perfkit.load_capture(DIRECTORY)."""
 CLI_EPILOG = """\
 what it runs (with LC_ALL=C LANG=C S_TIME_FORMAT=ISO S_COLORS=never TZ=UTC;
 N = --interval, C = duration / N):
-  at the start  uptime; free -m; top -b -n 1 -w 512
+  at the start  uptime; top -b -n 2 -d N -w 512 (the second iteration is kept)
   side by side  vmstat -w -t N C+1; mpstat -P ALL N C; pidstat N C; iostat -xz -t N C+1;
-                sar -n DEV -o sar.data N C; sar -n TCP,ETCP N C
-  at the end    free -m; top -b -n 1 -w 512; then dmesg --time-format iso (else -T,
+                sar -n DEV -o sar.data N C; sar -n TCP,ETCP N C; free -m -s N -c C
+  at the end    top -b -n 2 -d N -w 512; then dmesg --time-format iso (else -T,
                 else plain): the whole ring buffer, read last (even after Ctrl-C) so it
                 holds what happened during the capture
 
 what it writes into DIRECTORY:
-  NAME.txt, NAME.stderr  each command's output and errors: uptime, dmesg, free-start,
-                         top-start, vmstat, mpstat, pidstat, iostat, sar-dev, sar-tcp,
-                         free-end, top-end
+  NAME.txt, NAME.stderr  each command's output and errors: uptime, dmesg, top-start,
+                         vmstat, mpstat, pidstat, iostat, sar-dev, sar-tcp, free,
+                         top-end
   sar.data               sar's binary file with every activity (sar -f, sadf)
   capture.json           host, kernel, distribution, CPUs, memory, tool versions, locale
                          and environment, UTC start and end, each command line with its
@@ -90,25 +91,29 @@ what it writes into DIRECTORY:
                          the tool's output"
 
 A missing or refused tool (dmesg under kernel.dmesg_restrict=1) is recorded with its
-reason and the rest goes on. Ctrl-C stops cleanly: the tools are interrupted (sysstat
-prints its averages), their output is kept and capture.json says complete=false. A
-directory holding a capture is replaced only with --force; any other non-empty directory
-is never touched. --redact replaces this host's names (host-1), IPv4 (192.0.2.N), IPv6
-(2001:db8::N) and MAC (02:00:00:00:00:NN) addresses, user names (user-N) and the kernel
-command line in every file and in capture.json, renders sar.data to sar-all.txt
-(sar -A -f) and deletes it.
+reason and the rest goes on. Ctrl-C, SIGTERM or SIGHUP stops cleanly: the tools are
+interrupted (sysstat prints its averages), their output is kept, dmesg is still read in
+full, and capture.json says complete=false and why. No tool outlives perfkit, even when
+perfkit is killed (its capture.json then says "in progress"). A directory holding a
+capture is replaced only with --force, and then only the files that capture listed as its
+own: other files and folders stay; a non-empty directory without a perfkit capture.json,
+or a symbolic link, is never touched. --redact replaces this host's names (host-1), IPv4
+(192.0.2.N), IPv6 (2001:db8::N) and MAC (02:00:00:00:00:NN) addresses, user names
+(user-N), the kernel command line and init's arguments and environment in the capture's
+files and capture.json, renders sar.data to sar-all.txt (sar -A -f) and deletes it.
 
 Progress goes to stderr: a countdown on a terminal, a line every few seconds otherwise.
-Exit status: 0 complete, 130 after Ctrl-C, 143 after SIGTERM, 1 partial for another
-reason (a tool timed out), 2 could not start (directory taken, bad arguments)."""
+Exit status: 0 complete, 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP, 1 partial
+for another reason (a tool timed out), 2 could not start (directory taken or not
+writable, bad arguments)."""
 
 
 @dataclass
 class Step:
     """One command of the capture.
 
-    ``name`` is unique in a capture (``free-start``); ``tool`` is the parser and the key in
-    a loaded capture (``free``); ``when`` is ``start``/``end`` for snapshots.
+    ``name`` is unique in a capture (``top-start``); ``tool`` is the parser and the key in
+    a loaded capture (``top``); ``when`` is ``start``/``end`` for snapshots.
     """
 
     name: str
@@ -157,10 +162,9 @@ def plan(*, duration: float, interval: int, path: str | None = None) -> list[Ste
     """The steps of a capture, in the order they run (see the module docstring)."""
     n = str(interval)
     c = count_for(duration, interval)
-    top = ["top", "-b", "-n", "1", "-w", "512"]
+    top = ["top", "-b", "-n", "2", "-d", n, "-w", "512"]
     return [
         Step("uptime", "uptime", ["uptime"], "start"),
-        Step("free-start", "free", ["free", "-m"], "start", when="start"),
         Step("top-start", "top", top, "start", when="start"),
         Step("vmstat", "vmstat", ["vmstat", "-w", "-t", n, str(c + 1)], "interval"),
         Step("mpstat", "mpstat", ["mpstat", "-P", "ALL", n, str(c)], "interval"),
@@ -169,7 +173,8 @@ def plan(*, duration: float, interval: int, path: str | None = None) -> list[Ste
         Step("sar-dev", "sar", ["sar", "-n", "DEV", "-o", SA_FILE, n, str(c)], "interval",
              extra_files=[SA_FILE]),
         Step("sar-tcp", "sar", ["sar", "-n", "TCP,ETCP", n, str(c)], "interval"),
-        Step("free-end", "free", ["free", "-m"], "end", when="end"),
+        # every interval: procps-ng 4.0.2's vmstat repeats its first memory figures
+        Step("free", "free", ["free", "-m", "-s", n, "-c", str(c)], "interval"),
         Step("top-end", "top", top, "end", when="end"),
         # last, and even after Ctrl-C: the ring buffer then holds what happened during the
         # capture too (an OOM kill in the middle of it)

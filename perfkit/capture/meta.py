@@ -64,7 +64,7 @@ def _memory_kib() -> int | None:
 
 def host_names() -> list[str]:
     """This machine's names (host name, short name, FQDN), longest first, without
-    ``localhost`` names: the strings :mod:`perfkit.capture_redact` replaces."""
+    ``localhost`` names: the strings :mod:`perfkit.capture.redact` replaces."""
     names = {socket.gethostname(), platform.node()}
     try:
         names.add(socket.getfqdn())

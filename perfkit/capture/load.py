@@ -10,11 +10,22 @@
 
 Each tool's output is parsed on first use (``perfkit.read``) and kept. ``cap["sar"]`` joins
 ``sar -n DEV`` and ``sar -n TCP,ETCP`` into one :class:`~perfkit.Tables` (``DEV``, ``TCP``,
-``ETCP``); ``cap["free"]`` and every table of ``cap["top"]`` hold the start and end
-snapshots with a ``when`` column (``"start"``/``"end"``). ``uptime`` and ``top`` print only
-a time of day, so their ``time`` column is placed on the capture's UTC start date (the
-tools ran with ``TZ=UTC``), rolling over midnight. A redacted capture also has
-``cap["sar-all"]``, every activity of the deleted binary sar file, as text.
+``ETCP``); every table of ``cap["top"]`` holds the start and end snapshots (top's second
+iteration of each) with a ``when`` column (``"start"``/``"end"``); ``cap["free"]`` holds
+``free -s``'s sample of every interval with a ``time`` (the step's start plus the sample
+number times the interval: free prints no time) and a ``when`` (``"start"``, ``"during"``,
+``"end"``; captures recorded before this hold only a start and an end snapshot).
+``uptime`` and ``top`` print only a time of day, so their ``time`` column is placed on the
+capture's UTC start date (the tools ran with ``TZ=UTC``), rolling over midnight. A redacted
+capture also has ``cap["sar-all"]``, every activity of the deleted binary sar file, as text.
+
+Only regular files inside the directory are read, never through a symbolic link, and never
+a path from ``capture.json`` that leaves the directory; files larger than
+:data:`MAX_FILE_BYTES` (``capture.json``: :data:`MAX_META_BYTES`) are refused before they
+are read; ``capture.json`` is checked against its layout (:mod:`perfkit.capture.schema`).
+Each problem raises :class:`~perfkit.capture.schema.CaptureFileError` (a ``ValueError``)
+naming the file and field. A capture whose ``capture.json`` still says "in progress" (its
+perfkit was killed) loads with a :class:`~perfkit.ParseWarning` saying so.
 
 When a tool was missing and psutil stood in (``cap.meta["psutil"]``), the same keys give
 frames read from the ``psutil-*.csv`` files, with the tool's column names where the quantity
@@ -24,16 +35,30 @@ neither there nor stood in for raises ``KeyError`` with the reason recorded at c
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import stat
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .capture_meta import SCHEMA_VERSION
-from .capture_plan import TOOL_STEPS
-from .result import Tables
+from ..errors import ParseWarning
+from ..result import Tables
+from .checks import FROZEN_VMSTAT
+from .plan import TOOL_STEPS
+from .schema import CaptureFileError, is_file_name, validate
+
+#: The largest capture.json read (bytes): 16 MiB.
+MAX_META_BYTES = 16 << 20
+#: The largest output file read (bytes): 512 MiB, about ten hours of ``pidstat 1`` on a
+#: busy machine; a larger file is refused before any of it is read.
+MAX_FILE_BYTES = 512 << 20
+#: What a capture left "in progress" means.
+UNFINISHED = ("the capture never finished (the perfkit that wrote it was killed, or is "
+              "still running): its outputs may stop early and capture.json lacks the end")
 
 #: Keys a capture may offer besides the checklist tools.
 EXTRA = {"sar-all": ("sar-all",)}
@@ -65,6 +90,51 @@ def _placeholder_date(frame: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
     out["time"] = fixed.astype(times.dtype)
     out.attrs.update(frame.attrs)
     out.attrs["date_from"] = "capture.json started_utc"
+    return out
+
+
+def _last_iteration(tables: Tables) -> Tables:
+    """top's last iteration only: ``perfkit capture`` runs ``top -n 2 -d N`` because the
+    first iteration's CPU figures cover top's own start-up."""
+    summary = tables.get("summary")
+    if summary is None or "iteration" not in summary.columns or summary.empty:
+        return tables
+    last = summary["iteration"].max()
+    kept = {}
+    for key, frame in tables.items():
+        if "iteration" in frame.columns:
+            frame = frame[frame["iteration"] == last].reset_index(drop=True)
+            frame.attrs.update(tables[key].attrs)
+        kept[key] = frame
+    out = Tables(kept, averages=dict(tables.averages), attrs=dict(tables.attrs))
+    out.attrs["iteration_kept"] = int(last)
+    return out
+
+
+def _free_times(frame: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
+    """``when`` and ``time`` columns for ``free -s N`` samples (free prints no time):
+    sample k was printed k intervals after the step started (``started_utc`` in
+    capture.json); ``when`` is ``start`` for the first, ``end`` for the last, ``during``
+    between."""
+    argv = entry.get("argv") or []
+    if "-s" not in argv or "sample" not in frame.columns or not entry.get("started_utc"):
+        return frame
+    try:
+        every = float(argv[argv.index("-s") + 1])
+    except (IndexError, ValueError):
+        return frame
+    start = pd.Timestamp(entry["started_utc"]).tz_convert(None).floor("us")
+    out = frame.copy()
+    out.insert(0, "time", (start + pd.to_timedelta(frame["sample"] * every, unit="s"))
+               .astype("datetime64[ns]"))
+    # as the start and end snapshots of captures before free ran every interval were
+    # labelled: the first sample is "start", the last "end", the others "during"
+    last = frame["sample"].max()
+    out.insert(0, "when", ["start" if k == 0 else "end" if k == last else "during"
+                           for k in frame["sample"]])
+    out.attrs.update(frame.attrs)
+    out.attrs["time_from"] = (f"free -s prints no times: the step's start ({start}) + "
+                              f"sample x {every:g} s")
     return out
 
 
@@ -103,16 +173,45 @@ class Capture:
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
         meta_file = self.path / "capture.json"
-        if not meta_file.is_file():
+        if not meta_file.is_file() and not meta_file.is_symlink():
             raise FileNotFoundError(f"{self.path} holds no capture.json: not a perfkit "
                                     "capture")
-        self.meta: dict[str, Any] = json.loads(meta_file.read_text(encoding="utf-8"))
-        version = self.meta.get("schema_version")
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
-            raise ValueError(f"{meta_file}: schema_version {version!r} is not one this "
-                             f"perfkit reads (up to {SCHEMA_VERSION})")
+        raw = read_inside(self.path, "capture.json", limit=MAX_META_BYTES)
+        try:
+            meta = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise CaptureFileError(f"{meta_file}: not UTF-8 text (byte {exc.start})") from None
+        except json.JSONDecodeError as exc:
+            raise CaptureFileError(f"{meta_file}: not valid JSON: {exc.msg} at line "
+                                   f"{exc.lineno}, column {exc.colno}") from None
+        validate(meta, str(meta_file))
+        self.meta: dict[str, Any] = meta
         self._entries = {e["name"]: e for e in self.meta.get("commands", [])}
         self._cache: dict[str, Any] = {}
+        self._sizes = self._check_files()
+        if self.meta["status"] == "in progress":
+            warnings.warn(f"{meta_file}: status 'in progress': {UNFINISHED}", ParseWarning,
+                          stacklevel=3)
+
+    def _listed(self) -> set[str]:
+        names = set(self.meta.get("files") or [])
+        for entry in self._entries.values():
+            names.update(n for n in (entry.get("stdout"), entry.get("stderr")) if n)
+            names.update(entry.get("files") or [])
+        for files in ((self.meta.get("psutil") or {}).get("tools") or {}).values():
+            names.update(files)
+        names.discard("capture.json")
+        return names
+
+    def _check_files(self) -> dict[str, int]:
+        """Every file capture.json names that exists: a regular file (not a symbolic link)
+        within the size limit; their sizes."""
+        sizes = {}
+        for name in sorted(self._listed()):
+            size = regular_size(self.path, name, limit=MAX_FILE_BYTES)
+            if size is not None:
+                sizes[name] = size
+        return sizes
 
     # -- what is there -------------------------------------------------------------------
     def _steps(self, name: str) -> tuple[str, ...]:
@@ -132,14 +231,14 @@ class Capture:
             if entry is None or not entry.get("stdout"):
                 continue
             path = self.path / entry["stdout"]
-            if entry.get("status") in _USABLE and path.is_file() and path.stat().st_size:
+            if entry.get("status") in _USABLE and self._sizes.get(entry["stdout"]):
                 out.append((entry, path))
         return out
 
     def _psutil_files(self, name: str) -> list[Path]:
         info = self.meta.get("psutil") or {}
         files = (info.get("tools") or {}).get(name) or []
-        return [self.path / f for f in files if (self.path / f).is_file()]
+        return [self.path / f for f in files if f in self._sizes]
 
     def reason(self, name: str) -> str | None:
         """Why ``name`` is not in the capture (``None`` when it is)."""
@@ -179,6 +278,8 @@ class Capture:
 
     def __repr__(self) -> str:
         state = "complete" if self.meta.get("complete") else "partial"
+        if self.meta.get("status") == "in progress":
+            state = "in progress (never finished)"
         source = ", psutil" if self.meta.get("psutil") else ""
         return (f"<Capture {self.path.name}: {state}{source}, host "
                 f"{self.meta.get('host')!r}, {self.meta.get('started_utc')}, "
@@ -192,7 +293,8 @@ class Capture:
         paths = [p for _, p in files] or self._psutil_files(name)
         if not paths:
             raise KeyError(f"{name}: {self.reason(name)}")
-        return "".join(p.read_text(encoding="utf-8", errors="replace") for p in paths)
+        return "".join(read_inside(self.path, p.name, limit=MAX_FILE_BYTES).decode(
+            "utf-8", "replace") for p in paths)
 
     @property
     def sa_file(self) -> Path | None:
@@ -200,7 +302,7 @@ class Capture:
         for entry in self._entries.values():
             for name in entry.get("files", []):
                 path = self.path / name
-                if path.suffix == ".data" and path.is_file():
+                if path.suffix == ".data" and name in self._sizes:
                     return path
         return None
 
@@ -216,7 +318,17 @@ class Capture:
         else:
             raise KeyError(f"{name}: {self.reason(name)}")
         self._cache[name] = value
+        if name == "vmstat" and files:
+            self._warn_frozen(value)
         return value
+
+    def _warn_frozen(self, vmstat: pd.DataFrame) -> None:
+        """Repeat capture.json's note on a frozen vmstat as a warning (captures recorded
+        before perfkit checked this carry no note and give no warning)."""
+        notes = self.meta.get("notes") or []
+        if FROZEN_VMSTAT in notes:
+            warnings.warn(f"{self.path / 'vmstat.txt'}: {FROZEN_VMSTAT}", ParseWarning,
+                          stacklevel=3)
 
     def _start(self) -> pd.Timestamp:
         text = self.meta.get("started_utc")
@@ -233,9 +345,14 @@ class Capture:
 
     def _parse(self, name: str, files: list[tuple[dict[str, Any], Path]]) -> Any:
         tool = files[0][0]["tool"]
-        parsed = [(entry, _read(path, tool, entry.get("argv") or [])) for entry, path in files]
+        parsed = [(entry, _read(read_inside(self.path, path.name, limit=MAX_FILE_BYTES), tool,
+                                entry.get("argv") or [])) for entry, path in files]
+        if name == "top":
+            parsed = [(entry, _last_iteration(value)) for entry, value in parsed]
         if name in ("uptime", "top"):
             parsed = [(entry, self._fix_dates(value)) for entry, value in parsed]
+        if name == "free":
+            parsed = [(entry, _free_times(value, entry)) for entry, value in parsed]
         if len(parsed) == 1 and not parsed[0][0].get("when"):
             return parsed[0][1]
         if isinstance(parsed[0][1], Tables):
@@ -244,7 +361,9 @@ class Capture:
                         for entry, value in parsed])
 
     def _from_psutil(self, name: str) -> Any:
-        frames = {path.name: _read_psutil_csv(path) for path in self._psutil_files(name)}
+        frames = {path.name: _read_psutil_csv(read_inside(self.path, path.name,
+                                                          limit=MAX_FILE_BYTES))
+                  for path in self._psutil_files(name)}
         first = next(iter(frames.values()))
         if name in ("vmstat", "uptime", "free"):
             if name == "vmstat":
@@ -258,56 +377,94 @@ class Capture:
                       attrs={"source": "psutil"})
 
 
-#: free's flags that set the unit of the numbers it prints (the text does not say).
-_FREE_UNITS = {"-b": "B", "--bytes": "B", "-k": "KiB", "--kibi": "KiB", "-m": "MiB",
-               "--mebi": "MiB", "-g": "GiB", "--gibi": "GiB", "--tebi": "TiB",
-               "--pebi": "PiB", "--kilo": "kB", "--mega": "MB", "--giga": "GB",
-               "--tera": "TB", "--peta": "PB"}
-
-
 def parse_options(tool: str, argv: list[str]) -> dict[str, Any]:
-    """What the command line tells the parser that the text does not: ``free -m`` prints
-    MiB without saying so.
+    """What the command line tells the parser that the text does not (``free -m`` prints
+    MiB without saying so): the parser's own ``options_from_command``, when it has one.
 
     >>> parse_options("free", ["free", "-m"]), parse_options("vmstat", ["vmstat", "1"])
     ({'unit': 'MiB', 'si': False}, {})
     >>> parse_options("vmstat", ["vmstat", "-S", "M", "1"])
     {'unit': 'M'}
     """
-    if tool == "free":
-        units = [_FREE_UNITS[a] for a in argv if a in _FREE_UNITS]
-        if units:
-            return {"unit": units[-1], "si": "--si" in argv}
-    if tool == "vmstat":
-        unit = None
-        for index, arg in enumerate(argv):
-            if arg in ("-S", "--unit") and index + 1 < len(argv):
-                unit = argv[index + 1]
-            elif arg.startswith("--unit="):
-                unit = arg.partition("=")[2]
-            elif arg.startswith("-S") and len(arg) > 2:
-                unit = arg[2:]
-        if unit:
-            return {"unit": unit}
-    return {}
+    from ..registry import parser
+
+    try:
+        module = parser(tool)
+    except ValueError:
+        return {}
+    reader = getattr(module, "options_from_command", None)
+    return reader(list(argv)) if reader is not None else {}
 
 
-def _read(path: Path, tool: str, argv: list[str]) -> Any:
-    """Parse one output file, with the options its command line implies."""
+def _read(data: bytes, tool: str, argv: list[str]) -> Any:
+    """Parse one output file's bytes, with the options its command line implies."""
     import perfkit
 
-    return perfkit.read(path, tool=tool, **parse_options(tool, argv))
+    return perfkit.read(io.BytesIO(data), tool=tool, **parse_options(tool, argv))
 
 
-def _read_psutil_csv(path: Path) -> pd.DataFrame:
+def _read_psutil_csv(data: bytes) -> pd.DataFrame:
     """A ``psutil-*.csv`` file as a frame (its first line is the psutil note)."""
-    with open(path, encoding="utf-8") as handle:
+    with io.StringIO(data.decode("utf-8", "replace")) as handle:
         note = handle.readline().lstrip("# ").strip()
         frame = pd.read_csv(handle, dtype={c: str for c in _PSUTIL_TEXT_COLUMNS})
     if "time" in frame.columns:
         frame["time"] = pd.to_datetime(frame["time"]).astype("datetime64[ns]")
     frame.attrs.update(source="psutil", note=note)
     return frame
+
+
+def _open_regular(folder: Path, name: str) -> tuple[int, int]:
+    """Open ``folder/name`` without following a symbolic link; (fd, size) of a regular
+    file. Raises :class:`CaptureFileError` naming the file otherwise."""
+    path = folder / name
+    if not is_file_name(name):
+        raise CaptureFileError(f"{path}: not a file name inside the capture directory")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if path.is_symlink():
+            raise CaptureFileError(f"{path}: a symbolic link ({os.readlink(path)!r}); a "
+                                   "capture's files are read only when they are regular "
+                                   "files inside its directory") from None
+        raise CaptureFileError(f"{path}: cannot be opened: {exc.strerror}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise CaptureFileError(f"{path}: not a regular file")
+    return fd, info.st_size
+
+
+def _too_big(path: Path, size: int, limit: int) -> CaptureFileError:
+    return CaptureFileError(f"{path}: {size} bytes, more than the {limit} bytes perfkit "
+                            "reads from a capture file (perfkit.capture.load.MAX_FILE_BYTES "
+                            "and MAX_META_BYTES)")
+
+
+def regular_size(folder: Path, name: str, *, limit: int) -> int | None:
+    """The size of ``folder/name`` when it is a regular file within ``limit`` bytes,
+    ``None`` when it does not exist; :class:`CaptureFileError` for a symbolic link,
+    anything else or a larger file."""
+    if not os.path.lexists(folder / name):
+        return None
+    fd, size = _open_regular(folder, name)
+    os.close(fd)
+    if size > limit:
+        raise _too_big(folder / name, size, limit)
+    return size
+
+
+def read_inside(folder: Path, name: str, *, limit: int) -> bytes:
+    """The bytes of the regular file ``name`` inside ``folder`` (never through a symbolic
+    link), refused before reading when larger than ``limit``."""
+    fd, size = _open_regular(folder, name)
+    with os.fdopen(fd, "rb") as handle:
+        if size > limit:
+            raise _too_big(folder / name, size, limit)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _too_big(folder / name, len(data), limit)
+    return data
 
 
 def load_capture(path: str | os.PathLike) -> Capture:
