@@ -51,7 +51,7 @@ def test_a_symlinked_output_is_refused_and_checklist_prints_none_of_it(cap_dir):
         perfkit.load_capture(cap_dir)
     cli = subprocess.run([sys.executable, "-m", "perfkit", "checklist", str(cap_dir)],
                          capture_output=True, text=True, cwd=ROOT)
-    assert cli.returncode == 1 and "symbolic link" in cli.stderr
+    assert cli.returncode == 2 and "symbolic link" in cli.stderr
     assert "perfkit-secret-line" not in cli.stdout + cli.stderr
 
 

@@ -45,7 +45,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import ParseWarning
+from ..errors import ParseWarning, warn
 from ..result import Tables
 from .checks import FROZEN_VMSTAT
 from .plan import TOOL_STEPS
@@ -327,8 +327,7 @@ class Capture:
         before perfkit checked this carry no note and give no warning)."""
         notes = self.meta.get("notes") or []
         if FROZEN_VMSTAT in notes:
-            warnings.warn(f"{self.path / 'vmstat.txt'}: {FROZEN_VMSTAT}", ParseWarning,
-                          stacklevel=3)
+            warn(f"{self.path / 'vmstat.txt'}: {FROZEN_VMSTAT}", tool="vmstat")
 
     def _start(self) -> pd.Timestamp:
         text = self.meta.get("started_utc")
