@@ -16,8 +16,8 @@ import pytest
 from conftest import ROOT, corpus_files, fixture_text
 
 import perfkit
-from perfkit.plot import flame
 from perfkit.parsers import bcc as parser
+from perfkit.plot import flame
 
 #: The tools this parser is for; the corpus has others (argdist, trace...) it does not read.
 TOOLS = ("execsnoop", "opensnoop", "biosnoop", "biolatency", "runqlat", "tcplife",

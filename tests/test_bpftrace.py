@@ -14,9 +14,9 @@ from conftest import ROOT, corpus_files, fixture_text
 from test_bcc import blocks
 
 import perfkit
-from perfkit.plot import flame
 from perfkit.parsers import bpftrace as parser
 from perfkit.parsers.bpftrace_maps import bucket_bounds, fold_stack, split_key
+from perfkit.plot import flame
 
 TRACES = ROOT / "data" / "traces"
 

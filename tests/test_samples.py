@@ -118,7 +118,7 @@ def test_record_script_records_one_short_scenario(tmp_path):
            if re.match(r"^\d\d:\d\d:\d\d\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$", line)]
     assert any(float(fields[4]) > 0 for fields in tcp)  # oseg/s: the traffic was there
     top = cap.raw("top-start")
-    assert "stress-ng" not in top and len(top.splitlines()) < 40  # its own PID namespace (two iterations)
+    assert "stress-ng" not in top and len(top.splitlines()) < 40  # own PID namespace; 2 iterations
     assert not (out / ".network-retrans.commands").exists()
 
 
