@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--force", action="store_true",
                      help="replace an existing capture in DIRECTORY")
     cap.add_argument("--quiet", action="store_true", help="no progress display")
+    cap.add_argument("--induce", default=None, metavar="SCENARIO",
+                     help="first put this machine in a scenario's state (perfkit induce's "
+                          "names), capture it, then remove the load; capture.json records "
+                          "the ground truth")
+    cap.add_argument("--builtin", action="store_true",
+                     help="with --induce: perfkit's built-in loads even where stress-ng is "
+                          "installed")
 
     chk = sub.add_parser(
         "checklist", help="print the findings of a capture",

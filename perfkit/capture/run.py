@@ -575,7 +575,8 @@ def _psutil_version() -> str | None:
 
 def capture(directory: str | os.PathLike | None = None, *, duration: float = 60.0,
             interval: int = 1, redact: bool = False, force: bool = False,
-            progress: IO[str] | None = None) -> dict[str, Any]:
+            progress: IO[str] | None = None, induce: str | None = None,
+            builtin: bool = False) -> dict[str, Any]:
     """Run the checklist into ``directory`` and return what ``capture.json`` holds.
 
     Args:
@@ -587,8 +588,15 @@ def capture(directory: str | os.PathLike | None = None, *, duration: float = 60.
             capture.json lists as its own; other files and folders stay).
         progress: a stream for progress lines (``sys.stderr`` from the command line),
             ``None`` for silence.
+        induce: a scenario to put the machine in first (``perfkit induce``'s names): its
+            load starts, the capture waits until it has taken hold, captures, and the load
+            is removed; ``capture.json``'s ``induced`` holds the ground truth (scenario,
+            parameters, mechanism, start and end).
+        builtin: with ``induce``, use perfkit's built-in loads even where stress-ng is
+            installed.
 
-    Raises :class:`CaptureError` when the directory is taken or the arguments are wrong.
+    Raises :class:`CaptureError` when the directory is taken, the arguments are wrong, or
+    the scenario cannot be induced safely here (the message says what is missing).
 
     >>> meta = capture("/tmp/perfkit-doc-capture", duration=1, force=True)  # doctest: +SKIP
     >>> meta["complete"], meta["commands"][0]["command"]  # doctest: +SKIP
@@ -607,10 +615,43 @@ def capture(directory: str | os.PathLike | None = None, *, duration: float = 60.
             _Progress(progress, 0).say(f"replacing {replaced} in {target}")
         job = _Run(target, duration=duration, interval=interval, redact=redact,
                    stream=progress, stop=stop)
-        return job.run()
+        if induce is None:
+            return job.run()
+        return _run_induced(job, induce, builtin=builtin, progress=progress)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+#: Seconds an induced load is given beyond the capture's duration (the snapshots before and
+#: after the interval tools); the load is removed as soon as the capture ends.
+INDUCE_MARGIN = 60.0
+
+
+def _run_induced(job: _Run, scenario: str, *, builtin: bool,
+                 progress: IO[str] | None) -> dict[str, Any]:
+    """``job.run()`` with ``scenario``'s load running (see :func:`capture`); the ground
+    truth goes into capture.json once the load is removed, so its end time is known."""
+    from .induce import InduceError, InduceRefused, induced
+
+    def say(line: str) -> None:
+        if progress is not None:
+            print(f"perfkit capture: induce {scenario}: {line}", file=progress, flush=True)
+
+    runs: list[Any] = []
+    try:
+        with induced(scenario, duration=job.duration + INDUCE_MARGIN, builtin=builtin,
+                     say=say, track=runs):
+            job.run()
+    except InduceRefused as exc:
+        raise CaptureError(f"cannot induce {scenario}: {exc}") from exc
+    except InduceError as exc:
+        job.meta.update(status="partial", complete=False,
+                        reason=f"the induced load failed: {exc}")
+    if runs:
+        job.meta["induced"] = runs[0].record()
+        job.write_meta()
+    return job.redactor.meta(job.meta) if job.redactor is not None else job.meta
 
 
 def main(args: argparse.Namespace) -> int:
@@ -623,7 +664,9 @@ def main(args: argparse.Namespace) -> int:
     directory = Path(args.directory) if args.directory else default_directory()
     try:
         meta = capture(directory, duration=args.duration, interval=args.interval,
-                       redact=args.redact, force=args.force, progress=stream)
+                       redact=args.redact, force=args.force, progress=stream,
+                       induce=getattr(args, "induce", None),
+                       builtin=getattr(args, "builtin", False))
     except CaptureError as exc:
         print(f"perfkit capture: {exc}", file=sys.stderr)
         return 2
