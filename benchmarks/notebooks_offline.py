@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "course"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from notebook_nav import COURSE  # noqa: E402

@@ -111,7 +111,9 @@ def _survives(tool: str, text: str | bytes) -> None:
             pass
 
 
-FUZZ = settings(max_examples=25, deadline=5000,
+# no deadline: speed is measured by the benchmarks, not here (a busy machine made
+# hypothesis's 5 s deadline fail on sar's longest recordings)
+FUZZ = settings(max_examples=25, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -147,7 +149,7 @@ STRAY_SAMPLES = [(tool, path) for tool, path in ALL_RECORDINGS
 
 @pytest.mark.parametrize(("tool", "path"), STRAY_SAMPLES,
                          ids=[f"{t}/{p.name}" for t, p in STRAY_SAMPLES])
-@settings(max_examples=6, deadline=5000,
+@settings(max_examples=6, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), stray=st.sampled_from(["@@@ stray line",
                                               "ERROR: disk failure detected on sda"]))

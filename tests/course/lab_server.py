@@ -1,5 +1,5 @@
 """Start ``perfkit lab`` as a learner would, on a free localhost port with a token, for the
-tests that talk to it (tests/test_lab.py, tests/test_browser.py)."""
+tests that talk to it (tests/course/test_lab.py, tests/course/test_browser.py)."""
 
 from __future__ import annotations
 
