@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from . import runner
-from .errors import ParseWarning
+from .errors import warn
 from .result import Tables
 
 #: Seconds bpftrace gets after SIGINT to print its maps and exit before it is killed.
@@ -208,11 +208,10 @@ def run(program: str | os.PathLike, duration: float | None = 5, *, args: Sequenc
                              "killed": result.returncode == -signal.SIGKILL}
     if result.truncated:
         attrs["truncated"] = result.stdout_seen
-        warnings.warn(f"bpftrace printed more than max_bytes={max_bytes} bytes "
-                      f"({result.stdout_seen} at least): the trace was stopped and its output "
-                      f"cut at the last whole line before the limit; maps printed at exit "
-                      "are missing. Aggregate in maps, filter, or raise max_bytes",
-                      ParseWarning, stacklevel=2)
+        warn(f"bpftrace printed more than max_bytes={max_bytes} bytes "
+             f"({result.stdout_seen} at least): the trace was stopped and its output cut at "
+             "the last whole line before the limit; maps printed at exit are missing. "
+             "Aggregate in maps, filter, or raise max_bytes", tool="bpftrace")
     if not stdout.strip():
         return Tables(attrs={"format": "json" if json else "text", **attrs})
     tables = _parse(stdout)
@@ -236,7 +235,6 @@ def _parse(stdout: str) -> Tables:
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
     if lost:
         total = tables.attrs.get("lost_events", 0)
-        warnings.warn(f"bpftrace lost {total} events in all ({lost} reports): its "
-                      "buffers overflowed, so maps and rows miss them", ParseWarning,
-                      stacklevel=3)
+        warn(f"lost {total} events in all ({lost} reports): its buffers overflowed, so "
+             "maps and rows miss them", tool="bpftrace")
     return tables

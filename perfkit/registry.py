@@ -1,12 +1,14 @@
 """Which parser reads which tool's output, and recognising a tool from its text.
 
-Every parser lives in ``perfkit/parsers/<tool>.py`` and exposes the same three things:
+Every parser lives in ``perfkit/parsers/<tool>.py`` and exposes the same four things:
 
 * ``NAME``: the tool's name as users type it (``"vmstat"``);
 * ``detect(lines) -> bool``: given the first non-blank lines of a text, whether it is this
   tool's output (the registry asks the parsers in :data:`TOOLS` order, the most specific first);
 * ``parse(text, *, strict=False, dayfirst=None)``: the text (already decoded and cleaned by
-  ``parsers._read.text.clean_text``) to a DataFrame or a :class:`~perfkit.result.Tables`.
+  ``parsers._read.text.clean_text``) to a DataFrame or a :class:`~perfkit.result.Tables`;
+* ``COLUMNS``: the tables and columns ``parse`` may give, with their kinds of dtype (see
+  :mod:`perfkit.parsers.columns`).
 
 >>> detect_tool("Linux 6.1.0 (h) \\t11/25/26 \\t_x86_64_\\t(2 CPU)\\n\\n"
 ...             "00:15:30     CPU    %usr   %nice    %sys %iowait    %irq   %soft  %steal"

@@ -101,7 +101,7 @@ def test_lost_events_give_one_warning_with_the_total(monkeypatch):
     total = tables.attrs["lost_events"]
     assert total > 0
     assert tables.attrs["text"].count("lost_events") >= 2  # several reports...
-    assert lost == [f"bpftrace lost {total} events in all "
+    assert lost == [f"bpftrace: lost {total} events in all "
                     f"({tables.attrs['text'].count('lost_events')} reports): its buffers "
                     "overflowed, so maps and rows miss them"]  # ...one warning
 

@@ -39,13 +39,12 @@ import io
 import json
 import os
 import stat
-import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import ParseWarning, warn
+from ..errors import warn
 from ..result import Tables
 from .checks import FROZEN_VMSTAT
 from .plan import TOOL_STEPS
@@ -190,8 +189,7 @@ class Capture:
         self._cache: dict[str, Any] = {}
         self._sizes = self._check_files()
         if self.meta["status"] == "in progress":
-            warnings.warn(f"{meta_file}: status 'in progress': {UNFINISHED}", ParseWarning,
-                          stacklevel=3)
+            warn(f"{meta_file}: status 'in progress': {UNFINISHED}")
 
     def _listed(self) -> set[str]:
         names = set(self.meta.get("files") or [])
