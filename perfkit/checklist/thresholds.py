@@ -198,6 +198,8 @@ NOISE_CPU = 0.5
 CPU_LIMIT_BUSY = 50.0
 #: Run-queue saturation needs the CPUs this busy: 100 - id - wa at or above this %.
 SATURATION_BUSY = 90.0
+#: Below this median %util a device's flushes are reported as info: it has room.
+SYNC_WRITES_UTIL = 30.0
 #: Fewer packets per second than this on an interface make no packets finding.
 PACKETS_MIN = 100.0
 

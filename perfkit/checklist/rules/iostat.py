@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...derive.intervals import interval_samples, positions
 from ...derive.wide import wide
 from ...synonyms import find
-from ..thresholds import grade, rule
+from ..thresholds import SYNC_WRITES_UTIL, grade, rule
 from ._common import Context, Row, finding, fmt, median
 
 
@@ -50,6 +50,7 @@ def _sync_writes(frame, device: str, reports) -> list[Row]:
     writes = wide(frame, device, "w/s", xs=reports) if "w/s" in frame.columns else None
     size = wide(frame, device, "wareq-sz", xs=reports) if "wareq-sz" in frame.columns \
         else None
+    util = wide(frame, device, "%util", xs=reports) if "%util" in frame.columns else None
     for dev in grid.columns:
         value = median(grid[dev])
         if grade("sync-writes", value) == "info":
@@ -59,7 +60,15 @@ def _sync_writes(frame, device: str, reports) -> list[Row]:
             detail = f", beside {fmt(median(writes[dev]))} writes/s"
             if size is not None and dev in size.columns:
                 detail += f" of {fmt(median(size[dev]))} kB on average"
-        rows.append(finding("sync-writes", value, metric=f"f/s of {dev}", explanation=(
-            f"{dev}: {fmt(value)} flush requests/s (median over {len(grid)} reports"
-            f"{detail}): {rule('sync-writes').reason}.")))
+        busy = median(util[dev]) if util is not None and dev in util.columns else None
+        idle = busy is not None and busy < SYNC_WRITES_UTIL
+        if busy is not None:
+            detail += f", {fmt(busy)} %util"
+        rows.append(finding("sync-writes", value, metric=f"f/s of {dev}",
+                            severity="info" if idle else None, explanation=(
+                                f"{dev}: {fmt(value)} flush requests/s (median over "
+                                f"{len(grid)} reports{detail}): "
+                                f"{rule('sync-writes').reason}."
+                                + (" The device has room: they cost little here."
+                                   if idle else ""))))
     return rows
