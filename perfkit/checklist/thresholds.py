@@ -46,7 +46,8 @@ THRESHOLDS: tuple[Threshold, ...] = (
     Threshold("run-queue", "vmstat", "r", 1.0, 2.0, "x CPUs", "median",
               "r counts threads running and waiting for a CPU: more than the CPUs is "
               "CPU saturation",
-              next="mpstat -P ALL 1 (every CPU busy?); pidstat 1 (%wait per process); runqlat (bcc) for how long threads wait"),
+              next=("mpstat -P ALL 1 (every CPU busy?); pidstat 1 (%wait per process); runqlat "
+                    "(bcc) for how long threads wait")),
     Threshold("swapping", "vmstat", "si, so", 20.0, 50.0, "% of samples",
               "share of samples with si or so > 0",
               "pages moving to or from swap: memory is short and every access to a "
@@ -60,7 +61,8 @@ THRESHOLDS: tuple[Threshold, ...] = (
               next="mpstat -P ALL 1 (%steal per CPU); ask the hypervisor's owner about its load"),
     Threshold("system", "vmstat", "sy", 20.0, 50.0, "%", "median",
               "much kernel time: system calls, I/O, page faults, locks",
-              next="mpstat -P ALL 1 (%sys against %soft); pidstat 1 (%system per process); perf top or profile (bcc) for where the kernel spends it"),
+              next=("mpstat -P ALL 1 (%sys against %soft); pidstat 1 (%system per process); perf "
+                    "top or profile (bcc) for where the kernel spends it")),
     Threshold("hot-cpu", "mpstat", "busy % of the busiest CPU", 90.0, None, "%",
               "per sample: busiest CPU above this while the others average below "
               "hot-cpu-others; in at least hot-cpu-share of the samples",
@@ -77,24 +79,29 @@ THRESHOLDS: tuple[Threshold, ...] = (
               "median of the process with the highest mean %CPU",
               "the process using most CPU; near 100 % it saturates one CPU (a hot "
               "thread) unless it is multi-threaded",
-              next="pidstat -t 1 -p PID (its threads); top -H; profile (bcc) for where it spends the CPU"),
+              next=("pidstat -t 1 -p PID (its threads); top -H; profile (bcc) for where it spends"
+                    " the CPU")),
     Threshold("util", "iostat", "%util", 60.0, 90.0, "%", "median per device",
               "share of time the device was busy: past 60 % queueing grows fast (for "
               "devices that serve requests in parallel, 100 % is not yet saturation)",
-              next="iostat -xz 1 (r/s, w/s, sizes); pidstat -d 1 (which process); biolatency (bcc)"),
+              next=("iostat -xz 1 (r/s, w/s, sizes); pidstat -d 1 (which process); biolatency "
+                    "(bcc)")),
     Threshold("queue", "iostat", "aqu-sz", 1.0, None, "requests", "median per device",
               "more than one request queued on average: requests wait for each other",
-              next="iostat -xz 1; biolatency -Q (bcc: time in the queue against time on the device)"),
+              next=("iostat -xz 1; biolatency -Q (bcc: time in the queue against time on the "
+                    "device)")),
     Threshold("await", "iostat", "r_await, w_await", 10.0, 100.0, "ms",
               "median per device",
               "time a request takes, queueing included: beyond a few ms for virtual and "
               "SSD disks the device or its queue is slow",
-              next="iostat -xz 1; biolatency (bcc) for the latency distribution; biosnoop for single slow requests"),
+              next=("iostat -xz 1; biolatency (bcc) for the latency distribution; biosnoop for "
+                    "single slow requests")),
     Threshold("available", "free", "available", 10.0, 5.0, "% of total",
               "the lower of the start and end snapshots",
               "memory left for new work without swapping; below 10 % the kernel "
               "reclaims hard and the OOM killer is near", above=False,
-              next="free -m; grep -i huge /proc/meminfo (reserved huge pages); pidstat -r 1 or top -o %MEM (who holds the memory)"),
+              next=("free -m; grep -i huge /proc/meminfo (reserved huge pages); pidstat -r 1 or "
+                    "top -o %MEM (who holds the memory)")),
     Threshold("swap-used", "free", "Swap used", None, None, "% of swap",
               "the higher of the start and end snapshots (info only)",
               "swap in use: memory was short at some point; vmstat si/so say whether "
@@ -102,7 +109,8 @@ THRESHOLDS: tuple[Threshold, ...] = (
               next="vmstat 1 (do si/so still move?); grep VmSwap /proc/*/status"),
     Threshold("oom_kill", "dmesg", "OOM kills", None, 0.0, "events", "count, recent",
               "the kernel killed a process to free memory",
-              next="dmesg -T | grep -i -A20 'out of memory'; cat the cgroup's memory.max and memory.events"),
+              next=("dmesg -T | grep -i -A20 'out of memory'; cat the cgroup's memory.max and "
+                    "memory.events")),
     Threshold("hung_task", "dmesg", "hung tasks", 0.0, None, "events", "count, recent",
               "a task blocked in uninterruptible sleep for minutes: I/O or a lock stuck",
               next="dmesg -T (the task's stack); iostat -xz 1; cat /proc/PID/stack"),
@@ -115,7 +123,8 @@ THRESHOLDS: tuple[Threshold, ...] = (
               next="dmesg -T | grep segfault; coredumpctl list"),
     Threshold("retrans", "sar", "retrans/s", 1.0, 10.0, "segments/s", "median",
               "retransmitted TCP segments: packet loss or a congested path or receiver",
-              next="sar -n TCP,ETCP 1; ss -ti (retrans per connection); tcpretrans (bcc) names the connections"),
+              next=("sar -n TCP,ETCP 1; ss -ti (retrans per connection); tcpretrans (bcc) names "
+                    "the connections")),
     Threshold("retrans-share", "sar", "retrans/s of oseg/s", 1.0, 5.0, "%",
               "sum of retrans/s over the sum of oseg/s (with at least "
               "RETRANS_MIN_SEGMENTS retransmitted)",

@@ -77,6 +77,8 @@ def _unaccounted(ctx: Context, grid: pd.DataFrame, count: int) -> list[Row]:
     if vm is None or not ctx.cpus or not {"us", "sy"} <= set(vm.columns):
         return []
     vm = interval_samples(vm)
+    if not _same_span(vm, grid):
+        return []
     busy = float((vm["us"] + vm["sy"]).mean()) * ctx.cpus
     listed = float(grid.to_numpy().sum()) / count
     gap = busy - listed
@@ -100,6 +102,15 @@ def _unaccounted(ctx: Context, grid: pd.DataFrame, count: int) -> list[Row]:
     return [finding("unaccounted-cpu", gap, severity="info", explanation=(
         f"{said}: kernel threads (kswapd for reclaim, kworker and loop threads for I/O) or "
         f"processes outside pidstat's view (another PID namespace or container).{new}"))]
+
+
+def _same_span(vm: pd.DataFrame, grid: pd.DataFrame) -> bool:
+    """Whether vmstat's samples and pidstat's overlap in time (True when either has no
+    times): comparing two tools' CPU needs them to have watched the same seconds."""
+    if "time" not in vm.columns or not pd.api.types.is_datetime64_any_dtype(vm["time"]) \
+            or not pd.api.types.is_datetime64_any_dtype(grid.index):
+        return True
+    return bool(vm["time"].min() <= grid.index.max() and grid.index.min() <= vm["time"].max())
 
 
 def _cpu_limit(ctx: Context, frame: pd.DataFrame, grid: pd.DataFrame,
