@@ -320,3 +320,60 @@ def test_main_refuses_what_is_not_a_capture(tmp_path, capsys):
     missing = tmp_path / "nothing-here"
     assert checklist.main(argparse.Namespace(directory=str(missing))) == 1
     assert "neither a capture directory nor a recorded scenario" in capsys.readouterr().err
+
+
+# -- a kernel log that is empty, or could not be read ---------------------------------------
+
+def _with_dmesg(tmp_path, argv: list[str], user: int | None) -> str:
+    """A copy of the network-retrans capture whose dmesg step is ``argv`` run now, as
+    ``user`` (None: as we are), its stdout, stderr and exit status recorded as a capture
+    records them."""
+    import json
+    import shutil as sh
+
+    if "network-retrans" not in _listed():
+        pytest.skip("network-retrans is not recorded here")
+    target = tmp_path / "cap"
+    sh.copytree(samples.path("network-retrans"), target)
+    if user is not None:
+        argv = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *argv]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30,
+                          env={"LC_ALL": "C", "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"})
+    (target / "dmesg.txt").write_text(done.stdout)
+    (target / "dmesg.stderr").write_text(done.stderr)
+    meta = json.loads((target / "capture.json").read_text())
+    for entry in meta["commands"]:
+        if entry["name"] == "dmesg":
+            entry["returncode"] = done.returncode
+            entry["status"] = "ok" if done.returncode == 0 else "failed"
+    (target / "capture.json").write_text(json.dumps(meta))
+    return str(target)
+
+
+@pytest.mark.live
+@pytest.mark.root
+def test_an_unreadable_kernel_log_is_not_an_empty_one(tmp_path):
+    import os
+    import shutil as sh
+    from pathlib import Path
+
+    if os.geteuid() != 0 or not sh.which("setpriv") or not sh.which("dmesg"):
+        pytest.skip("needs root, setpriv and dmesg")
+    if Path("/proc/sys/kernel/dmesg_restrict").read_text().strip() != "1":
+        pytest.skip("kernel.dmesg_restrict is 0: everyone may read the kernel log here")
+    # run as nobody, dmesg prints "dmesg: read kernel buffer failed: Operation not
+    # permitted" and exits 1
+    denied = checklist.findings(_with_dmesg(tmp_path / "a", ["dmesg", "--time-format",
+                                                             "iso"], 65534))
+    row = rows(denied, "dmesg").iloc[0]
+    assert (row["metric"], row["severity"], row["key"]) == ("kernel log (unreadable)",
+                                                            "info", "dmesg-read")
+    assert "exit status 1: dmesg: read kernel buffer failed: Operation not permitted" in \
+        row["explanation"]
+    assert "(missing)" not in set(denied["metric"])
+    # as root, nothing since a future date: dmesg prints nothing and exits 0
+    empty = checklist.findings(_with_dmesg(tmp_path / "b", [
+        "dmesg", "--time-format", "iso", "--since", "2099-01-01"], None))
+    row = rows(empty, "dmesg").iloc[0]
+    assert (row["metric"], row["severity"]) == ("kernel log (empty)", "info")
+    assert "the kernel log is empty" in row["explanation"]
