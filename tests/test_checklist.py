@@ -377,3 +377,57 @@ def test_an_unreadable_kernel_log_is_not_an_empty_one(tmp_path):
     row = rows(empty, "dmesg").iloc[0]
     assert (row["metric"], row["severity"]) == ("kernel log (empty)", "info")
     assert "the kernel log is empty" in row["explanation"]
+
+
+# -- reasoning across tools, on the recorded scenarios --------------------------------------
+
+def _scenario(name: str):
+    if name not in _listed():
+        pytest.skip(f"{name} is not recorded here")
+    return samples.load(name)
+
+
+def test_the_top_consumer_is_a_command_its_processes_summed():
+    from perfkit.derive.intervals import interval_samples
+    from perfkit.derive.processes import command_cpu, command_pids
+
+    cap = _scenario("disk-saturation")
+    raw = [line.split() for line in cap.raw("pidstat").splitlines()]
+    dd = [float(f[7]) for f in raw if len(f) == 10 and f[-1] == "dd" and f[0] != "Average:"]
+    pids = {f[2] for f in raw if len(f) == 10 and f[-1] == "dd" and f[0] != "Average:"}
+    frame = interval_samples(cap["pidstat"]["cpu"])
+    assert command_cpu(frame)["dd"].sum() == pytest.approx(sum(dd))
+    assert command_pids(frame)["dd"] == len(pids) == 39
+    top = rows(checklist.findings(cap), "pidstat", "%CPU of").iloc[0]
+    assert top["metric"] == "%CPU of dd (39 processes)"
+    assert f"mean {sum(dd) / 40:.1f} %" in top["explanation"]  # 14.2 % over 40 samples
+
+
+def test_short_lived_processes_take_cpu_no_process_shows():
+    # oom-kill: sar -w proc/s median 39; vmstat us + sy 85.7 % of one CPU against 13.8 %
+    # in pidstat's processes
+    found = checklist.findings(_scenario("oom-kill"))
+    row = found[found["key"] == "short-lived"].iloc[0]
+    assert (row["tool"], row["metric"], row["observed"], row["severity"]) == (
+        "sar", "proc/s", 39.0, "warning")
+    assert "85.7 % of one CPU" in row["explanation"] and "13.8 %" in row["explanation"]
+    assert "execsnoop" in row["next"]
+
+
+def test_huge_pages_reserved_are_named_as_the_memory_taken():
+    found = checklist.findings(_scenario("memory-swap"))
+    row = found[found["key"] == "available"].iloc[0]
+    assert "22 GiB (93.6 % of memory) is reserved as huge pages" in row["explanation"]
+
+
+def test_loadavg_start_in_capture_json_is_the_start_snapshot():
+    from perfkit.derive.load import load_seen
+
+    cap = _scenario("hot-thread")
+    cap.meta = {**cap.meta, "loadavg_start": [3.5, 3.1, 2.98]}
+    seen = load_seen(cap)
+    assert seen.iloc[0][["ldavg-1", "source"]].tolist() == [3.5, "capture.json"]
+    assert seen["ldavg-1"].iloc[-1] == 2.28  # top at the end: "load average: 2.28, ..."
+    before = checklist.findings(cap)
+    row = before[before["key"] == "load-before"].iloc[0]
+    assert row["observed"] == 3.5 and "2.28 at the end" in row["explanation"]
