@@ -14,6 +14,7 @@ that the findings call it what it is: load from before, as info.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -60,6 +61,7 @@ TRUTH: dict[str, dict[str, list[tuple[str, str, tuple[str, ...]]]]] = {
             ("vmstat", r"si, so", ANY),
             ("iostat", r".", ALARM),
             ("pidstat", r"%wait of", ANY),  # contention, not a CPU limit
+            ("mpstat", r"%nice", ANY),
         ],
     },
     "hot-thread": {
@@ -135,6 +137,7 @@ TRUTH: dict[str, dict[str, list[tuple[str, str, tuple[str, ...]]]]] = {
             ("vmstat", r"wa$", ALARM),
             ("sar", r"%sio", ALARM),
             ("pidstat", r"%CPU of stress-ng-cpu", ANY),  # the niced hog beside it
+            ("mpstat", r"%nice", INFO),  # its time is %nice: low priority
         ],
         "must_not_find": [
             ("vmstat", R, ALARM),  # busy 75 %, wa 25 %: no CPU saturation
@@ -234,6 +237,7 @@ def test_judge_counts_what_is_found_missed_and_wrong():
 
 # -- live: each workload induced afresh -----------------------------------------------------
 
+@functools.cache
 def _induce_supported() -> bool:
     """Whether ``perfkit capture`` has ``--induce`` (the option that starts a scenario's
     workload for the capture's duration)."""

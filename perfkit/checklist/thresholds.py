@@ -75,6 +75,11 @@ THRESHOLDS: tuple[Threshold, ...] = (
     Threshold("hot-cpu-share", "mpstat", "samples with a hot CPU", 50.0, None,
               "% of samples", "share of samples", "sustained, not a spike",
               next="mpstat -P ALL 1"),
+    Threshold("nice", "mpstat", "%nice", None, None, "% of all CPUs",
+              "median of the all row (info from NICE_SHARE %)",
+              "niced work runs at a lower priority, on the time other work leaves: it "
+              "seldom is what users wait for, even when it keeps a CPU busy",
+              next="ps -eo pid,ni,pcpu,comm --sort=-pcpu | head; pidstat 1"),
     Threshold("top-consumer", "pidstat", "%CPU", 90.0, None, "% of one CPU",
               "median of the process with the highest mean %CPU",
               "the process using most CPU; near 100 % it saturates one CPU (a hot "
@@ -209,6 +214,8 @@ CPU_LIMIT_BUSY = 50.0
 SATURATION_BUSY = 90.0
 #: Below this median %util a device's flushes are reported as info: it has room.
 SYNC_WRITES_UTIL = 30.0
+#: The nice rule reports niced work from this median % of all CPUs.
+NICE_SHARE = 10.0
 #: Fewer packets per second than this on an interface make no packets finding.
 PACKETS_MIN = 100.0
 
