@@ -431,3 +431,63 @@ def test_loadavg_start_in_capture_json_is_the_start_snapshot():
     before = checklist.findings(cap)
     row = before[before["key"] == "load-before"].iloc[0]
     assert row["observed"] == 3.5 and "2.28 at the end" in row["explanation"]
+
+
+@pytest.mark.live
+@pytest.mark.root
+def test_a_cpu_quota_shows_as_waiting_with_idle_cpus(tmp_path):
+    """A busy loop in a cgroup held to 20 % of one CPU (cpu.cfs_quota_us, or cpu.max):
+    pidstat's %wait rises while the CPUs sit idle, and the findings name a CPU limit. The
+    loop ends itself after 15 s (and is killed once measured), pidstat and vmstat are
+    bounded, and the cgroup is removed."""
+    import os
+    import shutil as sh
+    import time
+    from pathlib import Path
+
+    if os.geteuid() != 0 or not (sh.which("pidstat") and sh.which("vmstat")):
+        pytest.skip("needs root, pidstat and vmstat")
+    v1, v2 = Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup")
+    if (v1 / "cpu.cfs_quota_us").is_file():
+        group, limit = v1 / f"perfkit-test-{os.getpid()}", ("cpu.cfs_quota_us", "20000")
+    elif "cpu" in (v2 / "cgroup.subtree_control").read_text(errors="ignore") \
+            if (v2 / "cgroup.subtree_control").is_file() else False:
+        group, limit = v2 / f"perfkit-test-{os.getpid()}", ("cpu.max", "20000 100000")
+    else:
+        pytest.skip("no cgroup cpu controller to set a quota with")
+    env = {"LC_ALL": "C", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    group.mkdir()
+    loop = None
+    try:
+        (group / limit[0]).write_text(limit[1])
+        loop = subprocess.Popen(
+            ["sh", "-c", f"echo $$ > {group}/cgroup.procs && exec {sys.executable} -c "
+                         "'import time\nend = time.time() + 15\nwhile time.time() < end: pass'"],
+            env=env)
+        time.sleep(1)
+        vm = subprocess.Popen(["vmstat", "1", "9"], stdout=subprocess.PIPE, text=True,
+                              env=env)
+        pid = subprocess.run(["pidstat", "-p", str(loop.pid), "1", "8"], capture_output=True,
+                             text=True, timeout=30, env=env).stdout
+        vm_out = vm.communicate(timeout=30)[0]
+    finally:
+        if loop is not None:
+            loop.kill()
+            loop.wait(timeout=10)
+        time.sleep(0.5)
+        group.rmdir()
+    vmstat = perfkit.parse(vm_out, "vmstat")
+    from perfkit.checklist.thresholds import CPU_LIMIT_BUSY
+    from perfkit.derive.cpu import vmstat_busy
+    from perfkit.derive.intervals import interval_samples
+
+    if vmstat_busy(interval_samples(vmstat)).median() >= CPU_LIMIT_BUSY:
+        pytest.skip("the machine's CPUs are busy with other work: no idle CPUs to compare")
+    pidstat = perfkit.parse(pid, "pidstat")
+    cpu = interval_samples(pidstat["cpu"])
+    assert cpu["%CPU"].median() <= 25  # held to 20 % of one CPU
+    frame = checklist.findings(Recorded({"pidstat": pidstat, "vmstat": vmstat},
+                                        cpus=os.cpu_count()))
+    limited = frame[frame["key"] == "cpu-limit"]
+    assert len(limited) == 1, checklist.render(frame)
+    assert limited["observed"].iloc[0] == cpu["%wait"].median() >= 10
