@@ -491,3 +491,22 @@ def test_a_cpu_quota_shows_as_waiting_with_idle_cpus(tmp_path):
     limited = frame[frame["key"] == "cpu-limit"]
     assert len(limited) == 1, checklist.render(frame)
     assert limited["observed"].iloc[0] == cpu["%wait"].median() >= 10
+
+
+def test_interface_errors_and_drops():
+    from conftest import corpus_files
+
+    # sysstat's expected sar -A (a test build reading /proc snapshots): wlp5s0 rxdrop/s
+    # 3.21 then 9.60, virbr0 coll/s 0.64 + rxfram/s 2.57, then rxfram/s 2.56
+    path = [p for p in corpus_files("sar", "sysstat__tests__expected.sar-A")]
+    if not path:
+        pytest.skip("sysstat's expected.sar-A is not in the corpus")
+    frame = checklist.findings(Recorded({"sar": perfkit.read(path[0], "sar")}))
+    found = frame[frame["key"] == "net-errors"].set_index("metric")
+    wlan = found.loc["errors and drops/s of wlp5s0"]
+    assert wlan["observed"] == pytest.approx((3.21 + 9.60) / 2)
+    assert wlan["severity"] == "warning" and "rxdrop/s 9.6" in wlan["explanation"]
+    virbr = found.loc["errors and drops/s of virbr0"]
+    assert virbr["observed"] == pytest.approx((0.64 + 2.57 + 2.56) / 2)
+    assert "coll/s 0.64, rxfram/s 2.57" in virbr["explanation"]
+    assert "errors and drops/s of lo" not in found.index  # all 0.00

@@ -167,6 +167,13 @@ THRESHOLDS: tuple[Threshold, ...] = (
               "(a cgroup's cpu.max quota, or a cpuset) rather than contention",
               next="cat /sys/fs/cgroup/<group>/cpu.max and cpu.stat (nr_throttled, "
               "throttled_usec); pidstat 1 (%wait)"),
+    Threshold("net-errors", "sar", "errors and drops/s", 0.0, None, "per second",
+              "median per interface of sar -n EDEV's error and drop columns summed (info "
+              "when some samples had them)",
+              "packets dropped or damaged at the interface: errors (bad frames, "
+              "collisions, carrier) or drops (full rings or queues): the network's errors "
+              "in the USE method",
+              next="sar -n EDEV 1; ip -s link show IFACE; ethtool -S IFACE"),
     Threshold("packets", "sar", "packets/s", None, None, "packets/s",
               "median per interface of rxpck/s + txpck/s (at least PACKETS_MIN)",
               "packets per second are load: each costs kernel CPU (%sys and %soft, sar's "

@@ -59,7 +59,39 @@ def check_sar(ctx: Context) -> list[Row]:
                                         "full.")))
     if "DEV" in data:
         rows += _packets(ctx, interval_samples(data["DEV"]))
-    return rows + _pressure(ctx)
+    return rows + _interface_errors(ctx, data) + _pressure(ctx)
+
+
+_EDEV = ("rxerr/s", "txerr/s", "coll/s", "rxdrop/s", "txdrop/s", "txcarr/s", "rxfram/s",
+         "rxfifo/s", "txfifo/s")
+
+
+def _interface_errors(ctx: Context, data) -> list[Row]:
+    """Errors and drops per interface (sar -n EDEV, in the capture's sar or sar -A)."""
+    source = data if "EDEV" in data else ctx.optional("sar-all")
+    if source is None or "EDEV" not in source:
+        return []
+    edev = interval_samples(source["EDEV"])
+    present = [c for c in _EDEV if c in edev.columns]
+    if edev.empty or not present:
+        return []
+    total = edev[present].apply(pd.to_numeric, errors="coerce").fillna(0.0).sum(axis=1)
+    grid = wide(edev, "IFACE", total)
+    rows = []
+    for iface in grid.columns:
+        if not (grid[iface] > 0).any():
+            continue
+        value = median(grid[iface])
+        mine = edev[edev["IFACE"].astype(str) == iface][present].apply(
+            pd.to_numeric, errors="coerce")
+        which = ", ".join(f"{c} {fmt(float(mine[c].max()), 2)}" for c in present
+                          if mine[c].max() > 0)
+        rows.append(finding("net-errors", value, metric=f"errors and drops/s of {iface}",
+                            severity="warning" if value > 0 else "info", explanation=(
+                                f"{iface}: errors or drops in {int((grid[iface] > 0).sum())} "
+                                f"of {len(grid)} samples (median {fmt(value, 2)}/s; the "
+                                f"highest: {which}). {rule('net-errors').reason}.")))
+    return rows
 
 
 def _packets(ctx: Context, dev: pd.DataFrame) -> list[Row]:
