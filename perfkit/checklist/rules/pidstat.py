@@ -52,6 +52,8 @@ def _top_consumer(frame: pd.DataFrame, grid: pd.DataFrame, count: int) -> list[R
     busiest = str(per_process.median().sort_values(ascending=False).index[0])
     single = median(_padded(per_process[busiest], count))
     severity = grade("top-consumer", single)
+    following = None
+    churn = ""
     if pids == 1:
         metric = f"%CPU of {busiest}"
         what = f"{busiest}, median {fmt(level)} % of one CPU"
@@ -60,15 +62,18 @@ def _top_consumer(frame: pd.DataFrame, grid: pd.DataFrame, count: int) -> list[R
         what = (f"{name}: {pids} processes together, median {fmt(level)} % of one CPU "
                 f"(about {fmt(level / 100, 1)} CPUs; the busiest, {busiest}, "
                 f"{fmt(single)} %)")
-        if len(grid) and pids > len(grid) / 4:
-            what += ("; so many processes in a few samples are short-lived ones, started "
-                     "one after another")
+        following = f"pidstat -C {name} 1; pidstat -t 1 -p PID (one process's threads)"
+        if pids > count / 4:
+            churn = (f" {pids} processes in {count} samples: short-lived ones, started one "
+                     "after another.")
+            following = f"execsnoop (bcc) names each new one as it starts; pidstat -C {name} 1"
     tail = (" It keeps one CPU busy: a hot thread, unless it is multi-threaded."
             if severity != "info" else "")
     return [finding("top-consumer", level, metric=metric, severity=severity,
-                    threshold=rule("top-consumer").warning, explanation=(
+                    threshold=rule("top-consumer").warning, next=following, explanation=(
                         f"top CPU consumer: {what} (mean {fmt(mean)} %, max "
-                        f"{fmt(float(grid[name].max()))} %) over {count} samples.{tail}"))]
+                        f"{fmt(float(grid[name].max()))} %) over {count} samples.{churn}"
+                        f"{tail}"))]
 
 
 def _unaccounted(ctx: Context, grid: pd.DataFrame, count: int) -> list[Row]:
