@@ -6,16 +6,30 @@
 
 >>> import perfkit
 >>> perfkit.checklist.findings(perfkit.samples.load("hot-thread"))  # doctest: +SKIP
-      tool                     metric  observed  threshold severity  explanation
-0   mpstat            busy % of CPU 1     100.0       90.0  warning  one CPU at 100 % ...
-1  pidstat  %CPU of stress-ng-cpu (8)      99.0       90.0  warning  top CPU consumer: ...
+      tool                     metric  observed  threshold severity  ...           key
+0   mpstat            busy % of CPU 1     100.0       90.0  warning  ...       hot-cpu
+1  pidstat  %CPU of stress-ng-cpu (9)      99.0       90.0  warning  ...  top-consumer
+2   uptime      ldavg-1 (from before)       3.4        2.0     info  ...   load-before
 
 :func:`findings` applies the rules of :data:`THRESHOLDS` (Brendan Gregg, "Linux Performance
-Analysis in 60,000 Milliseconds", Netflix Tech Blog, 2015) to a capture and returns one row
+Analysis in 60,000 Milliseconds", Netflix Tech Blog, 2015, and the USE method: utilisation,
+saturation and errors of every resource the capture shows) to a capture and returns one row
 per finding: ``tool``, ``metric``, ``observed`` (a number, in the unit the explanation
 names), ``threshold`` (the limit it was compared with, NaN for a plain observation),
-``severity`` (``"info"``, ``"warning"`` or ``"critical"``) and ``explanation``, the most
-severe first and otherwise in the checklist's order.
+``severity`` (``"info"``, ``"warning"`` or ``"critical"``), ``explanation``, ``next`` (what
+to run, live, to confirm it) and ``key`` (the rule in :data:`THRESHOLDS`), the most severe
+first and otherwise in the checklist's order.
+
+Rules reason across tools where one tool alone misleads: vmstat's run queue is CPU
+saturation only with busy CPUs (``100 - id - wa``; ``%iowait`` is idle time) and counts
+``r - 1`` (vmstat counts itself); the load averages are judged with the load the capture
+itself saw (``sar -q``, top, vmstat ``r``), so a load left over from before the capture is
+reported as such; the top consumer is a command, its processes summed (noise below
+:data:`NOISE_CPU` % is left out); CPU time no listed process accounts for is set against
+sar's processes started per second; processes kept waiting while CPUs idle point at a CPU
+limit; packets per second are load on any interface, loopback included; memory and I/O
+pressure (PSI) are compared with the idle recording's baseline; and an empty kernel log is
+told apart from one that could not be read.
 
 How values are summarised, so that one spike does not make a finding:
 
@@ -25,8 +39,9 @@ How values are summarised, so that one spike does not make a finding:
   or process missing from a sample, because ``iostat -z`` or ``pidstat`` leave idle ones
   out, counts as 0 there), so it must hold for at least half of the samples;
 * swapping and the hot CPU count the **share of samples** in which they happened;
-* ``uptime``'s load averages and ``free`` are snapshots: the load of the capture's start,
-  and the lower ``available`` of the start and end snapshots;
+* ``uptime``'s load averages and ``free`` are snapshots: the load of the capture's start
+  (``capture.json``'s ``loadavg_start`` when recorded), set against the load through the
+  capture, and the lower ``available`` of the start and end snapshots;
 * dmesg events count when they happened during the capture or at most :data:`RECENT`
   before it; older ones are reported as ``info``.
 
@@ -55,6 +70,7 @@ from .open import open_capture
 from .report import render
 from .thresholds import (
     COLUMNS,
+    NOISE_CPU,
     RECENT,
     RETRANS_MIN_SEGMENTS,
     SEVERITIES,
@@ -66,6 +82,7 @@ from .thresholds import (
     thresholds,
 )
 
-__all__ = ["COLUMNS", "RECENT", "RETRANS_MIN_SEGMENTS", "SEVERITIES", "THRESHOLDS", "TOOLS",
+__all__ = ["COLUMNS", "NOISE_CPU", "RECENT", "RETRANS_MIN_SEGMENTS", "SEVERITIES", "THRESHOLDS",
+           "TOOLS",
            "Threshold", "findings", "grade", "main", "open_capture", "render", "rule",
            "thresholds"]

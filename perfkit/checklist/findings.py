@@ -1,7 +1,7 @@
 """Findings of a capture: every rule's rows, most severe first (see :mod:`perfkit.checklist`).
 
 >>> findings("idle").columns.tolist()  # doctest: +SKIP
-['tool', 'metric', 'observed', 'threshold', 'severity', 'explanation']
+['tool', 'metric', 'observed', 'threshold', 'severity', 'explanation', 'next', 'key']
 """
 
 from __future__ import annotations

@@ -2,10 +2,18 @@
 
 >>> import pandas as pd
 >>> print(render(pd.DataFrame(columns=["tool", "metric", "observed", "threshold",
-...                                    "severity", "explanation"])))
+...                                    "severity", "explanation", "next"])))
 no findings
 <BLANKLINE>
 0 critical, 0 warning, 0 info
+>>> row = {"tool": "iostat", "metric": "%util of vda", "observed": 95.0, "threshold": 90.0,
+...        "severity": "critical", "explanation": "vda busy.", "next": "iostat -xz 1"}
+>>> print(render(pd.DataFrame([row])))
+CRITICAL  iostat   %util of vda                 observed       95   threshold 90
+          vda busy.
+          next: iostat -xz 1
+<BLANKLINE>
+1 critical, 0 warning, 0 info
 """
 
 from __future__ import annotations
@@ -26,7 +34,8 @@ def _number(value: float) -> str:
 
 def render(frame: pd.DataFrame, capture: Any = None, width: int = 100) -> str:
     """The findings as text: a line per finding (severity, tool, metric, observed value
-    and threshold), its explanation wrapped below, and a count by severity."""
+    and threshold), its explanation wrapped below, then what to run next to confirm it,
+    and a count by severity."""
     lines = []
     if capture is not None:
         meta = capture.meta
@@ -48,6 +57,10 @@ def render(frame: pd.DataFrame, capture: Any = None, width: int = 100) -> str:
         lines.append(head.rstrip())
         lines.extend(textwrap.wrap(row.explanation, width=width, initial_indent=" " * 10,
                                    subsequent_indent=" " * 10))
+        following = getattr(row, "next", "")
+        if isinstance(following, str) and following:
+            lines.extend(textwrap.wrap(f"next: {following}", width=width,
+                                       initial_indent=" " * 10, subsequent_indent=" " * 16))
     counts = frame["severity"].value_counts()
     lines.append("")
     lines.append(", ".join(f"{int(counts.get(s, 0))} {s}" for s in SEVERITIES))

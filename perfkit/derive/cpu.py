@@ -35,3 +35,16 @@ def busy_grid(cpu: pd.DataFrame) -> pd.DataFrame:
     """Busy % (:func:`busy_percent`) per sample (rows) and CPU (columns), ``all`` left out."""
     per = cpu[cpu["CPU"].astype(str) != "all"]
     return wide(per, "CPU", busy_percent(per), fill=None)
+
+
+def vmstat_busy(frame: pd.DataFrame) -> pd.Series:
+    """Busy % of all CPUs per vmstat sample: ``100 - id - wa`` (``wa`` is idle time, as
+    ``%iowait`` is in mpstat).
+
+    >>> vmstat_busy(pd.DataFrame({"id": [11], "wa": [60]})).tolist()
+    [29.0]
+    """
+    idle = pd.to_numeric(frame["id"], errors="coerce").astype(float)
+    wait = pd.to_numeric(frame["wa"], errors="coerce").fillna(0.0) \
+        if "wa" in frame.columns else 0.0
+    return (100.0 - idle - wait).clip(lower=0.0)

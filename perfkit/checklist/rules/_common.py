@@ -32,16 +32,23 @@ def median(values: pd.Series) -> float:
 
 def finding(key: str, observed: float, explanation: str, *, severity: str | None = None,
             threshold: float | None = None, metric: str | None = None,
-            scale: float = 1.0) -> Row:
+            scale: float = 1.0, next: str | None = None) -> Row:
     """A finding row under rule ``key``; ``severity`` graded from ``observed`` unless
-    given; ``threshold`` is the limit reached (or the warning limit) times ``scale``."""
+    given; ``threshold`` is the limit reached (or the warning limit) times ``scale``;
+    ``next`` (what to run to confirm it) is the rule's unless given.
+
+    >>> row = finding("util", 95.0, "busy")
+    >>> row["severity"], row["threshold"], row["key"], row["next"].split(";")[0]
+    ('critical', 90.0, 'util', 'iostat -xz 1 (r/s, w/s, sizes)')
+    """
     item = rule(key)
     severity = severity or grade(key, observed, scale)
     if threshold is None:
         limit = item.critical if severity == "critical" else item.warning
         threshold = limit * scale if limit is not None else float("nan")
     return {"tool": item.tool, "metric": metric or item.metric, "observed": observed,
-            "threshold": threshold, "severity": severity, "explanation": explanation}
+            "threshold": threshold, "severity": severity, "explanation": explanation,
+            "next": item.next if next is None else next, "key": key}
 
 
 def fmt(value: float, digits: int = 1) -> str:
@@ -55,6 +62,7 @@ class Context:
         self.capture = capture
         self.missing: list[Row] = []
         self._data: dict[str, Any] = {}
+        self._optional: dict[str, Any] = {}
         start = capture.meta.get("started_utc")
         stamp = pd.Timestamp(start) if start else None
         if stamp is not None and stamp.tzinfo is not None:
@@ -78,9 +86,27 @@ class Context:
         if why:
             self.missing.append({"tool": tool, "metric": "(missing)", "observed": np.nan,
                                  "threshold": np.nan, "severity": "info",
-                                 "explanation": f"{tool}: {why}; its checks were skipped."})
+                                 "explanation": f"{tool}: {why}; its checks were skipped.",
+                                 "next": f"run {tool} by hand to see why", "key": "missing"})
         self._data[tool] = value
         return value
+
+    def optional(self, tool: str) -> Any:
+        """The tool's data when the capture has it and it reads, else None, silently (for
+        the extra outputs a rule can do without, such as ``sar-all``)."""
+        if tool in self._data:
+            return self._data[tool]
+        if tool not in self._optional:
+            try:
+                value = self.capture[tool] if tool in self.capture else None
+            except (KeyError, ValueError, OSError):
+                value = None
+            self._optional[tool] = value
+        return self._optional[tool]
+
+    def settle(self, tool: str, value: Any) -> None:
+        """Record ``value`` as the tool's data (a rule that explains its absence itself)."""
+        self._data[tool] = value
 
     def _cpus(self) -> int | None:
         cpus = self.capture.meta.get("cpus")

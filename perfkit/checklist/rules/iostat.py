@@ -5,12 +5,13 @@ from __future__ import annotations
 from ...derive.intervals import interval_samples, positions
 from ...derive.wide import wide
 from ...synonyms import find
-from ..thresholds import grade, rule
+from ..thresholds import SYNC_WRITES_UTIL, grade, rule
 from ._common import Context, Row, finding, fmt, median
 
 
 def check_iostat(ctx: Context) -> list[Row]:
-    """Per device: utilisation, queue length and request latency."""
+    """Per device: utilisation, queue length, request latency and forced (synchronous)
+    writes."""
     data = ctx.get("iostat")
     if data is None or "devices" not in data:
         return []
@@ -36,4 +37,38 @@ def check_iostat(ctx: Context) -> list[Row]:
                 rows.append(finding(key, value, metric=f"{metric} of {dev}", explanation=(
                     f"{dev}: {metric} median {fmt(value)}{unit} over {len(grid)} reports "
                     f"(max {fmt(float(grid[dev].max()))}{unit}). {rule(key).reason}.")))
+    return rows + _sync_writes(frame, device, reports)
+
+
+def _sync_writes(frame, device: str, reports) -> list[Row]:
+    """Many flush requests (f/s): writes forced to stable storage one by one."""
+    flushes = find(frame, "f/s")
+    if not flushes:
+        return []
+    rows = []
+    grid = wide(frame, device, flushes, xs=reports)
+    writes = wide(frame, device, "w/s", xs=reports) if "w/s" in frame.columns else None
+    size = wide(frame, device, "wareq-sz", xs=reports) if "wareq-sz" in frame.columns \
+        else None
+    util = wide(frame, device, "%util", xs=reports) if "%util" in frame.columns else None
+    for dev in grid.columns:
+        value = median(grid[dev])
+        if grade("sync-writes", value) == "info":
+            continue
+        detail = ""
+        if writes is not None and dev in writes.columns:
+            detail = f", beside {fmt(median(writes[dev]))} writes/s"
+            if size is not None and dev in size.columns:
+                detail += f" of {fmt(median(size[dev]))} kB on average"
+        busy = median(util[dev]) if util is not None and dev in util.columns else None
+        idle = busy is not None and busy < SYNC_WRITES_UTIL
+        if busy is not None:
+            detail += f", {fmt(busy)} %util"
+        rows.append(finding("sync-writes", value, metric=f"f/s of {dev}",
+                            severity="info" if idle else None, explanation=(
+                                f"{dev}: {fmt(value)} flush requests/s (median over "
+                                f"{len(grid)} reports{detail}): "
+                                f"{rule('sync-writes').reason}."
+                                + (" The device has room: they cost little here."
+                                   if idle else ""))))
     return rows

@@ -1,10 +1,38 @@
-"""The checklist's rules for vmstat."""
+"""The checklist's rules for vmstat.
+
+The run queue is CPU saturation only when the CPUs are busy: ``r`` less vmstat itself
+(:func:`perfkit.derive.load.runnable`) above the CPU count, with busy (``100 - id - wa``)
+at or above :data:`~perfkit.checklist.thresholds.SATURATION_BUSY` %. More runnable threads
+while the CPUs have idle or iowait time is reported as info.
+"""
 
 from __future__ import annotations
 
+from ...derive.cpu import vmstat_busy
 from ...derive.intervals import interval_samples
-from ..thresholds import grade, rule
+from ...derive.load import runnable
+from ..thresholds import SATURATION_BUSY, grade, rule
 from ._common import Context, Row, finding, fmt, median, share_of
+
+
+def _run_queue(ctx: Context, frame, count: int) -> list[Row]:
+    if not ctx.cpus or "r" not in frame.columns or "id" not in frame.columns:
+        return []
+    waiting = median(runnable(frame))
+    busy = median(vmstat_busy(frame))
+    severity = grade("run-queue", waiting, ctx.cpus)
+    if severity == "info":
+        return []
+    said = (f"median r = {fmt(median(frame['r']))} over {count} samples (max "
+            f"{fmt(float(frame['r'].max()))}), {fmt(waiting)} besides vmstat itself, with "
+            f"{ctx.cpus} CPUs {fmt(busy)} % busy (100 - id - wa)")
+    if busy >= SATURATION_BUSY:
+        return [finding("run-queue", waiting, scale=ctx.cpus, metric="r - 1", explanation=(
+            f"{said}: threads wait for a CPU (CPU saturation)."))]
+    return [finding("run-queue-idle", waiting, severity="info", threshold=ctx.cpus,
+                    explanation=(f"{said}: more runnable threads than CPUs while the CPUs "
+                                 "have room, so not CPU saturation: short bursts, or "
+                                 "threads held back by a CPU limit."))]
 
 
 def check_vmstat(ctx: Context) -> list[Row]:
@@ -16,14 +44,7 @@ def check_vmstat(ctx: Context) -> list[Row]:
     if frame.empty:
         return []
     count = len(frame)
-    rows = []
-    if ctx.cpus and "r" in frame.columns:
-        r = median(frame["r"])
-        if grade("run-queue", r, ctx.cpus) != "info":
-            rows.append(finding("run-queue", r, scale=ctx.cpus, explanation=(
-                f"median run queue r = {fmt(r)} threads over {count} samples (max "
-                f"{fmt(float(frame['r'].max()))}) with {ctx.cpus} CPUs: threads wait for "
-                "a CPU (CPU saturation).")))
+    rows = _run_queue(ctx, frame, count)
     if {"si", "so"} <= set(frame.columns):
         moving = (frame["si"] > 0) | (frame["so"] > 0)
         share = share_of(moving)
@@ -35,6 +56,8 @@ def check_vmstat(ctx: Context) -> list[Row]:
                 f"{fmt(float(frame['si'].max()))}, so {fmt(float(frame['so'].max()))}): "
                 + ("the system is swapping: memory is short."
                    if severity != "info" else "occasional swapping."))))
+    blocked = (f"; b (tasks blocked on I/O) median {fmt(median(frame['b']))}, max "
+               f"{fmt(float(frame['b'].max()))}" if "b" in frame.columns else "")
     for key, col, what in (("iowait", "wa", "waiting for I/O (wa)"),
                            ("steal", "st", "stolen by the hypervisor (st)"),
                            ("system", "sy", "in the kernel (sy)")):
@@ -42,7 +65,8 @@ def check_vmstat(ctx: Context) -> list[Row]:
             continue
         value = median(frame[col])
         if grade(key, value) != "info":
+            extra = blocked if key == "iowait" else ""
             rows.append(finding(key, value, explanation=(
                 f"CPU time {what}: median {fmt(value)} % over {count} samples (max "
-                f"{fmt(float(frame[col].max()))} %). {rule(key).reason}.")))
+                f"{fmt(float(frame[col].max()))} %){extra}. {rule(key).reason}.")))
     return rows
