@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...derive.commands import command_cpu, command_processes
 from ...derive.cpu import vmstat_busy
 from ...derive.intervals import interval_samples
 from ...derive.pressure import stall_shares
-from ...derive.processes import command_cpu, command_pids, process_cpu
+from ...derive.processes import process_cpu
 from ...synonyms import find
 from ..thresholds import CPU_LIMIT_BUSY, NOISE_CPU, grade, rule
 from ._common import Context, Row, finding, fmt, median
@@ -46,7 +47,7 @@ def _top_consumer(frame: pd.DataFrame, grid: pd.DataFrame, count: int) -> list[R
         return []
     values = _padded(grid[name], count)
     level = median(values)
-    pids = int(command_pids(frame).get(name, 1))
+    pids = int(command_processes(frame).get(name, 1))
     per_process = process_cpu(frame[frame[find(frame, "Command") or "Command"]
                                     .astype(str) == name])
     busiest = str(per_process.median().sort_values(ascending=False).index[0])
