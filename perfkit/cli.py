@@ -4,6 +4,7 @@
     perfkit checklist CAPTURE_DIR
     perfkit parse FILE [--tool TOOL] [--table NAME] [--csv]
     perfkit samples
+    perfkit induce NAME [--duration 60] [--builtin]
 
 >>> main(["parse", "--help"])  # doctest: +SKIP
 """
@@ -51,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     prs.add_argument("--strict", action="store_true", help="fail on unrecognised lines")
 
     sub.add_parser("samples", help="list the recorded scenarios shipped with perfkit")
+
+    from .capture_induce import add_cli as add_induce
+
+    add_induce(sub)
     return top
 
 
@@ -65,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .checklist import main as checklist_main
 
         return checklist_main(args)
+    if args.command == "induce":
+        from .capture_induce import main as induce_main
+
+        return induce_main(args)
     if args.command == "samples":
         from . import samples
 
