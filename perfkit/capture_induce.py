@@ -403,7 +403,8 @@ def _wait_for_hold(run: InducedRun, hold_timeout: float | None,
 
 def _evidence_line(seen: dict[str, Any]) -> str:
     names = ("busy_cpus", "nice_cpus", "load_cpus", "procs_running", "cgroup_memory_mib",
-             "cgroup_swap_mib", "cgroup_oom_kills", "disk_util", "disk_writes_per_s",
+             "cgroup_swap_mib", "cgroup_oom_kills", "swap_in_pages_per_s",
+             "swap_out_pages_per_s", "disk_util", "disk_writes_per_s",
              "load_write_mib_per_s", "tcp_retrans_per_s")
     return ", ".join(f"{name} {seen[name]}" for name in names if name in seen)
 

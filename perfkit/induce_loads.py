@@ -38,6 +38,7 @@ from .induce_system import (
     group_cpu_seconds,
     group_members,
     snmp_tcp,
+    vm_counters,
 )
 
 WORKER = Path(__file__).with_name("induce_worker.py")
@@ -173,11 +174,11 @@ def build_workloads(plan: Plan, *, until: float, cgroup: MemoryCgroup | None = N
         elif kind == "write":
             assert disk_dir is not None
             for n in range(load.get("writers", 1)):
-                if stress and load["sync"] == "fdatasync":
+                if stress and load["sync"] in ("direct", "fdatasync"):
                     argv = worker_argv(
                         "exec", "stress-ng", "--hdd", "1", "--hdd-bytes",
                         f"{load['cap_mib']}M", "--hdd-write-size", f"{load['block_kib']}K",
-                        "--hdd-opts", "wr-seq,fdatasync", "--temp-path", str(disk_dir),
+                        "--hdd-opts", f"wr-seq,{load['sync']}", "--temp-path", str(disk_dir),
                         "--timeout", f"{seconds}s", "--quiet", until=until, nice=nice)
                     mechanism = "stress-ng"
                 else:
@@ -257,12 +258,12 @@ def sample(plan: Plan, workloads: list[Workload], *, window: float = 1.0,
     the CPUs the loads use, disk writes and utilisation, TCP retransmits, cgroup memory."""
     pgids = [pgid for w in workloads for pgid in w.pgids]
     device = block_device(disk_dir) if disk_dir is not None else None
-    cpu0, load0, snmp0 = cpu_times(), group_cpu_seconds(pgids), snmp_tcp()
+    cpu0, load0, snmp0, vm0 = cpu_times(), group_cpu_seconds(pgids), snmp_tcp(), vm_counters()
     disk0, io0 = (disk_counters(device) if device else None), _io_bytes(pgids)
     start = time.monotonic()
     time.sleep(window)
     elapsed = time.monotonic() - start
-    cpu1, load1, snmp1 = cpu_times(), group_cpu_seconds(pgids), snmp_tcp()
+    cpu1, load1, snmp1, vm1 = cpu_times(), group_cpu_seconds(pgids), snmp_tcp(), vm_counters()
     disk1, io1 = (disk_counters(device) if device else None), _io_bytes(pgids)
     busy, nice = cpu_share(cpu0, cpu1), cpu_share(cpu0, cpu1, "nice")
     ncpu = len(cpu1) - 1
@@ -277,6 +278,9 @@ def sample(plan: Plan, workloads: list[Workload], *, window: float = 1.0,
         "loadavg_1min": float(Path("/proc/loadavg").read_text().split()[0]),
         "tcp_retrans_per_s": round((snmp1["RetransSegs"] - snmp0["RetransSegs"]) / elapsed, 1),
         "tcp_out_segs_per_s": round((snmp1["OutSegs"] - snmp0["OutSegs"]) / elapsed, 1),
+        "swap_in_pages_per_s": round((vm1.get("pswpin", 0) - vm0.get("pswpin", 0)) / elapsed, 1),
+        "swap_out_pages_per_s": round((vm1.get("pswpout", 0) - vm0.get("pswpout", 0))
+                                      / elapsed, 1),
     }
     if plan.needs_disk:
         out["load_write_mib_per_s"] = round(max(0, io1 - io0) / elapsed / 2**20, 1)

@@ -39,7 +39,7 @@ DESCRIPTIONS = {
     "memory-swap": "a process larger than its memory cgroup: its pages go to swap",
     "oom-kill": "a process outgrows its memory cgroup (no swap): the OOM killer ends it, "
                 "again and again",
-    "disk-saturation": "writes with fdatasync to a capped temporary file keep its disk busy",
+    "disk-saturation": "direct writes (O_DIRECT) to capped temporary files keep their disk busy",
     "network-retrans": "a TCP stream over a private veth link that loses packets: "
                        "retransmits",
     "mystery": "the workshop mystery",
@@ -155,7 +155,7 @@ def _defaults(scenario: str, facts: Facts) -> tuple[list[dict[str, Any]], dict[s
         return [{"kind": "memory", "mib": 300, "restart": True}], params
     if scenario == "disk-saturation":
         return [{"kind": "write", "writers": 2, "cap_mib": 256, "block_kib": 1024,
-                 "sync": "fdatasync"}], {}
+                 "sync": "direct"}], {}
     if scenario == "network-retrans":
         return [{"kind": "tcp", "chunk_kib": 64, "every_ms": 10}], {"loss_percent": 5}
     if scenario == "mystery":

@@ -19,8 +19,8 @@ KIND is one of:
   spins while the main thread sleeps (one hot thread);
 * ``touch MIB``: map MIB MiB of anonymous memory and write to every page, again and again;
 * ``write FILE CAP_MIB BLOCK_KIB SYNC``: write BLOCK_KIB blocks to FILE, back to its start
-  when CAP_MIB is reached (the file never grows past it); SYNC is ``fdatasync`` (after each
-  block), ``dsync`` (the file opened with O_DSYNC) or ``none``;
+  when CAP_MIB is reached (the file never grows past it); SYNC is ``direct`` (O_DIRECT:
+  past the page cache), ``fdatasync`` (after each block), ``dsync`` (O_DSYNC) or ``none``;
 * ``tcp-receive HOST PORT`` / ``tcp-send HOST PORT CHUNK_KIB EVERY_MS``: a TCP receiver that
   reads and discards, and a sender of CHUNK_KIB every EVERY_MS milliseconds;
 * ``exec PROGRAM [ARG...]``: replace this process by PROGRAM (after ``--cgroup``/``--nice``).
@@ -86,7 +86,7 @@ def spin_thread(until: float | None) -> None:
 def touch(mib: int, until: float | None) -> None:
     """Write to every page of ``mib`` MiB, pass after pass (the pages stay in use)."""
     size = mib * 2**20
-    area = mmap.mmap(-1, size)
+    area = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     page = mmap.PAGESIZE
     value = 0
     while _running(until):
@@ -100,8 +100,14 @@ def write(path: str, cap_mib: int, block_kib: int, sync: str, until: float | Non
     flags = os.O_WRONLY | os.O_CREAT
     if sync == "dsync":
         flags |= os.O_DSYNC
-    fd = os.open(path, flags, 0o600)
-    block = os.urandom(block_kib * 1024)
+    try:
+        fd = os.open(path, flags | (os.O_DIRECT if sync == "direct" else 0), 0o600)
+    except OSError:  # a file system without O_DIRECT: sync each block instead
+        if sync != "direct":
+            raise
+        fd, sync = os.open(path, flags, 0o600), "fdatasync"
+    block = mmap.mmap(-1, block_kib * 1024)  # page-aligned, as O_DIRECT needs
+    block.write(os.urandom(block_kib * 1024))
     cap = cap_mib * 2**20
     offset = 0
     try:
