@@ -143,7 +143,8 @@ class InducedRun:
         details = {
             "parameters": {**self.plan.params, "loads": self.plan.loads},
             "workloads": [{"label": w.label, "mechanism": w.mechanism, "argv": w.argv,
-                           "starts": w.starts} for w in self.workloads],
+                           "starts": w.starts, "process_groups": w.pgids}
+                          for w in self.workloads],
             "evidence": self.evidence,
             "resources": self.resources,
             "waiting_for": self.waiting_for,
@@ -289,13 +290,13 @@ def _set_up(run: InducedRun, directory: str, cleanups: list[Callable[[], list[st
     else:
         tell(f"what it runs is sealed; mechanism: {the_plan.mechanism}; "
              f"for {the_plan.duration:g} s")
-    log_dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-log-"))
+    log_dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-{run_id()}-log-"))
     cleanups.append(lambda: _remove_dir(log_dir))
     params = the_plan.params
     disk_dir = cgroup = netns = None
     try:
         if the_plan.needs_disk:
-            disk_dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-", dir=directory))
+            disk_dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-{run_id()}-", dir=directory))
             cleanups.append(lambda: _remove_dir(disk_dir))
             run.resources["temporary_directory"] = str(disk_dir)
             if not sealed:
