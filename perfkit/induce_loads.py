@@ -319,8 +319,8 @@ def check_hold(plan: Plan, seen: dict[str, Any], nproc: int) -> list[str]:
             cpus = min(load["workers"], nproc)
             if seen["busy_cpus"] < 0.8 * cpus:
                 waiting.append(f"{0.8 * cpus:.1f} busy CPUs")
-            if seen["load_cpus"] < 0.25 * cpus:
-                waiting.append(f"the loads to use {0.25 * cpus:.1f} CPUs")
+            if seen["load_cpus"] < 0.15 * cpus:
+                waiting.append(f"the loads to use {0.15 * cpus:.1f} CPUs")
         elif kind == "memory" and load.get("restart"):
             if seen.get("cgroup_oom_kills", 0) < 1:
                 waiting.append("an OOM kill in the cgroup")

@@ -1,0 +1,360 @@
+"""perfkit induce on this machine: each scenario for a few seconds, with stress-ng and with
+the built-in loads; the load is checked with the kernel's own counters (read here, not with
+perfkit's readers) and everything is checked to be gone afterwards, also after SIGINT,
+SIGTERM and SIGHUP sent to a running ``perfkit induce``.
+
+Needs root (cgroups, swap, network namespaces); the stress-ng cases need stress-ng.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from conftest import needs_root, needs_tool
+
+from perfkit.capture_induce import induced
+
+pytestmark = [pytest.mark.live, pytest.mark.root, needs_root]
+
+MECHANISMS = [pytest.param(True, id="builtin"),
+              pytest.param(False, id="stress-ng", marks=needs_tool("stress-ng"))]
+NPROC = os.cpu_count() or 1
+
+
+@pytest.fixture
+def work_dir():
+    """A directory on a disk for the capped files (pytest's tmp_path may be on tmpfs)."""
+    path = Path(tempfile.mkdtemp(prefix="perfkit-induce-test-", dir="/var/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+# ------------------------------------------------------------- the kernel's counters, read here
+
+
+def proc_stat() -> dict[str, list[int]]:
+    out = {}
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("cpu"):
+            name, *values = line.split()
+            out[name] = [int(v) for v in values]
+    return out
+
+
+def cpus_busy_and_nice(window: float = 1.0) -> tuple[float, float]:
+    """CPUs' worth of busy time (all but idle, iowait) and of nice time over ``window``."""
+    before = proc_stat()["cpu"]
+    time.sleep(window)
+    after = proc_stat()["cpu"]
+    delta = [a - b for a, b in zip(after, before, strict=False)]
+    total = sum(delta[:8]) or 1
+    busy = total - delta[3] - delta[4]
+    return busy / total * NPROC, delta[1] / total * NPROC
+
+
+def stat_fields(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return [text[text.index("(") + 1:text.rindex(")")], *text[text.rindex(")") + 2:].split()]
+
+
+def members(pgids: list[int]) -> dict[int, str]:
+    """Live processes of these process groups: pid -> command name."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = stat_fields(int(entry.name))
+            if fields and int(fields[3]) in pgids and fields[1] != "Z":
+                out[int(entry.name)] = fields[0]
+    return out
+
+
+def cpu_seconds(pids) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = stat_fields(pid)
+        if fields:
+            total += int(fields[12]) + int(fields[13])
+    return total / ticks
+
+
+def groups(run) -> list[int]:
+    return [pgid for w in run.workloads for pgid in w.pgids]
+
+
+def diskstats(device: str) -> list[int]:
+    for line in Path("/proc/diskstats").read_text().splitlines():
+        fields = line.split()
+        if fields[2] == device:
+            return [int(v) for v in fields[3:]]
+    raise AssertionError(f"{device} not in /proc/diskstats")
+
+
+def device_of(path: Path) -> str:
+    dev = os.stat(path).st_dev
+    return Path(f"/sys/dev/block/{os.major(dev)}:{os.minor(dev)}").resolve().name
+
+
+def snmp(namespace: str | None = None) -> dict[str, int]:
+    if namespace:
+        text = subprocess.run(["ip", "netns", "exec", namespace, "cat", "/proc/net/snmp"],
+                              capture_output=True, text=True, check=True).stdout
+    else:
+        text = Path("/proc/net/snmp").read_text()
+    head, values = (line.split() for line in text.splitlines() if line.startswith("Tcp:"))
+    return dict(zip(head[1:], map(int, values[1:]), strict=False))
+
+
+def vmstat(name: str) -> int:
+    for line in Path("/proc/vmstat").read_text().splitlines():
+        key, value = line.split()
+        if key == name:
+            return int(value)
+    return 0
+
+
+def assert_all_gone(record: dict, work_dir: Path, pid: int) -> None:
+    """No load process, cgroup, namespace, veth, swap file or temporary file is left."""
+    assert record["left"] == []
+    pgids = [g for w in record.get("workloads", []) for g in w["process_groups"]]
+    assert members(pgids) == {}
+    prefix = f"perfkit-induce-{pid}"
+    for root in (Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup"),
+                 Path("/sys/fs/cgroup/unified")):
+        assert not list(root.glob(f"{prefix}-*")), root
+    assert not Path(f"/run/netns/{prefix}").exists()
+    assert not Path(f"/sys/class/net/pki{pid}h").exists()
+    assert prefix not in Path("/proc/swaps").read_text()
+    assert list(work_dir.iterdir()) == []
+    assert not list(Path(tempfile.gettempdir()).glob(f"{prefix}-*"))
+
+
+# ---------------------------------------------------------------------------- each scenario
+
+
+def test_idle_starts_nothing(work_dir):
+    with induced("idle", duration=1, directory=str(work_dir)) as run:
+        assert run.workloads == []
+    assert run.record()["mechanism"] == "none"
+    assert_all_gone(run.record(), work_dir, os.getpid())
+
+
+@pytest.mark.parametrize("builtin", MECHANISMS)
+def test_cpu_saturation_fills_every_cpu(builtin, work_dir):
+    with induced("cpu-saturation", duration=5, builtin=builtin,
+                 directory=str(work_dir)) as run:
+        names = members(groups(run))
+        before = cpu_seconds(names)
+        busy, _ = cpus_busy_and_nice()
+        used = cpu_seconds(names) - before
+        worker = "perfkit-cpu" if builtin else "stress-ng-cpu"
+        assert list(names.values()).count(worker) == 2 * NPROC
+        assert busy >= 0.8 * NPROC  # /proc/stat: every CPU busy
+        assert used >= 0.15 * NPROC  # and the load has a part of them (a shared machine)
+        assert run.took_hold
+    record = run.record()
+    assert record["mechanism"] == ("built-in" if builtin else "stress-ng")
+    assert_all_gone(record, work_dir, os.getpid())
+
+
+@pytest.mark.parametrize("builtin", MECHANISMS)
+def test_hot_thread_is_one_busy_thread(builtin, work_dir):
+    with induced("hot-thread", duration=5, builtin=builtin, directory=str(work_dir)) as run:
+        names = members(groups(run))
+        before = cpu_seconds(names)
+        time.sleep(1)
+        used = cpu_seconds(names) - before
+        if builtin:
+            (pid,) = names
+            threads = [line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                       if line.startswith("Threads:")]
+            assert threads == ["Threads:\t2"]  # a main thread that waits, one that spins
+        else:
+            assert list(names.values()).count("stress-ng-cpu") == 1
+        assert 0.15 <= used <= 1.3  # up to one CPU, never two
+    assert_all_gone(run.record(), work_dir, os.getpid())
+
+
+@pytest.mark.parametrize("builtin", MECHANISMS)
+def test_oom_kill_happens_inside_the_cgroup(builtin, work_dir):
+    with induced("oom-kill", duration=5, builtin=builtin, directory=str(work_dir),
+                 options={"cgroup_limit_mib": 64, "mib": 160}) as run:
+        cgroup = Path(run.resources["cgroup"])
+        if run.resources["cgroup_version"] == "v1":
+            assert (cgroup / "memory.limit_in_bytes").read_text().strip() == str(64 << 20)
+            events = (cgroup / "memory.oom_control").read_text()
+        else:
+            assert (cgroup / "memory.max").read_text().strip() == str(64 << 20)
+            events = (cgroup / "memory.events").read_text()
+        kills = [int(line.split()[1]) for line in events.splitlines()
+                 if line.startswith("oom_kill ")]
+        assert kills and kills[0] >= 1
+    log = subprocess.run(["dmesg"], capture_output=True, text=True).stdout
+    assert f"oom_memcg=/{cgroup.name}" in log  # the kernel names our cgroup, not the machine
+    assert_all_gone(run.record(), work_dir, os.getpid())
+
+
+@pytest.mark.parametrize("builtin", MECHANISMS)
+def test_memory_swap_pages_the_cgroup_to_a_swap_file(builtin, work_dir):
+    out0 = vmstat("pswpout")
+    with induced("memory-swap", duration=6, builtin=builtin, directory=str(work_dir),
+                 options={"cgroup_limit_mib": 64, "mib": 160, "cgroup_swap_mib": 256,
+                          "swap_file_mib": 192}) as run:
+        swap_file = run.resources["swap_file"]
+        assert swap_file in Path("/proc/swaps").read_text()
+        cgroup = Path(run.resources["cgroup"])
+        usage = "memory.usage_in_bytes" if run.resources["cgroup_version"] == "v1" \
+            else "memory.current"
+        assert int((cgroup / usage).read_text()) >= 0.8 * (64 << 20)
+        time.sleep(0.5)
+        assert vmstat("pswpout") - out0 >= (160 - 64) * 256 * 0.5  # pages written to swap
+    assert not Path(swap_file).exists()
+    assert_all_gone(run.record(), work_dir, os.getpid())
+
+
+@pytest.mark.parametrize("builtin", MECHANISMS)
+def test_disk_saturation_writes_to_a_capped_file(builtin, work_dir):
+    device = device_of(work_dir)
+    with induced("disk-saturation", duration=5, builtin=builtin, directory=str(work_dir),
+                 options={"cap_mib": 32}) as run:
+        before = diskstats(device)
+        time.sleep(1)
+        after = diskstats(device)
+        written_sectors = after[6] - before[6]
+        busy_ms = after[9] - before[9]
+        assert written_sectors * 512 >= 4 << 20
+        assert busy_ms >= 300
+        if builtin:
+            files = [p for p in Path(run.resources["temporary_directory"]).rglob("*")
+                     if p.is_file()]
+            assert len(files) == 2 and all(p.stat().st_size <= 32 << 20 for p in files)
+        else:  # stress-ng unlinks its files once open; it is told the cap
+            for workload in run.workloads:
+                argv = workload.argv
+                assert argv[argv.index("--hdd-bytes") + 1] == "32M"
+                assert argv[argv.index("--temp-path") + 1] == run.resources[
+                    "temporary_directory"]
+    assert_all_gone(run.record(), work_dir, os.getpid())
+
+
+@needs_tool("ip")
+def test_network_retrans_inside_a_private_link(work_dir):
+    with induced("network-retrans", duration=6, directory=str(work_dir)) as run:
+        namespace = run.resources["netns"]
+        assert Path(f"/run/netns/{namespace}").exists()
+        host_if = run.resources["veth"][0]
+        before, inside = snmp(), snmp(namespace)
+        tx = int(Path(f"/sys/class/net/{host_if}/statistics/tx_bytes").read_text())
+        time.sleep(1.5)
+        after, inside_after = snmp(), snmp(namespace)
+        tx_after = int(Path(f"/sys/class/net/{host_if}/statistics/tx_bytes").read_text())
+        assert after["RetransSegs"] > before["RetransSegs"]
+        assert inside_after["InSegs"] > inside["InSegs"] + 100  # the receiver in the netns
+        assert tx_after - tx >= 1 << 20  # the stream goes over our veth link
+    assert_all_gone(run.record(), work_dir, os.getpid())
+
+
+@pytest.mark.parametrize("builtin", MECHANISMS)
+def test_mystery_runs_its_recorded_loads(builtin, work_dir):
+    device = device_of(work_dir)
+    with induced("mystery", duration=5, builtin=builtin, directory=str(work_dir)) as run:
+        before = diskstats(device)
+        _, nice = cpus_busy_and_nice()
+        after = diskstats(device)
+        assert after[4] - before[4] >= 20  # writes completed
+        assert nice > 0.02  # the niced hog's time shows as %nice
+    assert_all_gone(run.record(), work_dir, os.getpid())
+
+
+# ---------------------------------------------------------------------------- signals
+
+
+def start_cli(*args: str, tmp: Path) -> tuple[subprocess.Popen, Path]:
+    record = tmp / "record.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "perfkit", "induce", *args, "--record", str(record)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return process, record
+
+
+def read_until(process: subprocess.Popen, text: str, timeout: float = 30) -> list[str]:
+    lines = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.2)
+        if ready:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if text in line:
+                return lines
+    raise AssertionError(f"no {text!r} in {lines}")
+
+
+@pytest.mark.parametrize("scenario, sig, extra", [
+    ("disk-saturation", signal.SIGINT, ["--builtin", "--set", "cap_mib=32"]),
+    ("network-retrans", signal.SIGTERM, []),
+    ("oom-kill", signal.SIGHUP, ["--set", "cgroup_limit_mib=64", "--set", "mib=160"]),
+    ("mystery", signal.SIGTERM, []),
+])
+def test_a_signal_to_perfkit_induce_removes_everything(scenario, sig, extra, work_dir,
+                                                       tmp_path):
+    if scenario == "network-retrans" and shutil.which("ip") is None:
+        pytest.skip("ip is not installed")
+    process, record_path = start_cli(scenario, "--duration", "30", "--dir", str(work_dir),
+                                     *extra, tmp=tmp_path)
+    try:
+        lines = read_until(process, "took hold")
+        process.send_signal(sig)
+        rest, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 128 + sig
+    output = "".join(lines) + rest
+    assert f"stopped by {signal.Signals(sig).name}" in output
+    record = json.loads(record_path.read_text())
+    assert record["stopped_by"] == signal.Signals(sig).name
+    if scenario == "mystery":
+        for word in ("dsync", "nice", "write", "cpu"):
+            assert word not in output.lower()
+        assert "sealed" in record and "workloads" not in record
+        from perfkit.induce_plan import unseal
+
+        record = {**record, **unseal(record["sealed"])}
+    assert_all_gone(record, work_dir, process.pid)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_the_swap_file_is_made_removes_it(sig, work_dir, tmp_path):
+    process, record_path = start_cli("memory-swap", "--duration", "30", "--dir",
+                                     str(work_dir), "--set", "swap_file_mib=512",
+                                     "--set", "cgroup_limit_mib=64", "--set", "mib=160",
+                                     tmp=tmp_path)
+    try:
+        read_until(process, "swap file")
+        time.sleep(0.2)
+        process.send_signal(sig)
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 128 + sig
+    record = json.loads(record_path.read_text())
+    assert record["stopped_by"] == signal.Signals(sig).name
+    assert record["started_utc"] == ""  # stopped before any load started
+    assert_all_gone(record, work_dir, process.pid)
