@@ -73,6 +73,8 @@ from .induce_system import (
     SwapFile,
     cpu_times,
     gather_facts,
+    leftovers,
+    remove_leftovers,
 )
 from .runner import utc_now
 
@@ -420,7 +422,7 @@ def add_cli(sub: Any) -> argparse.ArgumentParser:
     parser = sub.add_parser(
         "induce", help=CLI_HELP, description=__doc__.split("\n\n")[0],
         epilog="scenarios: " + "; ".join(f"{n}: {d}" for n, d in DESCRIPTIONS.items()))
-    parser.add_argument("scenario", choices=SCENARIOS, metavar="NAME",
+    parser.add_argument("scenario", choices=SCENARIOS, metavar="NAME", nargs="?",
                         help="the scenario: " + ", ".join(SCENARIOS))
     parser.add_argument("--duration", type=float, default=60.0,
                         help=f"seconds the load runs (default 60, at most {MAX_DURATION:.0f})")
@@ -432,6 +434,9 @@ def add_cli(sub: Any) -> argparse.ArgumentParser:
                         help="change a default, e.g. --set workers=2 --set cap_mib=64")
     parser.add_argument("--record", default=None, metavar="FILE",
                         help="write the ground truth (JSON) to FILE at the end")
+    parser.add_argument("--cleanup", action="store_true",
+                        help="only remove what runs killed with SIGKILL left behind (their "
+                             "cgroups, namespaces, swap files, temporary files)")
     return parser
 
 
@@ -451,6 +456,19 @@ def _options(pairs: list[str]) -> dict[str, Any]:
     return out
 
 
+def _cleanup(directory: str, say: Callable[[str], None]) -> int:
+    found = leftovers([directory])
+    if not found:
+        say("nothing left behind by earlier runs")
+        return 0
+    for kind, path in found:
+        say(f"removing {kind} {path}")
+    left = remove_leftovers(found)
+    for item in left:
+        say(f"could not remove {item}")
+    return 1 if left else 0
+
+
 def main(args: argparse.Namespace) -> int:
     """``perfkit induce``: 0 when the load ran and everything was removed, 2 when refused,
     1 when a load failed or something was left, 128+N after signal N (all cleaned up)."""
@@ -459,6 +477,16 @@ def main(args: argparse.Namespace) -> int:
     def say(line: str) -> None:
         print(f"perfkit induce: {line}", flush=True)
 
+    if args.cleanup:
+        return _cleanup(args.directory, say)
+    if args.scenario is None:
+        print("perfkit induce: name a scenario (" + ", ".join(SCENARIOS) + ") or --cleanup",
+              file=sys.stderr)
+        return 2
+    stale = leftovers([args.directory])
+    if stale:
+        say("warning: an earlier run that was killed left " + ", ".join(
+            str(path) for _, path in stale) + " (perfkit induce --cleanup removes them)")
     runs: list[InducedRun] = []
     status = 0
     try:

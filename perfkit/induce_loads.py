@@ -329,7 +329,8 @@ def check_hold(plan: Plan, seen: dict[str, Any], nproc: int) -> list[str]:
             swap_goal = min(params.get("cgroup_swap_mib", 0), load["mib"] - limit) * 0.25
             if seen.get("cgroup_memory_mib", 0) < 0.8 * limit:
                 waiting.append("the cgroup's memory to reach its limit")
-            elif seen.get("cgroup_swap_mib", 0) < swap_goal:
+            elif (seen.get("cgroup_swap_mib", 0) < swap_goal
+                  and seen.get("swap_out_pages_per_s", 0) <= 0):  # v1 without memsw
                 waiting.append(f"{swap_goal:.0f} MiB of the cgroup in swap")
         elif kind == "write":
             if seen.get("load_write_mib_per_s", 0) <= 0 and seen.get("disk_writes_per_s",

@@ -19,6 +19,8 @@ True
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -479,3 +481,62 @@ class NetNamespace:
         if not _wait_gone(lambda: not Path(f"/sys/class/net/{self.host_if}").exists(), 5.0):
             left.append(f"veth {self.host_if}")
         return left
+
+
+# --------------------------------------------------------------------------- leftovers
+
+
+def _pid_alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()
+
+
+def _owner(name: str) -> int | None:
+    """The pid in a ``perfkit-induce-<pid>...`` name (``pki<pid>h`` for a veth)."""
+    rest = name[len(PREFIX) + 1:] if name.startswith(PREFIX + "-") else ""
+    if name.startswith("pki") and name.endswith("h"):
+        rest = name[3:-1]
+    digits = rest.split("-")[0].split(".")[0]
+    return int(digits) if digits.isdigit() else None
+
+
+def leftovers(directories: list[str | os.PathLike]) -> list[tuple[str, Path]]:
+    """What runs that no longer exist (killed with SIGKILL, or a machine that lost power
+    mid-run) left behind: ``(kind, path)`` for cgroups, namespaces, veths, swap files and
+    temporary directories named after a process that is gone."""
+    found: list[tuple[str, Path]] = []
+    roots = [CGROUP_ROOT / "memory", CGROUP_ROOT, CGROUP_ROOT / "unified"]
+    candidates = [("cgroup", p) for root in roots if root.is_dir()
+                  for p in root.glob(f"{PREFIX}-*") if p.is_dir()]
+    candidates += [("netns", p) for p in NETNS_DIR.glob(f"{PREFIX}-*")]
+    candidates += [("veth", p) for p in Path("/sys/class/net").glob("pki*h")]
+    for directory in {*map(str, directories), tempfile.gettempdir()}:
+        candidates += [("file", p) for p in Path(directory).glob(f"{PREFIX}-*")]
+    for kind, path in candidates:
+        owner = _owner(path.name)
+        if owner is not None and not _pid_alive(owner):
+            found.append((kind, path))
+    return found
+
+
+def remove_leftovers(found: list[tuple[str, Path]]) -> list[str]:
+    """Remove what :func:`leftovers` found; returns what could not be removed."""
+    left: list[str] = []
+    for kind, path in found:
+        if kind == "cgroup":
+            version = "v1" if path.parent.name == "memory" else "v2"
+            left += MemoryCgroup(path.name, 0, 0, version, path).remove()
+        elif kind == "netns":
+            runner.run(["ip", "netns", "delete", path.name], timeout=20)
+            if path.exists():
+                left.append(f"network namespace {path.name}")
+        elif kind == "veth":
+            runner.run(["ip", "link", "delete", path.name], timeout=20)
+            if path.exists():
+                left.append(f"veth {path.name}")
+        elif path.name.endswith(".swap"):
+            left += SwapFile(path.parent, 0, path).remove()
+        elif path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            if path.exists():
+                left.append(f"directory {path}")
+    return left

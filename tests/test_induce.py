@@ -296,3 +296,23 @@ def test_builtin_writer_keeps_its_file_under_the_cap(tmp_path):
 
 def test_plan_type():
     assert isinstance(capture_induce.plan("idle", 1, facts=ROOT_FACTS), Plan)
+
+
+def test_leftovers_are_recognised_by_the_pid_in_their_name(tmp_path):
+    from perfkit import induce_system
+
+    assert induce_system._owner("perfkit-induce-123-oom-kill") == 123
+    assert induce_system._owner("perfkit-induce-123.swap") == 123
+    assert induce_system._owner("perfkit-induce-123-log-abcd") == 123
+    assert induce_system._owner("pki123h") == 123
+    assert induce_system._owner("perfkit-induce-test-abcd") is None
+    dead = int(Path("/proc/sys/kernel/pid_max").read_text()) + 1  # no process has it
+    stale = tmp_path / f"perfkit-induce-{dead}-x1"
+    (stale / "sub").mkdir(parents=True)
+    alive = tmp_path / f"perfkit-induce-{os.getpid()}-x2"
+    alive.mkdir()
+    found = [entry for entry in induce_system.leftovers([tmp_path])
+             if entry[1].parent == tmp_path]
+    assert found == [("file", stale)]
+    assert induce_system.remove_leftovers(found) == []
+    assert not stale.exists() and alive.exists()

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from conftest import needs_root, needs_tool
 
+from perfkit import induce_loads
 from perfkit.capture_induce import induced
 
 pytestmark = [pytest.mark.live, pytest.mark.root, needs_root]
@@ -358,3 +359,43 @@ def test_a_signal_while_the_swap_file_is_made_removes_it(sig, work_dir, tmp_path
     assert record["stopped_by"] == signal.Signals(sig).name
     assert record["started_utc"] == ""  # stopped before any load started
     assert_all_gone(record, work_dir, process.pid)
+
+
+@pytest.mark.parametrize("scenario, extra", [
+    ("oom-kill", ["--set", "cgroup_limit_mib=64", "--set", "mib=160"]),
+    ("network-retrans", []),
+    ("disk-saturation", ["--builtin", "--set", "cap_mib=32"]),
+])
+def test_after_sigkill_the_loads_end_by_themselves_and_cleanup_removes_the_rest(
+        scenario, extra, work_dir, tmp_path):
+    if scenario == "network-retrans" and shutil.which("ip") is None:
+        pytest.skip("ip is not installed")
+    process, _ = start_cli(scenario, "--duration", "4", "--dir", str(work_dir), *extra,
+                           tmp=tmp_path)
+    try:
+        read_until(process, "took hold")
+    finally:
+        process.kill()  # SIGKILL: perfkit cleans nothing up
+        process.wait()
+    prefix = f"perfkit-induce-{process.pid}"
+    time.sleep(4)  # past the load's deadline
+    worker = str(induce_loads.WORKER).encode()
+    workers = [p for p in Path("/proc").iterdir() if p.name.isdigit()
+               and worker in _cmdline(p)]
+    assert workers == []  # the loads ended by themselves (their own deadline)
+    left = subprocess.run([sys.executable, "-m", "perfkit", "induce", "--cleanup", "--dir",
+                           str(work_dir)], capture_output=True, text=True, timeout=60)
+    assert left.returncode == 0, left.stdout + left.stderr
+    if scenario == "oom-kill":
+        assert f"removing cgroup /sys/fs/cgroup/memory/{prefix}-oom-kill" in left.stdout \
+            or f"removing cgroup /sys/fs/cgroup/{prefix}-oom-kill" in left.stdout
+    if scenario == "network-retrans":
+        assert f"removing netns /run/netns/{prefix}" in left.stdout
+    assert_all_gone({"left": [], "workloads": []}, work_dir, process.pid)
+
+
+def _cmdline(path: Path) -> bytes:
+    try:
+        return (path / "cmdline").read_bytes()
+    except OSError:
+        return b""
