@@ -245,7 +245,14 @@ def induced(scenario: str, duration: float = 60.0, *, builtin: bool = False,
     one line per step (``print`` for the command line); ``track`` receives the run as
     soon as it exists (so a caller sees what was left even when setting up failed).
     """
-    tell = say or (lambda _line: None)
+    def tell(line: str) -> None:
+        if say is None:
+            return
+        try:
+            say(line)
+        except OSError:  # a closed terminal (SIGHUP) or pipe must not stop the cleanup
+            pass
+
     the_plan = plan(scenario, duration, builtin=builtin, directory=directory, options=options)
     run = InducedRun(the_plan)
     if track is not None:
@@ -475,7 +482,10 @@ def main(args: argparse.Namespace) -> int:
     import json
 
     def say(line: str) -> None:
-        print(f"perfkit induce: {line}", flush=True)
+        try:
+            print(f"perfkit induce: {line}", flush=True)
+        except OSError:  # the terminal is gone (SIGHUP) or the pipe closed
+            pass
 
     if args.cleanup:
         return _cleanup(args.directory, say)
