@@ -422,12 +422,17 @@ def _evidence_line(seen: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- command line
 
 CLI_HELP = "reproduce a recorded scenario on this machine, bounded and cleaned up"
+CLI_DESCRIPTION = (
+    "Run a course scenario's load on this machine in the foreground, bounded in time, "
+    "memory (a cgroup of its own), disk (capped temporary files) and network (a private "
+    "namespace), and remove everything at the end, on Ctrl-C, SIGTERM and SIGHUP. Refuses "
+    "(exit status 2) where it cannot run safely.")
 
 
 def add_cli(sub: Any) -> argparse.ArgumentParser:
     """Add ``perfkit induce`` to the command line's sub-commands."""
     parser = sub.add_parser(
-        "induce", help=CLI_HELP, description=__doc__.split("\n\n")[0],
+        "induce", help=CLI_HELP, description=CLI_DESCRIPTION,
         epilog="scenarios: " + "; ".join(f"{n}: {d}" for n, d in DESCRIPTIONS.items()))
     parser.add_argument("scenario", choices=SCENARIOS, metavar="NAME", nargs="?",
                         help="the scenario: " + ", ".join(SCENARIOS))

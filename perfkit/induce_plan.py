@@ -220,6 +220,23 @@ def _check_disk(scenario: str, plan: Plan, facts: Facts) -> None:
                             f"temporary files; only {facts.disk_free >> 20} MiB is free")
 
 
+def _check_options(scenario: str, loads: list[dict[str, Any]], params: dict[str, Any],
+                   facts: Facts) -> None:
+    """Changed defaults stay sane: positive sizes, a bounded number of processes."""
+    most = max(8, 4 * facts.nproc)
+    for load in loads:
+        if not 1 <= load.get("workers", 1) <= most:
+            raise InduceRefused(f"{scenario}: workers must be from 1 to {most} here")
+        for key in ("mib", "cap_mib", "block_kib", "chunk_kib", "every_ms"):
+            if key in load and not (isinstance(load[key], int) and load[key] > 0):
+                raise InduceRefused(f"{scenario}: {key} must be a whole number above 0")
+    for key, value in params.items():
+        if not isinstance(value, (int, float)) or value < 0:
+            raise InduceRefused(f"{scenario}: {key} must be a number, 0 or more")
+    if not 0 <= params.get("loss_percent", 0) <= 100:
+        raise InduceRefused(f"{scenario}: loss_percent must be from 0 to 100")
+
+
 def _check_network(scenario: str, facts: Facts) -> None:
     if facts.euid != 0:
         raise InduceRefused(f"{scenario} needs root (a network namespace); run it as root")
@@ -249,6 +266,7 @@ def make_plan(scenario: str, duration: float, facts: Facts, *, builtin: bool = F
         mechanism = "built-in"
     else:
         mechanism = "stress-ng"
+    _check_options(scenario, loads, params, facts)
     plan = Plan(scenario, float(duration), mechanism, loads, params,
                 sealed=scenario == "mystery")
     if plan.needs_cgroup:

@@ -316,3 +316,14 @@ def test_leftovers_are_recognised_by_the_pid_in_their_name(tmp_path):
     assert found == [("file", stale)]
     assert induce_system.remove_leftovers(found) == []
     assert not stale.exists() and alive.exists()
+
+
+@pytest.mark.parametrize("scenario, options, message", [
+    ("cpu-saturation", {"workers": 1000}, "workers must be from 1 to 8 here"),
+    ("hot-thread", {"workers": 0}, "workers must be from 1 to 8 here"),
+    ("disk-saturation", {"cap_mib": -5}, "cap_mib must be a whole number above 0"),
+    ("oom-kill", {"cgroup_limit_mib": "lots"}, "cgroup_limit_mib must be a number"),
+    ("network-retrans", {"loss_percent": 150}, "loss_percent must be from 0 to 100"),
+])
+def test_changed_defaults_stay_bounded(scenario, options, message):
+    assert message in refusal(scenario, ROOT_FACTS, options=options)
