@@ -201,8 +201,8 @@ def _describe(plan: Plan) -> str:
 
 @contextlib.contextmanager
 def _stop_signals(run: InducedRun) -> Iterator[Callable[[], None]]:
-    """Turn SIGTERM and SIGHUP into :class:`Stopped` while the load runs (main thread only);
-    the yielded function makes all three stop signals wait while cleaning up."""
+    """While the load runs (main thread only), SIGTERM and SIGHUP raise :class:`Stopped` and
+    SIGINT KeyboardInterrupt; the yielded function ignores all three for the cleanup."""
     if threading.current_thread() is not threading.main_thread():
         yield lambda: None
         return
@@ -238,7 +238,8 @@ def induced(scenario: str, duration: float = 60.0, *, builtin: bool = False,
     duration up to 30 s: then ``took_hold`` is False and ``waiting_for`` says what is
     missing). Everything is removed when the block ends, however it ends.
 
-    Raises :class:`InduceRefused` before starting anything when it cannot run safely, and
+    Raises :class:`InduceRefused` before starting anything when it cannot run safely (or
+    when a resource cannot be set up: what was made is removed first), and
     :class:`InduceError` when a load fails. ``builtin`` uses the built-in loads even where
     stress-ng is installed; ``directory`` holds temporary and swap files; ``options``
     change the plan's defaults (see :func:`perfkit.induce_plan.make_plan`); ``say`` gets
