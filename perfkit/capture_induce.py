@@ -107,7 +107,11 @@ def plan(scenario: str, duration: float = 60.0, *, builtin: bool = False,
     >>> plan("idle", 10).mechanism
     'none'
     """
-    facts = facts or gather_facts(directory)
+    if facts is None:
+        if not os.path.isdir(directory):
+            raise InduceRefused(f"{scenario}: the directory for temporary files {directory} "
+                                "does not exist (choose another with --dir)")
+        facts = gather_facts(directory)
     return make_plan(scenario, duration, facts, builtin=builtin, options=options)
 
 
@@ -337,6 +341,8 @@ def _set_up(run: InducedRun, directory: str, cleanups: list[Callable[[], list[st
                  f"<-> {netns.peer_address}; loss: {netns.loss_method}")
     except SetupError as exc:
         raise InduceRefused(f"{the_plan.scenario}: {exc}") from exc
+    except OSError as exc:  # a directory that is not writable, a full disk
+        raise InduceRefused(f"{the_plan.scenario}: cannot set up: {exc}") from exc
     run.until = time.monotonic() + the_plan.duration
     run.started_utc = utc_now()
     workloads = build_workloads(the_plan, until=run.until, cgroup=cgroup, netns=netns,

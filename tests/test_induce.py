@@ -327,3 +327,9 @@ def test_leftovers_are_recognised_by_the_pid_in_their_name(tmp_path):
 ])
 def test_changed_defaults_stay_bounded(scenario, options, message):
     assert message in refusal(scenario, ROOT_FACTS, options=options)
+
+
+def test_a_missing_directory_is_refused(tmp_path):
+    missing = str(tmp_path / "nowhere")
+    with pytest.raises(InduceRefused, match="nowhere does not exist"):
+        capture_induce.plan("disk-saturation", 10, directory=missing)
