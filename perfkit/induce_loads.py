@@ -291,7 +291,8 @@ def sample(plan: Plan, workloads: list[Workload], *, window: float = 1.0,
                                      / 1000 / elapsed), 2)
     if cgroup is not None:
         out["cgroup_memory_mib"] = round(cgroup.usage() / 2**20, 1)
-        out["cgroup_swap_mib"] = round(cgroup.swap_usage() / 2**20, 1)
+        swapped = cgroup.swap_usage()
+        out["cgroup_swap_mib"] = None if swapped is None else round(swapped / 2**20, 1)
         out["cgroup_oom_kills"] = cgroup.oom_kills()
     return out
 
@@ -329,8 +330,10 @@ def check_hold(plan: Plan, seen: dict[str, Any], nproc: int) -> list[str]:
             swap_goal = min(params.get("cgroup_swap_mib", 0), load["mib"] - limit) * 0.25
             if seen.get("cgroup_memory_mib", 0) < 0.8 * limit:
                 waiting.append("the cgroup's memory to reach its limit")
-            elif (seen.get("cgroup_swap_mib", 0) < swap_goal
-                  and seen.get("swap_out_pages_per_s", 0) <= 0):  # v1 without memsw
+            elif seen.get("cgroup_swap_mib") is None:  # v1 without swap accounting
+                if seen.get("swap_out_pages_per_s", 0) <= 0:
+                    waiting.append("pages going to swap")
+            elif seen["cgroup_swap_mib"] < swap_goal:
                 waiting.append(f"{swap_goal:.0f} MiB of the cgroup in swap")
         elif kind == "write":
             if seen.get("load_write_mib_per_s", 0) <= 0 and seen.get("disk_writes_per_s",

@@ -282,15 +282,17 @@ class MemoryCgroup:
         """Bytes of memory charged to the cgroup now."""
         return int((self._read("memory.current", "memory.usage_in_bytes") or "0").strip())
 
-    def swap_usage(self) -> int:
-        """Bytes of the cgroup's pages in swap now (0 where the kernel does not say)."""
+    def swap_usage(self) -> int | None:
+        """Bytes of the cgroup's pages in swap now (``None`` where the kernel does not
+        account swap per cgroup)."""
         if self.version == "v2":
-            return int((self._read("memory.swap.current", "") or "0").strip())
+            text = self._read("memory.swap.current", "")
+            return int(text.strip()) if text else None
         for line in (self._read("", "memory.stat") or "").splitlines():
             name, _, value = line.partition(" ")
             if name == "swap":
                 return int(value)
-        return 0
+        return None
 
     def oom_kills(self) -> int:
         """How many processes the OOM killer has killed in this cgroup."""

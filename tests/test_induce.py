@@ -238,6 +238,8 @@ def test_hold_checks_say_what_is_missing():
         "an OOM kill in the cgroup"]
     swap = make_plan("memory-swap", 30, ROOT_FACTS)
     full = {**seen, "cgroup_memory_mib": 255.0, "cgroup_swap_mib": 10.0}
+    unaccounted = {**full, "cgroup_swap_mib": None, "swap_out_pages_per_s": 0.0}
+    assert induce_loads.check_hold(swap, unaccounted, 2) == ["pages going to swap"]
     assert induce_loads.check_hold(swap, full, 2) == ["64 MiB of the cgroup in swap"]
     net = make_plan("network-retrans", 30, ROOT_FACTS)
     assert induce_loads.check_hold(net, seen, 2) == ["TCP retransmits"]
