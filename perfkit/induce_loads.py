@@ -121,7 +121,7 @@ class Workload:
             self.process.wait()
 
     def left(self) -> list[int]:
-        """Processes still alive in any of its groups (zombies of ours included)."""
+        """Processes still alive in any of its groups."""
         pids = []
         for pgid in self.pgids:
             pids += group_members(pgid)

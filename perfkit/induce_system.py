@@ -169,7 +169,8 @@ def vm_counters() -> dict[str, int]:
 
 
 def group_members(pgid: int) -> list[int]:
-    """The process ids whose process group is ``pgid`` (read from /proc/*/stat)."""
+    """The live process ids whose process group is ``pgid`` (read from /proc/*/stat; a
+    zombie, dead and waiting to be reaped, is not counted)."""
     out = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -179,7 +180,7 @@ def group_members(pgid: int) -> list[int]:
         except OSError:
             continue
         fields = text[text.rindex(")") + 2:].split()
-        if int(fields[2]) == pgid:
+        if int(fields[2]) == pgid and fields[0] != "Z":
             out.append(int(entry.name))
     return out
 
