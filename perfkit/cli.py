@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("samples", help="list the recorded scenarios shipped with perfkit")
 
-    from .capture_induce import add_cli as add_induce
+    from .induce_cli import add_cli as add_induce
 
     add_induce(sub)
     return top
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return checklist_main(args)
     if args.command == "induce":
-        from .capture_induce import main as induce_main
+        from .induce_cli import main as induce_main
 
         return induce_main(args)
     if args.command == "samples":

@@ -28,9 +28,8 @@ from typing import Any
 
 from . import runner
 from .induce_plan import Plan
+from .induce_resources import MemoryCgroup, NetNamespace
 from .induce_system import (
-    MemoryCgroup,
-    NetNamespace,
     block_device,
     cpu_share,
     cpu_times,

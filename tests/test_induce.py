@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from perfkit import capture_induce, induce_loads, induce_worker
+from perfkit import capture_induce, induce_cli, induce_loads, induce_worker
 from perfkit.cli import build_parser
 from perfkit.cli import main as cli_main
 from perfkit.induce_plan import (
@@ -183,7 +183,8 @@ def test_the_mystery_is_the_recorded_cause_and_stays_sealed():
 
 def test_no_docstring_gives_the_mystery_away():
     """The docstrings that speak of the mystery say nothing about what it runs."""
-    for name in ("capture_induce", "induce_plan", "induce_loads", "induce_system"):
+    for name in ("capture_induce", "induce_cli", "induce_plan", "induce_loads",
+                 "induce_system", "induce_resources"):
         tree = ast.parse((ROOT / "perfkit" / f"{name}.py").read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)):
@@ -275,7 +276,7 @@ def test_the_cli_knows_induce_and_refuses_with_status_2(monkeypatch, capsys):
 
 
 def test_options_read_numbers():
-    assert capture_induce._options(["workers=3", "loss_percent=2.5", "sync=none"]) == {
+    assert induce_cli._options(["workers=3", "loss_percent=2.5", "sync=none"]) == {
         "workers": 3, "loss_percent": 2.5, "sync": "none"}
 
 
@@ -301,7 +302,7 @@ def test_plan_type():
 
 
 def test_leftovers_are_recognised_by_the_pid_in_their_name(tmp_path):
-    from perfkit import induce_system
+    from perfkit import induce_resources as induce_system
 
     assert induce_system._owner("perfkit-induce-123-oom-kill") == 123
     assert induce_system._owner("perfkit-induce-123.swap") == 123
