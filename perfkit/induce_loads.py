@@ -259,6 +259,7 @@ def sample(plan: Plan, workloads: list[Workload], *, window: float = 1.0,
     device = block_device(disk_dir) if disk_dir is not None else None
     cpu0, load0, snmp0, vm0 = cpu_times(), group_cpu_seconds(pgids), snmp_tcp(), vm_counters()
     disk0, io0 = (disk_counters(device) if device else None), _io_bytes(pgids)
+    running0 = _procs_running()
     start = time.monotonic()
     time.sleep(window)
     elapsed = time.monotonic() - start
@@ -273,7 +274,7 @@ def sample(plan: Plan, workloads: list[Workload], *, window: float = 1.0,
         "busiest_cpu_busy": round(max((v for k, v in busy.items() if k != "all"),
                                       default=0.0), 2),
         "load_cpus": round(max(0.0, load1 - load0) / elapsed, 2),
-        "procs_running": _procs_running(),
+        "procs_running": round((running0 + _procs_running()) / 2, 1),
         "loadavg_1min": float(Path("/proc/loadavg").read_text().split()[0]),
         "tcp_retrans_per_s": round((snmp1["RetransSegs"] - snmp0["RetransSegs"]) / elapsed, 1),
         "tcp_out_segs_per_s": round((snmp1["OutSegs"] - snmp0["OutSegs"]) / elapsed, 1),
@@ -303,6 +304,16 @@ def _procs_running() -> int:
     return 0
 
 
+def fair_share(workers: int, nproc: int, runnable: float) -> float:
+    """CPUs ``workers`` busy threads get when ``runnable`` threads (theirs included) share
+    ``nproc`` CPUs equally.
+
+    >>> fair_share(4, 2, 4), fair_share(1, 2, 1), fair_share(1, 2, 4), fair_share(4, 2, 16)
+    (2, 1, 0.5, 0.5)
+    """
+    return min(workers, nproc, nproc * workers / max(runnable, workers, 1))
+
+
 def check_hold(plan: Plan, seen: dict[str, Any], nproc: int) -> list[str]:
     """What has not taken hold yet in ``seen`` (a :func:`sample`): empty once it has."""
     waiting = []
@@ -314,13 +325,14 @@ def check_hold(plan: Plan, seen: dict[str, Any], nproc: int) -> list[str]:
             if seen["nice_cpus"] < 0.05 or seen["load_cpus"] < 0.05:
                 waiting.append("niced CPU time")
         elif kind == "cpu":
-            # the CPUs it can fill are busy, and the load has at least a fair part of them
-            # (other work on a shared machine takes the rest)
+            # the CPUs it can fill are busy, and the load has at least a quarter of its fair
+            # part of them (other work on a shared machine takes the rest)
             cpus = min(load["workers"], nproc)
             if seen["busy_cpus"] < 0.8 * cpus:
                 waiting.append(f"{0.8 * cpus:.1f} busy CPUs")
-            if seen["load_cpus"] < 0.15 * cpus:
-                waiting.append(f"the loads to use {0.15 * cpus:.1f} CPUs")
+            want = 0.25 * fair_share(load["workers"], nproc, seen["procs_running"])
+            if seen["load_cpus"] < want:
+                waiting.append(f"the loads to use {want:.2f} CPUs")
         elif kind == "memory" and load.get("restart"):
             if seen.get("cgroup_oom_kills", 0) < 1:
                 waiting.append("an OOM kill in the cgroup")

@@ -230,10 +230,12 @@ def test_record_of_a_plain_scenario():
 
 def test_hold_checks_say_what_is_missing():
     plan = make_plan("cpu-saturation", 30, ROOT_FACTS)
-    seen = {"busy_cpus": 2.0, "nice_cpus": 0.0, "load_cpus": 0.2, "tcp_retrans_per_s": 0}
-    assert induce_loads.check_hold(plan, {**seen, "load_cpus": 0.1}, 2) == [
-        "the loads to use 0.3 CPUs"]
+    seen = {"busy_cpus": 2.0, "nice_cpus": 0.0, "load_cpus": 0.2, "tcp_retrans_per_s": 0,
+            "procs_running": 4}
+    assert induce_loads.check_hold(plan, seen, 2) == ["the loads to use 0.50 CPUs"]
     assert induce_loads.check_hold(plan, {**seen, "load_cpus": 1.1}, 2) == []
+    # 16 runnable threads share the 2 CPUs: the 4 workers' fair part is half a CPU
+    assert induce_loads.check_hold(plan, {**seen, "procs_running": 16}, 2) == []
     oom = make_plan("oom-kill", 30, ROOT_FACTS)
     assert induce_loads.check_hold(oom, {**seen, "cgroup_oom_kills": 0}, 2) == [
         "an OOM kill in the cgroup"]
