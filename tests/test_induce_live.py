@@ -322,8 +322,8 @@ def test_network_retrans_inside_a_private_link(work_dir):
         after, inside_after = snmp(), snmp(namespace)
         tx_after = int(Path(f"/sys/class/net/{host_if}/statistics/tx_bytes").read_text())
         assert after["RetransSegs"] > before["RetransSegs"]
-        assert inside_after["InSegs"] > inside["InSegs"] + 100  # the receiver in the netns
-        assert tx_after - tx >= 1 << 20  # the stream goes over our veth link
+        assert inside_after["InSegs"] > inside["InSegs"] + 10  # the receiver in the netns
+        assert tx_after - tx >= 256 << 10  # the stream goes over our veth link
     assert_all_gone(run.record(), work_dir, os.getpid())
 
 
