@@ -73,10 +73,11 @@ class MemoryCgroup:
         kind, root, memsw = memory_cgroup_kind()
         if kind is None or root is None:
             raise SetupError("no memory cgroup hierarchy is mounted")
-        self.version, self.path = kind, root / self.name
+        self.version = kind
         limit = self.limit_mib << 20
         try:
-            self.path.mkdir()
+            (root / self.name).mkdir()
+            self.path = root / self.name  # ours from here on: remove() deletes it
             if kind == "v2":
                 _write(self.path / "memory.max", str(limit))
                 if (self.path / "memory.swap.max").exists():
@@ -91,7 +92,7 @@ class MemoryCgroup:
                 if self.swap_mib == 0:
                     _write(self.path / "memory.swappiness", "0")
         except OSError as exc:
-            raise SetupError(f"cannot set up memory cgroup {self.path}: {exc}") from exc
+            raise SetupError(f"cannot set up memory cgroup {root / self.name}: {exc}") from exc
         return self
 
     @property
@@ -186,12 +187,13 @@ class SwapFile:
 
     def create(self) -> SwapFile:
         """Write the file (no holes: swapon refuses those), format it and turn it on."""
-        self.path = Path(self.directory) / f"{PREFIX}-{os.getpid()}.swap"
+        path = Path(self.directory) / f"{PREFIX}-{os.getpid()}.swap"
         block = bytes(1 << 20)
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
-            raise SetupError(f"cannot create swap file {self.path}: {exc}") from exc
+            raise SetupError(f"cannot create swap file {path}: {exc}") from exc
+        self.path = path  # ours from here on: remove() deletes it
         try:
             for _ in range(self.mib):
                 os.write(fd, block)
