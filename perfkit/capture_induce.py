@@ -51,7 +51,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .induce_loads import Supervisor, Workload, build_workloads, check_hold, sample
+from .induce_loads import (
+    InduceError,
+    Supervisor,
+    Workload,
+    build_workloads,
+    check_hold,
+    sample,
+)
 from .induce_plan import (
     DESCRIPTIONS,
     SCENARIOS,
@@ -72,10 +79,6 @@ __all__ = ["DESCRIPTIONS", "SCENARIOS", "InduceError", "InduceRefused", "Induced
 #: Where temporary files and swap files go unless told otherwise.
 DEFAULT_DIR = "/var/tmp"
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-class InduceError(RuntimeError):
-    """A load failed to start or ended with an error (the message names it)."""
 
 
 class Stopped(KeyboardInterrupt):

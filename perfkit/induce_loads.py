@@ -47,6 +47,10 @@ STOP_GRACE = 2.0
 RESTART_PAUSE = 0.2
 
 
+class InduceError(RuntimeError):
+    """A load failed to start or ended with an error (the message names it)."""
+
+
 def worker_argv(kind: str, *args: Any, until: float, cgroup: Path | None = None,
                 nice: int = 0, name: str | None = None) -> list[str]:
     """The argument list that runs ``induce_worker.py KIND ARGS`` with its options."""
@@ -84,8 +88,8 @@ class Workload:
         self.process = runner.Process(
             argv, stdout_path=f"{log}.out" if log else os.devnull, stderr_path=self.err_path)
         if self.process.pid is None:
-            raise RuntimeError(f"cannot start {argv[0]}: {self.process.result.error}"
-                               if self.process.result else f"cannot start {argv[0]}")
+            raise InduceError(f"cannot start {argv[0]}: {self.process.result.error}"
+                              if self.process.result else f"cannot start {argv[0]}")
         self.pgids.append(self.process.pid)
 
     def alive(self) -> bool:

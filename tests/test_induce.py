@@ -338,3 +338,10 @@ def test_a_missing_directory_is_refused(tmp_path):
     missing = str(tmp_path / "nowhere")
     with pytest.raises(InduceRefused, match="nowhere does not exist"):
         capture_induce.plan("disk-saturation", 10, directory=missing)
+
+
+def test_a_load_that_cannot_start_is_an_induce_error(tmp_path):
+    workload = induce_loads.Workload("x", ["perfkit-no-such-program"], "built-in",
+                                     log_dir=tmp_path)
+    with pytest.raises(capture_induce.InduceError, match="cannot start perfkit-no-such-program"):
+        workload.start()
