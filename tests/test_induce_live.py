@@ -436,7 +436,7 @@ def test_after_sigkill_the_loads_end_by_themselves_and_cleanup_removes_the_rest(
         scenario, extra, work_dir, tmp_path):
     if scenario == "network-retrans" and shutil.which("ip") is None:
         pytest.skip("ip is not installed")
-    process, _ = start_cli(scenario, "--duration", "4", "--dir", str(work_dir), *extra,
+    process, _ = start_cli(scenario, "--duration", "3", "--dir", str(work_dir), *extra,
                            tmp=tmp_path)
     try:
         read_until(process, "took hold")
@@ -444,7 +444,7 @@ def test_after_sigkill_the_loads_end_by_themselves_and_cleanup_removes_the_rest(
         process.kill()  # SIGKILL: perfkit cleans nothing up
         process.wait()
     prefix = f"perfkit-induce-{process.pid}"
-    time.sleep(4)  # past the load's deadline
+    time.sleep(2.5)  # past the load's deadline (it took hold over a second after it began)
     worker = str(induce_loads.WORKER).encode()
     workers = [p for p in Path("/proc").iterdir() if p.name.isdigit()
                and worker in _cmdline(p)]
