@@ -1,7 +1,8 @@
 """Induce a course scenario on this machine, safely: ``perfkit induce NAME``.
 
 The eight recorded scenarios (``perfkit samples``) can be reproduced on your own Linux
-machine or VM, to capture and study them live. Each load is bounded:
+machine or VM, to capture and study them live, and so can two more (short-lived processes,
+a high packet rate) for what the checklist alone misses. Each load is bounded:
 
 * in time: it ends ``duration`` seconds after it started (each program also carries its own
   deadline, so it ends even if perfkit is killed with SIGKILL);
@@ -10,9 +11,9 @@ machine or VM, to capture and study them live. Each load is bounded:
   ``memory.memsw.limit_in_bytes`` where that is what the machine has), never against the
   whole machine's memory;
 * on disk: writes go to capped temporary files (``--dir``, default /var/tmp), deleted after;
-* on the network: packets are lost only on a veth link to a private network namespace
-  (netem, or nftables inside the namespace where the kernel has no netem); the traffic
-  never leaves that link.
+* on the network: traffic goes only over a veth link to a private network namespace,
+  and packets are lost only there (netem, or nftables inside the namespace where the
+  kernel has no netem).
 
 memory-swap needs swap: where the machine has none, it adds a swap file (1 GiB by
 default, in ``--dir``), turns it on for the run only, and turns it off and deletes it
@@ -69,7 +70,14 @@ from .induce_plan import (
     seal,
     unseal,
 )
-from .induce_resources import PREFIX, MemoryCgroup, NetNamespace, SetupError, SwapFile
+from .induce_resources import (
+    PREFIX,
+    CpuCgroup,
+    MemoryCgroup,
+    NetNamespace,
+    SetupError,
+    SwapFile,
+)
 from .induce_system import cpu_times, gather_facts
 from .runner import utc_now
 
@@ -173,7 +181,9 @@ def _describe(plan: Plan) -> str:
         kind = load["kind"]
         if kind == "cpu":
             what = "thread" if load.get("thread") else "workers"
-            parts.append(f"{load['workers']} CPU {what}")
+            parts.append(f"{load['workers']} CPU {what}" + (
+                f" held to {load['quota_percent']} % of one CPU by a cgroup's CPU quota"
+                if "quota_percent" in load else ""))
         elif kind == "memory":
             parts.append(f"a process touching {load['mib']} MiB"
                          + (" (started again after each kill)" if load.get("restart") else ""))
@@ -183,14 +193,22 @@ def _describe(plan: Plan) -> str:
         elif kind == "tcp":
             parts.append(f"a TCP stream of {load['chunk_kib']} KiB every "
                          f"{load['every_ms']} ms")
+        elif kind == "spawn":
+            parts.append(f"{load['workers']} process(es) starting {load['program']} up to "
+                         f"{load['rate']} times a second each")
+        elif kind == "udp":
+            parts.append(f"{load['size']}-byte UDP datagrams, up to {load['rate']} a second, "
+                         "echoed back")
     params = plan.params
     if "cgroup_limit_mib" in params:
         parts.append(f"in a memory cgroup of {params['cgroup_limit_mib']} MiB "
                      f"(+{params.get('cgroup_swap_mib', 0)} MiB swap)")
     if params.get("swap_file_mib"):
         parts.append(f"with a {params['swap_file_mib']} MiB swap file for the run")
-    if "loss_percent" in params:
+    if params.get("loss_percent"):
         parts.append(f"losing {params['loss_percent']} % of packets on a private veth link")
+    elif "loss_percent" in params:
+        parts.append("on a private veth link")
     return "; ".join(parts) or "no load"
 
 
@@ -298,7 +316,7 @@ def _set_up(run: InducedRun, directory: str, cleanups: list[Callable[[], list[st
     log_dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-{run_id()}-log-"))
     cleanups.append(lambda: _remove_dir(log_dir))
     params = the_plan.params
-    disk_dir = cgroup = netns = None
+    disk_dir = cgroup = netns = cpu_cgroup = None
     try:
         if the_plan.needs_disk:
             disk_dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-{run_id()}-", dir=directory))
@@ -321,6 +339,17 @@ def _set_up(run: InducedRun, directory: str, cleanups: list[Callable[[], list[st
             run.resources["cgroup"] = str(cgroup.path)
             run.resources["cgroup_version"] = cgroup.version
             tell(f"memory cgroup {cgroup.path} ({cgroup.version})")
+        if the_plan.needs_cpu_cgroup:
+            quota = next(load["quota_percent"] for load in the_plan.loads
+                         if "quota_percent" in load)
+            cpu_cgroup = CpuCgroup(f"{PREFIX}-{run_id()}-{the_plan.scenario}-cpu", quota)
+            cleanups.append(cpu_cgroup.remove)
+            cpu_cgroup.create()
+            run.resources["cpu_cgroup"] = str(cpu_cgroup.path)
+            run.resources["cpu_cgroup_version"] = cpu_cgroup.version
+            if not sealed:
+                tell(f"cpu cgroup {cpu_cgroup.path} ({cpu_cgroup.version}): at most "
+                     f"{cpu_cgroup.quota_percent} % of one CPU")
         if the_plan.needs_netns:
             netns = NetNamespace(params["loss_percent"])
             cleanups.append(netns.remove)
@@ -337,7 +366,7 @@ def _set_up(run: InducedRun, directory: str, cleanups: list[Callable[[], list[st
     run.until = time.monotonic() + the_plan.duration
     run.started_utc = utc_now()
     workloads = build_workloads(the_plan, until=run.until, cgroup=cgroup, netns=netns,
-                                disk_dir=disk_dir, log_dir=log_dir)
+                                disk_dir=disk_dir, log_dir=log_dir, cpu_cgroup=cpu_cgroup)
     run.workloads = workloads
     supervisor = Supervisor(workloads, run.until)
 
@@ -385,10 +414,16 @@ def _wait_for_hold(run: InducedRun, hold_timeout: float | None,
     if cgroup_path:
         cgroup = MemoryCgroup(Path(cgroup_path).name, 0, 0, run.resources["cgroup_version"],
                               Path(cgroup_path))
+    cpu_cgroup = None
+    if run.resources.get("cpu_cgroup"):
+        held = Path(run.resources["cpu_cgroup"])
+        cpu_cgroup = CpuCgroup(held.name, 0, run.resources["cpu_cgroup_version"], held)
+    veth = run.resources.get("veth")
     disk_dir = run.resources.get("temporary_directory")
     while True:
         seen = sample(the_plan, run.workloads, window=1.0, cgroup=cgroup,
-                      disk_dir=Path(disk_dir) if disk_dir else None)
+                      disk_dir=Path(disk_dir) if disk_dir else None, cpu_cgroup=cpu_cgroup,
+                      interface=veth[0] if veth else None)
         problem = _failed(run)
         if problem:
             raise InduceError(problem)
@@ -413,5 +448,7 @@ def _evidence_line(seen: dict[str, Any]) -> str:
     names = ("busy_cpus", "nice_cpus", "load_cpus", "procs_running", "cgroup_memory_mib",
              "cgroup_swap_mib", "cgroup_oom_kills", "swap_in_pages_per_s",
              "swap_out_pages_per_s", "disk_util", "disk_writes_per_s",
-             "load_write_mib_per_s", "tcp_retrans_per_s")
+             "load_write_mib_per_s", "tcp_retrans_per_s", "processes_started_per_s",
+             "cgroup_throttled_periods_per_s", "cgroup_throttled_share",
+             "rx_packets_per_s", "tx_packets_per_s")
     return ", ".join(f"{name} {seen[name]}" for name in names if name in seen)

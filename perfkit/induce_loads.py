@@ -28,7 +28,7 @@ from typing import Any
 
 from . import runner
 from .induce_plan import Plan
-from .induce_resources import MemoryCgroup, NetNamespace
+from .induce_resources import CpuCgroup, MemoryCgroup, NetNamespace
 from .induce_system import (
     block_device,
     cpu_share,
@@ -36,6 +36,8 @@ from .induce_system import (
     disk_counters,
     group_cpu_seconds,
     group_members,
+    net_packets,
+    processes_started,
     snmp_tcp,
     vm_counters,
 )
@@ -147,21 +149,29 @@ def _stress_cpu(load: dict[str, Any], seconds: int) -> list[str]:
 
 def build_workloads(plan: Plan, *, until: float, cgroup: MemoryCgroup | None = None,
                     netns: NetNamespace | None = None, disk_dir: Path | None = None,
-                    log_dir: Path | None = None) -> list[Workload]:
-    """The :class:`Workload` list for ``plan``, ending at ``until`` (monotonic clock)."""
+                    log_dir: Path | None = None,
+                    cpu_cgroup: CpuCgroup | None = None) -> list[Workload]:
+    """The :class:`Workload` list for ``plan``, ending at ``until`` (monotonic clock); a
+    CPU load with a quota joins ``cpu_cgroup`` before it starts."""
     seconds = max(1, math.ceil(until - time.monotonic()))
     stress = plan.mechanism == "stress-ng"
     procs = cgroup.procs_file if cgroup is not None else None
     out: list[Workload] = []
     for index, load in enumerate(plan.loads):
         kind, nice = load["kind"], load.get("nice", 0)
+        held = None
+        if kind == "cpu" and "quota_percent" in load:
+            assert cpu_cgroup is not None
+            held = cpu_cgroup.procs_file
         if kind == "cpu" and stress:
-            argv = worker_argv("exec", *_stress_cpu(load, seconds), until=until, nice=nice)
+            argv = worker_argv("exec", *_stress_cpu(load, seconds), until=until, nice=nice,
+                               cgroup=held)
             out.append(Workload(f"cpu{index}", argv, "stress-ng", log_dir=log_dir))
         elif kind == "cpu":
             what = "spin-thread" if load.get("thread") else "spin"
             for n in range(load["workers"]):
-                argv = worker_argv(what, until=until, nice=nice, name="perfkit-cpu")
+                argv = worker_argv(what, until=until, nice=nice, name="perfkit-cpu",
+                                   cgroup=held)
                 out.append(Workload(f"cpu{index}.{n}", argv, "built-in", log_dir=log_dir))
         elif kind == "memory" and stress:
             argv = worker_argv("exec", "stress-ng", "--vm", "1", "--vm-bytes",
@@ -200,6 +210,21 @@ def build_workloads(plan: Plan, *, until: float, cgroup: MemoryCgroup | None = N
             out.append(Workload("tcp-receive", receive, "built-in", log_dir=log_dir,
                                 netns=netns.name))
             out.append(Workload("tcp-send", send, "built-in", log_dir=log_dir))
+        elif kind == "spawn":
+            for n in range(load["workers"]):
+                argv = worker_argv("spawn", load["program"], load["rate"], until=until,
+                                   name="perfkit-spawn")
+                out.append(Workload(f"spawn{index}.{n}", argv, "built-in", log_dir=log_dir))
+        elif kind == "udp":
+            assert netns is not None
+            port = 5202
+            echo = worker_argv("udp-echo", netns.peer_address, port, until=until,
+                               name="perfkit-udp-echo")
+            send = worker_argv("udp-send", netns.peer_address, port, load["size"],
+                               load["rate"], until=until, name="perfkit-udp-send")
+            out.append(Workload("udp-echo", echo, "built-in", log_dir=log_dir,
+                                netns=netns.name))
+            out.append(Workload("udp-send", send, "built-in", log_dir=log_dir))
         else:  # pragma: no cover - make_plan only makes the kinds above
             raise ValueError(f"unknown load kind {kind!r}")
     return out
@@ -255,20 +280,27 @@ def _io_bytes(pgids: list[int]) -> int:
 
 
 def sample(plan: Plan, workloads: list[Workload], *, window: float = 1.0,
-           cgroup: MemoryCgroup | None = None, disk_dir: Path | None = None
+           cgroup: MemoryCgroup | None = None, disk_dir: Path | None = None,
+           cpu_cgroup: CpuCgroup | None = None, interface: str | None = None
            ) -> dict[str, Any]:
     """What the machine shows over ``window`` seconds: busy and nice CPUs (of /proc/stat),
-    the CPUs the loads use, disk writes and utilisation, TCP retransmits, cgroup memory."""
+    the CPUs the loads use, disk writes and utilisation, TCP retransmits, cgroup memory,
+    processes started, the CPU cgroup's throttling, ``interface``'s packets."""
     pgids = [pgid for w in workloads for pgid in w.pgids]
     device = block_device(disk_dir) if disk_dir is not None else None
     cpu0, load0, snmp0, vm0 = cpu_times(), group_cpu_seconds(pgids), snmp_tcp(), vm_counters()
     disk0, io0 = (disk_counters(device) if device else None), _io_bytes(pgids)
-    running0 = _procs_running()
+    running0, forks0 = _procs_running(), processes_started()
+    held0 = cpu_cgroup.stat() if cpu_cgroup is not None else {}
+    net0 = net_packets(interface) if interface else None
     start = time.monotonic()
     time.sleep(window)
     elapsed = time.monotonic() - start
     cpu1, load1, snmp1, vm1 = cpu_times(), group_cpu_seconds(pgids), snmp_tcp(), vm_counters()
     disk1, io1 = (disk_counters(device) if device else None), _io_bytes(pgids)
+    forks1 = processes_started()
+    held1 = cpu_cgroup.stat() if cpu_cgroup is not None else {}
+    net1 = net_packets(interface) if interface else None
     busy, nice = cpu_share(cpu0, cpu1), cpu_share(cpu0, cpu1, "nice")
     ncpu = len(cpu1) - 1
     out: dict[str, Any] = {
@@ -286,6 +318,17 @@ def sample(plan: Plan, workloads: list[Workload], *, window: float = 1.0,
         "swap_out_pages_per_s": round((vm1.get("pswpout", 0) - vm0.get("pswpout", 0))
                                       / elapsed, 1),
     }
+    if any(load["kind"] == "spawn" for load in plan.loads):
+        out["processes_started_per_s"] = round((forks1 - forks0) / elapsed, 1)
+    if held0 and held1:
+        out["cgroup_throttled_periods_per_s"] = round(
+            (held1.get("nr_throttled", 0) - held0.get("nr_throttled", 0)) / elapsed, 1)
+        out["cgroup_throttled_share"] = round(
+            (held1.get("throttled_s", 0) - held0.get("throttled_s", 0)) / elapsed, 2)
+    if net0 and net1:
+        out["interface"] = interface
+        out["rx_packets_per_s"] = round((net1["rx_packets"] - net0["rx_packets"]) / elapsed)
+        out["tx_packets_per_s"] = round((net1["tx_packets"] - net0["tx_packets"]) / elapsed)
     if plan.needs_disk:
         out["load_write_mib_per_s"] = round(max(0, io1 - io0) / elapsed / 2**20, 1)
     if disk0 and disk1:
@@ -324,7 +367,13 @@ def check_hold(plan: Plan, seen: dict[str, Any], nproc: int) -> list[str]:
     params = plan.params
     for load in plan.loads:
         kind = load["kind"]
-        if kind == "cpu" and load.get("nice"):
+        if kind == "cpu" and "quota_percent" in load:
+            # held back: the quota runs out period after period, and it still runs
+            if seen.get("cgroup_throttled_periods_per_s", 0) <= 0:
+                waiting.append("periods in which the cgroup is held back")
+            if seen["load_cpus"] < 0.05:
+                waiting.append("CPU time of the held load")
+        elif kind == "cpu" and load.get("nice"):
             # a niced load only takes what others leave: any niced time shows it runs
             if seen["nice_cpus"] < 0.05 or seen["load_cpus"] < 0.05:
                 waiting.append("niced CPU time")
@@ -356,4 +405,14 @@ def check_hold(plan: Plan, seen: dict[str, Any], nproc: int) -> list[str]:
                 waiting.append("disk writes")
         elif kind == "tcp" and seen["tcp_retrans_per_s"] <= 0:
             waiting.append("TCP retransmits")
+        elif kind == "spawn":
+            # a quarter of the asked rate (the starter gets only its part of a busy machine)
+            want = 0.25 * load["rate"] * load["workers"] * fair_share(
+                1, nproc, seen["procs_running"])
+            if seen.get("processes_started_per_s", 0) < want:
+                waiting.append(f"{want:.0f} processes started a second")
+        elif kind == "udp":
+            want = min(1000.0, 0.05 * load["rate"])
+            if min(seen.get("rx_packets_per_s", 0), seen.get("tx_packets_per_s", 0)) < want:
+                waiting.append(f"{want:.0f} packets a second each way on the veth link")
     return waiting

@@ -27,9 +27,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The scenarios, in the course's order (as data/scenarios/MANIFEST.tsv lists them).
+#: The scenarios, in the course's order: the recorded ones first (as
+#: data/scenarios/MANIFEST.tsv lists them), then those not recorded yet.
 SCENARIOS = ("idle", "cpu-saturation", "hot-thread", "memory-swap", "oom-kill",
-             "disk-saturation", "network-retrans", "mystery")
+             "disk-saturation", "network-retrans", "mystery", "short-lived", "packet-rate")
 
 #: What each scenario does, as ``perfkit induce`` prints it.
 DESCRIPTIONS = {
@@ -43,10 +44,19 @@ DESCRIPTIONS = {
     "network-retrans": "a TCP stream over a private veth link that loses packets: "
                        "retransmits",
     "mystery": "the workshop mystery",
+    "short-lived": "hundreds of processes a second, each living milliseconds: CPU time "
+                   "that no process listed accounts for",
+    "packet-rate": "small UDP packets at a high rate over a private veth link: the "
+                   "network's cost in CPU (softirq, system time)",
 }
 
+#: Load kinds only the built-in loads do (stress-ng has no part in them).
+BUILTIN_ONLY = frozenset({"tcp", "spawn", "udp"})
 #: Longest load perfkit induces (seconds).
 MAX_DURATION = 3600.0
+#: Most processes a second the short-lived load may start, and packets a second.
+MAX_SPAWN_RATE = 2000
+MAX_PACKET_RATE = 200000
 #: Free disk kept beyond a temporary file or swap file (bytes).
 DISK_MARGIN = 1 << 30
 #: Free memory kept beyond a memory cgroup's limit (bytes).
@@ -58,11 +68,10 @@ NO_SWAPFILE_FILESYSTEMS = MEMORY_FILESYSTEMS | {"overlay", "btrfs", "nfs", "nfs4
 
 # The workshop's mystery: its loads are kept sealed (base64 of their JSON) so that neither
 # this file's text nor ``perfkit induce``'s output gives the answer away; see
-# :func:`unseal`. The same two loads as the recorded scenario.
+# :func:`unseal`.
 _SEALED_MYSTERY = (
-    "W3sia2luZCI6ICJ3cml0ZSIsICJ3cml0ZXJzIjogMSwgImNhcF9taWIiOiA2NCwgImJsb2NrX2tpYiI6IDQsICJz"
-    "eW5jIjogImRzeW5jIn0sIHsia2luZCI6ICJjcHUiLCAid29ya2VycyI6IDEsICJtZXRob2QiOiAibWF0cml4cHJv"
-    "ZCIsICJuaWNlIjogMTB9XQ=="
+    "W3sia2luZCI6ICJjcHUiLCAid29ya2VycyI6IDEsICJtZXRob2QiOiAibWF0cml4cHJvZCIsICJxdW90YV9wZXJj"
+    "ZW50IjogMjB9XQ=="
 )
 
 
@@ -76,7 +85,8 @@ class Facts:
 
     ``memory_cgroup`` is ``"v2"``, ``"v1"`` or ``None``; ``memsw`` says whether a v1 cgroup
     can limit memory+swap; ``disk_free`` and ``fstype`` describe the directory for temporary
-    files; ``tools`` are the programs found on ``PATH``.
+    files; ``tools`` are the programs found on ``PATH``; ``cpu_cgroup`` is ``"v2"``,
+    ``"v1"`` or ``None``: where a CPU quota can be set.
     """
 
     euid: int
@@ -88,14 +98,16 @@ class Facts:
     disk_free: int
     fstype: str
     tools: frozenset[str] = field(default_factory=frozenset)
+    cpu_cgroup: str | None = None
 
 
 @dataclass
 class Plan:
-    """What to start: ``loads`` (dicts with a ``kind``: cpu, memory, write, tcp) and the
+    """What to start: ``loads`` (dicts with a ``kind``: cpu, memory, write, tcp, spawn,
+    udp; a cpu load with ``quota_percent`` runs in a CPU cgroup of its own) and the
     resources in ``params`` (``cgroup_limit_mib``, ``cgroup_swap_mib``, ``swap_file_mib``,
     ``loss_percent``...), the ``mechanism`` (``"stress-ng"``, ``"built-in"`` or ``"none"``).
-    ``sealed`` plans do not say what they do (the workshop mystery)."""
+    ``sealed`` plans do not say what they do."""
 
     scenario: str
     duration: float
@@ -110,6 +122,11 @@ class Plan:
         return "cgroup_limit_mib" in self.params
 
     @property
+    def needs_cpu_cgroup(self) -> bool:
+        """True when a CPU load runs under a CPU quota (in a cgroup of its own)."""
+        return any("quota_percent" in load for load in self.loads)
+
+    @property
     def needs_disk(self) -> bool:
         """True when a load writes temporary files."""
         return any(load["kind"] == "write" for load in self.loads)
@@ -117,7 +134,7 @@ class Plan:
     @property
     def needs_netns(self) -> bool:
         """True when the scenario needs its private network namespace."""
-        return any(load["kind"] == "tcp" for load in self.loads)
+        return any(load["kind"] in ("tcp", "udp") for load in self.loads)
 
     def disk_cap_mib(self) -> int:
         """MiB all temporary files together may reach."""
@@ -160,6 +177,10 @@ def _defaults(scenario: str, facts: Facts) -> tuple[list[dict[str, Any]], dict[s
         return [{"kind": "tcp", "chunk_kib": 64, "every_ms": 10}], {"loss_percent": 5}
     if scenario == "mystery":
         return unseal(_SEALED_MYSTERY), {}
+    if scenario == "short-lived":
+        return [{"kind": "spawn", "workers": 1, "rate": 300, "program": "/bin/true"}], {}
+    if scenario == "packet-rate":
+        return [{"kind": "udp", "size": 64, "rate": 20000}], {"loss_percent": 0}
     raise ValueError(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
 
 
@@ -227,7 +248,7 @@ def _check_options(scenario: str, loads: list[dict[str, Any]], params: dict[str,
     for load in loads:
         if not 1 <= load.get("workers", 1) <= most:
             raise InduceRefused(f"{scenario}: workers must be from 1 to {most} here")
-        for key in ("mib", "cap_mib", "block_kib", "chunk_kib", "every_ms"):
+        for key in ("mib", "cap_mib", "block_kib", "chunk_kib", "every_ms", "rate", "size"):
             if key in load and not (isinstance(load[key], int) and load[key] > 0):
                 raise InduceRefused(f"{scenario}: {key} must be a whole number above 0")
     for key, value in params.items():
@@ -235,15 +256,33 @@ def _check_options(scenario: str, loads: list[dict[str, Any]], params: dict[str,
             raise InduceRefused(f"{scenario}: {key} must be a number, 0 or more")
     if not 0 <= params.get("loss_percent", 0) <= 100:
         raise InduceRefused(f"{scenario}: loss_percent must be from 0 to 100")
+    for load in loads:
+        if not 1 <= load.get("quota_percent", 1) <= 100:
+            raise InduceRefused(f"{scenario}: quota_percent must be from 1 to 100")
+        if load["kind"] == "spawn" and load["rate"] > MAX_SPAWN_RATE:
+            raise InduceRefused(f"{scenario}: rate must be at most {MAX_SPAWN_RATE} here")
+        if load["kind"] == "udp" and not (load["rate"] <= MAX_PACKET_RATE
+                                          and load["size"] <= 1400):
+            raise InduceRefused(f"{scenario}: rate must be at most {MAX_PACKET_RATE} and "
+                                "size at most 1400 bytes")
 
 
-def _check_network(scenario: str, facts: Facts) -> None:
+def _check_network(scenario: str, params: dict[str, Any], facts: Facts) -> None:
     if facts.euid != 0:
         raise InduceRefused(f"{scenario} needs root (a network namespace); run it as root")
     if "ip" not in facts.tools:
         raise InduceRefused(f"{scenario} needs ip (iproute2) for its network namespace")
-    if not {"tc", "nft"} & facts.tools:
+    if params.get("loss_percent") and not {"tc", "nft"} & facts.tools:
         raise InduceRefused(f"{scenario} needs tc (netem) or nft to drop packets")
+
+
+def _check_cpu_cgroup(scenario: str, facts: Facts) -> None:
+    # worded without naming the controller: the plan using it may be sealed
+    if facts.euid != 0:
+        raise InduceRefused(f"{scenario} needs root (a cgroup); run it as root")
+    if facts.cpu_cgroup is None:
+        raise InduceRefused(f"{scenario} needs a cgroup controller this machine does not "
+                            "offer (neither enabled in cgroup v2 nor mounted as v1)")
 
 
 def make_plan(scenario: str, duration: float, facts: Facts, *, builtin: bool = False,
@@ -262,7 +301,7 @@ def make_plan(scenario: str, duration: float, facts: Facts, *, builtin: bool = F
     if not loads:
         mechanism = "none"
     elif builtin or "stress-ng" not in facts.tools or all(
-            load["kind"] == "tcp" for load in loads):
+            load["kind"] in BUILTIN_ONLY for load in loads):
         mechanism = "built-in"
     else:
         mechanism = "stress-ng"
@@ -274,5 +313,7 @@ def make_plan(scenario: str, duration: float, facts: Facts, *, builtin: bool = F
     if plan.needs_disk:
         _check_disk(scenario, plan, facts)
     if plan.needs_netns:
-        _check_network(scenario, facts)
+        _check_network(scenario, params, facts)
+    if plan.needs_cpu_cgroup:
+        _check_cpu_cgroup(scenario, facts)
     return plan

@@ -5,6 +5,8 @@ it could not remove:
 
 * :class:`MemoryCgroup`: a memory cgroup of its own (v2 ``memory.max`` and
   ``memory.swap.max``, or v1 ``memory.limit_in_bytes`` + ``memory.memsw.limit_in_bytes``);
+* :class:`CpuCgroup`: a cgroup of its own with a CPU quota (v2 ``cpu.max``, v1
+  ``cpu.cfs_quota_us``/``cpu.cfs_period_us``);
 * :class:`SwapFile`: a bounded swap file, swapped off and deleted afterwards;
 * :class:`NetNamespace`: a private network namespace joined to this one by a veth pair,
   with packet loss on that link only.
@@ -27,9 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import runner
-from .induce_system import CGROUP_ROOT, memory_cgroup_kind
+from .induce_system import CGROUP_ROOT, cpu_cgroup_kind, memory_cgroup_kind
 
 NETNS_DIR = Path("/run/netns")
+#: Where perfkit induce's cgroups are made: v1 memory and cpu hierarchies, v2's root.
+CGROUP_ROOTS = (CGROUP_ROOT / "memory", CGROUP_ROOT / "cpu", CGROUP_ROOT / "cpu,cpuacct",
+                CGROUP_ROOT, CGROUP_ROOT / "unified")
 #: Name prefix of every resource perfkit induce creates (cgroups, namespaces, files).
 PREFIX = "perfkit-induce"
 
@@ -51,49 +56,18 @@ def _wait_gone(check, timeout: float) -> bool:
     return check()
 
 
-@dataclass
-class MemoryCgroup:
-    """A memory cgroup of its own, ``perfkit-induce-<pid>-<scenario>``, with a limit on
-    memory and on swap (``swap_mib`` 0: none).
+class Cgroup:
+    """What every cgroup of ours does: list, kill and remove what is inside, then itself.
+    ``path`` is its directory, ``version`` ``"v1"`` or ``"v2"``.
 
-    In v2 the limits are ``memory.max`` and ``memory.swap.max``; in v1
-    ``memory.limit_in_bytes`` and, where the kernel accounts swap,
-    ``memory.memsw.limit_in_bytes`` (memory + swap) - without it, ``memory.swappiness`` 0
-    keeps a no-swap cgroup's pages out of swap.
+    >>> Cgroup(Path("/sys/fs/cgroup/memory/perfkit-induce-1-x"), "v1").remove()  # gone
+    []
     """
 
-    name: str
-    limit_mib: int
-    swap_mib: int
-    version: str = ""
-    path: Path = field(default_factory=Path)
+    what = "cgroup"
 
-    def create(self) -> MemoryCgroup:
-        """Make the cgroup and set its limits (raises :class:`SetupError`)."""
-        kind, root, memsw = memory_cgroup_kind()
-        if kind is None or root is None:
-            raise SetupError("no memory cgroup hierarchy is mounted")
-        self.version = kind
-        limit = self.limit_mib << 20
-        try:
-            (root / self.name).mkdir()
-            self.path = root / self.name  # ours from here on: remove() deletes it
-            if kind == "v2":
-                _write(self.path / "memory.max", str(limit))
-                if (self.path / "memory.swap.max").exists():
-                    _write(self.path / "memory.swap.max", str(self.swap_mib << 20))
-                if (self.path / "memory.oom.group").exists():
-                    _write(self.path / "memory.oom.group", "0")
-            else:
-                _write(self.path / "memory.limit_in_bytes", str(limit))
-                if memsw:
-                    _write(self.path / "memory.memsw.limit_in_bytes",
-                           str(limit + (self.swap_mib << 20)))
-                if self.swap_mib == 0:
-                    _write(self.path / "memory.swappiness", "0")
-        except OSError as exc:
-            raise SetupError(f"cannot set up memory cgroup {root / self.name}: {exc}") from exc
-        return self
+    def __init__(self, path: Path, version: str) -> None:
+        self.path, self.version = path, version
 
     @property
     def procs_file(self) -> Path:
@@ -111,31 +85,6 @@ class MemoryCgroup:
         """The processes in the cgroup now."""
         text = self._read("cgroup.procs", "cgroup.procs") or ""
         return [int(p) for p in text.split()]
-
-    def usage(self) -> int:
-        """Bytes of memory charged to the cgroup now."""
-        return int((self._read("memory.current", "memory.usage_in_bytes") or "0").strip())
-
-    def swap_usage(self) -> int | None:
-        """Bytes of the cgroup's pages in swap now (``None`` where the kernel does not
-        account swap per cgroup)."""
-        if self.version == "v2":
-            text = self._read("memory.swap.current", "")
-            return int(text.strip()) if text else None
-        for line in (self._read("", "memory.stat") or "").splitlines():
-            name, _, value = line.partition(" ")
-            if name == "swap":
-                return int(value)
-        return None
-
-    def oom_kills(self) -> int:
-        """How many processes the OOM killer has killed in this cgroup."""
-        text = self._read("memory.events", "memory.oom_control") or ""
-        for line in text.splitlines():
-            name, _, value = line.partition(" ")
-            if name == "oom_kill":
-                return int(value)
-        return 0
 
     def kill_all(self, timeout: float = 5.0) -> bool:
         """SIGKILL every process in the cgroup (``cgroup.kill`` where v2 has it); True once
@@ -172,7 +121,126 @@ class MemoryCgroup:
                 return False
             return True
 
-        return [] if _wait_gone(removed, 5.0) else [f"memory cgroup {self.path}"]
+        return [] if _wait_gone(removed, 5.0) else [f"{self.what} {self.path}"]
+
+
+@dataclass
+class MemoryCgroup(Cgroup):
+    """A memory cgroup of its own, ``perfkit-induce-<pid>-<scenario>``, with a limit on
+    memory and on swap (``swap_mib`` 0: none).
+
+    In v2 the limits are ``memory.max`` and ``memory.swap.max``; in v1
+    ``memory.limit_in_bytes`` and, where the kernel accounts swap,
+    ``memory.memsw.limit_in_bytes`` (memory + swap) - without it, ``memory.swappiness`` 0
+    keeps a no-swap cgroup's pages out of swap.
+    """
+
+    name: str
+    limit_mib: int
+    swap_mib: int
+    version: str = ""
+    path: Path = field(default_factory=Path)
+    what = "memory cgroup"
+
+    def create(self) -> MemoryCgroup:
+        """Make the cgroup and set its limits (raises :class:`SetupError`)."""
+        kind, root, memsw = memory_cgroup_kind()
+        if kind is None or root is None:
+            raise SetupError("no memory cgroup hierarchy is mounted")
+        self.version = kind
+        limit = self.limit_mib << 20
+        try:
+            (root / self.name).mkdir()
+            self.path = root / self.name  # ours from here on: remove() deletes it
+            if kind == "v2":
+                _write(self.path / "memory.max", str(limit))
+                if (self.path / "memory.swap.max").exists():
+                    _write(self.path / "memory.swap.max", str(self.swap_mib << 20))
+                if (self.path / "memory.oom.group").exists():
+                    _write(self.path / "memory.oom.group", "0")
+            else:
+                _write(self.path / "memory.limit_in_bytes", str(limit))
+                if memsw:
+                    _write(self.path / "memory.memsw.limit_in_bytes",
+                           str(limit + (self.swap_mib << 20)))
+                if self.swap_mib == 0:
+                    _write(self.path / "memory.swappiness", "0")
+        except OSError as exc:
+            raise SetupError(f"cannot set up memory cgroup {root / self.name}: {exc}") from exc
+        return self
+
+    def usage(self) -> int:
+        """Bytes of memory charged to the cgroup now."""
+        return int((self._read("memory.current", "memory.usage_in_bytes") or "0").strip())
+
+    def swap_usage(self) -> int | None:
+        """Bytes of the cgroup's pages in swap now (``None`` where the kernel does not
+        account swap per cgroup)."""
+        if self.version == "v2":
+            text = self._read("memory.swap.current", "")
+            return int(text.strip()) if text else None
+        for line in (self._read("", "memory.stat") or "").splitlines():
+            name, _, value = line.partition(" ")
+            if name == "swap":
+                return int(value)
+        return None
+
+    def oom_kills(self) -> int:
+        """How many processes the OOM killer has killed in this cgroup."""
+        text = self._read("memory.events", "memory.oom_control") or ""
+        for line in text.splitlines():
+            name, _, value = line.partition(" ")
+            if name == "oom_kill":
+                return int(value)
+        return 0
+
+@dataclass
+class CpuCgroup(Cgroup):
+    """A CPU cgroup of its own, ``perfkit-induce-<pid>-<scenario>-cpu``, whose processes
+    together get at most ``quota_percent`` % of one CPU: v2 ``cpu.max`` (quota and period),
+    v1 ``cpu.cfs_quota_us`` and ``cpu.cfs_period_us``. Its ``cpu.stat`` counts the periods
+    in which the quota ran out (``nr_throttled``) and the time its processes waited.
+    """
+
+    name: str
+    quota_percent: float
+    version: str = ""
+    path: Path = field(default_factory=Path)
+    period_us: int = 100_000
+    what = "cpu cgroup"
+
+    def create(self) -> CpuCgroup:
+        """Make the cgroup and set its quota (raises :class:`SetupError`)."""
+        kind, root = cpu_cgroup_kind()
+        if kind is None or root is None:
+            raise SetupError("no cgroup hierarchy with the cpu controller is mounted")
+        self.version = kind
+        quota = max(1000, round(self.period_us * self.quota_percent / 100))
+        try:
+            (root / self.name).mkdir()
+            self.path = root / self.name  # ours from here on: remove() deletes it
+            if kind == "v2":
+                _write(self.path / "cpu.max", f"{quota} {self.period_us}")
+            else:
+                _write(self.path / "cpu.cfs_period_us", str(self.period_us))
+                _write(self.path / "cpu.cfs_quota_us", str(quota))
+        except OSError as exc:
+            raise SetupError(f"cannot set up cpu cgroup {root / self.name}: {exc}") from exc
+        return self
+
+    def stat(self) -> dict[str, float]:
+        """``cpu.stat``: ``nr_periods``, ``nr_throttled`` and ``throttled_s`` (seconds its
+        processes were held back, from v1 ``throttled_time`` ns or v2 ``throttled_usec``)."""
+        out: dict[str, float] = {}
+        for line in (self._read("cpu.stat", "cpu.stat") or "").splitlines():
+            name, _, value = line.partition(" ")
+            if name in ("nr_periods", "nr_throttled"):
+                out[name] = int(value)
+            elif name == "throttled_time":
+                out["throttled_s"] = int(value) / 1e9
+            elif name == "throttled_usec":
+                out["throttled_s"] = int(value) / 1e6
+        return out
 
 
 @dataclass
@@ -236,8 +304,9 @@ class SwapFile:
 class NetNamespace:
     """A network namespace ``perfkit-induce-<pid>`` joined to this one by a veth pair on a
     /30 of the benchmarking range 198.18.0.0/15 (RFC 2544): ``host_address`` here,
-    ``peer_address`` inside. Packets are lost only on this link: netem on the host end of
-    the pair where the kernel has it, else an nftables rule inside the namespace.
+    ``peer_address`` inside. Packets are lost (``loss_percent`` above 0) only on this
+    link: netem on the host end of the pair where the kernel has it, else an nftables rule
+    inside the namespace.
     """
 
     loss_percent: float
@@ -282,6 +351,9 @@ class NetNamespace:
         self._must("ip", "addr", "add", f"{self.peer_address}/30", "dev", self.peer_if,
                    netns=True)
         self._must("ip", "link", "set", self.peer_if, "up", netns=True)
+        if not self.loss_percent:
+            self.loss_method = "none"
+            return self
         loss = f"{self.loss_percent:g}%"
         netem = runner.run(["tc", "qdisc", "add", "dev", self.host_if, "root", "netem",
                             "loss", loss], timeout=20) if runner.which("tc") else None
@@ -341,9 +413,11 @@ def leftovers(directories: list[str | os.PathLike]) -> list[tuple[str, Path]]:
     mid-run) left behind: ``(kind, path)`` for cgroups, namespaces, veths, swap files and
     temporary directories named after a process that is gone."""
     found: list[tuple[str, Path]] = []
-    roots = [CGROUP_ROOT / "memory", CGROUP_ROOT, CGROUP_ROOT / "unified"]
-    candidates = [("cgroup", p) for root in roots if root.is_dir()
+    candidates = [("cgroup", p) for root in CGROUP_ROOTS if root.is_dir()
                   for p in root.glob(f"{PREFIX}-*") if p.is_dir()]
+    seen: set[Path] = set()  # cpu may be a link to cpu,cpuacct: each cgroup once
+    candidates = [(kind, p) for kind, p in candidates
+                  if not (p.resolve() in seen or seen.add(p.resolve()))]
     candidates += [("netns", p) for p in NETNS_DIR.glob(f"{PREFIX}-*")]
     candidates += [("veth", p) for p in Path("/sys/class/net").glob("pki*h")]
     for directory in {*map(str, directories), tempfile.gettempdir()}:
@@ -360,8 +434,8 @@ def remove_leftovers(found: list[tuple[str, Path]]) -> list[str]:
     left: list[str] = []
     for kind, path in found:
         if kind == "cgroup":
-            version = "v1" if path.parent.name == "memory" else "v2"
-            left += MemoryCgroup(path.name, 0, 0, version, path).remove()
+            version = "v2" if (path / "cgroup.controllers").exists() else "v1"
+            left += Cgroup(path, version).remove()
         elif kind == "netns":
             runner.run(["ip", "netns", "delete", path.name], timeout=20)
             if path.exists():

@@ -1,9 +1,10 @@
 """What ``perfkit induce`` reads from the machine: facts for the plan, and counters.
 
 * :func:`gather_facts`: what :func:`perfkit.induce_plan.make_plan` needs to know (memory,
-  swap, the memory cgroup hierarchy, free disk, the tools installed);
-* counters read from ``/proc``: :func:`cpu_times`, :func:`disk_counters`, :func:`snmp_tcp`,
-  :func:`vm_counters`, :func:`group_cpu_seconds`, to see that a load has taken hold.
+  swap, the memory and cpu cgroup hierarchies, free disk, the tools installed);
+* counters read from ``/proc`` and ``/sys``: :func:`cpu_times`, :func:`disk_counters`,
+  :func:`snmp_tcp`, :func:`vm_counters`, :func:`group_cpu_seconds`,
+  :func:`processes_started`, :func:`net_packets`, to see that a load has taken hold.
 
 >>> cpu = cpu_times()
 >>> cpu["all"]["busy"] >= 0 and len(cpu) > 1
@@ -70,6 +71,21 @@ def memory_cgroup_kind() -> tuple[str | None, Path | None, bool]:
     return None, None, False
 
 
+def cpu_cgroup_kind() -> tuple[str | None, Path | None]:
+    """``("v2", root)``, ``("v1", /sys/fs/cgroup/cpu)`` or ``(None, None)``: where a CPU
+    quota can be set (v2 ``cpu.max`` where the cpu controller is enabled for children, v1
+    ``cpu.cfs_quota_us``)."""
+    for root in (CGROUP_ROOT, CGROUP_ROOT / "unified"):
+        subtree = root / "cgroup.subtree_control"
+        if subtree.is_file() and "cpu" in subtree.read_text().split():
+            return "v2", root
+    for name in ("cpu", "cpu,cpuacct"):
+        v1 = CGROUP_ROOT / name
+        if (v1 / "cpu.cfs_quota_us").is_file():
+            return "v1", v1
+    return None, None
+
+
 def gather_facts(directory: str | os.PathLike) -> Facts:
     """The :class:`Facts` of this machine, with ``directory`` as the place for temporary
     files (its free space and file system type)."""
@@ -80,7 +96,8 @@ def gather_facts(directory: str | os.PathLike) -> Facts:
                  mem_available=info.get("MemAvailable", info.get("MemFree", 0)),
                  swap_total=info.get("SwapTotal", 0), memory_cgroup=kind, memsw=memsw,
                  disk_free=stat.f_bavail * stat.f_frsize, fstype=fstype(directory),
-                 tools=frozenset(t for t in _TOOLS if runner.which(t)))
+                 tools=frozenset(t for t in _TOOLS if runner.which(t)),
+                 cpu_cgroup=cpu_cgroup_kind()[0])
 
 
 # --------------------------------------------------------------------------- counters
@@ -100,6 +117,25 @@ def cpu_times() -> dict[str, dict[str, int]]:
         values["busy"] = values["total"] - values["idle"] - values.get("iowait", 0)
         out["all" if fields[0] == "cpu" else fields[0]] = values
     return out
+
+
+def processes_started() -> int:
+    """Processes (and threads) started since boot: /proc/stat's ``processes`` line."""
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("processes "):
+            return int(line.split()[1])
+    return 0
+
+
+def net_packets(interface: str) -> dict[str, int] | None:
+    """rx_packets and tx_packets of a network interface of this namespace (from
+    /sys/class/net), or ``None`` when it is gone."""
+    base = Path("/sys/class/net") / interface / "statistics"
+    try:
+        return {name: int((base / name).read_text()) for name in ("rx_packets",
+                                                                  "tx_packets")}
+    except OSError:
+        return None
 
 
 def cpu_share(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]],

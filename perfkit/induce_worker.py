@@ -23,6 +23,11 @@ KIND is one of:
   past the page cache), ``fdatasync`` (after each block), ``dsync`` (O_DSYNC) or ``none``;
 * ``tcp-receive HOST PORT`` / ``tcp-send HOST PORT CHUNK_KIB EVERY_MS``: a TCP receiver that
   reads and discards, and a sender of CHUNK_KIB every EVERY_MS milliseconds;
+* ``spawn PROGRAM RATE``: start PROGRAM (no arguments) up to RATE times a second, one at
+  a time, each waited for before the next: processes that live milliseconds;
+* ``udp-echo HOST PORT`` / ``udp-send HOST PORT SIZE RATE``: a UDP receiver that sends each
+  datagram back, and a sender of SIZE-byte datagrams at up to RATE a second that reads
+  the echoes;
 * ``exec PROGRAM [ARG...]``: replace this process by PROGRAM (after ``--cgroup``/``--nice``).
 
 >>> parse_args(["--until", "5", "touch", "64"]).kind
@@ -164,6 +169,58 @@ def tcp_send(host: str, port: int, chunk_kib: int, every_ms: int,
                 time.sleep(0.1)
 
 
+def _pace(rate: float, done: int, start: float) -> None:
+    """Sleep while ``done`` things are ahead of ``rate`` a second since ``start``."""
+    ahead = done / rate - (time.monotonic() - start)
+    if ahead > 0.001:
+        time.sleep(ahead)
+
+
+def spawn(program: str, rate: float, until: float | None) -> None:
+    """Start ``program`` up to ``rate`` times a second (each waited for) until ``until``."""
+    start, started = time.monotonic(), 0
+    while _running(until):
+        pid = os.posix_spawn(program, [program], os.environ)
+        os.waitpid(pid, 0)
+        started += 1
+        _pace(rate, started, start)
+
+
+def udp_echo(host: str, port: int, until: float | None) -> None:
+    """Send every datagram received back to where it came from."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind((host, port))
+    server.settimeout(0.5)
+    while _running(until):
+        try:
+            data, peer = server.recvfrom(2048)
+            server.sendto(data, peer)
+        except (TimeoutError, OSError):
+            continue
+
+
+def udp_send(host: str, port: int, size: int, rate: float, until: float | None) -> None:
+    """Send ``size``-byte datagrams at up to ``rate`` a second; read back the echoes."""
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    client.connect((host, port))
+    client.setblocking(False)
+    payload = b"p" * size
+    start, sent = time.monotonic(), 0
+    while _running(until):
+        for _ in range(64):
+            try:
+                client.send(payload)
+            except OSError:  # a full buffer, or the echo not listening yet
+                pass
+            sent += 1
+        while True:
+            try:
+                client.recv(2048)
+            except OSError:
+                break
+        _pace(rate, sent, start)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one worker; returns its exit status."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -189,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
         tcp_receive(rest[0], int(rest[1]), until)
     elif args.kind == "tcp-send":
         tcp_send(rest[0], int(rest[1]), int(rest[2]), int(rest[3]), until)
+    elif args.kind == "spawn":
+        spawn(rest[0], float(rest[1]), until)
+    elif args.kind == "udp-echo":
+        udp_echo(rest[0], int(rest[1]), until)
+    elif args.kind == "udp-send":
+        udp_send(rest[0], int(rest[1]), int(rest[2]), float(rest[3]), until)
     else:
         print(f"induce_worker: unknown kind {args.kind!r}", file=sys.stderr)
         return 2
