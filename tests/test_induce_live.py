@@ -183,7 +183,8 @@ def assert_all_gone(record: dict, work_dir: Path, pid: int) -> None:
     pgids = [g for w in record.get("workloads", []) for g in w["process_groups"]]
     assert members(pgids) == {}
     prefix = f"perfkit-induce-{pid}"
-    for root in (Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup"),
+    for root in (Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup/cpu"),
+                 Path("/sys/fs/cgroup/cpu,cpuacct"), Path("/sys/fs/cgroup"),
                  Path("/sys/fs/cgroup/unified")):
         assert not list(root.glob(f"{prefix}-*")), root
     assert not Path(f"/run/netns/{prefix}").exists()
@@ -327,15 +328,86 @@ def test_network_retrans_inside_a_private_link(work_dir):
     assert_all_gone(run.record(), work_dir, os.getpid())
 
 
+def cgroup_file(path: Path, name: str) -> dict[str, int]:
+    return {k: int(v) for k, v in (line.split() for line in
+                                   (path / name).read_text().splitlines())}
+
+
 @pytest.mark.parametrize("builtin", MECHANISMS)
-def test_mystery_runs_its_recorded_loads(builtin, work_dir):
-    device = device_of(work_dir)
+def test_mystery_runs_its_sealed_load(builtin, work_dir):
     with induced("mystery", duration=5, builtin=builtin, directory=str(work_dir)) as run:
-        before = diskstats(device)
-        _, nice = cpus_busy_and_nice()
-        after = diskstats(device)
-        assert after[4] - before[4] >= 20  # writes completed
-        assert nice > 0.02  # the niced hog's time shows as %nice
+        held = Path(run.resources["cpu_cgroup"])
+        if run.resources["cpu_cgroup_version"] == "v1":
+            limit = [int((held / f"cpu.cfs_{n}_us").read_text()) for n in ("quota", "period")]
+        else:
+            limit = [int(v) for v in (held / "cpu.max").read_text().split()]
+        assert limit == [20000, 100000]  # a fifth of one CPU
+        names = members(groups(run))
+        inside = {int(p) for p in (held / "cgroup.procs").read_text().split()}
+        assert set(names) <= inside and inside  # every load process is held in it
+        worker = "perfkit-cpu" if builtin else "stress-ng-cpu"
+        assert worker in names.values()
+        stat0, used0 = cgroup_file(held, "cpu.stat"), cpu_seconds(names)
+        time.sleep(1.5)
+        stat1, used = cgroup_file(held, "cpu.stat"), (cpu_seconds(names) - used0) / 1.5
+        assert stat1["nr_throttled"] - stat0["nr_throttled"] >= 3  # held back, again and again
+        assert 0.02 <= used <= 0.35  # it wants a whole CPU and gets about 0.2 of one
+    assert_all_gone(run.record(), work_dir, os.getpid())
+
+
+def processes_started() -> int:
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("processes "):
+            return int(line.split()[1])
+    raise AssertionError("no processes line in /proc/stat")
+
+
+def test_short_lived_starts_processes_no_process_list_shows(work_dir):
+    with induced("short-lived", duration=5, directory=str(work_dir)) as run:
+        starter = run.workloads[0].process.pid  # its children share its process group
+        assert stat_fields(starter)[0] == "perfkit-spawn"
+        ticks = os.sysconf("SC_CLK_TCK")
+        fields0, forks0, running = stat_fields(starter), processes_started(), runnable()
+        time.sleep(1.5)
+        fields1, forks1 = stat_fields(starter), processes_started()
+        running = (running + runnable()) / 2
+        rate = (forks1 - forks0) / 1.5
+        assert rate >= 0.25 * 300 * fair(1, running)  # hundreds a second where it can
+        # the children's CPU time is charged to no live process: only their parent's
+        # cutime + cstime, after they are reaped (what pidstat -T CHILD would show)
+        children = (int(fields1[15]) + int(fields1[16]) - int(fields0[15])
+                    - int(fields0[16])) / ticks
+        assert children > 0
+        assert len(members(groups(run))) <= 2  # the starter and one child at a time
+    assert_all_gone(run.record(), work_dir, os.getpid())
+
+
+def softirqs(name: str) -> int:
+    for line in Path("/proc/softirqs").read_text().splitlines():
+        label, *counts = line.split()
+        if label == f"{name}:":
+            return sum(map(int, counts))
+    raise AssertionError(f"no {name} in /proc/softirqs")
+
+
+@needs_tool("ip")
+def test_packet_rate_over_a_private_link(work_dir):
+    with induced("packet-rate", duration=5, directory=str(work_dir)) as run:
+        host_if = run.resources["veth"][0]
+        assert run.resources["loss"] == "none"
+        stats = Path(f"/sys/class/net/{host_if}/statistics")
+
+        def packets() -> tuple[int, int]:
+            return (int((stats / "rx_packets").read_text()),
+                    int((stats / "tx_packets").read_text()))
+
+        (rx0, tx0), net_rx0 = packets(), softirqs("NET_RX")
+        time.sleep(1.5)
+        (rx1, tx1), net_rx1 = packets(), softirqs("NET_RX")
+        assert (tx1 - tx0) / 1.5 >= 1000  # sent to the namespace: sar's txpck/s
+        assert (rx1 - rx0) / 1.5 >= 1000  # echoed back: rxpck/s
+        assert net_rx1 - net_rx0 >= 100  # the receiving side runs in softirq
+        assert run.took_hold
     assert_all_gone(run.record(), work_dir, os.getpid())
 
 
@@ -397,7 +469,7 @@ def test_a_signal_to_perfkit_induce_removes_everything(scenario, sig, extra, wor
     record = json.loads(record_path.read_text())
     assert record["stopped_by"] == signal.Signals(sig).name
     if scenario == "mystery":
-        for word in ("dsync", "nice", "write", "cpu"):
+        for word in ("quota", "throttl", "cfs_", "cpu"):
             assert word not in output.lower()
         assert "sealed" in record and "workloads" not in record
         from perfkit.induce_plan import unseal
@@ -431,6 +503,7 @@ def test_a_signal_while_the_swap_file_is_made_removes_it(sig, work_dir, tmp_path
     ("oom-kill", ["--set", "cgroup_limit_mib=64", "--set", "mib=160"]),
     ("network-retrans", []),
     ("disk-saturation", ["--builtin", "--set", "cap_mib=32"]),
+    ("mystery", ["--builtin"]),
 ])
 def test_after_sigkill_the_loads_end_by_themselves_and_cleanup_removes_the_rest(
         scenario, extra, work_dir, tmp_path):
@@ -457,6 +530,9 @@ def test_after_sigkill_the_loads_end_by_themselves_and_cleanup_removes_the_rest(
             or f"removing cgroup /sys/fs/cgroup/{prefix}-oom-kill" in left.stdout
     if scenario == "network-retrans":
         assert f"removing netns /run/netns/{prefix}" in left.stdout
+    if scenario == "mystery":
+        assert f"removing cgroup /sys/fs/cgroup/cpu/{prefix}-mystery" in left.stdout \
+            or f"removing cgroup /sys/fs/cgroup/{prefix}-mystery" in left.stdout
     assert_all_gone({"left": [], "workloads": []}, work_dir, process.pid)
 
 
