@@ -413,11 +413,13 @@ def leftovers(directories: list[str | os.PathLike]) -> list[tuple[str, Path]]:
     mid-run) left behind: ``(kind, path)`` for cgroups, namespaces, veths, swap files and
     temporary directories named after a process that is gone."""
     found: list[tuple[str, Path]] = []
-    candidates = [("cgroup", p) for root in CGROUP_ROOTS if root.is_dir()
-                  for p in root.glob(f"{PREFIX}-*") if p.is_dir()]
+    candidates: list[tuple[str, Path]] = []
     seen: set[Path] = set()  # cpu may be a link to cpu,cpuacct: each cgroup once
-    candidates = [(kind, p) for kind, p in candidates
-                  if not (p.resolve() in seen or seen.add(p.resolve()))]
+    for root in CGROUP_ROOTS:
+        for path in root.glob(f"{PREFIX}-*") if root.is_dir() else []:
+            if path.is_dir() and path.resolve() not in seen:
+                seen.add(path.resolve())
+                candidates.append(("cgroup", path))
     candidates += [("netns", p) for p in NETNS_DIR.glob(f"{PREFIX}-*")]
     candidates += [("veth", p) for p in Path("/sys/class/net").glob("pki*h")]
     for directory in {*map(str, directories), tempfile.gettempdir()}:

@@ -333,6 +333,11 @@ def test_the_cli_knows_induce_and_refuses_with_status_2(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err == ("perfkit induce: refused: oom-kill needs root (a memory cgroup); "
                    "run it as root\n")
+    monkeypatch.setattr(capture_induce, "gather_facts", lambda _dir: facts(cpu_cgroup=None))
+    assert cli_main(["induce", "mystery", "--duration", "5"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("perfkit induce: refused: mystery needs a cgroup controller")
+    assert err.count("\n") == 1
     assert cli_main(["induce", "idle", "--set", "nonsense"]) == 2
     assert "--set takes KEY=VALUE" in capsys.readouterr().err
 

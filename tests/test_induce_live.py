@@ -352,6 +352,7 @@ def test_mystery_runs_its_sealed_load(builtin, work_dir):
         stat1, used = cgroup_file(held, "cpu.stat"), (cpu_seconds(names) - used0) / 1.5
         assert stat1["nr_throttled"] - stat0["nr_throttled"] >= 3  # held back, again and again
         assert 0.02 <= used <= 0.35  # it wants a whole CPU and gets about 0.2 of one
+        assert run.took_hold  # perfkit saw the same in cpu.stat
     assert_all_gone(run.record(), work_dir, os.getpid())
 
 
@@ -379,6 +380,7 @@ def test_short_lived_starts_processes_no_process_list_shows(work_dir):
                     - int(fields0[16])) / ticks
         assert children > 0
         assert len(members(groups(run))) <= 2  # the starter and one child at a time
+        assert run.took_hold and run.record()["evidence"]["processes_started_per_s"] > 0
     assert_all_gone(run.record(), work_dir, os.getpid())
 
 
