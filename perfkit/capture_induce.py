@@ -396,7 +396,8 @@ def _failed(run: InducedRun) -> str | None:
         if not workload.restart and not workload.alive():
             problem = workload.failure()
             if problem and time.monotonic() < run.until:
-                return f"{workload.label} ({workload.mechanism}) failed: {problem}"
+                label = "a load" if run.plan.sealed else workload.label
+                return f"{label} ({workload.mechanism}) failed: {problem}"
     return None
 
 
@@ -440,6 +441,8 @@ def _wait_for_hold(run: InducedRun, hold_timeout: float | None,
             tell(f"the load took hold after {elapsed:.1f} s")
         else:
             tell(f"the load took hold after {elapsed:.1f} s: {_evidence_line(seen)}")
+    elif the_plan.sealed:  # what it waits for would say what it runs
+        tell(f"warning: after {elapsed:.1f} s the load has not taken hold")
     else:
         tell(f"warning: after {elapsed:.1f} s still waiting for " + ", ".join(waiting))
 

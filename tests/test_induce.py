@@ -252,6 +252,20 @@ def test_a_sealed_plan_prints_no_loads(capsys):
                      "what it runs is sealed; mechanism: stress-ng; for 30 s"]
 
 
+def test_a_sealed_load_that_does_not_take_hold_says_not_what_it_waits_for(monkeypatch):
+    plan = make_plan("mystery", 30, ROOT_FACTS)
+    run = capture_induce.InducedRun(plan, until=time.monotonic() + 30)
+    run.workloads = [induce_loads.Workload("cpu0", ["x"], "stress-ng")]
+    monkeypatch.setattr(capture_induce, "sample", lambda *a, **k: {
+        "busy_cpus": 0.0, "nice_cpus": 0.0, "load_cpus": 0.0, "procs_running": 1.0})
+    monkeypatch.setattr(capture_induce, "_failed", lambda _run: None)
+    lines: list[str] = []
+    capture_induce._wait_for_hold(run, 0.0, lines.append)
+    assert not run.took_hold and run.waiting_for  # the record (sealed) keeps what is missing
+    (line,) = lines
+    assert line.startswith("warning: after ") and line.endswith(" s the load has not taken hold")
+
+
 def test_record_of_a_plain_scenario():
     plan = make_plan("oom-kill", 12, ROOT_FACTS)
     run = capture_induce.InducedRun(plan, started_utc="2026-12-05T10:00:00.000000Z",
