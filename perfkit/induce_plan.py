@@ -277,7 +277,7 @@ def _check_network(scenario: str, params: dict[str, Any], facts: Facts) -> None:
 
 
 def _check_cpu_cgroup(scenario: str, facts: Facts) -> None:
-    # worded without naming the controller: the plan using it may be sealed
+    # in general terms, as a refusal is printed before anything runs
     if facts.euid != 0:
         raise InduceRefused(f"{scenario} needs root (a cgroup); run it as root")
     if facts.cpu_cgroup is None:
