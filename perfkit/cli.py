@@ -4,6 +4,7 @@
     perfkit checklist CAPTURE_DIR
     perfkit parse FILE [--tool TOOL] [--table NAME] [--csv]
     perfkit samples
+    perfkit induce NAME [--duration 60] [--builtin]
     perfkit lab [--recorded] [--dir DIR]
 
 An error prints one line on standard error and exits with status 2 (bad arguments, a file
@@ -138,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="do not open a web browser; open the address printed")
     lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, metavar="-- JUPYTER_OPTIONS",
                      help="options passed on to jupyter lab, after --")
+
+    from .capture.induce.cli import add_cli as add_induce
+
+    add_induce(sub)
     return top
 
 
@@ -173,6 +178,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         # its only failure (1) is a capture it cannot open: the user's input, status 2
         return USAGE if checklist_main(args) == 1 else 0
+    if args.command == "induce":
+        from .capture.induce.cli import main as induce_main
+
+        return induce_main(args)
     if args.command == "samples":
         from . import samples
 
