@@ -390,9 +390,9 @@ def _scenario(name: str):
 
 
 def test_the_top_consumer_is_a_command_its_processes_summed():
-    from perfkit.derive.intervals import interval_samples
     from perfkit.derive.commands import command_cpu
     from perfkit.derive.commands import command_processes as command_pids
+    from perfkit.derive.intervals import interval_samples
 
     cap = _scenario("disk-saturation")
     raw = [line.split() for line in cap.raw("pidstat").splitlines()]

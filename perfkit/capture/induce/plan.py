@@ -1,10 +1,10 @@
 """What ``perfkit induce`` would do for a scenario here, or why it refuses: no side effects.
 
 :func:`make_plan` takes the scenario, the duration and the :class:`Facts` of the machine
-(gathered by :func:`perfkit.induce_system.gather_facts`, or written by hand in tests) and
+(gathered by :func:`perfkit.capture.induce.system.gather_facts`, or written by hand in tests) and
 returns a :class:`Plan`: the loads to start, the resources they need (a memory cgroup, a
 swap file, a network namespace, a directory for capped temporary files) and the mechanism
-(stress-ng, or the built-in loads of ``induce_worker.py``). When the scenario cannot run
+(stress-ng, or the built-in loads of ``worker.py``). When the scenario cannot run
 safely it raises :class:`InduceRefused` with one line saying what is missing.
 
 >>> facts = Facts(euid=0, nproc=2, mem_available=8 << 30, swap_total=0,
@@ -16,7 +16,7 @@ safely it raises :class:`InduceRefused` with one line saying what is missing.
 >>> make_plan("oom-kill", 30, Facts(**{**facts.__dict__, "euid": 1000}))
 Traceback (most recent call last):
 ...
-perfkit.induce_plan.InduceRefused: oom-kill needs root (a memory cgroup); run it as root
+perfkit.capture.induce.plan.InduceRefused: oom-kill needs root (a memory cgroup); run it as root
 """
 
 from __future__ import annotations

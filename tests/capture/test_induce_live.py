@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from conftest import needs_root, needs_tool
 
-from perfkit import induce_loads
-from perfkit.capture_induce import InduceRefused
-from perfkit.capture_induce import induced as _induced
+from perfkit.capture.induce import InduceRefused
+from perfkit.capture.induce import induced as _induced
+from perfkit.capture.induce import loads as induce_loads
 
 pytestmark = [pytest.mark.live, pytest.mark.root, needs_root]
 
@@ -474,7 +474,7 @@ def test_a_signal_to_perfkit_induce_removes_everything(scenario, sig, extra, wor
         for word in ("quota", "throttl", "cfs_", "cpu"):
             assert word not in output.lower()
         assert "sealed" in record and "workloads" not in record
-        from perfkit.induce_plan import unseal
+        from perfkit.capture.induce.plan import unseal
 
         record = {**record, **unseal(record["sealed"])}
     assert_all_gone(record, work_dir, process.pid)

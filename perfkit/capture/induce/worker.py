@@ -1,11 +1,11 @@
 """The built-in loads of ``perfkit induce``: a small program run as its own process.
 
-It is started by path (``python induce_worker.py ...``), not as ``python -m perfkit...``,
+It is started by path (``python worker.py ...``), not as ``python -m perfkit...``,
 so a worker never imports perfkit (nor pandas): it starts in milliseconds and a worker in a
 128 MiB memory cgroup holds little besides the memory it was asked to touch. It uses the
 standard library only.
 
-    python induce_worker.py [--until T] [--cgroup FILE] [--nice N] [--name COMM] KIND [ARGS]
+    python worker.py [--until T] [--cgroup FILE] [--nice N] [--name COMM] KIND [ARGS]
 
 * ``--until T``: stop at ``time.monotonic() >= T`` (the clock every process shares), so a
   worker ends by itself even if perfkit itself was killed with SIGKILL;

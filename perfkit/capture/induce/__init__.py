@@ -35,7 +35,7 @@ full, the first OOM kill, disk writes, retransmits) and yields an :class:`Induce
 'stress-ng'
 
 The mystery scenario is the workshop mystery: what it runs is sealed in the record
-(``sealed``, read it with :func:`perfkit.induce_plan.unseal`) and not printed.
+(``sealed``, read it with :func:`perfkit.capture.induce.plan.unseal`) and not printed.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .induce_loads import (
+from ...runner import utc_now
+from .loads import (
     InduceError,
     Supervisor,
     Workload,
@@ -60,7 +61,7 @@ from .induce_loads import (
     check_hold,
     sample,
 )
-from .induce_plan import (
+from .plan import (
     DESCRIPTIONS,
     SCENARIOS,
     Facts,
@@ -70,7 +71,7 @@ from .induce_plan import (
     seal,
     unseal,
 )
-from .induce_resources import (
+from .resources import (
     PREFIX,
     CpuCgroup,
     MemoryCgroup,
@@ -78,8 +79,7 @@ from .induce_resources import (
     SetupError,
     SwapFile,
 )
-from .induce_system import cpu_times, gather_facts
-from .runner import utc_now
+from .system import cpu_times, gather_facts
 
 __all__ = ["DESCRIPTIONS", "SCENARIOS", "InduceError", "InduceRefused", "InducedRun",
            "Stopped", "induced", "plan", "unseal"]
@@ -255,7 +255,7 @@ def induced(scenario: str, duration: float = 60.0, *, builtin: bool = False,
     when a resource cannot be set up: what was made is removed first), and
     :class:`InduceError` when a load fails. ``builtin`` uses the built-in loads even where
     stress-ng is installed; ``directory`` holds temporary and swap files; ``options``
-    change the plan's defaults (see :func:`perfkit.induce_plan.make_plan`); ``say`` gets
+    change the plan's defaults (see :func:`perfkit.capture.induce.plan.make_plan`); ``say`` gets
     one line per step (``print`` for the command line); ``track`` receives the run as
     soon as it exists (so a caller sees what was left even when setting up failed).
     """

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from perfkit import capture_induce, induce_cli, induce_loads, induce_worker, samples
-from perfkit.cli import build_parser
-from perfkit.cli import main as cli_main
-from perfkit.induce_plan import (
+from perfkit import samples
+from perfkit.capture import induce as capture_induce
+from perfkit.capture.induce import cli as induce_cli
+from perfkit.capture.induce import loads as induce_loads
+from perfkit.capture.induce import worker as induce_worker
+from perfkit.capture.induce.plan import (
     DESCRIPTIONS,
     SCENARIOS,
     Facts,
@@ -27,7 +29,9 @@ from perfkit.induce_plan import (
     make_plan,
     unseal,
 )
-from perfkit.induce_resources import CpuCgroup, NetNamespace
+from perfkit.capture.induce.resources import CpuCgroup, NetNamespace
+from perfkit.cli import build_parser
+from perfkit.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
 GIB = 1 << 30
@@ -212,15 +216,15 @@ def test_the_mystery_is_its_plan_and_stays_sealed():
     text = str({k: v for k, v in record.items() if k != "sealed"}).lower()
     for word in GIVEAWAYS:
         assert word not in text
-    assert "quota" not in (ROOT / "perfkit" / "induce_plan.py").read_text().split(
+    assert "quota" not in (ROOT / "perfkit" / "capture" / "induce" / "plan.py").read_text().split(
         "_SEALED_MYSTERY = (")[1].split(")")[0].lower()
 
 
 def test_no_docstring_gives_the_mystery_away():
     """The docstrings that speak of the mystery say nothing about what it runs."""
-    for name in ("capture_induce", "induce_cli", "induce_plan", "induce_loads",
-                 "induce_system", "induce_resources"):
-        tree = ast.parse((ROOT / "perfkit" / f"{name}.py").read_text(encoding="utf-8"))
+    for name in ("__init__", "cli", "plan", "loads", "system", "resources", "worker"):
+        path = ROOT / "perfkit" / "capture" / "induce" / f"{name}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)):
                 doc = ast.get_docstring(node) or ""
@@ -373,7 +377,7 @@ def test_idle_runs_and_cleans_up_without_root(tmp_path, monkeypatch):
 
 
 def test_builtin_starter_starts_short_lived_processes_at_its_pace():
-    from perfkit.induce_system import processes_started
+    from perfkit.capture.induce.system import processes_started
 
     before = processes_started()
     induce_worker.spawn("/bin/true", 50, time.monotonic() + 0.5)
@@ -408,7 +412,7 @@ def test_plan_type():
 
 
 def test_leftovers_are_recognised_by_the_pid_in_their_name(tmp_path):
-    from perfkit import induce_resources as induce_system
+    from perfkit.capture.induce import resources as induce_system
 
     assert induce_system._owner("perfkit-induce-123-oom-kill") == 123
     assert induce_system._owner("perfkit-induce-123.swap") == 123

@@ -28,8 +28,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import runner
-from .induce_system import CGROUP_ROOT, cpu_cgroup_kind, memory_cgroup_kind
+from ... import runner
+from .system import CGROUP_ROOT, cpu_cgroup_kind, memory_cgroup_kind
 
 NETNS_DIR = Path("/run/netns")
 #: Where perfkit induce's cgroups are made: v1 memory and cpu hierarchies, v2's root.

@@ -1,6 +1,6 @@
 """What ``perfkit induce`` reads from the machine: facts for the plan, and counters.
 
-* :func:`gather_facts`: what :func:`perfkit.induce_plan.make_plan` needs to know (memory,
+* :func:`gather_facts`: what :func:`perfkit.capture.induce.plan.make_plan` needs to know (memory,
   swap, the memory and cpu cgroup hierarchies, free disk, the tools installed);
 * counters read from ``/proc`` and ``/sys``: :func:`cpu_times`, :func:`disk_counters`,
   :func:`snmp_tcp`, :func:`vm_counters`, :func:`group_cpu_seconds`,
@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import runner
-from .induce_plan import Facts
+from ... import runner
+from .plan import Facts
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 _TOOLS = ("stress-ng", "ip", "tc", "nft", "mkswap", "swapon", "swapoff")

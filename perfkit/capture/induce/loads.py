@@ -1,6 +1,6 @@
-"""Starting, watching and stopping the loads of a :class:`perfkit.induce_plan.Plan`.
+"""Starting, watching and stopping the loads of a :class:`perfkit.capture.induce.plan.Plan`.
 
-Every load is a :class:`Workload`: one program (stress-ng, or ``induce_worker.py``) started
+Every load is a :class:`Workload`: one program (stress-ng, or ``worker.py``) started
 through :class:`perfkit.runner.Process` in a session and process group of its own, so that
 stopping it reaches everything it started (SIGTERM to the group, SIGKILL to what is left).
 Each carries its own deadline too (stress-ng ``--timeout``, the worker's ``--until``), so a
@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import runner
-from .induce_plan import Plan
-from .induce_resources import CpuCgroup, MemoryCgroup, NetNamespace
-from .induce_system import (
+from ... import runner
+from .plan import Plan
+from .resources import CpuCgroup, MemoryCgroup, NetNamespace
+from .system import (
     block_device,
     cpu_share,
     cpu_times,
@@ -42,7 +42,7 @@ from .induce_system import (
     vm_counters,
 )
 
-WORKER = Path(__file__).with_name("induce_worker.py")
+WORKER = Path(__file__).with_name("worker.py")
 #: Seconds a load group gets to end after SIGTERM before SIGKILL.
 STOP_GRACE = 2.0
 #: Pause before a load that ended (OOM-killed) is started again.
@@ -55,7 +55,7 @@ class InduceError(RuntimeError):
 
 def worker_argv(kind: str, *args: Any, until: float, cgroup: Path | None = None,
                 nice: int = 0, name: str | None = None) -> list[str]:
-    """The argument list that runs ``induce_worker.py KIND ARGS`` with its options."""
+    """The argument list that runs ``worker.py KIND ARGS`` with its options."""
     argv = [sys.executable, str(WORKER), "--until", f"{until:.1f}"]
     if cgroup is not None:
         argv += ["--cgroup", str(cgroup)]

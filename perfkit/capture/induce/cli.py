@@ -1,4 +1,4 @@
-"""``perfkit induce``: the command line of :mod:`perfkit.capture_induce`.
+"""``perfkit induce``: the command line of :mod:`perfkit.capture.induce`.
 
     perfkit induce NAME [--duration 60] [--builtin] [--dir /var/tmp] [--set KEY=VALUE]
                         [--record FILE]
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .capture_induce import (
+from . import (
     DEFAULT_DIR,
     DESCRIPTIONS,
     SCENARIOS,
@@ -29,8 +29,8 @@ from .capture_induce import (
     Stopped,
     induced,
 )
-from .induce_plan import MAX_DURATION
-from .induce_resources import leftovers, remove_leftovers
+from .plan import MAX_DURATION
+from .resources import leftovers, remove_leftovers
 
 CLI_HELP = "reproduce a recorded scenario on this machine, bounded and cleaned up"
 CLI_DESCRIPTION = (
