@@ -33,7 +33,7 @@ from perfkit.capture.induce.resources import CpuCgroup, NetNamespace
 from perfkit.cli import build_parser
 from perfkit.cli import main as cli_main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GIB = 1 << 30
 ALL_TOOLS = frozenset({"stress-ng", "ip", "tc", "nft", "mkswap", "swapon", "swapoff"})
 ROOT_FACTS = Facts(euid=0, nproc=2, mem_available=16 * GIB, swap_total=0,

@@ -14,6 +14,7 @@ import argparse
 import json
 import signal
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,8 +44,10 @@ CLI_DESCRIPTION = (
 def add_cli(sub: Any) -> argparse.ArgumentParser:
     """Add ``perfkit induce`` to the command line's sub-commands."""
     parser = sub.add_parser(
-        "induce", help=CLI_HELP, description=CLI_DESCRIPTION,
-        epilog="scenarios: " + "; ".join(f"{n}: {d}" for n, d in DESCRIPTIONS.items()))
+        "induce", help=CLI_HELP,
+        description="\n\n".join(textwrap.fill(part, 90) for part in CLI_DESCRIPTION.split("\n\n")),
+        epilog="\n".join(textwrap.wrap("scenarios: " + "; ".join(
+            f"{n}: {d}" for n, d in DESCRIPTIONS.items()), 90)))
     parser.add_argument("scenario", choices=SCENARIOS, metavar="NAME", nargs="?",
                         help="the scenario: " + ", ".join(SCENARIOS))
     parser.add_argument("--duration", type=float, default=60.0,
