@@ -257,6 +257,10 @@ def main(args: argparse.Namespace) -> int:
     capture cannot be opened)."""
     import sys
 
+    if getattr(args, "lake", None) or args.directory is None:
+        from .lake.cli import checklist_main
+
+        return checklist_main(args)
     try:
         capture = open_capture(args.directory)
     except (FileNotFoundError, ValueError) as exc:

@@ -1,7 +1,8 @@
 """The ``perfkit`` command: capture the checklist, list findings, convert outputs.
 
     perfkit capture [DIR] [--duration 60] [--interval 1] [--redact] [--force]
-    perfkit checklist CAPTURE_DIR
+    perfkit checklist CAPTURE_DIR | --lake LAKE [--by hour]
+    perfkit ingest SOURCES... --into LAKE
     perfkit parse FILE [--tool TOOL] [--table NAME] [--csv]
     perfkit samples
 
@@ -41,7 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--quiet", action="store_true", help="no progress display")
 
     chk = sub.add_parser("checklist", help="print the findings of a capture")
-    chk.add_argument("directory", help="a capture directory or a sample name")
+    chk.add_argument("directory", nargs="?", help="a capture directory or a sample name")
+    from .lake.cli import add_ingest, add_lake_options
+
+    add_lake_options(chk)
+    add_ingest(sub)
 
     prs = sub.add_parser("parse", help="parse a saved output and print it as a table or CSV")
     prs.add_argument("file", help="the output file ('-' for standard input)")
@@ -65,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .checklist import main as checklist_main
 
         return checklist_main(args)
+    if args.command == "ingest":
+        from .lake.cli import ingest_main
+
+        return ingest_main(args)
     if args.command == "samples":
         from . import samples
 
