@@ -3,7 +3,7 @@ into Parquet, query them with DuckDB, pandas or Dask, and find the saturated hos
 
 >>> from perfkit import lake
 >>> lake.ingest(["data/fleet"], "fleet-lake")                  # doctest: +SKIP
->>> con = lake.connect("fleet-lake")                           # DuckDB, a view per table
+>>> con = lake.connect("fleet-lake")             # DuckDB, a view per table  # doctest: +SKIP
 >>> con.sql('SELECT host, max("%util") FROM sar_disk GROUP BY host').df()  # doctest: +SKIP
 >>> lake.table("fleet-lake", "sar_cpu")                        # pandas   # doctest: +SKIP
 >>> lake.findings("fleet-lake", by="minute")                   # doctest: +SKIP
