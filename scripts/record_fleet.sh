@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Record data/fleet: binary sa files of several "hosts", each a sadc running in its own UTS
-# namespace under its own host name, on this machine, in phases:
+# namespace under its own host name, on this machine, in phases, one after the other:
 #
-#   quiet   web-1, web-2    nothing added (after waiting until mpstat shows > 90 % idle)
 #   cpu     web-3, web-4    stress-ng --cpu 4 --cpu-method matrixprod (twice the 2 CPUs)
 #   io      db-1,  db-2     dd of 4 KiB direct synchronous writes to a temporary file, in a
 #                           loop, and dd of 1 MiB direct writes beside it
 #   memory  cache-1         1 GiB swap file; stress-ng --vm 1 --vm-bytes 768M --vm-keep in a
 #                           memory cgroup limited to 256 MiB (it pages to swap)
-#   mon-1                   recorded through every phase after the quiet one
+#   mon-1                   recorded through the cpu, io and memory phases
+#   quiet   web-1, web-2    nothing added, after waiting until mpstat shows > 90 % idle (the
+#                           machine is shared: other people's work may be running)
 #
+# The hosts are all this one machine: hosts recorded in the same phase see the same load.
 # Every load is bounded in time (timeout), every temporary file, swap file and cgroup is
-# removed on exit. Writes data/fleet/<host>-<phase>.sa and data/fleet/PROVENANCE.tsv.
+# removed on exit. Writes data/fleet/<host>-<phase>.sa, their sadf -d renderings in
+# data/fleet/text/ (for machines without sadf) and data/fleet/PROVENANCE.tsv.
 # Needs root, util-linux (unshare, mkswap, swapon), sysstat, stress-ng, coreutils.
 #
 #   scripts/record_fleet.sh [INTERVAL] [COUNT]     (default 2 s x 60 samples a phase)
@@ -57,7 +60,7 @@ wait_quiet() {
     say "machine idle: ${idle} %"
     awk -v i="$idle" 'BEGIN {exit !(i > 90)}' && return 0
     tries=$((tries + 1))
-    [ "$tries" -lt 360 ] || { say "never quiet for 30 min: giving up"; exit 1; }
+    [ "$tries" -lt 720 ] || { say "never quiet for 60 min: giving up"; exit 1; }
     sleep 5
   done
 }
@@ -83,12 +86,6 @@ say "preparing a 1 GiB swap file"
 dd if=/dev/zero of="$SWAP" bs=1M count=1024 status=none
 chmod 600 "$SWAP"
 mkswap -q "$SWAP" >/dev/null
-
-wait_quiet
-say "phase quiet"
-record web-1 web-1-quiet.sa "$COUNT" "none (machine > 90 % idle before the start)"
-record web-2 web-2-quiet.sa "$COUNT" "none (machine > 90 % idle before the start)"
-wait "${PIDS[@]}"; PIDS=()
 
 record mon-1 mon-1-all.sa $((3 * COUNT + 20 / INTERVAL)) \
   "none of its own: the cpu, io and memory phases of the other hosts, in turn"
@@ -128,4 +125,26 @@ record cache-1 cache-1-memory.sa "$COUNT" \
   "1 GiB swap file (swapon); stress-ng --vm 1 --vm-bytes 768M --vm-keep --timeout $((PHASE + 4))s in a memory cgroup (v1) limited to 256 MiB"
 wait "${PIDS[@]}" || true; PIDS=()
 swapoff "$SWAP"
+
+wait_quiet
+say "phase quiet"
+record web-1 web-1-quiet.sa "$COUNT" "none (machine > 90 % idle over 5 s before the start)"
+record web-2 web-2-quiet.sa "$COUNT" "none (machine > 90 % idle over 5 s before the start)"
+wait "${PIDS[@]}"; PIDS=()
+
+# The same data as sadf -d text, for machines without sysstat (the course's offline mode):
+# the activities the fleet's findings read.
+ACTIVITIES="-u ALL -P ALL -q -d -W -r -n DEV,TCP,ETCP"
+mkdir -p "$OUT/text"
+for sa in "$OUT"/*.sa; do
+  name=$(basename "$sa" .sa)
+  # shellcheck disable=SC2086
+  LC_ALL=C TZ=UTC sadf -d "$sa" -- $ACTIVITIES > "$OUT/text/$name.csv"
+  grep -v -P "^\\Qtext/$name.csv\\E\t" "$PROV" > "$PROV.tmp" || true
+  mv "$PROV.tmp" "$PROV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "text/$name.csv" \
+    "LC_ALL=C TZ=UTC sadf -d $name.sa -- $ACTIVITIES" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    "$(uname -r)" "$(sadf -V 2>&1 | head -1)" "C" "nothing" \
+    "$(awk -F'\t' -v f="$name.sa" '$1 == f {print $8}' "$PROV")" "(a rendering of $name.sa)" >> "$PROV"
+done
 say "done: $(du -sh "$OUT" | cut -f1)"
