@@ -141,7 +141,7 @@ def query(lake: Path) -> None:
     for _ in range(5):
         seconds, result = timed(lambda: con.sql(QUERY).df())
         times.append(seconds)
-    rows = con.sql("SELECT count(*) FROM sar_cpu").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM sar_cpu").fetchone()[0]
     files = len(list((lake / "sar_cpu").rglob("*.parquet")))
     print(f"3. DuckDB, top 10 hosts by p95 %iowait per hour over {rows} sar_cpu rows "
           f"({files} files): best {min(times):.3f} s, worst {max(times):.3f} s of 5 "

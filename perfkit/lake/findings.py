@@ -158,9 +158,8 @@ def check_cpu(con: Any, step: str, columns: dict[str, set[str]]) -> pd.DataFrame
         both["per_cpu"] = both["runq"] / both["cpus"]
         frames.append(_rows(both, resource="cpu", key="run-queue", metric="runq-sz",
                             observed="runq", scale=both["cpus"],
-                            detail=[f"{r:.1f} runnable on {c:.0f} CPUs, {b:.0f} % busy"
-                                    for r, c, b in zip(both["runq"], both["cpus"],
-                                                       both["busy"], strict=True)]))
+                            detail=[f"{c:.0f} CPUs, {b:.0f} % busy"
+                                    for c, b in zip(both["cpus"], both["busy"], strict=True)]))
     frames.append(_rows(cpu.dropna(subset=["iowait"]), resource="cpu", key="iowait",
                         metric="%iowait", observed="iowait"))
     frames.append(_rows(cpu.dropna(subset=["steal"]), resource="cpu", key="steal",
@@ -257,21 +256,20 @@ def together(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def render(found: pd.DataFrame, by: str = "hour", width: int = 100) -> str:
-    """The fleet's findings as text: per host and resource, the windows saturated (runs of
-    consecutive windows joined), the worst severity and why; then who saturated together."""
+    """The fleet's findings as text: per host and resource, each run of consecutive
+    windows with a finding, its worst severity and, per metric, the highest value seen;
+    then the windows in which several hosts saturated on the same resource."""
     if found.empty:
         return "no host saturated in any window"
     step = pd.Timedelta(interval(by))
-    lines = [f"saturated hosts ({found['host'].nunique()}), by {interval(by)} windows:"]
-    spans = saturated(found)
-    for (host, resource), group in spans.groupby(["host", "resource"], sort=True):
+    lines = [f"{found['host'].nunique()} hosts saturated, by windows of {interval(by)}:"]
+    for (host, resource), group in found.groupby(["host", "resource"], sort=True):
         for start, end, rows in _runs(group, step):
             worst = min(rows["severity"], key=SEVERITIES.index)
-            when = f"{start:%Y-%m-%d %H:%M} to {end + step:%H:%M}"
-            head = f"{worst.upper():9} {host:14} {resource:8} {when} ({len(rows)} windows)"
-            lines.append(head)
-            reasons = "; ".join(dict.fromkeys("; ".join(rows["why"]).split("; ")))
-            lines.extend(textwrap.wrap(reasons, width=width, initial_indent=" " * 10,
+            count = rows["window"].nunique()
+            lines.append(f"{worst.upper():9} {host:14} {resource:8} {start:%Y-%m-%d %H:%M} "
+                         f"to {end + step:%H:%M} ({count} window{'s' * (count != 1)})")
+            lines.extend(textwrap.wrap(_highest(rows), width=width, initial_indent=" " * 10,
                                        subsequent_indent=" " * 10))
     shared = together(found)
     if not shared.empty:
@@ -282,10 +280,23 @@ def render(found: pd.DataFrame, by: str = "hour", width: int = 100) -> str:
     return "\n".join(lines)
 
 
+def _highest(rows: pd.DataFrame) -> str:
+    """Per metric (and device), the highest value of a run, with its detail."""
+    parts = []
+    key = rows["metric"] + "|" + rows["detail"].astype(str).where(
+        rows["resource"].isin(["disk", "network"]), "")
+    for _, same in rows.groupby(key, sort=False):
+        top = same.loc[same["observed"].idxmax()]
+        detail = f" ({top['detail']})" if str(top["detail"]) else ""
+        parts.append(f"{top['metric']} up to {top['observed']:.3g}{detail}")
+    return "; ".join(parts)
+
+
 def _runs(group: pd.DataFrame, step: pd.Timedelta) -> list[tuple[Any, Any, pd.DataFrame]]:
-    group = group.sort_values("window")
-    gap = group["window"].diff() != step
+    """Runs of consecutive windows (``step`` apart): (first, last, their rows)."""
+    windows = pd.Series(sorted(group["window"].unique()))
+    run_of = dict(zip(windows, (windows.diff() != step).cumsum(), strict=True))
     out = []
-    for _, rows in group.groupby(gap.cumsum()):
-        out.append((rows["window"].iloc[0], rows["window"].iloc[-1], rows))
+    for _, rows in group.groupby(group["window"].map(run_of), sort=True):
+        out.append((rows["window"].min(), rows["window"].max(), rows))
     return out

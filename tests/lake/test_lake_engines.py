@@ -48,7 +48,7 @@ def test_pandas_duckdb_and_dask_give_the_same_rows(small_lake):
 def test_a_dask_query_matches_sql(small_lake):
     frame = lake.table(small_lake, "sar_cpu", engine="dask")
     lazy = frame[frame["CPU"] == "all"].groupby("host")["%iowait"].max().compute()
-    sql = lake.connect(small_lake).sql(
+    sql = lake.connect(small_lake).execute(
         "SELECT host, max(\"%iowait\") FROM sar_cpu WHERE \"CPU\" = 'all' GROUP BY host")
     assert lazy.sort_index().to_dict() == dict(sorted(sql.fetchall()))
 
@@ -71,5 +71,5 @@ def test_ingest_on_a_local_dask_cluster(tmp_path):
     local = lake.ingest([src], tmp_path / "again", jobs=1)
     con, other = lake.connect(tmp_path / "lake"), lake.connect(tmp_path / "again")
     query = 'SELECT host, count(*), sum("%idle") FROM sar_cpu GROUP BY host ORDER BY host'
-    assert con.sql(query).fetchall() == other.sql(query).fetchall()
+    assert con.execute(query).fetchall() == other.execute(query).fetchall()
     assert local.rows == report.rows

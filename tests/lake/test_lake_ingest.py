@@ -34,10 +34,10 @@ def test_every_sa_file_is_ingested_once_with_its_host(fleet_lake):
     folder, report = fleet_lake
     assert report.errors == [] and report.files == len(SA_FILES)
     con = lake.connect(folder)
-    hosts = con.sql("SELECT DISTINCT host FROM sar_cpu ORDER BY host").fetchall()
+    hosts = con.execute("SELECT DISTINCT host FROM sar_cpu ORDER BY host").fetchall()
     expected = sorted({p.name.split("-")[0] + "-" + p.name.split("-")[1] for p in SA_FILES})
     assert [h for (h,) in hosts] == expected
-    sources = con.sql("SELECT DISTINCT source FROM sar_cpu ORDER BY source").fetchall()
+    sources = con.execute("SELECT DISTINCT source FROM sar_cpu ORDER BY source").fetchall()
     assert [s for (s,) in sources] == [f"fleet/{p.name}" for p in SA_FILES]
 
 
@@ -80,7 +80,7 @@ def test_a_copy_under_another_name_is_skipped(tmp_path):
     shutil.copy(SA_FILES[0], tmp_path / "b.sa")
     report = lake.ingest([tmp_path], tmp_path / "lake", jobs=1)
     assert (report.files, report.duplicates) == (1, 1)
-    rows = lake.connect(tmp_path / "lake").sql("SELECT count(*) FROM sar_cpu").fetchone()[0]
+    rows = lake.connect(tmp_path / "lake").execute("SELECT count(*) FROM sar_cpu").fetchone()[0]
     assert rows == report_rows(tmp_path / "lake", "sar_cpu")
 
 
@@ -114,14 +114,18 @@ def test_a_capture_and_text_outputs(tmp_path):
     assert report.errors == [] and report.files == 3
     assert report.passed_over == {"not a tool's output": 1}
     con = lake.connect(tmp_path / "lake")
-    hosts = dict(con.sql("SELECT source, first(host) FROM vmstat GROUP BY source").fetchall())
+    hosts = dict(con.execute("SELECT source, first(host) FROM vmstat GROUP BY source").fetchall())
     assert hosts == {"src/idle": "host-1", "src/db-7/vmstat.txt": "db-7"}
-    # the capture ran its tools with TZ=UTC: its times are UTC; a lone text file says no zone
-    zones = dict(con.sql("SELECT source, first(tz) FROM vmstat GROUP BY source").fetchall())
-    assert zones == {"src/idle": "UTC", "src/db-7/vmstat.txt": ""}
+    # the capture ran its tools with TZ=UTC, vmstat -t prints its zone: UTC; iostat -t
+    # prints times without a zone: kept as printed, tz empty
+    zones = dict(con.execute("SELECT source, first(tz) FROM vmstat GROUP BY source").fetchall())
+    assert zones == {"src/idle": "UTC", "src/db-7/vmstat.txt": "UTC"}
+    zone, day = con.execute("SELECT DISTINCT tz, day FROM iostat_devices WHERE source = "
+                            "'src/db-7/iostat.txt'").fetchall()[0]
+    assert (zone, day) == ("", "2026-11-25")
     # the capture's sar -A gives every sar table, iostat gives devices under "Device"
     assert "sar_queue" in Lake(tmp_path / "lake").tables()
-    cols = {c for (c, *_) in con.sql("DESCRIBE iostat_devices").fetchall()}
+    cols = {c for (c, *_) in con.execute("DESCRIBE iostat_devices").fetchall()}
     assert {"Device", "aqu-sz", "%util", "host", "day", "time"} <= cols
 
 
@@ -141,13 +145,13 @@ def test_sysstat_versions_share_their_columns(tmp_path):
     report = lake.ingest([src], tmp_path / "lake", jobs=1)
     assert report.errors == []
     con = lake.connect(tmp_path / "lake")
-    cols = {c for (c, *_) in con.sql("DESCRIBE iostat_devices").fetchall()}
+    cols = {c for (c, *_) in con.execute("DESCRIBE iostat_devices").fetchall()}
     assert "aqu-sz" in cols and "avgqu-sz" not in cols and "Device:" not in cols
     # centos-7.7: "dm-0 ... avgrq-sz 44.30  avgqu-sz 0.00 ..."; x.C.txt: "vda ... 0.07"
-    got = dict(con.sql('SELECT source, max("aqu-sz") FROM iostat_devices GROUP BY source'
+    got = dict(con.execute('SELECT source, max("aqu-sz") FROM iostat_devices GROUP BY source'
                        ).fetchall())
     assert got == {"src/centos7-iostat.txt": 0.0, "src/iostat.txt": 0.07}
-    disks = dict(con.sql('SELECT source, count("aqu-sz") FROM sar_disk GROUP BY source'
+    disks = dict(con.execute('SELECT source, count("aqu-sz") FROM sar_disk GROUP BY source'
                          ).fetchall())
     assert set(disks) == {"src/sa11", "src/sa12"} and min(disks.values()) > 0
 
