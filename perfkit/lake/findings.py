@@ -196,7 +196,7 @@ def check_memory(con: Any, step: str, columns: dict[str, set[str]]) -> pd.DataFr
                    AS share,
                median("pswpin/s") AS si, median("pswpout/s") AS so, count(*) AS samples
         FROM sar_swapping WHERE time IS NOT NULL GROUP BY ALL""").df()
-    return _rows(swap, resource="memory", key="swapping", metric="pswpin/s, pswpout/s",
+    return _rows(swap, resource="memory", key="swapping", metric="% of samples swapping",
                  observed="share",
                  detail=[f"median {i:.0f} pages/s in, {o:.0f} out"
                          for i, o in zip(swap["si"], swap["so"], strict=True)])
