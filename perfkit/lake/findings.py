@@ -12,8 +12,8 @@ cpu             median run queue ``runq-sz`` per CPU,   ``run-queue``: 1 / 2 x C
                 while the median busy share (100 -      counted only when the CPUs are
                 ``%idle`` - ``%iowait``: I/O wait is    busy (median busy > ``hot-cpu``
                 idle time) of all CPUs is high          90 %)
-cpu (iowait)    median ``%iowait`` of all CPUs          ``iowait``: 20 / 50 %
 cpu (steal)     median ``%steal``                       ``steal``: 10 / 30 %
+disk (iowait)   median ``%iowait`` of all CPUs          ``iowait``: 20 / 50 %
 disk            median ``%util``, ``aqu-sz``, ``await`` ``util`` 60 / 90 %, ``queue`` 1,
                 per device                              ``await`` 10 / 100 ms
 memory          share of samples with ``pswpin/s`` or   ``swapping``: 20 / 50 %
@@ -129,7 +129,8 @@ def _has(columns: dict[str, set[str]], table: str, *names: str) -> bool:
 
 
 def check_cpu(con: Any, step: str, columns: dict[str, set[str]]) -> pd.DataFrame:
-    """CPU saturation: run queue beyond the CPUs while they are busy; I/O wait; steal."""
+    """CPU saturation: run queue beyond the CPUs while they are busy; steal; and I/O wait
+    (reported as a disk finding: idle CPUs waiting for I/O)."""
     if not _has(columns, "sar_cpu", "CPU", "%idle"):
         return pd.DataFrame(columns=COLUMNS)
     iowait = 'coalesce("%iowait", 0)' if "%iowait" in columns["sar_cpu"] else "0"
@@ -160,7 +161,8 @@ def check_cpu(con: Any, step: str, columns: dict[str, set[str]]) -> pd.DataFrame
                             observed="runq", scale=both["cpus"],
                             detail=[f"{c:.0f} CPUs, {b:.0f} % busy"
                                     for c, b in zip(both["cpus"], both["busy"], strict=True)]))
-    frames.append(_rows(cpu.dropna(subset=["iowait"]), resource="cpu", key="iowait",
+    # I/O wait is idle CPU time with I/O pending: a sign of I/O-bound work, so a disk finding
+    frames.append(_rows(cpu.dropna(subset=["iowait"]), resource="disk", key="iowait",
                         metric="%iowait", observed="iowait"))
     frames.append(_rows(cpu.dropna(subset=["steal"]), resource="cpu", key="steal",
                         metric="%steal", observed="steal"))

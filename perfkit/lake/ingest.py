@@ -129,7 +129,7 @@ def _store(store: Lake, parsed: Parsed, report: Report) -> None:
     report.rows += parsed.rows
     report.warnings += parsed.warning_count
     store.record({**entry, "status": "ok", "rows": parsed.rows,
-                  "tables": {name: len(rows) for name, rows in parsed.tables.items()}})
+                  "tables": {name: rows.num_rows for name, rows in parsed.tables.items()}})
 
 
 def _parse_all(todo: list[Source], *, jobs: int | None,

@@ -14,7 +14,7 @@ host, a capture's ``capture.json``), else the name of the folder holding the fil
 >>> path.parent.mkdir()
 >>> _ = path.write_text(" 10:00:00 up 5 min,  1 user,  load average: 0.08, 0.03, 0.01\\n")
 >>> parsed = parse_source(Source(path, "text", "uptime"))
->>> frame = parsed.tables["uptime"]
+>>> frame = parsed.tables["uptime"].to_pandas()
 >>> parsed.host, frame["ldavg-1"].iloc[0], frame["day"].iloc[0]
 ('web-3', np.float64(0.08), 'undated')
 """
@@ -42,14 +42,14 @@ class Parsed:
 
     source: Source
     host: str = ""
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)  # name -> pyarrow.Table
     warnings: list[str] = field(default_factory=list)
     warning_count: int = 0
     error: str | None = None
 
     @property
     def rows(self) -> int:
-        return sum(len(frame) for frame in self.tables.values())
+        return sum(table.num_rows for table in self.tables.values())
 
 
 def parse_source(source: Source) -> Parsed:
@@ -120,5 +120,7 @@ def _add(result: Parsed, tool: str, value: Any, zone: str | None, source: str,
             continue
         rows = lake_frame(frame, host=result.host, source=source, zone=zone, table=name)
         if name in result.tables:
-            rows = pd.concat([result.tables[name], rows], ignore_index=True)
+            import pyarrow as pa
+
+            rows = pa.concat_tables([result.tables[name], rows], promote_options="permissive")
         result.tables[name] = rows

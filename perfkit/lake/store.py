@@ -51,21 +51,27 @@ class Lake:
         self.root = Path(root)
 
     # -- writing ---------------------------------------------------------------------------
-    def write(self, table: str, rows: pd.DataFrame, digest: str) -> list[Path]:
-        """Write ``rows`` (lake rows with ``host`` and ``day``) as one part per host and
-        day under ``table``; returns the files written."""
+    def write(self, table: str, rows: Any, digest: str) -> list[Path]:
+        """Write ``rows`` (lake rows with ``host`` and ``day``: an Arrow table or a
+        DataFrame) as one part per host and day under ``table``; returns the files."""
         import pyarrow as pa
+        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
+        arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(
+            rows, preserve_index=False)
+        keys = arrow.select(list(PARTITIONS)).group_by(list(PARTITIONS)).aggregate([])
         written = []
-        for (host, day), part in rows.groupby(list(PARTITIONS), sort=True, dropna=False):
+        for host, day in zip(*(keys[c].to_pylist() for c in PARTITIONS), strict=True):
+            part = arrow
+            if keys.num_rows > 1:
+                mask = pc.and_(pc.equal(arrow["host"], host), pc.equal(arrow["day"], day))
+                part = arrow.filter(mask)
             folder = self.root / table / f"host={_segment(host)}" / f"day={_segment(day)}"
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"part-{digest[:16]}.parquet"
-            body = part.drop(columns=list(PARTITIONS)).reset_index(drop=True)
-            arrow = pa.Table.from_pandas(body, preserve_index=False)
             temporary = path.with_name(f".{path.name}.tmp")
-            pq.write_table(arrow, temporary, compression="zstd")
+            pq.write_table(part.drop_columns(list(PARTITIONS)), temporary, compression="zstd")
             temporary.replace(path)
             written.append(path)
         return written

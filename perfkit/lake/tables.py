@@ -10,8 +10,9 @@ digits turned into ``_`` (``sar``'s ``DEV`` is ``sar_dev``, ``psi-CPU`` is ``sar
 ('sar_etcp', 'sar_psi_cpu', 'vmstat')
 
 Columns get their current C-locale name through :mod:`perfkit.synonyms`, so a sysstat 10
-``avgqu-sz`` and a sysstat 12 ``aqu-sz`` land in the same column; numbers are stored as
-float64 (a column that is whole in one file and fractional in the next keeps one type), text
+``avgqu-sz`` and a sysstat 12 ``aqu-sz`` land in the same column; rows are an Arrow table
+(cheap to send from a worker and to write); numbers are stored as float64 (a column
+that is whole in one file and fractional in the next keeps one type), text
 as strings. ``time`` is UTC when the source names its zone (sadf, a capture run with
 ``TZ=UTC``; then ``tz`` is ``"UTC"``) and as printed otherwise (``tz`` empty); a time
 printed without a date (``uptime``, ``top`` outside a capture) is not guessed: it is left
@@ -20,7 +21,7 @@ empty (NaT) and the row goes to the ``undated`` day.
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"time": pd.to_datetime(["2026-12-05 10:00:00"]),
 ...                       "Device:": ["sda"], "avgqu-sz": [2]})
->>> out = lake_frame(frame, host="db-1", source="old/iostat.txt", zone="UTC")
+>>> out = lake_frame(frame, host="db-1", source="old/iostat.txt", zone="UTC").to_pandas()
 >>> list(out.columns), out["aqu-sz"].dtype.name, out["day"].iloc[0]
 (['time', 'Device', 'aqu-sz', 'tz', 'source', 'host', 'day'], 'float64', '2026-12-05')
 """
@@ -28,8 +29,12 @@ empty (NaT) and the row goes to the ``undated`` day.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
 
 from ..synonyms import canonical
 
@@ -50,54 +55,86 @@ def table_name(tool: str, table: str | None) -> str:
 
 
 def lake_frame(frame: pd.DataFrame, *, host: str, source: str, zone: str | None,
-               table: str = "") -> pd.DataFrame:
-    """``frame`` as lake rows: canonical column names, float64 numbers, string text, a
-    ``time`` column (UTC when ``zone`` names it), ``tz``, ``source``, ``host``, ``day``.
-    ``table`` is the lake table's name (see :data:`OWN_NAMES`)."""
-    renamed: dict[str, pd.Series] = {}
+               table: str = "") -> pa.Table:
+    """``frame`` as lake rows (an Arrow table): canonical column names, float64 numbers,
+    string text, a ``time`` column (UTC when ``zone`` names it), ``tz``, ``source``,
+    ``host``, ``day``. ``table`` is the lake table's name (see :data:`OWN_NAMES`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # pandas copies .attrs (deeply) into every column taken out: sa files' attrs hold frames
+    attrs, frame.attrs = frame.attrs, {}
+    try:
+        arrow = _to_arrow(frame)
+    finally:
+        frame.attrs = attrs
     own = OWN_NAMES.get(table, frozenset())
-    for name in frame.columns:
-        key = str(name) if str(name) in own else canonical(str(name))
-        if key in KEY_COLUMNS and key != "time":
+    names: list[str] = []
+    columns: list[pa.ChunkedArray] = []
+    time = None
+    for name, column in zip(arrow.column_names, arrow.columns, strict=True):
+        key = name if name in own else canonical(name)
+        if key == "time":
+            time = column
+            continue
+        if key in KEY_COLUMNS:
             key = f"{key}_"  # a tool column called "host" (journalctl) keeps its values
-        if key in renamed:  # the same metric under two names: keep the first
+        if key in names:  # the same metric under two names: keep the first
             continue
-        renamed[key] = frame[name]
-    out = pd.DataFrame(renamed, index=pd.RangeIndex(len(frame)))
-    for name in list(out.columns):
-        values = out[name]
-        if name == "time":
-            continue
-        if pd.api.types.is_bool_dtype(values):
-            out[name] = values.astype("boolean")
-        elif pd.api.types.is_numeric_dtype(values):
-            out[name] = values.astype("float64")
-        elif pd.api.types.is_datetime64_any_dtype(values):
-            out[name] = _naive(values)
-        elif isinstance(values.dtype, pd.CategoricalDtype) or values.dtype == object:
-            out[name] = values.astype("string")
-        elif pd.api.types.is_timedelta64_dtype(values):
-            out[name] = values.dt.total_seconds()
-    out["time"] = _times(out["time"] if "time" in out.columns else None, len(out), zone)
-    out["tz"] = pd.array(["UTC" if zone == "UTC" else ""] * len(out), dtype="string")
-    out["source"] = pd.array([source] * len(out), dtype="string")
-    out["host"] = pd.array([host] * len(out), dtype="string")
-    days = out["time"].dt.strftime("%Y-%m-%d")
-    out["day"] = days.fillna(UNDATED).astype("string")
-    return out
+        names.append(key)
+        columns.append(_typed(column))
+    count = arrow.num_rows
+    times = _times(time, count)
+    days = pc.fill_null(pc.strftime(times, format="%Y-%m-%d"), UNDATED)
+    constant = {"tz": "UTC" if zone == "UTC" else "", "source": source, "host": host}
+    return pa.table(
+        [times, *columns, *(pa.array([v] * count, pa.string()) for v in constant.values()),
+         days],
+        names=["time", *names, *constant, "day"])
 
 
-def _naive(values: pd.Series) -> pd.Series:
-    if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    return values.astype("datetime64[us]")
+def _to_arrow(frame: pd.DataFrame) -> pa.Table:
+    import pyarrow as pa
+
+    frame = frame.reset_index(drop=True)
+    frame.columns = [str(c) for c in frame.columns]
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # a column of mixed objects: as text, the way it printed
+        mixed = {c: frame[c].astype("string") for c in frame.columns if frame[c].dtype == object}
+        return pa.Table.from_pandas(frame.assign(**mixed), preserve_index=False)
 
 
-def _times(values: pd.Series | None, count: int, zone: str | None) -> pd.Series:
-    if values is None or not pd.api.types.is_datetime64_any_dtype(values):
-        return pd.Series(pd.NaT, index=pd.RangeIndex(count), dtype="datetime64[us]")
-    if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    values = values.astype("datetime64[us]")
+def _typed(column: pa.ChunkedArray) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = column.type
+    if pa.types.is_boolean(kind) or kind == pa.float64():
+        return column
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        return column.cast(pa.float64())
+    if pa.types.is_timestamp(kind):
+        return column.cast(pa.timestamp("us", tz=kind.tz)).cast(pa.timestamp("us"))
+    if pa.types.is_duration(kind):
+        return pc.divide(column.cast(pa.duration("us")).cast(pa.int64()), 1e6)
+    if pa.types.is_null(kind):
+        return column.cast(pa.string())
+    return column.cast(pa.string())
+
+
+def _times(values: pa.ChunkedArray | None, count: int) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values is None or not pa.types.is_timestamp(values.type):
+        return pa.nulls(count, pa.timestamp("us"))
+    # a zone-aware time is stored in UTC; a naive one as printed
+    values = values.cast(pa.timestamp("us", tz=values.type.tz)).cast(pa.timestamp("us"))
     # a time of day placed on 1970-01-01 by a parser that saw no date: not a real date
-    return values.where(values.dt.year != 1970)
+    real = pc.not_equal(pc.year(values), 1970)
+    return pc.if_else(real, values, pa.scalar(None, pa.timestamp("us")))
