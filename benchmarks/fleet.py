@@ -135,7 +135,10 @@ def large_fleet(hosts: int, jobs: int, keep: bool) -> None:
 
 def query(lake: Path) -> None:
     from perfkit import lake as fleet
+    from perfkit.lake.store import Lake
 
+    if Lake(lake).schema("sar_cpu") is None:  # a kept lake from before schemas were recorded
+        Lake(lake).refresh_schemas()
     con = fleet.connect(lake)
     times = []
     for _ in range(5):
@@ -154,14 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", action="store_true",
                         help="keep (and reuse) the large fleet and its lake in benchmarks/out")
-    parser.add_argument("--skip-small", action="store_true")
+    parser.add_argument("--skip-small", action="store_true", help="skip part 1")
+    parser.add_argument("--small-only", action="store_true", help="part 1 only")
     args = parser.parse_args(argv)
     if shutil.which("sadf") is None:
         print("needs sadf (apt-get install sysstat)", file=sys.stderr)
         return 2
     if not args.skip_small:
         ingest_throughput(args.jobs)
-    large_fleet(args.hosts, args.jobs, args.keep)
+    if not args.small_only:
+        large_fleet(args.hosts, args.jobs, args.keep)
     return 0
 
 

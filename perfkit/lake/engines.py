@@ -40,9 +40,13 @@ def _duckdb() -> Any:
 
 
 def scan(lake: Lake, table: str) -> str:
-    """The SQL that reads ``table``'s files (union of their columns, host and day as text)."""
+    """The SQL that reads ``table``'s files, host and day as text. When the files differ in
+    columns, DuckDB reads the union of them (``union_by_name``, which opens every file's
+    footer first: the lake's schema record says when that can be skipped)."""
     pattern = lake.glob(table).replace("'", "''")
-    return (f"read_parquet('{pattern}', hive_partitioning = true, union_by_name = true, "
+    known = lake.schema(table)
+    union = "true" if known is None or not known["uniform"] else "false"
+    return (f"read_parquet('{pattern}', hive_partitioning = true, union_by_name = {union}, "
             "hive_types = {'host': VARCHAR, 'day': VARCHAR})")
 
 

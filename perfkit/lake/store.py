@@ -9,6 +9,8 @@ record of what was ingested.
       vmstat/host=db-1/day=undated/part-....parquet
       _perfkit/ingested.jsonl     one line per source: sha256, source, host, rows, tables,
                                   warnings, status ("ok" or "error" with the message)
+      _perfkit/schema/sar_cpu.json   the table's columns (the union over its files) and
+                                  whether every file has the same ones ("uniform")
 
 A part file is named after its source's hash, so ingesting a source again writes the same
 files (nothing is doubled even after an interrupted run), and is written under a
@@ -49,6 +51,7 @@ class Lake:
 
     def __init__(self, root: str | os.PathLike) -> None:
         self.root = Path(root)
+        self._schemas: dict[str, dict[str, Any]] = {}
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, table: str, rows: Any, digest: str) -> list[Path]:
@@ -71,10 +74,48 @@ class Lake:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"part-{digest[:16]}.parquet"
             temporary = path.with_name(f".{path.name}.tmp")
-            pq.write_table(part.drop_columns(list(PARTITIONS)), temporary, compression="zstd")
+            body = part.drop_columns(list(PARTITIONS))
+            pq.write_table(body, temporary, compression="zstd")
             temporary.replace(path)
             written.append(path)
+            self._note_schema(table, body.schema)
         return written
+
+    def _note_schema(self, table: str, schema: Any) -> None:
+        """Keep the union of ``table``'s columns, and whether all its files agree, in
+        ``_perfkit/schema/TABLE.json`` (rewritten only when something new is seen)."""
+        columns = [[field.name, str(field.type)] for field in schema]
+        known = self._schemas.get(table) or self.schema(table)
+        if known is None:
+            known = {"columns": columns, "uniform": True}
+        elif known["columns"] == columns:
+            self._schemas[table] = known
+            return
+        else:
+            names = {name for name, _ in known["columns"]}
+            known = {"columns": known["columns"] + [c for c in columns if c[0] not in names],
+                     "uniform": False}
+        self._schemas[table] = known
+        folder = self.root / META / "schema"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{table}.json").write_text(json.dumps(known), encoding="utf-8")
+
+    def schema(self, table: str) -> dict[str, Any] | None:
+        """``{"columns": [[name, arrow type], ...], "uniform": bool}`` for ``table``, or
+        None when no ingest recorded it (a lake written by hand: read it as not uniform)."""
+        path = self.root / META / "schema" / f"{table}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def refresh_schemas(self) -> None:
+        """Record every table's schema from its files' footers (for a lake written before
+        schemas were recorded, or changed by hand)."""
+        import pyarrow.parquet as pq
+
+        for table in self.tables():
+            (self.root / META / "schema" / f"{table}.json").unlink(missing_ok=True)
+            self._schemas.pop(table, None)
+            for path in sorted(self.files(table)):
+                self._note_schema(table, pq.read_schema(path))
 
     def record(self, entry: dict[str, Any]) -> None:
         """Append one source's outcome to the ingest log."""

@@ -67,6 +67,17 @@ def test_tables_are_partitioned_by_host_and_day(fleet_lake):
             "sar_swapping", "sar_memory"} <= names
 
 
+def test_the_lake_records_each_tables_columns(fleet_lake, tmp_path):
+    """Every sa file of one sysstat version gives the same columns: DuckDB can skip reading
+    every footer to unite them. A table whose files differ is marked so."""
+    folder, _ = fleet_lake
+    known = Lake(folder).schema("sar_cpu")
+    assert known["uniform"] is True
+    assert [name for name, _ in known["columns"]][:4] == ["time", "interval", "CPU", "%usr"]
+    Lake(folder).refresh_schemas()
+    assert Lake(folder).schema("sar_cpu") == known
+
+
 def test_a_second_ingest_skips_everything(fleet_lake, tmp_path):
     folder, report = fleet_lake
     before = sorted((p, p.stat().st_mtime_ns) for p in Lake(folder).files("sar_cpu"))
@@ -147,6 +158,7 @@ def test_sysstat_versions_share_their_columns(tmp_path):
     con = lake.connect(tmp_path / "lake")
     cols = {c for (c, *_) in con.execute("DESCRIBE iostat_devices").fetchall()}
     assert "aqu-sz" in cols and "avgqu-sz" not in cols and "Device:" not in cols
+    assert Lake(tmp_path / "lake").schema("iostat_devices")["uniform"] is False
     # centos-7.7: "dm-0 ... avgrq-sz 44.30  avgqu-sz 0.00 ..."; x.C.txt: "vda ... 0.07"
     got = dict(con.execute('SELECT source, max("aqu-sz") FROM iostat_devices GROUP BY source'
                        ).fetchall())
