@@ -24,7 +24,7 @@ def _perfkit(*args: str) -> subprocess.CompletedProcess:
 def test_ingest_then_checklist_on_the_lake(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
-    for name in ("web-1-quiet.sa", "web-3-cpu.sa"):
+    for name in ("web-3-cpu.sa", "db-1-io.sa"):
         shutil.copy(FLEET / name, src / name)
     done = _perfkit("ingest", str(src), "--into", str(tmp_path / "lake"), "--quiet")
     assert done.returncode == 0, done.stderr
@@ -33,13 +33,16 @@ def test_ingest_then_checklist_on_the_lake(tmp_path):
     assert "0 sources" in again.stdout and "2 already in the lake" in again.stdout
     found = _perfkit("checklist", "--lake", str(tmp_path / "lake"), "--by", "minute")
     assert found.returncode == 0, found.stderr
-    assert "web-3" in found.stdout and "web-1 " not in found.stdout
+    # web-3 ran stress-ng --cpu 4 on 2 CPUs from 11:00:27; db-1 wrote to vda from 11:02:34
+    assert "CRITICAL  web-3          cpu      2026-12-05 11:00 to " in found.stdout
+    assert "db-1           disk     2026-12-05 11:02 to " in found.stdout
+    assert "%util up to 87.3 (vda)" in found.stdout
 
 
 def test_a_failed_source_sets_the_exit_status(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
-    (src / "cut.sa").write_bytes((FLEET / "web-1-quiet.sa").read_bytes()[:100])
+    (src / "cut.sa").write_bytes((FLEET / "web-3-cpu.sa").read_bytes()[:100])
     done = _perfkit("ingest", str(src), "--into", str(tmp_path / "lake"), "--quiet")
     assert done.returncode == 1
     assert "FAILED src/cut.sa" in done.stderr and "1 FAILED" in done.stdout
