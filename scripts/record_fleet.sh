@@ -18,6 +18,8 @@
 # Needs root, util-linux (unshare, mkswap, swapon), sysstat, stress-ng, coreutils.
 #
 #   scripts/record_fleet.sh [INTERVAL] [COUNT]     (default 2 s x 60 samples a phase)
+#   QUIET_TRIES=N: how many 5-second mpstat checks (10 s apart) before giving up on the
+#   quiet phase (default 360, about an hour); what was recorded before is kept and rendered.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,7 +47,8 @@ cleanup() {
   fi
   rm -rf "$TMP"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root (UTS namespaces, swap, cgroups)" >&2; exit 1; }
 mkdir -p "$OUT"
@@ -60,7 +63,7 @@ wait_quiet() {
     say "machine idle: ${idle} %"
     awk -v i="$idle" 'BEGIN {exit !(i > 90)}' && return 0
     tries=$((tries + 1))
-    [ "$tries" -lt 720 ] || { say "never quiet for 60 min: giving up"; exit 1; }
+    [ "$tries" -lt "${QUIET_TRIES:-360}" ] || { say "never quiet: giving up"; exit 1; }
     sleep 5
   done
 }
@@ -126,25 +129,15 @@ record cache-1 cache-1-memory.sa "$COUNT" \
 wait "${PIDS[@]}" || true; PIDS=()
 swapoff "$SWAP"
 
+# Render what is recorded now: the quiet phase may wait long, or give up.
+"$ROOT/scripts/render_fleet.sh"
+
 wait_quiet
 say "phase quiet"
 record web-1 web-1-quiet.sa "$COUNT" "none (machine > 90 % idle over 5 s before the start)"
 record web-2 web-2-quiet.sa "$COUNT" "none (machine > 90 % idle over 5 s before the start)"
 wait "${PIDS[@]}"; PIDS=()
 
-# The same data as sadf -d text, for machines without sysstat (the course's offline mode):
-# the activities the fleet's findings read.
-ACTIVITIES="-u ALL -P ALL -q -d -W -r -n DEV,TCP,ETCP"
-mkdir -p "$OUT/text"
-for sa in "$OUT"/*.sa; do
-  name=$(basename "$sa" .sa)
-  # shellcheck disable=SC2086
-  LC_ALL=C TZ=UTC sadf -d "$sa" -- $ACTIVITIES > "$OUT/text/$name.csv"
-  grep -v -P "^\\Qtext/$name.csv\\E\t" "$PROV" > "$PROV.tmp" || true
-  mv "$PROV.tmp" "$PROV"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "text/$name.csv" \
-    "LC_ALL=C TZ=UTC sadf -d $name.sa -- $ACTIVITIES" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-    "$(uname -r)" "$(sadf -V 2>&1 | head -1)" "C" "nothing" \
-    "$(awk -F'\t' -v f="$name.sa" '$1 == f {print $8}' "$PROV")" "(a rendering of $name.sa)" >> "$PROV"
-done
+# The same data as sadf -d text, for machines without sysstat (the course's offline mode).
+"$ROOT/scripts/render_fleet.sh"
 say "done: $(du -sh "$OUT" | cut -f1)"

@@ -73,11 +73,11 @@ def test_findings_match_the_ground_truth(found):
         assert got.get((host, resource), "-") == expected, (host, resource)
 
 
-def test_quiet_hosts_have_no_finding_at_all(found):
-    quiet = [h for (h, _), v in ground_truth().items() if h.startswith("web-")
-             and all(ground_truth()[(h, r)] == "-" for r in RESOURCES)]
-    assert quiet, "the fleet has quiet hosts"
-    assert not found["host"].isin(quiet).any()
+def test_no_quiet_host_was_recorded_and_the_readme_says_why():
+    """The machine was never idle enough for the quiet phase (see the README): no host is
+    presented as healthy."""
+    assert not list(FLEET.glob("*-quiet.sa"))
+    assert "**No quiet host.**" in (FLEET / "README.md").read_text(encoding="utf-8")
 
 
 def _sadf(name: str, *activity: str) -> list[dict[str, str]]:
@@ -104,8 +104,25 @@ def test_disk_numbers_are_sadf_numbers(found, name):
 
 
 @needs_tool("sadf")
-def test_the_quiet_hosts_were_idle_by_sadf():
-    for name in ("web-1-quiet.sa", "web-2-quiet.sa"):
+def test_the_cpu_hosts_were_busy_by_sadf():
+    """By sadf's own rows: four stress-ng threads on 2 CPUs kept them busy, with a run
+    queue of more than twice the CPUs."""
+    for name in ("web-3-cpu.sa", "web-4-cpu.sa"):
         rows = [r for r in _sadf(name, "-u") if r["CPU"] == "-1"]
         busy = [100 - float(r["%idle"]) - float(r["%iowait"]) for r in rows]
-        assert len(rows) >= 59 and statistics.median(busy) < 10, name
+        queue = [float(r["runq-sz"]) for r in _sadf(name, "-q")]
+        assert len(rows) == 60 and statistics.median(busy) > 99, name
+        assert statistics.median(queue) > 4, name
+
+
+@needs_tool("sadf")
+def test_the_text_renderings_give_the_same_findings(found, tmp_path):
+    """data/fleet/text (sadf -d of the same files, for machines without sysstat) gives the
+    same findings as the sa files read through sadf -j."""
+    from perfkit.lake import shipped
+
+    report = lake.ingest(shipped.sources(binary=False), tmp_path / "lake", jobs=2)
+    assert report.errors == [] and report.files == len(list(FLEET.glob("*.sa")))
+    again = lake.findings(tmp_path / "lake", by="minute")
+    columns = ["host", "window", "resource", "rule", "observed", "severity", "detail"]
+    pd.testing.assert_frame_equal(again[columns], found[columns])
