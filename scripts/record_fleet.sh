@@ -13,8 +13,8 @@
 #
 # The hosts are all this one machine: hosts recorded in the same phase see the same load.
 # Every load is bounded in time (timeout), every temporary file, swap file and cgroup is
-# removed on exit. Writes data/fleet/<host>-<phase>.sa, their sadf -d renderings in
-# data/fleet/text/ (for machines without sadf) and data/fleet/PROVENANCE.tsv.
+# removed on exit. Writes data/fleet/<host>-<phase>.sa and data/fleet/PROVENANCE.tsv, and
+# (scripts/render_fleet.sh) their sadf -d renderings in data/fleet-text/.
 # Needs root, util-linux (unshare, mkswap, swapon), sysstat, stress-ng, coreutils.
 #
 #   scripts/record_fleet.sh [INTERVAL] [COUNT]     (default 2 s x 60 samples a phase)

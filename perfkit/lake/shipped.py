@@ -8,9 +8,10 @@
 
 The folder is found like the scenarios (:mod:`perfkit.samples`): ``PERFKIT_DATA/fleet``,
 then ``data/fleet`` next to the package in a checkout, then ``<prefix>/share/perfkit/fleet``
-where pip installed it. It holds the sa files and, in ``text/``, their ``sadf -d``
-renderings, for machines without sysstat: :func:`sources` gives the sa files when ``sadf``
-is installed and the renderings otherwise.
+where pip installed it. It holds the sa files; ``fleet-text`` beside it holds their
+``sadf -d`` renderings, for machines without sysstat: :func:`sources` gives the sa files
+when ``sadf`` is installed and the renderings otherwise (the same samples: ingest one or
+the other into a lake, never both).
 """
 
 from __future__ import annotations
@@ -42,4 +43,6 @@ def sources(binary: bool | None = None) -> list[Path]:
     folder = fleet_dir()
     if binary is None:
         binary = shutil.which("sadf") is not None
-    return sorted(folder.glob("*.sa")) if binary else sorted((folder / "text").glob("*.csv"))
+    if binary:
+        return sorted(folder.glob("*.sa"))
+    return sorted((folder.parent / "fleet-text").glob("*.csv"))

@@ -117,7 +117,7 @@ def test_the_cpu_hosts_were_busy_by_sadf():
 
 @needs_tool("sadf")
 def test_the_text_renderings_give_the_same_findings(found, tmp_path):
-    """data/fleet/text (sadf -d of the same files, for machines without sysstat) gives the
+    """data/fleet-text (sadf -d of the same files, for machines without sysstat) gives the
     same findings as the sa files read through sadf -j."""
     from perfkit.lake import shipped
 
