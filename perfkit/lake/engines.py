@@ -60,6 +60,7 @@ def connect(lake: str | os.PathLike, *, threads: int | None = None) -> Any:
     if not store.root.is_dir():
         raise FileNotFoundError(f"{lake}: no such lake folder")
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # no bar over a notebook's or CLI's output
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     for name in store.tables():
@@ -76,7 +77,9 @@ def table(lake: str | os.PathLike, name: str, engine: str = "pandas") -> Any:
         raise KeyError(f"no table {name!r} in {lake}; tables: {', '.join(store.tables())}")
     if engine == "dask":
         return _dask(store, name)
-    relation = _duckdb().connect().sql(f"SELECT * FROM {scan(store, name)}")
+    con = _duckdb().connect()
+    con.execute("SET enable_progress_bar = false")
+    relation = con.sql(f"SELECT * FROM {scan(store, name)}")
     if engine == "duckdb":
         return relation
     frame = relation.df()
