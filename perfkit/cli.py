@@ -1,7 +1,8 @@
 """The perfkit command: capture the checklist, list findings, read outputs, open the course.
 
     perfkit capture [DIR] [--duration 60] [--interval 1] [--redact] [--force]
-    perfkit checklist CAPTURE_DIR
+    perfkit checklist CAPTURE_DIR | --lake LAKE [--by hour]
+    perfkit ingest SOURCES... --into LAKE
     perfkit parse FILE [--tool TOOL] [--table NAME] [--csv]
     perfkit samples
     perfkit induce NAME [--duration 60] [--builtin]
@@ -99,9 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
         "checklist", help="print the findings of a capture",
         description="Print what a capture shows, one finding a line: the severity, the tool,\n"
                     "the metric, the value observed against its threshold, and what it means.\n"
-                    "Exit status 2 when the capture cannot be opened.")
-    chk.add_argument("directory", help="a capture directory (perfkit capture) or the name of "
-                                       "a recorded scenario (perfkit samples)")
+                    "With --lake, the same rules over every host and time window of a fleet's\n"
+                    "lake (perfkit ingest). Exit status 2 when the capture cannot be opened.")
+    chk.add_argument("directory", nargs="?",
+                     help="a capture directory (perfkit capture) or the name of a recorded "
+                          "scenario (perfkit samples); or --lake")
+    from .lake.cli import add_ingest, add_lake_options
+
+    add_lake_options(chk)
+    add_ingest(sub)
 
     from .registry import TOOLS
 
@@ -173,6 +180,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .capture import main as capture_main
 
         return capture_main(args)
+    if args.command == "checklist" and (getattr(args, "lake", None) or args.directory is None):
+        from .lake.cli import checklist_main as lake_checklist
+
+        return lake_checklist(args)
     if args.command == "checklist":
         from .checklist import main as checklist_main
 
@@ -182,6 +193,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .capture.induce.cli import main as induce_main
 
         return induce_main(args)
+    if args.command == "ingest":
+        from .lake.cli import ingest_main
+
+        return ingest_main(args)
     if args.command == "samples":
         from . import samples
 
