@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..registry import detect_tool
-from ..text import clean_text, decode
+from .. import clean_text, decode
 
 #: The first bytes of a binary sysstat data file (either byte order).
 SA_MAGIC = (b"\x96\xd5", b"\xd5\x96")

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..checklist import SEVERITIES, rule
+from ..checklist.thresholds import SEVERITIES, rule
 from .engines import connect
 
 COLUMNS = ["host", "window", "resource", "rule", "metric", "observed", "threshold",

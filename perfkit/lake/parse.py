@@ -83,7 +83,7 @@ def _file(source: Source, result: Parsed) -> None:
 
 
 def _capture(source: Source, result: Parsed) -> None:
-    from ..capture_load import load_capture
+    from ..capture import load_capture
 
     capture = load_capture(source.path)
     meta = capture.meta
