@@ -5,6 +5,7 @@
     perfkit parse FILE [--tool TOOL] [--table NAME] [--csv]
     perfkit samples
     perfkit lab [--recorded] [--dir DIR]
+    perfkit mystery --check "DIAGNOSIS" | --reveal
 
 An error prints one line on standard error and exits with status 2 (bad arguments, a file
 that is missing or cannot be read, text perfkit cannot read) or 1 (anything else); --debug
@@ -36,6 +37,7 @@ examples:
   perfkit parse vmstat.txt --csv        any tool's saved output as CSV
   perfkit samples                       the recorded scenarios shipped with perfkit
   perfkit lab --recorded                the course in JupyterLab, on recordings only
+  perfkit mystery --check "TEXT"        does a diagnosis of the workshop mystery name its cause?
 
 'perfkit COMMAND --help' describes each command."""
 
@@ -131,6 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="do not open a web browser; open the address printed")
     lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, metavar="-- JUPYTER_OPTIONS",
                      help="options passed on to jupyter lab, after --")
+    mys = sub.add_parser("mystery", help="check a diagnosis of the workshop mystery",
+                         description="Does a diagnosis of the workshop's mystery capture "
+                                     "(notebook 12) name its cause?\nExit status 0 yes, 1 no "
+                                     "(with a hint of what is missing). Teachers:\n--reveal "
+                                     "prints the answer.")
+    what = mys.add_mutually_exclusive_group(required=True)
+    what.add_argument("--check", metavar="TEXT", help="your diagnosis, in a few words")
+    what.add_argument("--reveal", action="store_true", help="print the answer (for teachers)")
     return top
 
 
@@ -178,6 +188,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         extra = args.jupyter_args[1:] if args.jupyter_args[:1] == ["--"] else args.jupyter_args
         return lab.run(recorded=args.recorded, folder=args.dir, port=args.port,
                        browser=args.browser, extra=extra)
+    if args.command == "mystery":
+        from .course import mystery
+
+        return mystery.main(args.check, show=args.reveal)
     return _parse(args)
 
 
