@@ -47,9 +47,11 @@ COURSE: list[tuple[str, str]] = [
     ("23-tracing-tcp", "Tracing TCP: connections, lifetimes, retransmissions"),
     ("24-cpu-profiling", "CPU profiling: stacks and flame graphs"),
     ("25-from-checklist-to-tracing", "From the checklist to tracing: finding the cause"),
+    ("90-appendix-formats", "Appendix: locales, units and file formats"),
 ]
 #: Link labels where the title's part before ':' would not say enough.
-SHORT = {"00-start-here": "Start here", "12-workshop-mystery": "the mystery capture"}
+SHORT = {"00-start-here": "Start here", "12-workshop-mystery": "the mystery capture",
+         "90-appendix-formats": "Appendix: formats"}
 MARK = "<!-- nav -->"
 
 
