@@ -7,6 +7,7 @@
     perfkit samples
     perfkit induce NAME [--duration 60] [--builtin]
     perfkit lab [--recorded] [--dir DIR]
+    perfkit mystery --check "DIAGNOSIS" | --reveal
 
 An error prints one line on standard error and exits with status 2 (bad arguments, a file
 that is missing or cannot be read, text perfkit cannot read) or 1 (anything else); --debug
@@ -38,6 +39,7 @@ examples:
   perfkit parse vmstat.txt --csv        any tool's saved output as CSV
   perfkit samples                       the recorded scenarios shipped with perfkit
   perfkit lab --recorded                the course in JupyterLab, on recordings only
+  perfkit mystery --check "TEXT"        does a diagnosis of the workshop mystery name its cause?
 
 'perfkit COMMAND --help' describes each command."""
 
@@ -150,6 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .capture.induce.cli import add_cli as add_induce
 
     add_induce(sub)
+    mys = sub.add_parser("mystery", help="check a diagnosis of the workshop mystery",
+                         description="Does a diagnosis of the workshop's mystery capture "
+                                     "(notebook 12) name its cause?\nExit status 0 yes, 1 no "
+                                     "(with a hint of what is missing). Teachers:\n--reveal "
+                                     "prints the answer.")
+    what = mys.add_mutually_exclusive_group(required=True)
+    what.add_argument("--check", metavar="TEXT", help="your diagnosis, in a few words")
+    what.add_argument("--reveal", action="store_true", help="print the answer (for teachers)")
     return top
 
 
@@ -209,6 +219,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         extra = args.jupyter_args[1:] if args.jupyter_args[:1] == ["--"] else args.jupyter_args
         return lab.run(recorded=args.recorded, folder=args.dir, port=args.port,
                        browser=args.browser, extra=extra)
+    if args.command == "mystery":
+        from .course import mystery
+
+        return mystery.main(args.check, show=args.reveal)
     return _parse(args)
 
 

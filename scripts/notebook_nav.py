@@ -48,9 +48,11 @@ COURSE: list[tuple[str, str]] = [
     ("24-cpu-profiling", "CPU profiling: stacks and flame graphs"),
     ("25-from-checklist-to-tracing", "From the checklist to tracing: finding the cause"),
     ("30-fleet", "A fleet: many hosts, one lake, the saturated ones"),
+    ("90-appendix-formats", "Appendix: locales, units and file formats"),
 ]
 #: Link labels where the title's part before ':' would not say enough.
-SHORT = {"00-start-here": "Start here", "12-workshop-mystery": "the mystery capture"}
+SHORT = {"00-start-here": "Start here", "12-workshop-mystery": "the mystery capture",
+         "90-appendix-formats": "Appendix: formats"}
 MARK = "<!-- nav -->"
 
 

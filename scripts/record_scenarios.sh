@@ -55,21 +55,20 @@ declare -A COMMANDS=(
   [oom-kill]="memory cgroup limited to 128 MiB without swap; stress-ng --vm 1 --vm-bytes 300M --vm-keep inside it (restarted after each kill)"
   [disk-saturation]="2 GiB file on a loop device (losetup --direct-io=on); dd if=/dev/zero of=LOOP bs=1M oflag=direct in a loop; dd if=LOOP of=/dev/null bs=4k iflag=direct in a loop"
   [network-retrans]="unshare --net; ip link set lo up; tc qdisc add dev lo root netem loss 5% (or, where the kernel has no netem: nft add rule inet perfkit input iif lo numgen random mod 100 < 5 drop); a python3 TCP sender and receiver on 127.0.0.1 (64 KiB every 10 ms)"
-  [mystery]="dd if=/dev/zero of=FILE bs=4k oflag=dsync in a loop; nice -n 10 stress-ng --cpu 1"
+  [mystery]="sealed: the answer of the workshop puzzle (teachers: perfkit mystery --reveal)"
 )
 
 # What a learner should find in each, and which tool shows it (for the README).
 declare -A FIND=(
-  [idle]="nothing to report: the checklist's findings are empty. vmstat r stays at 0-1, mpstat %idle near 100 on every CPU, no swap, no network load; a short burst of background I/O on loop0 (in 8 of the 39 iostat reports, at most 55 %util) came from elsewhere on the recording machine. Keep it as the picture of health to compare the others with. (The one process pidstat shows is the capture itself.)"
+  [idle]="nothing to report: the checklist's findings are empty. vmstat r stays low (1 to 3: the capture's own tools, at the instant vmstat reads the count), mpstat %idle near 100 on every CPU, no swap, no network load; a short burst of background I/O on loop0 (in 8 of the 39 iostat reports, at most 55 %util) came from elsewhere on the recording machine. Keep it as the picture of health to compare the others with. (The one process pidstat shows is the capture itself.)"
   [cpu-saturation]="uptime's 1-minute load above the 2 CPUs and rising against the 15-minute one; vmstat r around 5 (more than the CPUs) with us near 100 and id near 0; mpstat shows both CPUs busy; pidstat lists four stress-ng-cpu workers at about half a CPU each (they share two CPUs)."
   [hot-thread]="mpstat -P ALL: one CPU near 100 % busy beside an idle one (the all row alone would hide it at about 50 %); pidstat names the single stress-ng-cpu process at about 100 % %CPU; vmstat r stays near 2 and id near 45 %, so vmstat alone looks half idle."
   [memory-swap]="vmstat si and so around 200 MiB/s in every sample, wa and sy up; free's available a few MiB of 24 GiB and swap in use; iostat shows the swap device (vda) queueing (aqu-sz near 30, w_await about 7 ms); the huge-page reservation counts as used in free."
   [oom-kill]="dmesg: a stream of 'Memory cgroup out of memory: Killed process ... (stress-ng-vm)' lines with the cgroup's name, and the killed process's total-vm and anon-rss; pidstat shows stress-ng-vm workers coming and going; vmstat sy up from the kernel's reclaim work."
   [disk-saturation]="iostat -xz: loop0 at about 94 %util with aqu-sz above 1 and the disk behind it (vda) busy too; vmstat wa around 60 % and b at 1-2 (tasks blocked on I/O); pidstat -d would name dd; await stays low (this virtual disk is fast), which is why %util and aqu-sz, not await, show the saturation here."
   [network-retrans]="sar -n TCP,ETCP: retrans/s above zero (about 13 per second, some 4 % of oseg/s) on a steady loopback stream; sar -n DEV shows lo carrying it; nothing else is busy."
-  [mystery]="a puzzle for the workshop: start from the checklist's findings and follow them (the answer is at the end of this file, for teachers)."
+  [mystery]="a puzzle for the workshop: start from the checklist's findings and follow them. The answer is sealed in perfkit: \`perfkit mystery --check \"DIAGNOSIS\"\` says whether a diagnosis names the cause; teachers read it with \`perfkit mystery --reveal\`."
 )
-MYSTERY_ANSWER="Two things at once. A process writes small blocks with O_DSYNC (dd bs=4k oflag=dsync in a loop): every 4 KiB write waits for the disk, so iostat shows very many small writes (some 18,000 w/s of under 4 kB each, little wkB/s) with the disk over 60 %util, vmstat shows wa and b, and the process itself barely uses CPU. Beside it, a niced CPU hog (nice -n 10 stress-ng --cpu 1) keeps one CPU at 100 %: mpstat shows the time as %nice, not %usr, and pidstat names stress-ng-cpu. A learner who stops at the busy CPU misses the disk: the slowness users feel is the synchronous writes. The fix is to batch writes or fsync less; the niced hog only takes idle time."
 
 die() { echo "record_scenarios: $*" >&2; exit 1; }
 say() { echo "record_scenarios: $*" >&2; }
@@ -226,11 +225,12 @@ while time.monotonic() < end:
 EOF
 }
 
+# The mystery's load is sealed with its answer (perfkit/course/mystery_seal.py, written by
+# scripts/seal_mystery.py), so that no file of a participant's checkout gives the answer away.
 load_mystery() {
-  local file=/var/tmp/perfkit-scenario.sync
-  on_exit "rm -f $file"
-  ( while :; do dd if=/dev/zero of="$file" bs=4k count=2000 oflag=dsync status=none || sleep 1; done ) &
-  nice -n 10 stress-ng --cpu 1 --cpu-method matrixprod --timeout "${LOAD}s" --quiet &
+  local script
+  script=$("$PYTHON" -m perfkit.course.mystery --load-script)
+  eval "$script"
 }
 
 inner() {
@@ -352,7 +352,8 @@ done
   echo
   echo "## For teachers: the mystery's answer"
   echo
-  echo "$MYSTERY_ANSWER"
+  echo "Sealed in perfkit, so that a participant's checkout does not give it away: \`perfkit mystery --reveal\`"
+  echo "prints it; \`scripts/seal_mystery.py\` reseals a new one after the mystery is re-recorded."
 } > "$OUT/README.md"
 
 if [ ${#failed[@]} -gt 0 ]; then

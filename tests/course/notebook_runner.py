@@ -30,12 +30,16 @@ def environment(offline: bool):
         os.environ.update(saved)
 
 
-def execute(path: Path, *, offline: bool, timeout: int = 300) -> tuple[nbformat.NotebookNode,
-                                                                     float]:
+def execute(path: Path, *, offline: bool, timeout: int = 300,
+            only_tag: str | None = None) -> tuple[nbformat.NotebookNode, float]:
     """Run every cell top to bottom on a fresh kernel; return the executed notebook and the
     seconds from starting the kernel to the last cell's reply (what a learner waits for;
-    the kernel's shutdown afterwards is not counted)."""
+    the kernel's shutdown afterwards is not counted). With ``only_tag``, code cells without
+    that tag are left out (``only_tag="core"``: the core track alone)."""
     notebook = nbformat.read(path, as_version=4)
+    if only_tag is not None:
+        notebook.cells = [cell for cell in notebook.cells if cell.cell_type != "code"
+                          or only_tag in cell.get("metadata", {}).get("tags", [])]
     last_reply = [0.0]
 
     def cell_done(**_: object) -> None:

@@ -60,13 +60,33 @@ def test_notebook_keeps_the_template(stem):
     assert "TODO" not in code and "TODO" not in markdown
 
 
+TRACKS = ("core", "optional")
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_code_cell_is_core_or_optional(stem):
+    """A participant can run the core track alone: every code cell has exactly one of the
+    tags (a `solution` tag may come beside it)."""
+    for index, cell in enumerate(_cells(stem)):
+        if cell["cell_type"] == "code":
+            tags = cell.get("metadata", {}).get("tags", [])
+            assert sum(tag in TRACKS for tag in tags) == 1, (index, tags)
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("stem", STEMS)
+def test_core_cells_alone_run_offline(stem):
+    notebook, _ = execute(NOTEBOOKS / f"{stem}.ipynb", offline=True, only_tag="core")
+    assert "RECORDED" in outputs_text(notebook)
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("stem", STEMS)
 def test_notebook_runs_offline_on_recorded_data(stem):
     notebook, _ = execute(NOTEBOOKS / f"{stem}.ipynb", offline=True)
     printed = outputs_text(notebook)
     assert "RECORDED" in printed, "says it runs on recorded data"
-    if stem not in ("00-start-here", "20-ebpf-intro"):
+    if stem not in ("00-start-here", "20-ebpf-intro", "90-appendix-formats"):
         assert figures(notebook) >= 1
 
 
@@ -78,5 +98,5 @@ def test_notebook_runs_live_when_the_tools_are_here(stem):
     notebook, _ = execute(NOTEBOOKS / f"{stem}.ipynb", offline=False)
     printed = outputs_text(notebook)
     assert "LIVE" in printed or "RECORDED" in printed
-    if stem not in ("00-start-here", "20-ebpf-intro"):
+    if stem not in ("00-start-here", "20-ebpf-intro", "90-appendix-formats"):
         assert figures(notebook) >= 1
