@@ -43,11 +43,12 @@ THRESHOLD = 0.95
 # A text is read line by line. Lines that are not data rows are skipped whole:
 #   * the sysstat banner (``Linux 5.15.0-91-generic (host)  05/05/2025  _x86_64_  (8 CPU)``):
 #     its kernel version, date and CPU count are facts about the machine, not samples;
-#   * the tools' own messages (``Attaching 1 probe...``, ``Tracing ... Hit Ctrl-C to end.``,
+#   * the tools' own messages (``Attaching 1 probe...``, any line saying ``Ctrl-C``,
 #     ``Counting cache functions... Output every 5 seconds.``, journalctl's ``-- Logs begin``).
 # In the lines kept, clock stamps are removed first: ctime stamps in brackets
-# (``[Mon Dec 17 07:46:44 2012]``), ISO stamps, syslog's ``Sep 20 16:02:50`` and CJK times
-# (``16时00分21秒``). The rest is split on white space and each token is trimmed of the
+# (``[Mon Dec 17 07:46:44 2012]``), ISO stamps and CJK times
+# (``16时00分21秒``); syslog's month and day before a clock
+# (``Sep 20 16:02:50``, also in other languages). The rest is split on white space and each token is trimmed of the
 # punctuation around it (brackets, commas, colons, quotes, ``*``, ``@``, full-width , : ;).
 # A token is a printed number when what is left is digits with at most one decimal point or
 # decimal comma (``0,59`` is 0.59), an optional sign, an optional ``%`` and an optional size
@@ -69,7 +70,8 @@ _MESSAGE = re.compile(
     r"|Attach:|Use of uninitialized|Detaching|WARNING|Possibly lost|Running\b|-- )")
 _CTIME = re.compile(r"\[?\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug"
                     r"|Sep|Oct|Nov|Dec) +\d{1,2} \d{1,2}:\d{2}:\d{2} \d{4}\]?")
-_SYSLOG_STAMP = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} ")
+# syslog's "Sep 20 " before a clock, in any language ("set 03 13:04:28" in pt_BR)
+_SYSLOG_STAMP = re.compile(r"^\s*[^\W\d]{3,5}\.? +\d{1,2} +(?=\d{1,2}:\d{2})")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([.,]\d+)?([+-]\d{2}:?\d{2}|Z)?")
 _CJK_TIME = re.compile(r"\d+时\d+分(\d+秒)?")
 _TRIM = "()[]{}<>,;:|\"'*@，：；（）=!?"
@@ -77,6 +79,11 @@ _NUMBER = re.compile(r"^([-+]?)(\d+)(?:[.,](\d+))?(%|[KMGTPkmgtp]i?B?|B)?$")
 _SIZE_POWER = {"k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
 _INCLUSIVE_RANGE = re.compile(r"(\d+) -> (\d+)")
 _LINE_UNIT = re.compile(r"^\s*([KMGTP])iB\b")
+# a number inside a longer token of a log message (``pid=1``, ``TB/932``, ``(2)``), not part
+# of a version, an address, a clock or a word (``4.9.84``, ``2-1:``, ``dswload2``)
+_EMBEDDED = re.compile(r"(?<![\w.:])\d+(?:\.\d+)?(?![\w.:])")
+#: Tools whose rows end in free text: numbers inside its words count too.
+LOG_TOOLS = ("dmesg", "journalctl")
 
 
 @dataclass(frozen=True)
@@ -121,7 +128,7 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def printed_numbers(text: str) -> list[Printed]:
+def printed_numbers(text: str, embedded: bool = False) -> list[Printed]:
     """The numbers printed in the data rows of ``text`` (see the comment above).
 
     >>> [p.token for p in printed_numbers("Linux 6.1.0 (h) \\t11/25/26 \\t_x86_64_\\t(2 CPU)\\n"
@@ -132,7 +139,7 @@ def printed_numbers(text: str) -> list[Printed]:
     """
     found: list[Printed] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if _BANNER.match(line) or _MESSAGE.match(line):
+        if _BANNER.match(line) or _MESSAGE.match(line) or "Ctrl-C" in line:
             continue
         line = _CTIME.sub(" ", line)
         line = _ISO.sub(" ", line)
@@ -147,6 +154,9 @@ def printed_numbers(text: str) -> list[Printed]:
             readings = _reading(token, inclusive, unit.group(1) if unit else None)
             if readings is not None:
                 found.append(Printed(number, token, readings))
+            elif embedded:
+                for inner in _EMBEDDED.findall(token):
+                    found.append(Printed(number, inner, _reading(inner, False) or ()))
             position += len(token)
     return found
 
@@ -161,7 +171,7 @@ def _frames(result: object) -> list[pd.DataFrame]:
     return frames
 
 
-def frame_values(result: object) -> list[float]:
+def frame_values(result: object, embedded: bool = False) -> list[float]:
     """Every number held in the frames (and averages) perfkit returned, sorted.
 
     Numeric cells count as they are; text cells (dmesg messages, bpftrace keys, commands)
@@ -188,7 +198,8 @@ def frame_values(result: object) -> list[float]:
                 if isinstance(cell, (int, float)) and not isinstance(cell, bool):
                     values.append(float(cell))
                 else:
-                    values += [p.readings[0][0] for p in printed_numbers(str(cell))]
+                    values += [p.readings[0][0]
+                               for p in printed_numbers(str(cell), embedded)]
     return sorted(v for v in values if not math.isnan(v))
 
 
@@ -235,7 +246,8 @@ def check(path: Path, tool: str) -> Outcome:
     """Read ``path`` with perfkit as ``tool`` and look its printed numbers up in the frames."""
     text = path.read_text(encoding="utf-8")
     outcome = Outcome()
-    printed = printed_numbers(text)
+    embedded = tool in LOG_TOOLS
+    printed = printed_numbers(text, embedded)
     outcome.total = len(printed)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -246,7 +258,7 @@ def check(path: Path, tool: str) -> Outcome:
             outcome.missing = printed
             return outcome
     outcome.warnings = [str(w.message)[:200] for w in caught]
-    pool = frame_values(result)
+    pool = frame_values(result, embedded)
     outcome.missing = [p for p in printed if not _is_found(p, pool)]
     return outcome
 
