@@ -180,3 +180,32 @@ def test_uptime_markdown_marks_are_dropped():
 def test_uptime_boot_time_that_does_not_exist_is_refused():
     with pytest.raises(perfkit.ParseError):
         perfkit.parse("2026-11-25 80:13:05\n", "uptime")
+
+
+# --- dmesg forms ------------------------------------------------------------------------
+
+def test_dmesg_without_time_stamps_is_read_with_a_warning():
+    with pytest.warns(perfkit.ParseWarning, match="no time stamps"):
+        frame = read("dmesg/util-linux-issue614-dmesg-raw-notime.txt", "dmesg")
+    assert frame["message"].iloc[2] == "x86/fpu: Legacy x87 FPU detected."
+    assert frame.attrs["format"] == "notime" and list(frame.columns) == ["message"]
+
+
+def test_dmesg_reltime_with_a_decimal_comma():
+    frame = read("dmesg/raspberrypi-linux-issue5291-dmesg-reltime-decimal-comma.txt", "dmesg")
+    # [  +0,123361] usb 2-1: new SuperSpeed USB device number 2 using xhci_hcd
+    assert frame["delta"].iloc[1] == 0.123361
+    assert frame["message"].iloc[1].startswith("usb 2-1: new SuperSpeed")
+
+
+def test_dmesg_raw_keeps_the_printed_priority():
+    frame = read("dmesg/util-linux-issue614-dmesg-raw-levels.txt", "dmesg")
+    # <5>[    0.000000] Linux version 4.9.84-1 ...
+    assert frame["priority"].iloc[0] == 5 and frame["level"].iloc[0] == "notice"
+    assert frame["priority"].iloc[1] == 6 and frame["level"].iloc[1] == "info"
+
+
+def test_dmesg_d_delta_inside_the_stamp():
+    frame = read("dmesg/util-linux-pr2648-dmesg-multi-time-format.txt", "dmesg")
+    # [17159596.699613 <    0.000000>] ...
+    assert frame["timestamp"].iloc[0] == 17159596.699613 and frame["delta"].iloc[0] == 0.0
