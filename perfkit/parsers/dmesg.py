@@ -81,13 +81,17 @@ FACILITIES = ("kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
               "cron", "authpriv", "ftp", "res0", "res1", "res2", "res3",
               *(f"local{i}" for i in range(8)))
 
-#: Abbreviated month names (C, de_DE, fr_FR; lower case, without the final dot) -> number.
+#: Abbreviated month names (C, de_DE, fr_FR, pt_BR, es_ES, it_IT; lower case, without the
+#: final dot) -> number.
 MONTHS: dict[str, int] = {
     **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
                                    "sep", "oct", "nov", "dec"), start=1)},
     "mär": 3, "mai": 5, "okt": 10, "dez": 12,
     "janv": 1, "févr": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "août": 8,
     "sept": 9, "déc": 12,
+    # pt_BR/pt_PT, es_ES, it_IT (journalctl prints the locale's %b: "set 03 13:04:28")
+    "fev": 2, "abr": 4, "ago": 8, "set": 9, "out": 10, "ene": 1, "dic": 12,
+    "gen": 1, "mag": 5, "giu": 6, "lug": 7, "ott": 10,
 }
 
 _RECORD = re.compile(

@@ -209,3 +209,12 @@ def test_dmesg_d_delta_inside_the_stamp():
     frame = read("dmesg/util-linux-pr2648-dmesg-multi-time-format.txt", "dmesg")
     # [17159596.699613 <    0.000000>] ...
     assert frame["timestamp"].iloc[0] == 17159596.699613 and frame["delta"].iloc[0] == 0.0
+
+
+def test_journalctl_portuguese_month():
+    frame = read("journalctl/bazzite-issue1608-journalctl-pt-month.txt", "journalctl")
+    first = frame.iloc[0]
+    # set 03 13:04:29 bazzite kernel: ENERGY_PERF_BIAS: Set to 'normal', was 'performance'
+    assert (first["time"].month, first["time"].day) == (9, 3)  # "set": setembro
+    assert str(first["time"].time()) == "13:04:29"
+    assert first["message"].startswith("ENERGY_PERF_BIAS")
