@@ -218,3 +218,21 @@ def test_journalctl_portuguese_month():
     assert (first["time"].month, first["time"].day) == (9, 3)  # "set": setembro
     assert str(first["time"].time()) == "13:04:29"
     assert first["message"].startswith("ENERGY_PERF_BIAS")
+
+
+# --- bcc and perf-tools -----------------------------------------------------------------
+
+def test_perf_tools_cachestat_without_a_time_column():
+    events = read("bcc/perf-tools-issue21-cachestat-D.txt", "bcc")["events"]
+    #    -3075        0     5748   100.0%          299     119830  (2673 5748 2023 5741)
+    first = events.iloc[0]
+    assert first["HITS"] == -3075 and first["DIRTIES"] == 5748 and first["CACHE_MB"] == 119830
+    assert first["DEBUG"] == "(2673 5748 2023 5741)"
+
+
+def test_perf_tools_tcpretrans_header_with_dashes():
+    events = read("bcc/perf-tools-pr7-tcpretrans-tlp.txt", "bcc")["events"]
+    # 18:42:32 0      172.16.1.149:49509   R> 172.16.4.53:9092     ESTABLISHED  Y
+    first = events.iloc[0]
+    assert first["--"] == "R>" and first["RADDR:RPORT"] == "172.16.4.53:9092"
+    assert first["STATE"] == "ESTABLISHED" and first["TLP"] == "Y"
