@@ -301,12 +301,19 @@ def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[
         per_row = values[codes] if len(uniques) else np.zeros(len(raw))
         bad |= failed[codes] if len(uniques) else np.zeros(len(raw), dtype=bool)
         frame[column] = per_row
-    for index in np.flatnonzero(bad):
+    # a row with a field too many: every value after it moved one column on, and the last
+    # number went into Command ("8.91 java"); no command is a number and a space
+    shifted = frame["Command"].astype(str).str.match(_SHIFTED).to_numpy(dtype=bool) \
+        if "Command" in frame and len(frame) else np.zeros(len(frame), dtype=bool)
+    for index in np.flatnonzero(bad | shifted):
         number, line = _find_line(lines, [str(v) for v in printed.iloc[index]],
                                   str(frame["Command"].iloc[index]))
-        message = "a row with a value that is not a number"
+        message = ("a row with more fields than its header (its values would move one "
+                   "column on)" if shifted[index] else "a row with a value that is not a "
+                   "number")
         bad_line(message, line=number, text=line, tool=NAME, strict=strict,
                  action="line skipped")
+    bad |= shifted
     return frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
 
 
@@ -340,6 +347,11 @@ def _value(cell: str, column: str, decimal: str, *, check: bool = False) -> Any:
     if suffix in ("", "%"):
         return float(number.replace(decimal, "."))
     return size_to_kib(number.replace(decimal, ".") + suffix)
+
+
+#: A Command that starts with a number and a space: a row's last number, pushed into
+#: Command by a field too many (see :func:`_numbers`).
+_SHIFTED = r"-?\d+(?:[.,]\d+)?%?\s+\S"
 
 
 class _Lines:

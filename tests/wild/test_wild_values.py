@@ -236,3 +236,19 @@ def test_perf_tools_tcpretrans_header_with_dashes():
     first = events.iloc[0]
     assert first["--"] == "R>" and first["RADDR:RPORT"] == "172.16.4.53:9092"
     assert first["STATE"] == "ESTABLISHED" and first["TLP"] == "Y"
+
+
+# --- damaged input ----------------------------------------------------------------------
+
+def test_pidstat_row_with_a_field_too_many_is_skipped_not_shifted():
+    lines = (HERE / "pidstat/zhch-blog-pidstat-u-fragment-wide-uid.txt").read_text().split("\n")
+    # the mysqld row (line 4) with one field more: its values would move one column on
+    lines[3] = lines[3].replace("  2916 ", "  2916  7 ")
+    damaged = "\n".join(lines)
+    with pytest.warns(perfkit.ParseWarning, match="line 4: a row with more fields"):
+        cpu = perfkit.parse(damaged, "pidstat")["cpu"]
+    assert 120985 not in cpu["PID"].tolist()
+    assert cpu.set_index("PID").loc[183152, "%CPU"] == 8.91  # the rows around it are kept
+    with pytest.raises(perfkit.ParseError) as info:
+        perfkit.parse(damaged, "pidstat", strict=True)
+    assert info.value.line == 4
