@@ -66,27 +66,34 @@ _PSUTIL_TEXT_COLUMNS = {"CPU", "Device", "IFACE", "Command", "when", "kind"}
 
 
 def _placeholder_date(frame: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
-    """Move ``time`` values printed without a date (placed on 1970-01-01 by the parsers)
-    to the capture's start date, adding a day to times more than 12 hours before the start
-    (the clock went past midnight).
+    """Move ``time`` values printed without a date (times of day as ``timedelta64``, or, from
+    older parsers, placed on 1970-01-01) to the capture's start date, adding a day to times
+    more than 12 hours before the start (the clock went past midnight).
 
     >>> f = pd.DataFrame({"time": pd.to_datetime(["1970-01-01 23:59:58",
     ...                                           "1970-01-01 00:00:03"])})
     >>> _placeholder_date(f, pd.Timestamp("2026-11-24 23:59:57"))["time"].tolist()
     [Timestamp('2026-11-24 23:59:58'), Timestamp('2026-11-25 00:00:03')]
+    >>> f = pd.DataFrame({"time": pd.to_timedelta(["23:59:58", "1 days 00:00:03"])})
+    >>> _placeholder_date(f, pd.Timestamp("2026-11-24 23:59:57"))["time"].tolist()
+    [Timestamp('2026-11-24 23:59:58'), Timestamp('2026-11-25 00:00:03')]
     """
-    if "time" not in frame.columns or not pd.api.types.is_datetime64_any_dtype(frame["time"]):
+    if "time" not in frame.columns:
         return frame
     times = frame["time"]
-    if times.isna().all() or (times.dropna().dt.year != 1970).any():
+    if pd.api.types.is_timedelta64_dtype(times):
+        of_day = times
+    elif not pd.api.types.is_datetime64_any_dtype(times) or times.isna().all() or \
+            (times.dropna().dt.year != 1970).any():
         return frame
-    of_day = times - pd.Timestamp(1970, 1, 1)
+    else:
+        of_day = times - pd.Timestamp(1970, 1, 1)
     start_day = start.normalize()
     since_start = of_day - (start - start_day)
     rolled = since_start < pd.Timedelta(hours=-12)
     fixed = start_day + of_day + pd.to_timedelta(rolled.astype(int), unit="D")
     out = frame.copy()
-    out["time"] = fixed.astype(times.dtype)
+    out["time"] = fixed.astype("datetime64[ns]")
     out.attrs.update(frame.attrs)
     out.attrs["date_from"] = "capture.json started_utc"
     return out

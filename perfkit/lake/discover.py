@@ -28,9 +28,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import clean_text, decode
 from ..errors import ParseError
 from ..registry import detect_tool
-from .. import clean_text, decode
 
 #: The first bytes of a binary sysstat data file (either byte order).
 SA_MAGIC = (b"\x96\xd5", b"\xd5\x96")

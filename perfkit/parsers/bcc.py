@@ -81,7 +81,8 @@ _FRAME = re.compile(r"^    (\S.*)$")
 _PROCESS = re.compile(r"^    -\s+(.*?) \((\d+)\)$")
 _STACK_COUNT = re.compile(r"^        (\d+)$")
 _LOST = re.compile(r"^Possibly lost (\d+) samples$")
-_MESSAGE = re.compile(r"^(Tracing|Sampling|Hit Ctrl-C|Ctrl-C|WARNING|Attaching|Attached)\b")
+_MESSAGE = re.compile(r"^(Tracing|Sampling|Counting|Hit Ctrl-C|Ctrl-C|WARNING|Attaching"
+                      r"|Attached)\b")
 _BCC_WORDS = {"COMM", "PCOMM", "LADDR", "RADDR", "SADDR", "DADDR", "LADDR:LPORT", "T>",
               "SECTOR", "TX_KB"}
 
@@ -235,7 +236,8 @@ class _Walk:
                                        "count": int(stack_count[1])})
             self.frames, self.process = [], None
             return True
-        if self.header is None and _FRAME.match(line):
+        if self.header is None and _FRAME.match(line) and not (
+                is_header(line) and not self.frames):  # an indented header (cachestat)
             self.frames.append(stripped)
             return True
         folded_line = _FOLDED.match(line)

@@ -22,8 +22,13 @@ Formats read (whatever the locale): the plain ``[    1.234567] msg``; ``-T``/``-
 (``[Wed Nov 25 00:31:54 2026] msg``, with German, French and Japanese day and month names);
 ``--time-format iso`` (``2026-11-25T00:31:54,012153+00:00 msg``); ``-x``/``--decode``
 (``kern  :info  : [ 1.2] msg``, also combined with ``-T`` or iso); ``-r``/``--raw``
-(``<6>[ 1.2] msg``); ``-J``/``--json`` (with or without ``-x``). Not read: ``-t`` (no
-time at all), ``-d``, ``-e``/``-H`` and ``--time-format delta|reltime``.
+(``<6>[ 1.2] msg``); ``-J``/``--json`` (with or without ``-x``); ``-d`` (``[ 1.2 <
+0.000310>] msg``) and the ``+`` lines of ``--time-format delta|reltime`` (``[  +0,000310]
+msg``, decimal commas too); a log without any stamp (``printk.time=0``, ``-t``): three lines
+or more, most starting as kernel messages do (``PCI: ``, ``usb 2-1: ``), one record per
+line with only ``message`` (``attrs["format"]`` is ``"notime"``, and a warning says so).
+With several ``--time-format`` at once, the stamps after the first stay in the message.
+Not read: ``-e``/``-H`` and reltime's ``[Dec22 12:26]`` minute lines.
 
 Columns, each only when the output prints it:
 
@@ -31,6 +36,8 @@ Columns, each only when the output prints it:
   printed (local time; the ISO offset goes to ``attrs["utc_offset"]``). ``-T`` is only as
   exact as dmesg's own estimate of the boot time (and has whole seconds).
 * ``timestamp`` (float): seconds since boot, as in ``[ 1129.012658]``.
+* ``delta`` (float): seconds since the record before, from ``-d`` or ``delta``/``reltime``.
+* ``priority`` (int): the ``-r`` number as printed (``<5>``), next to its names.
 * ``facility`` and ``level``: names as ``dmesg -x`` prints them (``kern``, ``user``...;
   ``emerg``, ``alert``, ``crit``, ``err``, ``warn``, ``notice``, ``info``, ``debug``),
   from ``-x``, ``-r`` or ``-J``. Caution: util-linux before 2.39.1 printed the ``-r`` and
@@ -64,8 +71,8 @@ NAME = "dmesg"
 
 #: The columns parse may give (see :mod:`perfkit.parsers.columns`).
 COLUMNS: dict[str, dict[str, str]] = {
-    "": {"time": "datetime", "timestamp": "float", "facility": "str", "level": "str",
-         "message": "str"},
+    "": {"time": "datetime", "timestamp": "float", "delta": "float", "facility": "str",
+         "level": "str", "priority": "int", "caller": "str", "message": "str"},
 }
 
 #: syslog levels and facilities by number, as ``dmesg -x`` names them.
@@ -74,19 +81,24 @@ FACILITIES = ("kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
               "cron", "authpriv", "ftp", "res0", "res1", "res2", "res3",
               *(f"local{i}" for i in range(8)))
 
-#: Abbreviated month names (C, de_DE, fr_FR; lower case, without the final dot) -> number.
+#: Abbreviated month names (C, de_DE, fr_FR, pt_BR, es_ES, it_IT; lower case, without the
+#: final dot) -> number.
 MONTHS: dict[str, int] = {
     **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
                                    "sep", "oct", "nov", "dec"), start=1)},
     "mär": 3, "mai": 5, "okt": 10, "dez": 12,
     "janv": 1, "févr": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "août": 8,
     "sept": 9, "déc": 12,
+    # pt_BR/pt_PT, es_ES, it_IT (journalctl prints the locale's %b: "set 03 13:04:28")
+    "fev": 2, "abr": 4, "ago": 8, "set": 9, "out": 10, "ene": 1, "dic": 12,
+    "gen": 1, "mag": 5, "giu": 6, "lug": 7, "ott": 10,
 }
 
 _RECORD = re.compile(
     r"^(?:(?P<fac>[a-z][a-z0-9]*)\s*:(?P<lvl>[a-z]+)\s*:\s)?"
     r"(?:<(?P<pri>\d{1,4})>)?"
-    r"(?:\[\s*(?P<ts>\d+\.\d+)\]"
+    r"(?:\[\s*(?P<ts>\d+\.\d+)(?:\s*<\s*(?P<delta>\d+[.,]\d+)>)?\]"
+    r"|\[\s*\+(?P<rel>\d+[.,]\d+)\]"
     r"|\[(?P<ctime>[^\[\]]*?\d{1,2}:\d{2}:\d{2}\s+\d{4})\]"
     r"|(?P<iso>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[,.]\d+)?)(?P<tz>[+-]\d{2}:?\d{2}|Z)?)"
     r"(?:\s?\[\s*(?P<caller>[TC]\d+)\])?"
@@ -138,6 +150,7 @@ def _unknown(number: int, line: str, message: str, strict: bool) -> None:
 
 def _parse_text(text: str, *, strict: bool) -> pd.DataFrame:
     records: list[dict[str, Any]] = []
+    unknown: list[tuple[int, str]] = []  # said once the text is known to have records
     indent = 0
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -154,12 +167,49 @@ def _parse_text(text: str, *, strict: bool) -> pd.DataFrame:
             lead = len(line) - len(line.lstrip(" "))
             records[-1]["msg"] += "\n" + line[min(lead, indent):]
         else:
-            _unknown(number, line, "not a dmesg record", strict)
+            unknown.append((number, line))
+    if not records and _untimed(text):
+        return _untimed_frame(text)
+    for number, line in unknown:
+        _unknown(number, line, "not a dmesg record", strict)
     if not records:
         first = next((i for i, line in enumerate(text.split("\n"), 1) if line.strip()), 1)
         raise ParseError("no dmesg record ('[    1.234567] message' or a date) in the input",
                          line=first, text=text.split("\n")[first - 1], tool=NAME)
     return _frame(records, strict=strict)
+
+
+#: How a kernel message starts: its subsystem or device and a colon (``PCI: ``, ``usb 2-1: ``,
+#: ``ACPI Error: ``), or ``Linux version``.
+_KERNEL_START = re.compile(r"^(?:[\w./\[\]-]+(?: [\w./:\[\]-]+){0,3}: |Linux version )")
+
+
+def _untimed(text: str) -> bool:
+    """True for a kernel log printed without any time stamp (``printk.time=0``, ``dmesg
+    -t``): three lines or more, most of them starting as kernel messages do."""
+    lines = [line for line in text.split("\n") if line.strip() and not line[:1].isspace()]
+    starts = sum(bool(_KERNEL_START.match(line)) for line in lines)
+    return len(lines) >= 3 and starts * 10 >= len(lines) * 6
+
+
+def _untimed_frame(text: str) -> pd.DataFrame:
+    """One row per record of an untimed log (an indented line continues the one above),
+    with only ``message``, and a warning that says so."""
+    messages: list[str] = []
+    first = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        if messages and line[:1].isspace():
+            messages[-1] += "\n" + line.strip()
+            continue
+        first = first or number
+        messages.append(line.rstrip())
+    warn("no time stamps (printk.time=0 or dmesg -t): each line is a record without a time",
+         line=first, text=messages[0], tool=NAME)
+    frame = pd.DataFrame({"message": pd.Series(messages, dtype=object)})
+    frame.attrs.update({"format": "notime", "utc_offset": None})
+    return frame
 
 
 def _frame(records: list[dict[str, Any]], *, strict: bool) -> pd.DataFrame:
@@ -184,6 +234,13 @@ def _frame(records: list[dict[str, Any]], *, strict: bool) -> pd.DataFrame:
             attrs["utc_offset"] = str(offsets[0]) if len(offsets) == 1 else None
     if "ts" in table:
         columns["timestamp"] = pd.to_numeric(table["ts"]).astype(float)
+    for name in ("delta", "rel"):  # seconds since the record before (-d, reltime, delta)
+        if name in table:
+            delta = pd.to_numeric(table[name].str.replace(",", ".", regex=False))
+            columns["delta"] = delta if "delta" not in columns else \
+                columns["delta"].fillna(delta)
+    if "pri" in table:  # as printed by -r (see the caution in the module doc)
+        columns["priority"] = pd.to_numeric(table["pri"], errors="coerce").astype("Int64")
     facility, level = _levels(table)
     if facility is not None:
         columns["facility"] = facility

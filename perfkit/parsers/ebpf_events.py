@@ -51,6 +51,7 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})(\.\d+)?$")
 TEXT_COLUMNS = frozenset({
     "COMM", "PCOMM", "ARGS", "PATH", "DISK", "T", "STATE", "LADDR", "RADDR", "SADDR",
     "DADDR", "LADDR:LPORT", "RADDR:RPORT", "T>", "QUERY", "FLAGS", "MODE", "BL", "TYPE",
+    "--",  # perf-tools tcpretrans: R> (retransmit) or L> (tail loss probe)
 })
 
 
@@ -69,7 +70,8 @@ def is_header(line: str) -> bool:
         names = stripped.split()
     if len(names) < 2:
         return False
-    return all(_NAME.match(name) for name in names) and any(
+    # perf-tools' tcpretrans names its R>/L> column "--" (LADDR:LPORT -- RADDR:RPORT)
+    return all(_NAME.match(name) or name == "--" for name in names) and any(
         any(c.isalpha() for c in name) and len(name) > 1 for name in names)
 
 

@@ -95,8 +95,17 @@ from ..units import TO_KIB
 from ._read.banner import is_banner, parse_banner
 from ._read.numeric import detect_decimal
 from ._read.tabular import frame_from_lines
-from ._read.text import clean_text
-from ._read.times import AM_PM, TIME_TOKEN, combine, guess_dayfirst, parse_date, times_of_day
+from ._read.text import MARK_MEANING, clean_text, mark_of
+from ._read.times import (
+    AM_PM,
+    TIME_TOKEN,
+    combine,
+    given_date,
+    guess_dayfirst,
+    of_day,
+    parse_date,
+    times_of_day,
+)
 from .iostat_json import read_json
 
 NAME = "iostat"
@@ -115,11 +124,11 @@ _DEVICE_METRICS = (
 
 #: The tables and columns parse may give (see :mod:`perfkit.parsers.columns`).
 COLUMNS: dict[str, dict[str, str]] = {
-    "cpu": {"time": "datetime", "report": "int", "since_boot": "bool", "%user": "number",
-            "%nice": "number", "%system": "number", "%iowait": "number", "%steal": "number",
-            "%idle": "number"},
-    "devices": {"time": "datetime", "report": "int", "since_boot": "bool", "Device": "str",
-                "Device:": "str", "group": "bool",
+    "cpu": {"time": "datetime|timedelta", "report": "int", "since_boot": "bool",
+            "%user": "number", "%nice": "number", "%system": "number", "%iowait": "number",
+            "%steal": "number", "%idle": "number"},
+    "devices": {"time": "datetime|timedelta", "report": "int", "since_boot": "bool",
+                "Device": "str", "Device:": "str", "group": "bool",
                 **dict.fromkeys(_DEVICE_METRICS, "number")},
 }
 
@@ -152,7 +161,7 @@ def detect(lines: list[str]) -> bool:
 
 
 def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None,
-          since_boot: bool | None = None) -> Tables:
+          since_boot: bool | None = None, date: object = None) -> Tables:
     """Parse iostat's text or ``-o JSON`` output into the ``cpu`` and ``devices`` tables.
 
     Args:
@@ -160,13 +169,16 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         dayfirst: read a slash date (``03/04/2026``) day first; inferred when ``None``.
         since_boot: whether the first report covers the time since boot (``False`` for
             ``iostat -y``); inferred from the numbers when ``None`` (see the module doc).
+        date: the date of a fragment pasted without its banner, for its ``Time:`` stamps
+            (without it, they are times of day: ``timedelta64``).
     """
     cleaned = clean_text(text, tool=NAME)
     if cleaned.lstrip().startswith("{"):
         cpu, devices, count, stamps, facts = read_json(cleaned, strict=strict)
         return _finish(cpu, devices, count, stamps, facts, dayfirst=dayfirst,
                        since_boot=since_boot)
-    return _parse_text(cleaned, strict=strict, dayfirst=dayfirst, since_boot=since_boot)
+    return _parse_text(cleaned, strict=strict, dayfirst=dayfirst, since_boot=since_boot,
+                       date=given_date(date))
 
 
 # --------------------------------------------------------------------------- text layout
@@ -241,9 +253,13 @@ class _TextWalk:
             self.current = None
             return
         tokens = stripped.split()
+        mark = mark_of(stripped)
         if is_banner(stripped):
             self.banners.append(parse_banner(stripped))
             self.current, self.fresh = None, True
+        elif mark is not None:  # [...] or ^C: the rows before it are kept
+            warn(MARK_MEANING[mark], line=number, text=line, tool=NAME)
+            self.current = None
         elif tokens[0] == "avg-cpu:" and len(tokens) > 1 and _usable(tokens[1:]):
             self.open_section("cpu", tuple(tokens[1:]), "", False, number)
         elif (header := _device_header(tokens)) is not None:
@@ -260,13 +276,13 @@ class _TextWalk:
 
 
 def _parse_text(text: str, *, strict: bool, dayfirst: bool | None,
-                since_boot: bool | None) -> Tables:
+                since_boot: bool | None, date: pd.Timestamp | None = None) -> Tables:
     lines = text.split("\n")
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     if not nonblank:
         raise ParseError("empty input", line=1, tool=NAME)
     first, last_line = nonblank[0], nonblank[-1] + 1
-    if not is_banner(lines[first]):
+    if not (is_banner(lines[first]) or _starts_fragment(lines[first].split())):
         raise ParseError("expected a sysstat banner such as 'Linux 6.1.0 (host) 11/24/26 "
                          "_x86_64_ (2 CPU)'", line=first + 1, text=lines[first], tool=NAME)
     walk = _TextWalk(strict)
@@ -275,11 +291,12 @@ def _parse_text(text: str, *, strict: bool, dayfirst: bool | None,
     cut = _last_row_cut(lines, last_line, walk.sections)
     _drop_truncated_report(lines, last_line, walk.reports, walk.sections, cut)
     return _text_tables(walk, cut_line=last_line if cut is not None else None,
-                        strict=strict, dayfirst=dayfirst, since_boot=since_boot)
+                        strict=strict, dayfirst=dayfirst, since_boot=since_boot, date=date)
 
 
 def _text_tables(walk: _TextWalk, *, cut_line: int | None, strict: bool,
-                 dayfirst: bool | None, since_boot: bool | None) -> Tables:
+                 dayfirst: bool | None, since_boot: bool | None,
+                 date: pd.Timestamp | None = None) -> Tables:
     """The ``cpu`` and ``devices`` tables from the sections read; ``cut_line`` is the last
     line when a value on it may be cut short."""
     sections = walk.sections
@@ -293,12 +310,20 @@ def _text_tables(walk: _TextWalk, *, cut_line: int | None, strict: bool,
     facts: dict[str, Any] = dict(walk.banners[0]) if walk.banners else {}
     facts["tool"] = NAME
     facts["format"] = "text"
+    facts["given_date"] = date
     facts["decimal"] = decimal
     cpu = _cpu_frames(cpu_sections, decimal, strict, cut_line, facts)
     devices = _device_frames(dev_sections, decimal, strict, cut_line, facts)
     stamps = [(r.stamp, r.line) for r in walk.reports]
     return _finish(cpu, devices, len(walk.reports), stamps, facts, dayfirst=dayfirst,
                    since_boot=since_boot)
+
+
+def _starts_fragment(tokens: list[str]) -> bool:
+    """True for the first line of a fragment pasted without its banner: an ``avg-cpu:`` or
+    device header, or a time stamp."""
+    return (tokens[:1] == ["avg-cpu:"] or _device_header(tokens) is not None
+            or _is_stamp(" ".join(tokens)))
 
 
 def _is_stamp(text: str) -> bool:
@@ -523,7 +548,7 @@ def _finish(cpu: pd.DataFrame | None, devices: pd.DataFrame | None, n_reports: i
         frame["report"] = report
         frame.insert(1, "since_boot", (report == 0) & first)
         if times is not None:
-            frame.insert(0, "time", pd.Series(times[report], dtype="datetime64[ns]"))
+            frame.insert(0, "time", pd.Series(times[report], dtype=times.dtype))
         frame.attrs = dict(facts)
         tables[name] = frame
     return Tables(tables, attrs=facts)
@@ -531,7 +556,8 @@ def _finish(cpu: pd.DataFrame | None, devices: pd.DataFrame | None, n_reports: i
 
 def _report_times(stamps: list[tuple[str | None, int]], facts: dict[str, Any],
                   dayfirst: bool | None) -> np.ndarray | None:
-    """One datetime64 per report (NaT where the report had no time stamp), or None."""
+    """One datetime64 per report (NaT where the report had no time stamp), or None; for
+    ``Time:`` stamps of an output without a date, one timedelta64 (time of day)."""
     twelve = False
     dates: list[str] = []
     for stamp, _ in stamps:
@@ -553,6 +579,8 @@ def _report_times(stamps: list[tuple[str | None, int]], facts: dict[str, Any],
             date = parse_date(banner_date, dayfirst=dayfirst)
         except (ValueError, OverflowError):
             date = None
+    given = facts.pop("given_date", None)  # perfkit.parse(..., date=) for an undated text
+    date = given if date is None else date
     facts["date"] = date
     if not any(stamp for stamp, _ in stamps):
         return None
@@ -568,6 +596,8 @@ def _report_times(stamps: list[tuple[str | None, int]], facts: dict[str, Any],
                 raise ParseError(f"unreadable time stamp ({exc})", line=line, text=stamp,
                                  tool=NAME) from exc
         raise  # pragma: no cover - every stamp passed alone
+    if values.dtype.kind == "m":  # times of day (see _stamp_values)
+        result = np.full(len(stamps), np.timedelta64("NaT"), dtype="timedelta64[ns]")
     result[[index for index, _, _ in present]] = values
     return result
 
@@ -600,7 +630,11 @@ def _stamp_values(stamps: list[str], dayfirst: bool | None, date: pd.Timestamp |
         out[list(rows)] = base + _seconds(matches).astype("timedelta64[s]")
     if kinds["old"]:
         rows, matches = zip(*kinds["old"], strict=True)
-        out[list(rows)] = combine(date, _seconds(matches)).to_numpy()
+        if date is None and len(rows) == len(stamps):
+            # times of day of an undated output: timedelta64, never a made-up date
+            return of_day(_seconds(matches)).to_numpy()
+        if date is not None:
+            out[list(rows)] = combine(date, _seconds(matches)).to_numpy()
     return out
 
 

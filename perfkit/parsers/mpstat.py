@@ -88,9 +88,9 @@ import pandas as pd
 from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.banner import is_banner
-from ._read.sysstat import Report, read_report
+from ._read.sysstat import Report, clean_report_text, read_report
 from ._read.sysstat_times import time_width
-from ._read.text import ANSI_ESCAPE, clean_text_and_bytes
+from ._read.text import ANSI_ESCAPE
 from ._read.times import (
     AM_PM,
     combine,
@@ -109,14 +109,14 @@ _CPU_METRICS = ("%usr", "%nice", "%sys", "%iowait", "%irq", "%soft", "%steal", "
 #: The tables and columns parse may give (see :mod:`perfkit.parsers.columns`); ``irq``
 #: has one ``<interrupt>/s`` column per interrupt the machine has.
 COLUMNS: dict[str, dict[str, str]] = {
-    "cpu": {"time": "datetime", "since_boot": "bool", "CPU": "str",
+    "cpu": {"time": "datetime|timedelta", "since_boot": "bool", "CPU": "str",
             **dict.fromkeys(_CPU_METRICS, "float"),
             "CORE": "float", "SOCK": "float", "NODE": "float"},
-    "node": {"time": "datetime", "since_boot": "bool", "NODE": "str",
+    "node": {"time": "datetime|timedelta", "since_boot": "bool", "NODE": "str",
              **dict.fromkeys(_CPU_METRICS, "float")},
-    "intr": {"time": "datetime", "since_boot": "bool", "CPU": "str", "intr/s": "float"},
-    "irq": {"time": "datetime", "since_boot": "bool", "CPU": "str", "*/s": "float"},
-    "softirq": {"time": "datetime", "since_boot": "bool", "CPU": "str",
+    "intr": {"time": "datetime|timedelta", "since_boot": "bool", "CPU": "str", "intr/s": "float"},
+    "irq": {"time": "datetime|timedelta", "since_boot": "bool", "CPU": "str", "*/s": "float"},
+    "softirq": {"time": "datetime|timedelta", "since_boot": "bool", "CPU": "str",
                 **dict.fromkeys(("HI/s", "TIMER/s", "NET_TX/s", "NET_RX/s", "BLOCK/s",
                                  "BLOCK_IOPOLL/s", "IRQ_POLL/s", "TASKLET/s", "SCHED/s",
                                  "HRTIMER/s", "RCU/s"), "float")},
@@ -201,9 +201,11 @@ def detect(lines: list[str]) -> bool:
     return False
 
 
-def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
-    """Parse mpstat's text or JSON output into a :class:`~perfkit.Tables` (see above)."""
-    text, ascii_bytes = clean_text_and_bytes(text, tool=NAME)
+def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None,
+          date: object = None) -> Tables:
+    """Parse mpstat's text or JSON output into a :class:`~perfkit.Tables` (see above);
+    ``date``: the date of a fragment pasted without its banner (see the module doc)."""
+    text, ascii_bytes, taken = clean_report_text(text, NAME)
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict, dayfirst=dayfirst)
     require_header(text, header_columns, NAME)
@@ -213,7 +215,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         ascii_bytes.clear()  # the bytes of the text before -T's blanks were filled
     report = read_report(filled, tool=NAME, text_columns=_TEXT_COLUMNS, strict=strict,
                          dayfirst=dayfirst, header_columns=header_columns,
-                         encoded=ascii_bytes)
+                         encoded=ascii_bytes, date=date)
     del filled
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     for frame in tables.values():
@@ -221,6 +223,8 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     for frames in (tables, averages):
         if "cpu" in frames:
             frames["cpu"] = _topology_numbers(frames["cpu"])
+    for name, value in taken.items():  # pdsh's host prefix, a time zone
+        report.attrs.setdefault(name, value)
     return finish(tables, averages, report.attrs)
 
 

@@ -111,8 +111,8 @@ from ..errors import bad_line
 from ..result import Tables
 from ..units import size_to_kib
 from ._read.banner import is_banner
-from ._read.sysstat import read_report
-from ._read.text import ANSI_ESCAPE, clean_text_and_bytes
+from ._read.sysstat import clean_report_text, read_report
+from ._read.text import ANSI_ESCAPE
 from .mpstat import (
     finish,
     first_report_since_boot,
@@ -128,7 +128,7 @@ from .mpstat import (
 NAME = "pidstat"
 
 #: Columns every pidstat table may have (``-t`` adds ``TGID``/``TID``, ``-U`` ``USER``).
-_PROCESS = {"time": "datetime", "since_boot": "bool", "UID": "int", "USER": "str",
+_PROCESS = {"time": "datetime|timedelta", "since_boot": "bool", "UID": "int", "USER": "str",
             "PID": "int", "TGID": "float", "TID": "float", "Command": "str"}
 _METRICS: dict[str, dict[str, str]] = {
     "cpu": {"%usr": "float", "%system": "float", "%guest": "float", "%wait": "float",
@@ -249,9 +249,11 @@ def detect(lines: list[str]) -> bool:
     return False
 
 
-def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
-    """Parse pidstat's text (or sysstat 12.7's JSON) into a :class:`~perfkit.Tables`."""
-    text, ascii_bytes = clean_text_and_bytes(text, tool=NAME)
+def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = None,
+          date: object = None) -> Tables:
+    """Parse pidstat's text (or sysstat 12.7's JSON) into a :class:`~perfkit.Tables`;
+    ``date``: the date of a fragment pasted without its banner (see the module doc)."""
+    text, ascii_bytes, taken = clean_report_text(text, NAME)
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict, dayfirst=dayfirst)
     require_header(text, header_columns, NAME)
@@ -261,7 +263,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         text_columns.update(_SIZES + _PERCENTS)
     report = read_report(text, tool=NAME, text_columns=text_columns, rest_column="Command",
                          strict=strict, dayfirst=dayfirst, header_columns=header_columns,
-                         encoded=ascii_bytes)
+                         encoded=ascii_bytes, date=date)
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     decimal = report.attrs.get("decimal", ".")
     since_boot = first_report_since_boot(text)
@@ -277,6 +279,8 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
                 frame.insert(1, "since_boot", since_boot)
             frames[name] = frame
     attrs = {**report.attrs, "human": human, "printed_unit": "KiB"}
+    for name, value in taken.items():  # pdsh's host prefix, a time zone
+        attrs.setdefault(name, value)
     return finish(tables, averages, attrs)
 
 
@@ -297,12 +301,19 @@ def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[
         per_row = values[codes] if len(uniques) else np.zeros(len(raw))
         bad |= failed[codes] if len(uniques) else np.zeros(len(raw), dtype=bool)
         frame[column] = per_row
-    for index in np.flatnonzero(bad):
+    # a row with a field too many: every value after it moved one column on, and the last
+    # number went into Command ("8.91 java"); no command is a number and a space
+    shifted = frame["Command"].astype(str).str.match(_SHIFTED).to_numpy(dtype=bool) \
+        if "Command" in frame and len(frame) else np.zeros(len(frame), dtype=bool)
+    for index in np.flatnonzero(bad | shifted):
         number, line = _find_line(lines, [str(v) for v in printed.iloc[index]],
                                   str(frame["Command"].iloc[index]))
-        message = "a row with a value that is not a number"
+        message = ("a row with more fields than its header (its values would move one "
+                   "column on)" if shifted[index] else "a row with a value that is not a "
+                   "number")
         bad_line(message, line=number, text=line, tool=NAME, strict=strict,
                  action="line skipped")
+    bad |= shifted
     return frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
 
 
@@ -336,6 +347,11 @@ def _value(cell: str, column: str, decimal: str, *, check: bool = False) -> Any:
     if suffix in ("", "%"):
         return float(number.replace(decimal, "."))
     return size_to_kib(number.replace(decimal, ".") + suffix)
+
+
+#: A Command that starts with a number and a space: a row's last number, pushed into
+#: Command by a field too many (see :func:`_numbers`).
+_SHIFTED = r"-?\d+(?:[.,]\d+)?%?\s+\S"
 
 
 class _Lines:

@@ -69,8 +69,7 @@ import pandas as pd
 from ..errors import ParseError, ParseWarning, warn
 from ..result import Tables
 from ._read.banner import is_banner
-from ._read.sysstat import Report, read_report, read_tidy_report
-from ._read.text import clean_text_and_bytes
+from ._read.sysstat import Report, clean_report_text, read_report, read_tidy_report
 from .sar_reports import (
     REPORTS,
     TABLE_NAMES,
@@ -100,7 +99,7 @@ __all__ = ["COLUMNS", "NAME", "REPORTS", "UNSUPPORTED_FORMS", "detect", "parse",
 #: columns (:data:`~perfkit.parsers.sar_reports.TEXT_COLUMNS`) are text. A header perfkit
 #: does not know is a table named after its columns (``"*"``).
 COLUMNS: dict[str, dict[str, str]] = {
-    name: {"time": "datetime", "interval": "int",
+    name: {"time": "datetime|timedelta", "interval": "int",
            **dict.fromkeys(sorted(TEXT_COLUMNS), "str"), "*": "number"}
     for name in (*TABLE_NAMES, "*")
 }
@@ -137,9 +136,11 @@ def detect(lines: list[str]) -> bool:
     return False
 
 
-def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
-    """Parse sar's text, ``sadf -d`` or ``sadf -j`` output into a :class:`Tables`."""
-    text, ascii_bytes = clean_text_and_bytes(text, tool=NAME)
+def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
+          date: object = None) -> Tables:
+    """Parse sar's text, ``sadf -d`` or ``sadf -j`` output into a :class:`Tables`;
+    ``date``: the date of a text fragment pasted without its banner (see the module doc)."""
+    text, ascii_bytes, taken = clean_report_text(text, NAME)
     head = [line for line in text[: 1 << 16].split("\n")[:60] if line.strip()]
     if not head:
         raise ParseError("empty input", line=1, tool=NAME)
@@ -155,18 +156,20 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
     human = looks_human(text[: 1 << 18].split("\n"))
     report = None if human else read_tidy_report(
         text, tool=NAME, text_columns=TEXT_COLUMNS, strict=strict, dayfirst=dayfirst,
-        header_columns=_header_columns, encoded=ascii_bytes)
+        header_columns=_header_columns, encoded=ascii_bytes, date=date)
     if report is not None and not _holds_special_report(report):
         prepared = Prepared()  # the common case: nothing odd, nothing to take out first
     elif human or any(_contains(text, mark) for mark in _SPECIAL_REPORTS):
         ascii_bytes.clear()  # the prepared text is another text
         prepared = prepare(text.split("\n"), strict=strict)
-        report = _read(prepared, strict=strict, dayfirst=dayfirst)
+        report = _read(prepared, strict=strict, dayfirst=dayfirst, date=date)
     else:  # odd lines, but nothing to take out: read the text as it is, saying what is odd
         prepared = Prepared()
         report = read_report(text, tool=NAME, text_columns=TEXT_COLUMNS, strict=strict,
-                             dayfirst=dayfirst, header_columns=_header_columns)
+                             dayfirst=dayfirst, header_columns=_header_columns, date=date)
     tables = Tables(attrs=dict(report.attrs))
+    for name, value in taken.items():  # pdsh's host prefix, a time zone
+        tables.attrs.setdefault(name, value)
     for columns in report.order:
         _add(tables, report_name(columns), report.tables[columns])
     for columns, frame in report.averages.items():
@@ -222,7 +225,8 @@ def _contains(text: str, mark: str) -> bool:
     return False
 
 
-def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None) -> Report:
+def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None,
+          date: object = None) -> Report:
     """read_report on the prepared lines, with line numbers in errors and warnings mapped
     back to the input's."""
     with warnings.catch_warnings(record=True) as caught:
@@ -231,7 +235,7 @@ def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None) -> Report:
             # (the prepared lines end where a row ends: no newline missing after it)
             report = read_report("\n".join(prepared.lines) + "\n", tool=NAME,
                                  text_columns=TEXT_COLUMNS, strict=strict, dayfirst=dayfirst,
-                                 header_columns=_header_columns)
+                                 header_columns=_header_columns, date=date)
         except ParseError as exc:
             raise ParseError(exc.message, line=prepared.original(exc.line), text=exc.text,
                              tool=NAME) from exc

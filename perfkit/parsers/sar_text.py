@@ -33,7 +33,7 @@ import pandas as pd
 from ..errors import bad_line
 from ._read.sysstat_lines import label_width
 from ._read.sysstat_times import time_width
-from ._read.times import TIME_TOKEN, combine, times_of_day
+from ._read.times import TIME_TOKEN, combine, of_day, times_of_day
 from .sar_reports import TEXT_COLUMNS, report_name
 
 TOOL = "sar"
@@ -116,12 +116,13 @@ class Prepared:
 
 
 def clock(stamps: list[str], ampm: list[str | None], date) -> pd.Series:
-    """Times of day on the report's date (rolling over midnight)."""
+    """Times of day on the report's date (rolling over midnight); times of day
+    (``timedelta64``) when the date is not known."""
     if not stamps:
         return pd.Series([], dtype="datetime64[ns]")
     seconds = times_of_day(pd.Series(stamps),
                            pd.Series(ampm) if all(a is not None for a in ampm) else None)
-    return combine(date, seconds)
+    return of_day(seconds) if date is None else combine(date, seconds)
 
 
 def _is_header(body: list[str]) -> bool:

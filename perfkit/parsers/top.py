@@ -239,14 +239,17 @@ class _Reader:
                 self.unknown(i + 1, "a process table header naming a column twice")
                 continue
             memory_seen = self.summary_line(row, cpu_rows, line, i + 1, memory_seen)
-        if header_at is None:
+        names: list[str] = []
+        if header_at is None and last and iteration == 1:
+            # the summary alone (pasted without the process list): read, and said
+            warn("no process table after the summary: only the summary is read",
+                 line=begin + 1, tool=NAME)
+        elif header_at is None:
             if last:
                 warn("the last iteration is truncated (no process table) and was dropped",
                      line=begin + 1, tool=NAME)
                 return
             self.unknown(begin + 1, "an iteration without a process table header")
-            header_at = end - 1
-            names: list[str] = []
         else:
             names = [HEADER_WORDS.get(tok, tok) for tok in self.lines[header_at].split()]
         self.summary.append(row)

@@ -5,17 +5,21 @@ A line recorded on the course machine (procps-ng 4.0.2, C locale) and its frame:
 
 >>> df = parse(" 00:25:41 up 12 min,  0 user,  load average: 2.37, 0.90, 0.35\\n")
 >>> print(df.to_string())
-                 time              up  users  ldavg-1  ldavg-5  ldavg-15
-0 1970-01-01 00:25:41 0 days 00:12:00      0     2.37      0.9      0.35
+             time              up  users  ldavg-1  ldavg-5  ldavg-15
+0 0 days 00:25:41 0 days 00:12:00      0     2.37      0.9      0.35
 >>> df.attrs["date"] is None
 True
+>>> parse(" 00:25:41 up 12 min,  0 user,  load average: 2.37, 0.90, 0.35\\n",
+...       date="2026-11-25")["time"].iloc[0]
+Timestamp('2026-11-25 00:25:41')
 
 Columns (only those the text carries appear, in this order):
 
-* ``time``: the time of day the line was printed. uptime prints no date, so the times are
-  put on 1970-01-01 (the convention of :func:`perfkit.parsers._read.times.combine` without a date),
-  rolling over to the next day when a loop of lines passes midnight, and
-  ``df.attrs["date"]`` is ``None`` to say the date is unknown.
+* ``time``: the time of day the line was printed. uptime prints no date, so ``time`` is
+  the time of day as a ``timedelta64`` (:func:`perfkit.parsers._read.times.of_day`: a day
+  more each time a loop of lines passes midnight) and ``df.attrs["date"]`` is ``None``;
+  never a made-up date. ``parse(text, date="2026-11-25")`` gives ``datetime64`` times on
+  that date instead.
 * ``boot`` (``uptime -s``): the boot time, a full date and time.
 * ``up``: how long the system has been up, a ``timedelta64``. The classic line rounds to
   minutes (``up 2 days, 3:04``, ``up 5 min``); ``uptime -p`` counts years as 365 days and
@@ -28,7 +32,10 @@ Columns (only those the text carries appear, in this order):
   scheduling entities, and the last PID handed out (in the reader's PID namespace).
 
 macOS lines (``10:09  up 3 mins, 3 users, load averages: 5.63 7.26 3.53``) print the time
-without seconds; they are read the same way.
+without seconds; they are read the same way, as are uutils' ``up  8 days 23:11`` (no comma
+after the days) and load averages with one decimal (``1.3``). A line pasted into Markdown is
+read without its marks: a leading ``>`` quote and ``**`` bold (``attrs["markdown"]``).
+A time of day or boot time that does not exist (``80:13:05``) is not an uptime line.
 """
 
 from __future__ import annotations
@@ -41,18 +48,18 @@ import pandas as pd
 
 from ..errors import ParseError, warn
 from ._read.text import clean_text
-from ._read.times import combine, times_of_day
+from ._read.times import combine, given_date, of_day, times_of_day
 
 NAME = "uptime"
 
 #: The columns parse may give, in their order (see :mod:`perfkit.parsers.columns`).
 COLUMNS: dict[str, dict[str, str]] = {
-    "": {"time": "datetime", "boot": "datetime", "up": "timedelta", "idle": "timedelta",
+    "": {"time": "datetime|timedelta", "boot": "datetime", "up": "timedelta", "idle": "timedelta",
          "users": "int", "ldavg-1": "float", "ldavg-5": "float", "ldavg-15": "float",
          "runnable": "int", "tasks": "int", "last_pid": "int"},
 }
 
-_LOAD_NUM = r"\d+[.,]\d{2}"
+_LOAD_NUM = r"\d+[.,]\d{1,2}"
 _TIME = r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?:\s?(?P<ampm>[AaPp]\.?[Mm]\.?))?"
 _LOAD = (rf"load averages?:\s*(?P<l1>{_LOAD_NUM}),?\s+(?P<l5>{_LOAD_NUM}),?\s+"
          rf"(?P<l15>{_LOAD_NUM})")
@@ -71,7 +78,9 @@ _SECONDS = {
     "hour": 3600, "hr": 3600, "minute": 60, "min": 60, "second": 1, "sec": 1,
 }
 _PART = re.compile(r"^(\d+)\s+([a-z]+?)s?$")
-_CLOCK = re.compile(r"^(\d+):(\d{2})$")
+_CLOCK = re.compile(r"^(?:(\d+)\s+days?\s+)?(\d+):(\d{2})$")
+#: Markdown marks around a pasted line: a ``>`` quote before it, ``**`` bold inside
+_MARKDOWN = re.compile(r"^\s*>(?=\s)|\*\*")
 
 
 def detect(lines: Sequence[str]) -> bool:
@@ -85,8 +94,9 @@ def _duration(text: str) -> float | None:
     parts = [p.strip() for p in text.split(",")]
     for part in parts:
         clock = _CLOCK.match(part)
-        if clock:
-            total += int(clock.group(1)) * 3600 + int(clock.group(2)) * 60
+        if clock:  # "3:04", or uutils' "8 days 23:11"
+            days, hours, minutes = (int(g or 0) for g in clock.groups())
+            total += days * 86400 + hours * 3600 + minutes * 60
             continue
         match = _PART.match(part)
         if not match or match.group(2) not in _SECONDS:
@@ -108,6 +118,9 @@ def _read_line(line: str) -> dict[str, Any] | None:
         if up is None:
             return None
         clock = match.group("time")
+        hours, minutes = (int(part) for part in clock.split(":")[:2])
+        if hours > 23 or minutes > 59 or (match.group("ampm") and not 1 <= hours <= 12):
+            return None  # not a time of day
         row: dict[str, Any] = {"_clock": clock if clock.count(":") == 2 else clock + ":00",
                                "_ampm": match.group("ampm"), "up": up}
         if match.group("users") is not None:
@@ -120,6 +133,10 @@ def _read_line(line: str) -> dict[str, Any] | None:
         return None if up is None else {"up": up}
     match = _SINCE.match(line)
     if match:
+        try:
+            pd.Timestamp(match.group("boot"))
+        except ValueError:  # no such time ("2026-11-25 80:13:05")
+            return None
         return {"boot": match.group("boot")}
     match = _LOADAVG.match(line)
     if match:
@@ -133,12 +150,16 @@ def _read_line(line: str) -> dict[str, Any] | None:
 
 
 def parse(text: str | bytes, *, strict: bool = False,
-          dayfirst: bool | None = None) -> pd.DataFrame:
+          dayfirst: bool | None = None, date: object = None) -> pd.DataFrame:
     """Parse uptime lines into a frame, one row per line (see the module docstring).
 
     ``dayfirst`` is accepted for the common parser signature; uptime prints no ambiguous date.
+    ``date``: the day the lines were printed, for ``datetime64`` times.
     """
     text = clean_text(text, tool=NAME)
+    markdown = bool(_MARKDOWN.search(text))
+    if markdown:
+        text = "\n".join(_MARKDOWN.sub("", line) for line in text.split("\n"))
     lines = text.split("\n")
     numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
     last_number = numbered[-1][0]
@@ -162,10 +183,13 @@ def parse(text: str | bytes, *, strict: bool = False,
                          line=number, text=line, tool=NAME)
     for message, number, line in skipped:
         warn(message, line=number, text=line, tool=NAME)
-    return _frame(rows)
+    frame = _frame(rows, given_date(date))
+    if markdown:
+        frame.attrs["markdown"] = True
+    return frame
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _frame(rows: list[dict[str, Any]], date: pd.Timestamp | None = None) -> pd.DataFrame:
     raw = pd.DataFrame(rows)
     frame = pd.DataFrame(index=raw.index)
     if "_clock" in raw:
@@ -173,8 +197,10 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         clocks = raw.loc[has_time, "_clock"]
         ampm = raw.loc[has_time, "_ampm"]
         seconds = times_of_day(clocks, ampm if ampm.notna().all() else None)
-        times = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-        times[has_time] = combine(None, seconds).to_numpy()
+        dated = date is not None
+        times = pd.Series(pd.NaT, index=raw.index,
+                          dtype="datetime64[ns]" if dated else "timedelta64[ns]")
+        times[has_time] = (combine(date, seconds) if dated else of_day(seconds)).to_numpy()
         frame["time"] = times
     if "boot" in raw:
         frame["boot"] = pd.to_datetime(raw["boot"], format="%Y-%m-%d %H:%M:%S").astype(
@@ -188,5 +214,5 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
             if name in ("users", "runnable", "tasks", "last_pid"):
                 column = column.astype("int64" if column.notna().all() else "Int64")
             frame[name] = column
-    frame.attrs["date"] = None
+    frame.attrs["date"] = date
     return frame

@@ -56,13 +56,14 @@ from ..errors import ParseError, bad_line, warn
 from ..units import size_to_kib
 from ._read.tabular import frame_from_lines
 from ._read.text import clean_text
+from ._read.times import of_day, times_of_day
 
 NAME = "vmstat"
 
 #: The columns parse may give (see :mod:`perfkit.parsers.columns`): the sample table, the
 #: ``-d`` disk table or the ``-s``/``-f``/``-D``/``/proc/vmstat`` counters.
 COLUMNS: dict[str, dict[str, str]] = {
-    "": {"time": "datetime",
+    "": {"time": "datetime|timedelta",
          "r": "int", "b": "int", "swpd": "int", "free": "int", "buff": "int", "cache": "int",
          "inact": "int", "active": "int", "si": "int", "so": "int", "bi": "int", "bo": "int",
          "in": "int", "cs": "int", "us": "int", "sy": "int", "id": "int", "wa": "int",
@@ -318,7 +319,9 @@ def _tables(numbered: list[tuple[int, str]], context: _Context,
 def _first_sample_line(block: _Block) -> int:
     """The line number of the block's first sample row (a stray line before it is not);
     -1 if it has none."""
-    return next((number for number, line in block.rows if _SAMPLE_ROW.match(line)), -1)
+    leading = block.rule.lstrip().startswith("--time--")  # ExaWatcher: a time comes first
+    return next((number for number, line in block.rows if _SAMPLE_ROW.match(
+        line.split(None, 1)[-1] if leading else line)), -1)
 
 
 def _sizes_to_kib(frame: pd.DataFrame, unit: str | None) -> None:
@@ -349,6 +352,10 @@ def _block_frame(block: _Block, context: _Context) -> pd.DataFrame:
     if has_time:
         names += ["_date", "_clock"]
         text_columns |= {"_date", "_clock"}
+    # ExaWatcher's vmstat: "--time--" over a first column of times of day
+    leading = block.rule.lstrip().startswith("--time--")
+    if leading:
+        names, text_columns = ["_of_day", *names], text_columns | {"_of_day"}
     lines = [line for _, line in block.rows]
     numbers = np.array([number for number, _ in block.rows], dtype="int64")
     frame = frame_from_lines(lines, numbers, names, text_columns=text_columns, tool=NAME,
@@ -356,7 +363,23 @@ def _block_frame(block: _Block, context: _Context) -> pd.DataFrame:
     frame.insert(0, "_line", numbers[frame.index.to_numpy()] if len(frame) else [])
     if has_time:
         frame = _times(frame, lines, context)
+    if leading:
+        frame = _leading_times(frame, lines, context)
     return frame.reset_index(drop=True)
+
+
+def _leading_times(frame: pd.DataFrame, lines: list[str], context: _Context) -> pd.DataFrame:
+    """ExaWatcher's first column, times of day (``21:21:49``) without a date: ``time`` as
+    ``timedelta64`` (:func:`~perfkit.parsers._read.times.of_day`), never a made-up date."""
+    clocks = frame["_of_day"].astype(str)
+    good = clocks.str.fullmatch(r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d").to_numpy(dtype=bool)
+    for position in np.flatnonzero(~good):
+        index = frame.index[position]
+        context.reject(int(frame.loc[index, "_line"]), lines[index],
+                       "not a time of day at the start of the row")
+    frame = frame.loc[good].drop(columns="_of_day")
+    frame["time"] = of_day(times_of_day(clocks[good])).to_numpy()
+    return frame
 
 
 def _times(frame: pd.DataFrame, lines: list[str], context: _Context) -> pd.DataFrame:

@@ -47,7 +47,10 @@ def uptime(df: Any, *, cpus: int | None = None, row: int | None = -1,
     ax.set_xlabel("averaged over")
     stamp = ""
     if "time" in frame.columns and pd.notna(line["time"]):
-        stamp = f" at {pd.Timestamp(line['time']):%H:%M:%S}"
+        when = line["time"]
+        if isinstance(when, pd.Timedelta):  # a time of day, the date not printed
+            when = pd.Timestamp(2000, 1, 1) + when % pd.Timedelta(days=1)
+        stamp = f" at {pd.Timestamp(when):%H:%M:%S}"
     ax.set_title(f"uptime: load averages{stamp}")
     return finish(fig, owned)
 

@@ -428,8 +428,9 @@ def test_a_short_last_line_is_a_cut_row_only_where_the_text_stops():
     assert tables["devices"]["kB_read"].iloc[1] == int(vda.split()[5])
 
 
+# (a fragment that starts at "avg-cpu:" without the banner is read: see tests/wild)
 @pytest.mark.parametrize("bad", [b"", b"  \n\n", b"\x00\x01binary\x02", bytes(range(256)),
-                                 "avg-cpu:  %user\n  1.0\n", '{"sysstat": {}}'])
+                                 '{"sysstat": {}}'])
 def test_empty_binary_or_foreign_input_raises(bad):
     with pytest.raises(perfkit.ParseError) as info:
         iostat.parse(bad)

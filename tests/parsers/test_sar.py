@@ -328,7 +328,6 @@ def test_empty_and_binary_input():
 NOT_REPORTS = {
     "expected.sar-V-env": "sar --getenv -V: environment and version",
     "expected.sadf-V-env": "sadf --getenv -V: environment and version",
-    "expected.sa1-rot": "sar output piped through grep -v, which removed the banner",
     "extra__expected.pcpar": "sadf -l output converted to a PCP archive label",
     "expected.sadf-s-epoch": "empty output",
 }

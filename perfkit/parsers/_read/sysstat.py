@@ -41,6 +41,7 @@ np.float64(51.0)
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -71,11 +72,12 @@ from .sysstat_lines import (
     _Scanner,
     _without_cut_last_row,
 )
-from .sysstat_times import _first_time_of_day, _restart_times, _times
+from .sysstat_times import _first_time_of_day, _restart_times, _times, time_width
 from .tabular import (
     frame_if_clean,
 )
-from .times import guess_dayfirst, parse_date
+from .text import clean_text_and_bytes, without_host_prefix
+from .times import given_date, guess_dayfirst, parse_date
 
 
 def read_tidy_report(text: str, **options: Any) -> Report | None:
@@ -109,6 +111,7 @@ class _Options:
     strict: bool
     dayfirst: bool | None
     header_columns: Callable[[list[str]], Columns | None] | None
+    date: pd.Timestamp | None = None
 
 
 @dataclass
@@ -129,7 +132,7 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                 rest_column: str | None = None, strict: bool = False,
                 dayfirst: bool | None = None,
                 header_columns: Callable[[list[str]], Columns | None] | None = None,
-                encoded: list[bytes] | None = None) -> Report:
+                encoded: list[bytes] | None = None, date: object = None) -> Report:
     """Split a sysstat text report into typed tables (see the module docstring).
 
     Args:
@@ -140,19 +143,84 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         encoded: a list holding the text's bytes when it is ASCII and the caller has them
             (``clean_text_and_bytes``), to save encoding it again; read_report takes them
             out of the list and lets go of them once read.
+        date: the date of a report that prints none (a fragment pasted without its
+            banner), or whose banner date cannot be read. Without it, such a report's
+            ``time`` is the time of day as ``timedelta64`` (:func:`.times.of_day`) and
+            ``attrs["date"]`` is None: perfkit never makes a date up.
 
     A report of one table is first read in one go; when that meets anything odd, it is read
     again block by block, each odd line reported once.
     """
-    options = _Options(tool, text_columns, rest_column, strict, dayfirst, header_columns)
+    options = _Options(tool, text_columns, rest_column, strict, dayfirst, header_columns,
+                       given_date(date))
     prepared = _prepare(text, encoded.pop() if encoded else None, options)
     report = _read(prepared, options, careful=False, said=frozenset())
-    if isinstance(report, Report):
+    if not isinstance(report, Report):
+        again = _prepare(prepared.text, None, options)
+        report = _read(again, options, careful=True, said=report)
+        assert isinstance(report, Report)  # a careful read never gives up
+        prepared = again
+    return _check_fragment(report, prepared, options.tool)
+
+
+#: Time zones a locale's ``%X`` may print after each time (``12:38:33 PM IST``); none is
+#: the name of a sysstat column.
+_ZONES = frozenset(
+    "UTC GMT IST CET CEST EET EEST WET WEST BST MSK JST KST HKT SGT PHT ICT WIB AEST AEDT "
+    "ACST ACDT AWST NZST NZDT PST PDT MST MDT CST CDT EST EDT AKST AKDT HST BRT ART SAST "
+    "CAT EAT WAT PKT NPT IDT".split())
+_TIME_LINE = re.compile(r"^(\d{1,2}:\d{2}:\d{2}(?: [AP]M)?) +(\S+) ", re.M)
+
+
+def without_zone(text: str) -> tuple[str, str | None]:
+    """``text`` without the time zone printed after each time, and that zone (kept in
+    ``attrs["time_zone"]``; the times stay the printed wall-clock times).
+
+    >>> without_zone("12:38:33 PM IST  CPU  %usr\\n12:38:34 PM IST  all  8.20\\n")
+    ('12:38:33 PM  CPU  %usr\\n12:38:34 PM  all  8.20\\n', 'IST')
+    """
+    first = _TIME_LINE.search(text, 0, 1 << 16)
+    if first is None or first.group(2) not in _ZONES:
+        return text, None
+    zone = first.group(2)
+    cut = re.compile(r"^(\d{1,2}:\d{2}:\d{2}(?: [AP]M)?) +" + zone + r"(?= )", re.M)
+    return cut.sub(r"\1", text), zone
+
+
+def clean_report_text(text: str | bytes, tool: str
+                      ) -> tuple[str, list[bytes], dict[str, str]]:
+    """:func:`~.text.clean_text_and_bytes`, then without the ``host: `` that pdsh puts
+    before every line (:func:`~.text.without_host_prefix`) and without a time zone after
+    each time (:func:`without_zone`); last, the facts taken out (``host``, ``time_zone``),
+    for the caller's ``attrs``.
+
+    >>> clean_report_text("n8: 12:38:33 PM IST  CPU\\n", "mpstat")
+    ('12:38:33 PM  CPU\\n', [], {'host': 'n8', 'time_zone': 'IST'})
+    """
+    text, ascii_bytes = clean_text_and_bytes(text, tool=tool)
+    text, host = without_host_prefix(text, starts_report)
+    text, zone = without_zone(text)
+    facts = {name: value for name, value in (("host", host), ("time_zone", zone)) if value}
+    if facts:
+        ascii_bytes.clear()  # the bytes of the text as it was
+    return text, ascii_bytes, facts
+
+
+def starts_report(line: str) -> bool:
+    """True for a line a sysstat text report (or a fragment of one) may start with: a
+    banner, or a line starting with a time."""
+    return is_banner(line) or time_width(line.split(None, 2)) > 0
+
+
+def _check_fragment(report: Report, prepared: _Text, tool: str) -> Report:
+    """A text without a banner is read only when it gave rows under a header: a line that
+    merely starts with a time (a report flattened to one line by a web page) is refused."""
+    if prepared.banner_at >= 0 or any(len(frame) for frame in report.tables.values()):
         return report
-    again = _prepare(prepared.text, None, options)
-    result = _read(again, options, careful=True, said=report)
-    assert isinstance(result, Report)  # a careful read never gives up
-    return result
+    first = prepared.text.lstrip().split("\n", 1)[0]
+    raise ParseError("no sysstat banner, and no header with rows under it",
+                     line=prepared.text[:len(prepared.text) - len(prepared.text.lstrip())]
+                     .count("\n") + 1, text=first, tool=tool)
 
 
 def _prepare(text: str, data: bytes | None, options: _Options) -> _Text:
@@ -182,13 +250,17 @@ def _prepare(text: str, data: bytes | None, options: _Options) -> _Text:
 
 
 def _banner_start(text: str, tool: str) -> int:
-    """Where the first visible line starts; :class:`ParseError` unless it is a banner."""
+    """Where the first visible line starts; :class:`ParseError` unless it is a banner or,
+    for a fragment pasted without its banner, a line starting with a time (a header or a
+    row: -1 then, which also keeps the text off the one-table fast path)."""
     visible = _VISIBLE.search(text)
     if not visible:
         raise ParseError("empty input", line=1, tool=tool)
     line_start = text.rfind("\n", 0, visible.start()) + 1
     line_end = text.find("\n", visible.start())
     first_line = text[line_start: line_end if line_end >= 0 else None]
+    if not is_banner(first_line) and time_width(first_line.split(None, 2)):
+        return -1
     if not is_banner(first_line):
         raise ParseError("expected a sysstat banner such as 'Linux 6.1.0 (host) 11/24/26 "
                          "_x86_64_ (2 CPU)'", line=text.count("\n", 0, line_start) + 1,
@@ -256,7 +328,9 @@ def _report_facts(scanner: _Scanner, text: str, decimal: str, options: _Options
         try:
             dates.append(parse_date(banner["date_text"], dayfirst=dayfirst))
         except ValueError:
-            dates.append(None)
+            dates.append(options.date)
+    if not banners and options.date is not None:
+        dates.append(options.date)
     labels = sorted(scanner.average_labels)
     facts.update({"tool": options.tool, "date": dates[0] if dates else None,
                   "decimal": decimal, "twelve_hour_clock": scanner.twelve_hour,

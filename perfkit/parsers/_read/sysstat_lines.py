@@ -173,6 +173,10 @@ class _Scanner:
         self.data: bytes | None = None
         #: whether a line of ``data`` may start with a space or a tab
         self.indented = True
+        #: the table whose rows came last in a block read line by line, for a row that a
+        #: blank line (a web page's) cut from its header
+        self.last_table: tuple[Columns, int] | None = None
+        self.told_headless = False
 
     # -- errors -------------------------------------------------------------------------
     @property
@@ -305,7 +309,10 @@ class _Scanner:
                 odd |= key_ids == key_id
             else:
                 self.group(*key, at=first_of[key_id])
-        for index in np.flatnonzero(odd):
+        for index in np.flatnonzero(odd).tolist():
+            before = int(key_ids[index - 1]) if index else -1
+            if index and not odd[index - 1] and before >= 0:
+                self.last_table = keys[before]
             self.scan_lines(int(seps[index]), int(ends[index]))
         normal = ~odd
         for key_id, key in enumerate(keys):
@@ -470,15 +477,22 @@ class _Scanner:
                         self.restart(line_start, line)
                         continue
                     current = self.header_key(line) if time_width(line.split()) else None
-                    if current is None:
+                    if current is None and self.headless_row(line_start, line):
+                        current = self.last_table
+                        assert current is not None
+                        self.group(*current, at=line_start).spans.append(
+                            (line_start, line_start + len(line)))
+                    elif current is None:
                         self.bad_line(line_start, line, "expected a header line")
                     else:
                         self.group(*current, at=line_start)
+                        self.last_table = current
                 else:
                     if not current[1]:  # after a "#" header: the first row shows the width
                         current = (current[0], time_width(line.split()) or 1)
                     self.group(*current, at=line_start).spans.append(
                         (line_start, line_start + len(line)))
+                    self.last_table = current
             elif first == "#":
                 tokens = line.split()
                 columns = (self.header_columns(tokens) if self.header_columns
@@ -505,6 +519,9 @@ class _Scanner:
                     current = None
                     continue
                 target = average or (current[0] if current else None)
+                if target is None and self.last_table is not None and self.headless_row(
+                        line_start, " ".join(["-"] * self.last_table[1] + list(rest))):
+                    target = self.last_table[0]  # an average row a blank line cut off
                 if target is None:
                     self.bad_line(line_start, line, "an average row before any header")
                     continue
@@ -516,6 +533,23 @@ class _Scanner:
                 self.avg_groups.setdefault(target, _Group(prefix=0)).spans.append(
                     (line_start + cut, line_start + len(line)))
         confirm(False)
+
+    def headless_row(self, offset: int, line: str) -> bool:
+        """True for a sample row that a blank line cut from its header (a web page doubled
+        the line breaks): as many fields as the table of the rows just before it, which it
+        then joins, with one warning for the text (:class:`ParseError` with ``strict``)."""
+        table = self.last_table
+        if table is None or len(line.split()) != len(table[0]) + table[1]:
+            return False
+        if self.strict:
+            raise ParseError("a sample row after a blank line, without its header",
+                             line=self.line_number(offset), text=line, tool=self.tool)
+        if not self.told_headless:
+            self.told_headless = True
+            self.warn("sample rows after a blank line, without their header: read under "
+                      "the header above, whose columns they fit", self.line_number(offset),
+                      line)
+        return True
 
     def restart(self, offset: int, line: str) -> None:
         tokens = line.split()

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ...errors import ParseError
+from ...errors import ParseError, warn
 from .sysstat_engine import _LEARN
-from .times import AM_PM, combine, is_time, times_of_day
+from .times import AM_PM, combine, is_time, of_day, times_of_day
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sysstat_lines import _Scanner
@@ -124,16 +124,26 @@ def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
         pm = np.isin(marks, ["PM", "pm", "p.m."])
         hours = per_row // 3600
         per_row = per_row - hours * 3600 + (hours % 12 + 12 * pm) * 3600
-    if len(dates) <= 1:
-        return combine(dates[0] if dates else None, per_row,
-                       day_starts[0] if day_starts else None)
-    result = np.empty(len(per_row), dtype="datetime64[ns]")
+    if len(dates) <= 1 or all(date is None for date in dates):
+        return _dated(dates[0] if dates else None, per_row,
+                      day_starts[0] if day_starts else None)
+    # several runs, some dated: a run without a date gets NaT (never a made-up day)
+    result = np.full(len(per_row), np.datetime64("NaT"), dtype="datetime64[ns]")
     for segment in np.unique(segments):  # one per banner (dates and day_starts alike)
         mask = segments == segment
-        known = 0 <= segment < len(dates)
-        result[mask] = combine(dates[segment] if known else None, per_row[mask],
-                               day_starts[segment] if known else None).to_numpy()
+        known = 0 <= segment < len(dates) and dates[segment] is not None
+        if not known:
+            row = int(np.flatnonzero(mask)[0])
+            warn("rows of a run whose date is not known: their time is NaT",
+                 line=scanner.line_number(int(starts[row])), tool=tool)
+            continue
+        result[mask] = combine(dates[segment], per_row[mask], day_starts[segment]).to_numpy()
     return pd.Series(result)
+
+
+def _dated(date: pd.Timestamp | None, seconds: np.ndarray, start: int | None) -> pd.Series:
+    """Times of day on ``date``; without a date, the times of day as ``timedelta64``."""
+    return of_day(seconds, start) if date is None else combine(date, seconds, start)
 
 def _restart_times(restarts: list, dates: list, day_starts: list[int | None]) -> pd.Series:
     if not restarts:
@@ -141,5 +151,4 @@ def _restart_times(restarts: list, dates: list, day_starts: list[int | None]) ->
     stamps = pd.Series([time for _, time, _, _ in restarts])
     ampm = [a for _, _, a, _ in restarts]
     seconds = times_of_day(stamps, pd.Series(ampm) if all(ampm) else None)
-    return combine(dates[0] if dates else None, seconds,
-                   day_starts[0] if day_starts else None)
+    return _dated(dates[0] if dates else None, seconds, day_starts[0] if day_starts else None)

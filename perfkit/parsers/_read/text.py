@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -143,3 +144,54 @@ def first_lines(text: str, count: int = 40) -> list[str]:
             if len(out) >= count:
                 break
     return out
+
+
+#: A host name and a colon, as pdsh and clush put before every line of a remote command.
+_HOST_PREFIX = re.compile(r"[A-Za-z0-9][\w.-]*: ")
+
+
+def without_host_prefix(text: str, fits: Callable[[str], bool]) -> tuple[str, str | None]:
+    """``text`` without the ``host: `` that ``pdsh``/``clush`` put before every line, and
+    that host; ``(text, None)`` unless every non-blank line has the same prefix and the first
+    line without it ``fits`` (is a line the tool prints first).
+
+    >>> without_host_prefix("node8: 11:19:24 CPU %usr\\nnode8: 11:19:24 all 2.09\\n",
+    ...                     lambda line: line[:1].isdigit())
+    ('11:19:24 CPU %usr\\n11:19:24 all 2.09\\n', 'node8')
+    """
+    found = _HOST_PREFIX.match(text)
+    if found is None:
+        return text, None
+    prefix = found.group(0)
+    lines = text.split("\n")
+    if not all(line.startswith(prefix) or not line.strip() for line in lines) or \
+            not fits(lines[0][len(prefix):]):
+        return text, None
+    cut = len(prefix)
+    return "\n".join(line[cut:] if line.strip() else line for line in lines), prefix[:-2]
+
+
+#: A line a person put in place of rows they left out (``[...]``, ``...``, ``…``).
+_ELISION = re.compile(r"^\s*(\[\s*(\.\.\.|…)\s*\]|\.\.\.+|…)\s*$")
+#: What a terminal echoes when the user stops a tool with Ctrl-C.
+_INTERRUPT = re.compile(r"^\s*\^C\s*$")
+
+
+def mark_of(line: str) -> str | None:
+    """What a line that is no output of the tool stands for: ``"elision"`` for a mark a
+    person put where rows were left out (``[...]``), ``"interrupt"`` for the ``^C`` a
+    terminal echoes when the tool is stopped; None for any other line.
+
+    >>> mark_of("[...]"), mark_of("^C"), mark_of("sda 0.00")
+    ('elision', 'interrupt', None)
+    """
+    if _ELISION.match(line):
+        return "elision"
+    if _INTERRUPT.match(line):
+        return "interrupt"
+    return None
+
+
+#: What :func:`mark_of`'s marks mean, for a warning naming the line.
+MARK_MEANING = {"elision": "rows were left out here (an elision mark)",
+                "interrupt": "the tool was stopped here (^C)"}

@@ -3,7 +3,8 @@
 sysstat prints the date once, in the banner, in the locale's format, and only the time of
 day on each line: ``11/25/26`` (C), ``11/25/2026`` (en_US), ``25.11.2026`` (de_DE),
 ``25/11/2026`` (fr_FR), ``2026-11-25`` (``S_TIME_FORMAT=ISO``), ``2026年11月25日`` (ja_JP);
-times as ``00:15:30``, ``12:15:33 AM`` or ``00時15分34秒``. :func:`parse_date` reads the
+times as ``00:15:30``, ``12:15:33 AM``, ``00時15分34秒`` (ja_JP) or ``00时15分34秒``
+(zh_CN). :func:`parse_date` reads the
 banner date, :func:`times_of_day` the per-line times, and :func:`combine` joins them,
 rolling over midnight.
 
@@ -36,7 +37,7 @@ _DATE_NUMERIC = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})\.?$")
 _DATE_CJK = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
 #: Regex for one time of day as sysstat and procps print it (24-hour, 12-hour, CJK).
-TIME_TOKEN = r"\d{1,2}[:.]\d{2}[:.]\d{2}|\d{1,2}時\d{1,2}分\d{1,2}秒"
+TIME_TOKEN = r"\d{1,2}[:.]\d{2}[:.]\d{2}|\d{1,2}[時时]\d{1,2}分\d{1,2}秒"
 AM_PM = {"AM": 0, "PM": 12, "am": 0, "pm": 12, "a.m.": 0, "p.m.": 12}
 _TIME = re.compile(rf"^(?:{TIME_TOKEN})$")
 _CLOCK = re.compile(r"^(\d{1,2})\D(\d{1,2})\D(\d{1,2})")
@@ -82,6 +83,11 @@ def guess_dayfirst(*, decimal: str, twelve_hour: bool, translated: bool,
     if "." in date_text or "-" in date_text:
         return None
     parts = date_text.split("/")
+    if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
+        if int(parts[0]) > 12:
+            return True  # 28/04/19: only day first makes a date
+        if int(parts[1]) > 12:
+            return False
     if len(parts) == 3 and len(parts[2]) == 2:
         return False  # the C locale's %x: mm/dd/yy
     if twelve_hour:
@@ -132,6 +138,45 @@ def combine(date: pd.Timestamp | None, seconds: np.ndarray,
     nanoseconds = (seconds + wraps * 86400) * 1_000_000_000
     nanoseconds += base.as_unit("ns").value
     return pd.Series(nanoseconds.view("datetime64[ns]"))
+
+
+def of_day(seconds: np.ndarray, start: int | None = None) -> pd.Series:
+    """Times of day printed without a date, as ``timedelta64``: the time since midnight of
+    the day the output starts on, plus a day each time the clock goes back by more than
+    twelve hours (as :func:`combine` rolls over). This is how perfkit shows a ``time`` when
+    no date is known (a fragment pasted without its banner): the printed clock, honestly
+    without a date, rather than a made-up day such as 1970-01-01. Pass the date to the
+    parser (``perfkit.parse(text, date="2026-11-25")``) to get ``datetime64`` instead.
+
+    >>> of_day(np.array([86399, 1])).tolist()
+    [Timedelta('0 days 23:59:59'), Timedelta('1 days 00:00:01')]
+    """
+    seconds = np.asarray(seconds, dtype="int64")
+    if seconds.size:
+        first = 0 if start is None else int(seconds[0] - start < -43200)
+        wraps = np.concatenate([[first], first + np.cumsum(np.diff(seconds) < -43200)])
+    else:
+        wraps = np.zeros(0, dtype="int64")
+    nanoseconds = (seconds + wraps * 86400) * 1_000_000_000
+    return pd.Series(nanoseconds.view("timedelta64[ns]"))
+
+
+def given_date(date: object) -> pd.Timestamp | None:
+    """The ``date=`` a caller passes for an output that prints no date (``"2026-11-25"``, a
+    ``datetime.date`` or a Timestamp), as a Timestamp at midnight; ``None`` stays ``None``.
+
+    >>> given_date("2026-11-25")
+    Timestamp('2026-11-25 00:00:00')
+    """
+    if date is None:
+        return None
+    try:
+        stamp = pd.Timestamp(date)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"date= must be a date such as '2026-11-25', not {date!r}") from exc
+    if stamp is pd.NaT:
+        raise ValueError(f"date= must be a date such as '2026-11-25', not {date!r}")
+    return stamp.normalize()
 
 
 def epoch_to_datetime(values: pd.Series) -> pd.Series:
