@@ -30,7 +30,8 @@ from typing import Any
 #: The scenarios, in the course's order: the recorded ones first (as
 #: data/scenarios/MANIFEST.tsv lists them), then those not recorded yet.
 SCENARIOS = ("idle", "cpu-saturation", "hot-thread", "memory-swap", "oom-kill",
-             "disk-saturation", "network-retrans", "mystery", "short-lived", "packet-rate")
+             "disk-saturation", "network-retrans", "mystery", "short-lived", "packet-rate",
+             "cpu-limit")
 
 #: What each scenario does, as ``perfkit induce`` prints it.
 DESCRIPTIONS = {
@@ -48,6 +49,8 @@ DESCRIPTIONS = {
                    "that no process listed accounts for",
     "packet-rate": "small UDP packets at a high rate over a private veth link: the "
                    "network's cost in CPU (softirq, system time)",
+    "cpu-limit": "a CPU-bound process held by a CPU quota (a cgroup of its own) at a fifth "
+                 "of one CPU: it waits to run while the CPUs sit idle",
 }
 
 #: Load kinds only the built-in loads do (stress-ng has no part in them).
@@ -70,8 +73,9 @@ NO_SWAPFILE_FILESYSTEMS = MEMORY_FILESYSTEMS | {"overlay", "btrfs", "nfs", "nfs4
 # this file's text nor ``perfkit induce``'s output gives the answer away; see
 # :func:`unseal`.
 _SEALED_MYSTERY = (
-    "W3sia2luZCI6ICJjcHUiLCAid29ya2VycyI6IDEsICJtZXRob2QiOiAibWF0cml4cHJvZCIsICJxdW90YV9wZXJj"
-    "ZW50IjogMjB9XQ=="
+    "W3sia2luZCI6ICJ3cml0ZSIsICJ3cml0ZXJzIjogMSwgImNhcF9taWIiOiA2NCwgImJsb2NrX2tpYiI6IDQsICJz"
+    "eW5jIjogImRzeW5jIn0sIHsia2luZCI6ICJjcHUiLCAid29ya2VycyI6IDEsICJtZXRob2QiOiAibWF0cml4cHJv"
+    "ZCIsICJuaWNlIjogMTB9XQ=="
 )
 
 
@@ -181,6 +185,8 @@ def _defaults(scenario: str, facts: Facts) -> tuple[list[dict[str, Any]], dict[s
         return [{"kind": "spawn", "workers": 1, "rate": 300, "program": "/bin/true"}], {}
     if scenario == "packet-rate":
         return [{"kind": "udp", "size": 64, "rate": 20000}], {"loss_percent": 0}
+    if scenario == "cpu-limit":
+        return [{"kind": "cpu", "workers": 1, "method": "matrixprod", "quota_percent": 20}], {}
     raise ValueError(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
 
 
