@@ -55,7 +55,7 @@ import pandas as pd
 
 from ..errors import ParseError, bad_line, warn
 from ..result import Tables
-from ._read.text import clean_text
+from ._read.text import clean_text, unglue_interrupts
 from .ebpf_events import clock_to_datetime, event_table, is_header
 
 NAME = "bcc"
@@ -320,7 +320,7 @@ def _hist_table(reader: _Reader) -> pd.DataFrame:
 def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse a bcc tool's output (see the module docstring); ``dayfirst`` is accepted for
     the common signature and unused (bcc prints no dates)."""
-    text = clean_text(text, tool=NAME)
+    text = unglue_interrupts(clean_text(text, tool=NAME))  # "...^C@[x]" -> its own line
     reader = _Reader(strict=strict)
     first = next((line for line in text.split("\n") if line.strip()), "")
     try:

@@ -56,7 +56,7 @@ import pandas as pd
 
 from ..errors import ParseError, bad_line, warn
 from ..result import Tables
-from ._read.text import clean_text
+from ._read.text import clean_text, unglue_interrupts
 from .bpftrace_maps import MapPrint, bucket_bounds, map_tables, split_key
 from .ebpf_events import event_table, is_header
 
@@ -325,7 +325,7 @@ def _printf_table(reader: _Reader) -> pd.DataFrame | None:
 def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
     """Parse bpftrace's text or JSON output (see the module docstring); ``dayfirst`` is
     accepted for the common signature and unused (bpftrace prints no dates)."""
-    text = clean_text(text, tool=NAME)
+    text = unglue_interrupts(clean_text(text, tool=NAME))  # "...^C@[x]" -> its own line
     reader = _Reader(strict=strict)
     first = next((line for line in text.split("\n") if line.strip()), "")
     try:

@@ -71,7 +71,13 @@ column names (``disk_device`` -> ``Device``, ``util`` -> ``%util``, ``rrqm`` -> 
 ``user`` -> ``%user``; sysstat 11's ``r``, ``rkB``, ``kB_read_per_sec`` -> ``r/s``,
 ``rkB/s``, ``kB_read/s``; see :mod:`perfkit.parsers.iostat_json`).
 
-Bad input: no banner, empty or binary text raise :class:`~perfkit.ParseError`; a line that
+A fragment without the banner (from ``avg-cpu:``, a ``Device`` header or a time stamp on)
+is read; its ``Time:`` stamps are times of day (``timedelta64``) unless ``date=`` is given.
+A ``[...]`` elision or a ``^C`` line ends the block above it with a warning naming the line;
+the report is kept.
+
+Bad input: empty or binary text, or text that starts with neither a banner nor one of
+those, raise :class:`~perfkit.ParseError`; a line that
 is neither a banner, a time stamp, a header nor a row raises with ``strict=True`` and is
 skipped with a :class:`~perfkit.ParseWarning` otherwise. A truncated last report (a short
 last row that ends the text, a header without its rows, fewer blocks than the report before)

@@ -69,8 +69,16 @@ the text) becomes ``time``. JSON has no averages and no since-boot marker in the
 ``since_boot`` is False there. A JSON document cut off in its last report (an interrupted
 ``mpstat -o JSON``) keeps the complete reports and warns.
 
-Bad input: empty or binary text, or text without a sysstat banner, raises
-:class:`~perfkit.ParseError`; a line that is not a banner, a header, a row or an average
+**Fragments** pasted without the banner (from the first header on, as in most web pages)
+are read: no date is printed, so ``time`` holds the times of day as ``timedelta64`` (a day
+more after each midnight) and ``attrs["date"]`` is None; perfkit never makes a date up.
+``perfkit.parse(text, "mpstat", date="2026-11-25")`` gives ``datetime64`` times on that
+date. Also read: a ``host: `` prefix that pdsh puts on every line (``attrs["host"]``), zh_CN
+clocks (``16时00分21秒``) and a time zone after each time (``12:38:33 PM IST``:
+``attrs["time_zone"]``; times stay as printed).
+
+Bad input: empty or binary text, or text that starts with neither a banner nor a time,
+raises :class:`~perfkit.ParseError`; a line that is not a banner, a header, a row or an average
 raises with ``strict=True`` and is skipped with a :class:`~perfkit.ParseWarning` otherwise; a
 truncated last row is dropped with a warning.
 """

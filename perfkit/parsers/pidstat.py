@@ -92,8 +92,16 @@ for a thread whose process was not printed before it. JSON has no averages, and 
 numbers are int64 in both forms (a value beyond int64, such as a wrapped 18446744073709551611
 ``iodelay``, leaves its column float).
 
-Bad input: empty or binary text or text without a sysstat banner raises
-:class:`~perfkit.ParseError`; a line that is not a banner, a header, a row or an average
+**Fragments** pasted without the banner (from the first header on, as in most web pages)
+are read: no date is printed, so ``time`` holds the times of day as ``timedelta64`` (a day
+more after each midnight) and ``attrs["date"]`` is None; perfkit never makes a date up.
+``perfkit.parse(text, "pidstat", date="2026-11-25")`` gives ``datetime64`` times on that
+date. Also read: a ``host: `` prefix that pdsh puts on every line (``attrs["host"]``), zh_CN
+clocks (``16时00分21秒``) and a time zone after each time (``12:38:33 PM IST``:
+``attrs["time_zone"]``; times stay as printed).
+
+Bad input: empty or binary text, or text that starts with neither a banner nor a time,
+raises :class:`~perfkit.ParseError`; a line that is not a banner, a header, a row or an average
 raises with ``strict=True`` and is skipped with a :class:`~perfkit.ParseWarning` otherwise; a
 truncated last row is dropped with a warning.
 """

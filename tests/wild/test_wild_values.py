@@ -252,3 +252,14 @@ def test_pidstat_row_with_a_field_too_many_is_skipped_not_shifted():
     with pytest.raises(perfkit.ParseError) as info:
         perfkit.parse(damaged, "pidstat", strict=True)
     assert info.value.line == 4
+
+
+def test_bpftrace_ctrl_c_glued_into_a_histogram_row_keeps_the_later_buckets():
+    fixtures = HERE.parent / "fixtures" / "bpftrace"
+    lines = (fixtures / "maps.txt").read_text().split("\n")
+    row = next(i for i, line in enumerate(lines) if line.startswith("[8, 16)"))
+    lines[row] += "^C"  # a terminal's echo of Ctrl-C, glued to the row
+    whole = perfkit.parse((fixtures / "maps.txt").read_text(), "bpftrace")
+    glued = perfkit.parse("\n".join(lines), "bpftrace")
+    for name in whole:
+        assert glued[name].equals(whole[name]), name  # no bucket after the ^C dropped

@@ -195,3 +195,28 @@ def mark_of(line: str) -> str | None:
 #: What :func:`mark_of`'s marks mean, for a warning naming the line.
 MARK_MEANING = {"elision": "rows were left out here (an elision mark)",
                 "interrupt": "the tool was stopped here (^C)"}
+
+
+_GLUED_INTERRUPT = re.compile(r"[ \t]*\^C[ \t]*")
+
+
+def unglue_interrupts(text: str) -> str:
+    """``text`` without each ``^C`` that a terminal echoed inside a line (``Attaching 1
+    probe...^C@[...]``, a histogram row ending ``|^C``), the text on either side of it
+    on lines of their own, and one ``^C`` line added at the end (the run was stopped), so
+    that the rest is read as it was printed. A line number after a split is one more
+    than in the input.
+
+    >>> unglue_interrupts("Attaching 1 probe...^C@[4]: 1\\n[1, 2)  3 |@@@|^C\\n")
+    'Attaching 1 probe...\\n@[4]: 1\\n[1, 2)  3 |@@@|\\n^C\\n'
+    """
+    if "^C" not in text:
+        return text
+    out, glued = [], False
+    for line in text.split("\n"):
+        if "^C" in line and line.strip() != "^C":
+            parts = [part for part in _GLUED_INTERRUPT.split(line) if part.strip()]
+            line, glued = "\n".join(parts), True
+        out.append(line)
+    joined = "\n".join(out)
+    return joined + ("" if joined.endswith("\n") else "\n") + "^C\n" if glued else joined
