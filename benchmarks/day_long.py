@@ -33,8 +33,9 @@ _FORMATS = {10: "%Y-%m-%d", 8: "%m/%d/%y"}
 def sample_blocks(text: str) -> tuple[str, str]:
     """(banner, one unit of sample blocks): sysstat's headers and rows (no Average rows), or
     vmstat's two header lines and rows, or iostat's reports."""
-    if text.startswith("procs"):
-        return "", text.rstrip("\n") + "\n"
+    if text.startswith("procs"):  # vmstat prints its two header lines once into a file
+        lines = text.rstrip("\n").split("\n")
+        return "\n".join(lines[:2]) + "\n", "\n".join(lines[2:]) + "\n"
     banner, _, body = text.partition("\n")
     if "avg-cpu" in body:  # iostat: whole reports, each ends with a blank line
         return banner + "\n\n", body.strip("\n") + "\n\n\n"
@@ -66,20 +67,22 @@ def long_run(text: str, min_lines: int) -> str:
     interval = min(steps) if steps else dt.timedelta(seconds=1)
     span = (distinct[-1] - distinct[0] + interval) if distinct else interval
     repeats = max(1, -(-min_lines // max(1, unit.count("\n"))))
+    base = {m.group(0): when for m, when in zip(_TIME.finditer(unit), moments, strict=True)}
+    pieces = _TIME.split(unit)[::5]  # the text between the time stamps
+    printed = [m.group(0) for m in _TIME.finditer(unit)]
     parts = [banner]
     for index in range(repeats):
         shift = span * index
-        shown: dict[str, str] = {}
-
-        def moved(m: re.Match, shift: dt.timedelta = shift, shown: dict = shown) -> str:
-            printed = m.group(0)
-            if printed not in shown:
-                day = m.group(1)
-                when = _moments(printed)[0] + shift
-                stamp = when.strftime("%H:%M:%S")
-                shown[printed] = (when.strftime(_FORMATS[len(day)]) + " " + stamp) if day \
-                    else stamp
-            return shown[printed]
-
-        parts.append(_TIME.sub(moved, unit))
+        shown = {p: _format(p, when + shift) for p, when in base.items()}
+        for piece, stamp in zip(pieces, printed, strict=False):
+            parts.append(piece)
+            parts.append(shown[stamp])
+        parts.append(pieces[-1])
     return "".join(parts)
+
+
+def _format(printed: str, when: dt.datetime) -> str:
+    """``when`` printed as ``printed`` is (a time of day, after a date if it has one)."""
+    stamp = when.strftime("%H:%M:%S")
+    day = printed[:-9]
+    return when.strftime(_FORMATS[len(day)]) + " " + stamp if day else stamp
