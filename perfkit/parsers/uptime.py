@@ -33,6 +33,7 @@ without seconds; they are read the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -120,6 +121,10 @@ def _read_line(line: str) -> dict[str, Any] | None:
         return None if up is None else {"up": up}
     match = _SINCE.match(line)
     if match:
+        try:  # a damaged stamp (80:13:05) is not a boot time
+            dt.datetime.strptime(match.group("boot"), "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return None
         return {"boot": match.group("boot")}
     match = _LOADAVG.match(line)
     if match:
