@@ -253,6 +253,9 @@ def _report_facts(scanner: _Scanner, text: str, decimal: str, options: _Options
                                   translated=translated, date_text=banners[0]["date_text"])
     dates: list[pd.Timestamp | None] = []
     for banner in banners:
+        if options.dayfirst is None:  # each run's own date form (a ja_JP run, then a C one)
+            dayfirst = guess_dayfirst(decimal=decimal, twelve_hour=scanner.twelve_hour,
+                                      translated=translated, date_text=banner["date_text"])
         try:
             dates.append(parse_date(banner["date_text"], dayfirst=dayfirst))
         except ValueError:
