@@ -24,9 +24,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -95,6 +97,7 @@ def user_stack_level() -> int:
     return level
 
 
+_DIGITS = re.compile(r"\d+")
 #: warnings of one kind (tool and message) given in full per parse; the rest are counted
 WARNINGS_PER_KIND = 10
 
@@ -104,15 +107,15 @@ class _Tally:
 
     def __init__(self) -> None:
         self.shown: dict[tuple[str | None, str], int] = {}
-        self.hidden: dict[tuple[str | None, str], list[int | None]] = {}
+        self.hidden: dict[tuple[str | None, str], list[Any]] = {}
 
     def admit(self, tool: str | None, message: str, line: int | None) -> bool:
-        key = (tool, message)
+        key = (tool, _DIGITS.sub("#", message))  # "lost 12 events" and "lost 5" are one kind
         count = self.shown.get(key, 0)
         if count < WARNINGS_PER_KIND:
             self.shown[key] = count + 1
             return True
-        held = self.hidden.setdefault(key, [None, None, 0])  # first line, last line, count
+        held = self.hidden.setdefault(key, [None, None, 0, message])  # first, last, count
         if held[0] is None:
             held[0] = line
         held[1] = line
@@ -120,7 +123,7 @@ class _Tally:
         return False
 
     def summaries(self) -> Iterator[ParseWarning]:
-        for (tool, message), (first, last, count) in self.hidden.items():
+        for (tool, _), (first, last, count, message) in self.hidden.items():
             where = f" (lines {first} to {last})" if first is not None else ""
             yield ParseWarning(f"... and {count} more lines like this{where}: {message}",
                                line=first, tool=tool)
@@ -157,6 +160,22 @@ def one_parse() -> Iterator[None]:
         _TALLY.reset(token)
     for summary in tally.summaries():
         warnings.warn(summary, stacklevel=user_stack_level())
+
+
+@contextlib.contextmanager
+def untallied() -> Iterator[None]:
+    """Within it, warnings are not counted by an enclosing :func:`one_parse`: for a reading
+    whose warnings are caught and given again (or dropped) by its caller.
+
+    >>> with one_parse(), untallied():
+    ...     _TALLY.get() is None
+    True
+    """
+    token = _TALLY.set(None)
+    try:
+        yield
+    finally:
+        _TALLY.reset(token)
 
 
 def warn(message: str, *, line: int | None = None, text: str = "",

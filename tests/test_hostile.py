@@ -82,11 +82,13 @@ def test_doubling_the_input_at_most_doubles_the_time(tool, shape):
     assert ratio < 3, f"{tool} {shape}: {size} chars {small:.3f} s, twice {large:.3f} s"
 
 
-def test_a_warning_repeated_on_many_lines_is_counted_after_the_first_ten():
-    text = junk_lines(fixture_text("vmstat", "t.C.txt"), 15 * 1000)
+@pytest.mark.parametrize("tool", ["vmstat", "sar", "mpstat"])
+def test_a_warning_repeated_on_many_lines_is_counted_after_the_first_ten(tool):
+    # sar and mpstat read the text twice (a fast path, then line by line): counted once
+    text = junk_lines(fixture_text(*SAMPLES[tool].split("/")), 15 * 1000)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        perfkit.parse(text, "vmstat")
+        perfkit.parse(text, tool)
     messages = [w.message for w in caught if isinstance(w.message, perfkit.ParseWarning)]
     assert len(messages) == 11
     assert all(m.text == "some junk here" for m in messages[:10])

@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...errors import ParseError, ParseWarning
+from ...errors import ParseError, ParseWarning, untallied
 from .banner import is_banner
 from .numeric import detect_decimal
 from .sysstat_engine import (
@@ -87,7 +87,7 @@ def read_tidy_report(text: str, **options: Any) -> Report | None:
     ...                  "00:15:31 CPU %usr\\n00:15:32 all 42.00 junk\\n", tool="mpstat") is None
     True
     """
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, untallied():
         warnings.simplefilter("always", ParseWarning)
         try:
             report = read_report(text, **options)
