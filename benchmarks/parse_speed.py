@@ -159,10 +159,13 @@ def main() -> None:
     args.add_argument("--jc-lines", type=int, default=200_000)
     args.add_argument("--repeat", type=int, default=REPEAT,
                       help="runs per timing; the best counts (default %(default)s)")
+    args.add_argument("--tools", default=",".join(case[0] for case in CASES),
+                      help="comma-separated tools to measure (default: %(default)s)")
     opts = args.parse_args()
     REPEAT = max(1, opts.repeat)
     for tool, pattern, jc_module in CASES:
-        run_case(tool, pattern, jc_module, opts.lines, opts.jc_lines)
+        if tool in opts.tools.split(","):
+            run_case(tool, pattern, jc_module, opts.lines, opts.jc_lines)
     print_ratios()
 
 
