@@ -2,21 +2,24 @@
 
     python benchmarks/parse_speed.py [--lines 1000000] [--jc-lines 200000]
 
-For each of pidstat, mpstat -P ALL and sar -A, the sample blocks of a real recording from
-tests/fixtures are repeated (after its banner, as a long run of the tool would print them)
-until the text has at least ``--lines`` lines. Then it times:
+For each of pidstat, mpstat -P ALL, sar -A, vmstat -t and iostat -x, the sample blocks of a
+real recording from tests/fixtures are repeated until the text has at least ``--lines`` lines,
+their times advancing by the interval and crossing midnight as a day-long run's do (see
+benchmarks/day_long.py: a benchmark input, not a fixture). Then it times:
 
 * perfkit.parse on the whole text;
-* jc's parser for the same tool (jc has pidstat and mpstat, no sar) on the first
+* jc's parser for the same tool (jc has all but sar) on the first
   ``--jc-lines`` lines, scaled to the whole text (jc is far too slow to wait for a million);
 * pandas.read_csv on the same rows written as CSV (the floor: the C reader with no
   recognising of lines at all);
 
 and measures perfkit's peak memory with tracemalloc against the size of the frames it returns.
-Every timing is the best of ``--repeat`` runs (5 by default), perfkit and read_csv taken in
-turns, so that a busy moment of a shared machine does not count against either side.
+Every timing is CPU time (``time.process_time``: all threads of the process, so a busy shared
+machine does not inflate it), the best of ``--repeat`` runs (5 by default), perfkit and
+read_csv taken in turns.
 Targets: at least 10x faster than jc; at most 3x (aim 2x) the read_csv time; peak memory at
-most 3x the final frames. It prints the figures and ratios; it asserts nothing.
+most 3x the final frames. It prints the figures, then the ratios side by side in one table;
+it asserts nothing.
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ from __future__ import annotations
 import argparse
 import gc
 import io
-import re
 import time
 import tracemalloc
 import warnings
 from pathlib import Path
 
 import pandas as pd
+from day_long import long_run  # benchmarks/ is on the path when run as a script
 
 import perfkit
 
@@ -41,22 +44,11 @@ CASES = [
     ("pidstat", "pidstat/h-urd.C.txt", "jc.parsers.pidstat"),
     ("mpstat", "mpstat/P-ALL.C.txt", "jc.parsers.mpstat"),
     ("sar", "sar/A.C.txt", None),
+    ("vmstat", "vmstat/t.C.txt", "jc.parsers.vmstat"),
+    ("iostat", "iostat/x.C.txt", "jc.parsers.iostat"),
 ]
-
-
-def inflate(text: str, min_lines: int) -> str:
-    """Banner, then the recording's blocks (headers and sample rows, no Average rows)
-    repeated, as a long run of the tool prints them."""
-    banner, _, body = text.partition("\n")
-    kept = []
-    for block in re.split(r"\n[ \t]*\n", body.strip("\n")):
-        rows = [r for r in block.split("\n") if r[:1].isdigit() or r[:1] == "#"]
-        if any(r[:1].isdigit() for r in rows):
-            kept.append("\n".join(rows))
-    unit = "\n\n".join(kept) + "\n\n"
-    per_unit = unit.count("\n")
-    repeats = max(1, -(-min_lines // per_unit))
-    return banner + "\n\n" + unit * repeats
+#: (tool, perfkit/read_csv, jc/perfkit, peak memory/frames) of each case, for the table
+RATIOS: list[tuple[str, float, float | None, float]] = []
 
 
 def frames_of(result) -> list[pd.DataFrame]:
@@ -74,9 +66,9 @@ def timed(func, *args):
     for _ in range(REPEAT):
         value = None  # let the previous result go before the next run
         gc.collect()
-        start = time.perf_counter()
+        start = time.process_time()
         value = func(*args)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best, value
 
 
@@ -86,9 +78,9 @@ def timed_in_turns(*funcs) -> list[float]:
     for _ in range(REPEAT):
         for index, func in enumerate(funcs):
             gc.collect()
-            start = time.perf_counter()
+            start = time.process_time()
             func()
-            best[index] = min(best[index], time.perf_counter() - start)
+            best[index] = min(best[index], time.process_time() - start)
     return best
 
 
@@ -98,7 +90,7 @@ def run_case(tool: str, pattern: str, jc_module: str | None, lines: int, jc_line
         print(f"{tool:8} no recording matches tests/fixtures/{pattern}; skipped")
         return
     source = matches[0]
-    big = inflate(source.read_text(), lines)
+    big = long_run(source.read_text(), lines)
     n_lines = big.count("\n")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -130,6 +122,7 @@ def run_case(tool: str, pattern: str, jc_module: str | None, lines: int, jc_line
     del again
 
     jc_text = ""
+    jc_ratio = None
     if jc_module:
         import importlib
 
@@ -137,6 +130,7 @@ def run_case(tool: str, pattern: str, jc_module: str | None, lines: int, jc_line
         head = "\n".join(big.split("\n")[:jc_lines]) + "\n"
         spent, _ = timed(lambda: module.parse(head, quiet=True))
         jc_seconds = spent * n_lines / max(1, head.count("\n"))
+        jc_ratio = jc_seconds / seconds
         jc_text = (f"jc {jc_seconds:7.2f} s (measured on {head.count(chr(10)):,} lines, scaled)"
                    f"  perfkit is {jc_seconds / seconds:5.1f}x faster (target >= 10)")
     else:
@@ -149,6 +143,14 @@ def run_case(tool: str, pattern: str, jc_module: str | None, lines: int, jc_line
           f"{final_bytes / 2**20:7.1f} MiB -> ratio {peak / final_bytes:4.2f} (target <= 3)")
     print(f"{'':8} {jc_text}")
     print(f"{'':8} (times: best of {REPEAT} runs each)")
+    RATIOS.append((tool, seconds / csv_seconds, jc_ratio, peak / final_bytes))
+
+
+def print_ratios() -> None:
+    print("\ntool      perfkit/read_csv (<= 3)  jc/perfkit (>= 10)  peak/frames (<= 3)")
+    for tool, csv_ratio, jc_ratio, memory in RATIOS:
+        jc_shown = f"{jc_ratio:18.1f}" if jc_ratio is not None else f"{'no jc parser':>18}"
+        print(f"{tool:8} {csv_ratio:24.2f} {jc_shown}  {memory:18.2f}")
 
 
 def main() -> None:
@@ -158,10 +160,14 @@ def main() -> None:
     args.add_argument("--jc-lines", type=int, default=200_000)
     args.add_argument("--repeat", type=int, default=REPEAT,
                       help="runs per timing; the best counts (default %(default)s)")
+    args.add_argument("--tools", default=",".join(case[0] for case in CASES),
+                      help="comma-separated tools to measure (default: %(default)s)")
     opts = args.parse_args()
     REPEAT = max(1, opts.repeat)
     for tool, pattern, jc_module in CASES:
-        run_case(tool, pattern, jc_module, opts.lines, opts.jc_lines)
+        if tool in opts.tools.split(","):
+            run_case(tool, pattern, jc_module, opts.lines, opts.jc_lines)
+    print_ratios()
 
 
 if __name__ == "__main__":

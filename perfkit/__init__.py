@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .errors import ParseError, ParseWarning
+from .errors import ParseError, ParseWarning, one_parse
 from .parsers._read.text import PathOrBuffer, clean_text, decode, read_bytes
 from .registry import TOOLS, detect_tool, parser
 from .result import Tables
@@ -74,7 +74,8 @@ def parse(text: str | bytes, tool: str | None = None, *, strict: bool = False,
     if name is None:
         # recognising needs only the first lines; the parser checks and cleans the rest
         name = detect_tool(clean_text(text[:_HEAD], tool=None))
-    return parser(name).parse(text, strict=strict, dayfirst=dayfirst, **options)
+    with one_parse():  # a warning repeated on many lines is given a few times, then counted
+        return parser(name).parse(text, strict=strict, dayfirst=dayfirst, **options)
 
 
 def read(path_or_file: PathOrBuffer, tool: str | None = None, *, strict: bool = False,

@@ -21,9 +21,14 @@ raises :class:`ParseError`; otherwise it gives a :class:`ParseWarning` that carr
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
+import re
 import sys
 import warnings
+from collections.abc import Iterator
+from typing import Any
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -92,9 +97,93 @@ def user_stack_level() -> int:
     return level
 
 
+_DIGITS = re.compile(r"\d+")
+#: warnings of one kind (tool and message) given in full per parse; the rest are counted
+WARNINGS_PER_KIND = 10
+
+
+class _Tally:
+    """How many warnings of each kind one parse gave, and the lines of those not shown."""
+
+    def __init__(self) -> None:
+        self.shown: dict[tuple[str | None, str], int] = {}
+        self.hidden: dict[tuple[str | None, str], list[Any]] = {}
+
+    def admit(self, tool: str | None, message: str, line: int | None) -> bool:
+        key = (tool, _DIGITS.sub("#", message))  # "lost 12 events" and "lost 5" are one kind
+        count = self.shown.get(key, 0)
+        if count < WARNINGS_PER_KIND:
+            self.shown[key] = count + 1
+            return True
+        held = self.hidden.setdefault(key, [None, None, 0, message])  # first, last, count
+        if held[0] is None:
+            held[0] = line
+        held[1] = line
+        held[2] += 1
+        return False
+
+    def summaries(self) -> Iterator[ParseWarning]:
+        for (tool, _), (first, last, count, message) in self.hidden.items():
+            where = f" (lines {first} to {last})" if first is not None else ""
+            yield ParseWarning(f"... and {count} more lines like this{where}: {message}",
+                               line=first, tool=tool)
+
+
+_TALLY: contextvars.ContextVar[_Tally | None] = contextvars.ContextVar("perfkit_tally",
+                                                                        default=None)
+
+
+@contextlib.contextmanager
+def one_parse() -> Iterator[None]:
+    """Within it, each kind of warning is given :data:`WARNINGS_PER_KIND` times in full, then
+    once more as a count (``"... and 9990 more lines like this"``) when the parse ends.
+
+    ``perfkit.parse`` and ``perfkit.read`` run each parser inside it; nested uses join the
+    outer one.
+
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     with one_parse():
+    ...         for number in range(1, 26):
+    ...             warn("lost events", line=number, tool="bpftrace")
+    >>> len(caught), str(caught[-1].message)
+    (11, 'bpftrace: line 11: ... and 15 more lines like this (lines 11 to 25): lost events')
+    """
+    if _TALLY.get() is not None:
+        yield
+        return
+    tally = _Tally()
+    token = _TALLY.set(tally)
+    try:
+        yield
+    finally:
+        _TALLY.reset(token)
+    for summary in tally.summaries():
+        warnings.warn(summary, stacklevel=user_stack_level())
+
+
+@contextlib.contextmanager
+def untallied() -> Iterator[None]:
+    """Within it, warnings are not counted by an enclosing :func:`one_parse`: for a reading
+    whose warnings are caught and given again (or dropped) by its caller.
+
+    >>> with one_parse(), untallied():
+    ...     _TALLY.get() is None
+    True
+    """
+    token = _TALLY.set(None)
+    try:
+        yield
+    finally:
+        _TALLY.reset(token)
+
+
 def warn(message: str, *, line: int | None = None, text: str = "",
          tool: str | None = None) -> None:
     """Give a :class:`ParseWarning` pointing at the user's call (never raises).
+
+    Inside :func:`one_parse`, a kind of warning given many times is counted after the first
+    :data:`WARNINGS_PER_KIND`.
 
     >>> with warnings.catch_warnings(record=True) as caught:
     ...     warnings.simplefilter("always")
@@ -102,6 +191,9 @@ def warn(message: str, *, line: int | None = None, text: str = "",
     >>> str(caught[0].message)
     'mpstat: a truncated last sample was dropped'
     """
+    tally = _TALLY.get()
+    if tally is not None and not tally.admit(tool, message, line):
+        return
     warnings.warn(ParseWarning(message, line=line, text=text, tool=tool),
                   stacklevel=user_stack_level())
 

@@ -120,6 +120,13 @@ def _json_entries(text: str, position: int, strict: bool) -> list[tuple[dict, in
                  "complete reports kept", line=line, tool=NAME)
             break
         if text[position] == "]":
+            closing = "".join(text[position:].split())
+            if not "]}]}}".startswith(closing):  # a second document, or junk, after this one
+                after = position + text[position:].find("}}") + 2
+                after += len(text[after:]) - len(text[after:].lstrip())
+                raise ParseError("more text after the JSON document",
+                                 line=text.count("\n", 0, after) + 1,
+                                 text=text[after:].split("\n", 1)[0], tool=NAME)
             break
         line = text.count("\n", 0, position) + 1
         try:

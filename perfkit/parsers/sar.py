@@ -66,7 +66,7 @@ import warnings
 
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning, warn
+from ..errors import ParseError, ParseWarning, untallied, warn
 from ..result import Tables
 from ._read.banner import is_banner
 from ._read.sysstat import Report, clean_report_text, read_report, read_tidy_report
@@ -229,7 +229,7 @@ def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None,
           date: object = None) -> Report:
     """read_report on the prepared lines, with line numbers in errors and warnings mapped
     back to the input's."""
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, untallied():
         warnings.simplefilter("always")
         try:
             # (the prepared lines end where a row ends: no newline missing after it)

@@ -109,7 +109,9 @@ COLUMNS: dict[str, dict[str, str]] = {
 _TOP_LINE = re.compile(
     r"^top - (?P<time>\d{1,2}:\d{2}:\d{2})\s+up\s+(?P<up>.*?),\s+"
     r"(?:(?P<users>\d+)\s+users?,\s+)?load average:\s*(?P<load>.*?)\s*$")
-_SEGMENT = re.compile(r"(?P<prefix>(?:[KMGTPE]iB\s+)?[^\s:]+?)\s*:(?=\s|\d|$)")
+# a prefix starts a word (after a space, a colon or the line's start): tried inside a long word,
+# it would scan to the word's end from every character (quadratic on a line without a colon)
+_SEGMENT = re.compile(r"(?P<prefix>(?<![^\s:])(?:[KMGTPE]iB\s+)?[^\s:]+?)\s*:(?=\s|\d|$)")
 _ITEM = re.compile(r"(?P<num>-?\d+(?:[.,]\d+)?)(?P<sfx>[kmgtpe]?)\s*%?\s*"
                    r"(?P<label>[^\d\s,.%][^,]*?)\s*(?:[,.](?=\s|\d|$)|$)")
 _CPU_ALL = re.compile(r"^%?cpu\(s\)$", re.IGNORECASE)

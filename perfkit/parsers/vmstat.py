@@ -114,6 +114,8 @@ _STRAYS_BEFORE = 3
 
 def _is_rule(line: str) -> bool:
     """The first header line: dashed group names (``procs ---memory--- ...``), no digits."""
+    if "---" not in line:  # every sample row: answered without the regex
+        return False
     return len(_DASHES.findall(line)) >= 3 and not any(ch.isdigit() for ch in line)
 
 

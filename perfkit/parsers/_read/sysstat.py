@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...errors import ParseError, ParseWarning
+from ...errors import ParseError, ParseWarning, untallied
 from .banner import is_banner
 from .numeric import detect_decimal
 from .sysstat_engine import (
@@ -89,7 +89,7 @@ def read_tidy_report(text: str, **options: Any) -> Report | None:
     ...                  "00:15:31 CPU %usr\\n00:15:32 all 42.00 junk\\n", tool="mpstat") is None
     True
     """
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, untallied():
         warnings.simplefilter("always", ParseWarning)
         try:
             report = read_report(text, **options)
@@ -325,6 +325,9 @@ def _report_facts(scanner: _Scanner, text: str, decimal: str, options: _Options
                                   translated=translated, date_text=banners[0]["date_text"])
     dates: list[pd.Timestamp | None] = []
     for banner in banners:
+        if options.dayfirst is None:  # each run's own date form (a ja_JP run, then a C one)
+            dayfirst = guess_dayfirst(decimal=decimal, twelve_hour=scanner.twelve_hour,
+                                      translated=translated, date_text=banner["date_text"])
         try:
             dates.append(parse_date(banner["date_text"], dayfirst=dayfirst))
         except ValueError:

@@ -12,6 +12,7 @@ spans of its rows; :mod:`.sysstat_engine` then reads those spans into frames.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import itertools
 import re
@@ -160,6 +161,7 @@ class _Scanner:
         self.strict = strict
         self.header_columns = header_columns
         self._last_line: int | None = None
+        self._newlines: list[int] | None = None
         self.groups: dict[Columns, _Group] = {}
         self.avg_groups: dict[Columns, _Group] = {}
         self.order: list[Columns] = []
@@ -187,7 +189,9 @@ class _Scanner:
         return self._last_line
 
     def line_number(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+        if self._newlines is None:  # found once: counting from the start each time is quadratic
+            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self._newlines, offset) + 1
 
     def bad_line(self, offset: int, line: str, why: str) -> None:
         number = self.line_number(offset)

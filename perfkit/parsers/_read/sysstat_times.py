@@ -17,7 +17,7 @@ import pandas as pd
 
 from ...errors import ParseError, warn
 from .sysstat_engine import _LEARN
-from .times import AM_PM, combine, is_time, of_day, times_of_day
+from .times import AM_PM, clock_fields, combine, is_time, of_day, times_of_day
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sysstat_lines import _Scanner
@@ -92,7 +92,9 @@ def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
         codes, found = stamps.cat.codes.to_numpy(), stamps.cat.categories
     else:
         codes, found = pd.factorize(stamps)
-    uniques = [str(value) for value in found]
+    # as a plain list at once: iterating a pandas Index value by value is slow (day-long runs
+    # print tens of thousands of distinct times)
+    uniques = [str(value) for value in np.asarray(found, dtype=object).tolist()]
     if _EPOCH.match(uniques[codes[0]]):
         seconds = pd.to_numeric(pd.Series(uniques), errors="coerce").to_numpy()[codes]
         if np.isnan(seconds).any():
@@ -100,7 +102,8 @@ def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
             raise ParseError("not a time stamp", line=scanner.line_number(int(starts[row])),
                              text=uniques[codes[row]], tool=tool)
         return pd.Series(pd.to_datetime(seconds, unit="s"), dtype="datetime64[ns]")
-    odd = [index for index, value in enumerate(uniques) if not is_time(value)]
+    clean = clock_fields(uniques) is not None  # all HH:MM:SS: no need to check each
+    odd = [] if clean else [index for index, value in enumerate(uniques) if not is_time(value)]
     if odd:
         # a category may be left from a row dropped as bad (a truncated time): only the
         # values of rows that were kept count

@@ -166,9 +166,11 @@ def read_rows(blob: str | bytes, names: Sequence[str], *, text_columns: Collecti
 
 def _dtypes(names: Sequence[str], text_columns: Collection[str],
             scratch_columns: Collection[str]) -> dict[str, Any]:
-    """read_csv's dtypes: ``str`` for text columns, categories for scratch columns."""
+    """read_csv's dtypes: ``str`` for text columns, plain objects for scratch columns (the
+    times, factorized by their reader: as categories, pandas checks each of a day-long run's
+    distinct times for a true/false spelling)."""
     dtypes: dict[str, Any] = {name: str for name in names if name in text_columns}
-    dtypes.update({name: "category" for name in names if name in scratch_columns})
+    dtypes.update({name: object for name in names if name in scratch_columns})
     return dtypes
 
 

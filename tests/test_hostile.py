@@ -1,0 +1,96 @@
+"""Every parser reads hostile shapes in linear time: one very long line, a great many junk
+lines, a real body repeated many times. Doubling the input must roughly double the time
+(ratio under 3, CPU time, best of 3), which a quadratic step (ratio 4) fails.
+
+The inputs grow from a real recording until one parse takes about 0.15 s, so each run stays
+well under 2 s on a slow, shared machine. A repeated warning is given a few times and then
+counted (perfkit.errors.one_parse), which this file checks too.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+
+import pytest
+from conftest import fixture_text
+
+import perfkit
+
+#: one real text recording per parser
+SAMPLES = {
+    "bpftrace": "bpftrace/interval.txt", "bcc": "bcc/runqlat-m.txt",
+    "iostat": "iostat/x.C.txt", "pidstat": "pidstat/u.C.txt", "mpstat": "mpstat/P-ALL.C.txt",
+    "sar": "sar/n-DEV.C.txt", "vmstat": "vmstat/t.C.txt", "free": "free/s1-c3.C.txt",
+    "top": "top/b-n3.C.txt", "uptime": "uptime/loop.C.txt",
+    "journalctl": "journalctl/short-iso-grep.C.txt", "dmesg": "dmesg/since-T.C.txt",
+}
+
+
+def _split(text: str) -> tuple[str, str]:
+    """The text cut after its first third of lines (so inserts land inside the body)."""
+    lines = text.splitlines(keepends=True)
+    cut = max(1, len(lines) // 3)
+    return "".join(lines[:cut]), "".join(lines[cut:])
+
+
+def long_line(text: str, size: int) -> str:
+    head, tail = _split(text)
+    return head + "x" * size + "\n" + tail
+
+
+def junk_lines(text: str, size: int) -> str:
+    head, tail = _split(text)
+    return head + "some junk here\n" * (size // 15) + tail
+
+
+def repeated_body(text: str, size: int) -> str:
+    return text * max(1, size // len(text))
+
+
+SHAPES: dict[str, Callable[[str, int], str]] = {
+    "long-line": long_line, "junk-lines": junk_lines, "repeated-body": repeated_body}
+
+
+def cpu_seconds(text: str, tool: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                perfkit.parse(text, tool)
+            except perfkit.ParseError:
+                pass
+        best = min(best, time.process_time() - start)
+    return best
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("tool", SAMPLES)
+def test_doubling_the_input_at_most_doubles_the_time(tool, shape):
+    base = fixture_text(*SAMPLES[tool].split("/"))
+    make = SHAPES[shape]
+    size = 20_000
+    small = cpu_seconds(make(base, size), tool)
+    while small < 0.15 and size < 40_000_000:
+        size *= 2 if small > 0.03 else 8
+        small = cpu_seconds(make(base, size), tool)
+    large = cpu_seconds(make(base, 2 * size), tool)
+    ratio = large / max(small, 1e-3)
+    assert ratio < 3, f"{tool} {shape}: {size} chars {small:.3f} s, twice {large:.3f} s"
+
+
+@pytest.mark.parametrize("tool", ["vmstat", "sar", "mpstat"])
+def test_a_warning_repeated_on_many_lines_is_counted_after_the_first_ten(tool):
+    # sar and mpstat read the text twice (a fast path, then line by line): counted once
+    text = junk_lines(fixture_text(*SAMPLES[tool].split("/")), 15 * 1000)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        perfkit.parse(text, tool)
+    messages = [w.message for w in caught if isinstance(w.message, perfkit.ParseWarning)]
+    assert len(messages) == 11
+    assert all(m.text == "some junk here" for m in messages[:10])
+    assert "... and 990 more lines like this" in str(messages[-1])
+    assert messages[-1].line == messages[9].line + 1
