@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 PARTS = re.compile(r"^\*\*(\d+)\.\*\*|<details><summary>Solution</summary>(.*?)</details>",
                    re.S | re.M)

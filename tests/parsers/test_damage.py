@@ -16,7 +16,7 @@ wrong date all fail.
 
 The examples are derandomized and few per recording; ``PERFKIT_DAMAGE_EXAMPLES=50`` explores
 more. Not yet part of the default run: set ``PERFKIT_DAMAGE=1``. The cases listed in
-tests/damage_known.txt failed when the file was written (some are parser bugs, some may be
+tests/parsers/damage_known.txt failed when the file was written (some are parser bugs, some may be
 the check being too strict for free text such as dmesg messages, or numbering columns of
 joined outputs) and are marked xfail until triaged.
 """
@@ -108,7 +108,7 @@ def check(tool: str, text: str, lines: range, *undamaged: dict[str, set[frozense
           complete: bool = False) -> None:
     test = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[-1].split(" ")[0]
     if test in KNOWN:
-        pytest.xfail("known damage failure (tests/damage_known.txt)")
+        pytest.xfail("known damage failure (tests/parsers/damage_known.txt)")
     result, said = parse(text, tool)
     if isinstance(result, perfkit.ParseError):
         return

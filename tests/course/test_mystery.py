@@ -15,7 +15,7 @@ import pytest
 from perfkit.cli import main
 from perfkit.course import mystery
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PLAIN = {"answer": "The widget cache is cold.", "load": "widget --cold",
          "load_script": "widget --cold &",
          "keywords": ["widget"],
