@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import bad_line
-from ._read.sysstat_lines import label_width
+from ._read.sysstat_averages import label_width
 from ._read.sysstat_times import time_width
 from ._read.times import TIME_TOKEN, combine, of_day, times_of_day
 from .sar_reports import TEXT_COLUMNS, report_name

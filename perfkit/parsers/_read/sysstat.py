@@ -53,6 +53,7 @@ import pandas as pd
 from ...errors import ParseError, ParseWarning, untallied
 from .banner import is_banner
 from .numeric import detect_decimal
+from .sysstat_averages import AVERAGE_WORDS, average_tables
 from .sysstat_engine import (
     _ODD_NOT_KNOWN,
     _first_odd_line,
@@ -66,7 +67,6 @@ from .sysstat_lines import (
     _ODD_LINE,
     _VISIBLE,
     _WHITE_BLANK,
-    AVERAGE_WORDS,
     Columns,
     Report,
     _Scanner,
@@ -100,6 +100,7 @@ def read_tidy_report(text: str, **options: Any) -> Report | None:
         if not issubclass(other.category, ParseWarning):
             warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
     return None if odd else report
+
 
 @dataclass
 class _Options:
@@ -293,7 +294,8 @@ def _read(prepared: _Text, options: _Options, *, careful: bool,
     if tables is None:
         return frozenset(scanner.said)
     scanner.data = None  # every table is read: let the text's bytes go
-    averages = _average_tables(scanner, decimal, options, facts)
+    averages = average_tables(scanner, decimal, options.text_columns, options.rest_column,
+                              facts)
     restart_frame = pd.DataFrame(
         {"time": _restart_times(scanner.restarts, dates, day_starts),
          "cpus": [cpus for *_, cpus in scanner.restarts]})
@@ -394,16 +396,3 @@ def _put_times_first(frame: pd.DataFrame, times: pd.Series, stamp: list[str]) ->
         scratch = stamp[1:]
     for name in scratch:
         del frame[name]
-
-
-def _average_tables(scanner: _Scanner, decimal: str, options: _Options,
-                    facts: dict[str, Any]) -> dict[Columns, pd.DataFrame]:
-    """The ``Average:`` rows (and their translations), one frame per header's columns."""
-    averages: dict[Columns, pd.DataFrame] = {}
-    for columns, group in scanner.avg_groups.items():
-        [(frame, _)] = _read_tables(scanner, [_Request(group.spans, list(columns),
-                                                       set(options.text_columns), decimal,
-                                                       options.rest_column)])
-        frame.attrs = dict(facts)
-        averages[columns] = frame
-    return averages

@@ -37,6 +37,7 @@ _BLOCK_HEAD = re.compile(r"\n\n+([^\n]*)")
 
 _CHUNK = 32 << 20  # characters of rows handed to read_csv at once (bounds peak memory)
 
+
 def _single_rows(single: _Single, text: str, data: bytes | None) -> Rows | None:
     """The rows of a one-table report, for :func:`frame_if_clean` (which lets go of them
     once read); None for text that cannot be encoded (the careful path names the line)."""
@@ -48,6 +49,7 @@ def _single_rows(single: _Single, text: str, data: bytes | None) -> Rows | None:
 #: Bytes that :func:`_newline_offsets` compares at once (a scratch array that stays in
 #: the processor's cache and is reused, rather than one the size of the text).
 _NEWLINE_CHUNK = 1 << 20
+
 
 def _newline_offsets(data: bytes) -> np.ndarray:
     """Where the newlines of ASCII bytes are.
@@ -72,6 +74,7 @@ _ODD_NOT_KNOWN = -1
 _LINE_STARTS = np.zeros(256, dtype=bool)  # bytes a sample row, header or blank starts with
 _LINE_STARTS[[*range(ord("0"), ord("9") + 1), ord("#"), *b" \t\n\r\x0b\x0c",
               *range(0x1c, 0x20)]] = True
+
 
 def _first_odd_line(text: str, data: bytes, newlines: np.ndarray) -> tuple[int | None, bool]:
     """What ``_ODD_LINE.search(text).start()`` finds, from the newlines of the text's
@@ -100,6 +103,7 @@ def _first_odd_line(text: str, data: bytes, newlines: np.ndarray) -> tuple[int |
             return start - 1, indented
     return (int(before[limit]) if limit < len(before) else None), indented
 
+
 def _block_layout(newlines: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What :func:`_block_heads` finds (but the header texts), from the newlines of a
     text of ``size`` characters (:func:`_newline_offsets`): for each run of two or more
@@ -121,6 +125,7 @@ def _block_layout(newlines: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarr
 #: Blocks whose headers :meth:`_Scanner.block_keys_ascii` looks up one by one before it
 #: looks for a period.
 _LEARN = 2048
+
 
 class _TimeShape:
     """The shape of the time that starts a report's first header (``00:15:31``: digits
@@ -196,6 +201,7 @@ class _TimeShape:
             same[members] = match
         return same
 
+
 def _period(ids: np.ndarray) -> int | None:
     """The shortest period with which ``ids`` repeat (twice at least), or None.
 
@@ -209,6 +215,7 @@ def _period(ids: np.ndarray) -> int | None:
             return period
     return None
 
+
 def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """For each block: where its blank lines start, where its header line starts and
     ends, and the header line itself."""
@@ -217,6 +224,7 @@ def _block_heads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[st
     starts = np.fromiter((f[1] for f in found), dtype="int64", count=len(found))
     heads = np.fromiter((f[2] for f in found), dtype="int64", count=len(found))
     return runs, starts, heads, [f[3] for f in found]
+
 
 @dataclass
 class _Request:
@@ -236,6 +244,7 @@ _THREADED = 8 << 20
 #: Worker threads that read tables while the main thread gathers the next one's rows
 #: (one: on two cores, a second worker only competes with the main thread).
 _WORKERS = 1
+
 
 def _read_tables(scanner: _Scanner, requests: list[_Request],
                  ) -> list[tuple[pd.DataFrame, np.ndarray]]:
@@ -288,6 +297,7 @@ def _read_tables(scanner: _Scanner, requests: list[_Request],
         results.append((frame, starts))
     return results
 
+
 def _chunks(spans: list[tuple[Any, Any]]) -> list[tuple[np.ndarray, np.ndarray]]:
     """The spans in text order, in chunks of about :data:`_CHUNK` characters (bounds the
     memory that one read needs)."""
@@ -297,6 +307,7 @@ def _chunks(spans: list[tuple[Any, Any]]) -> list[tuple[np.ndarray, np.ndarray]]
     chunks = [(starts_all[low:high], ends_all[low:high])
               for low, high in chunk_bounds(ends_all - starts_all, _CHUNK)]
     return chunks or [(starts_all[:0], ends_all[:0])]
+
 
 @dataclass
 class _ChunkRows:
@@ -341,6 +352,7 @@ class _ChunkRows:
                          text_columns=request.text_columns,
                          scratch_columns=request.scratch_columns, decimal=request.decimal,
                          squeezed=squeezed)
+
 
 def _read_chunk(scanner: _Scanner, request: _Request, rows: _ChunkRows,
                 first_read: Callable[[], pd.DataFrame | None] | None,
@@ -390,6 +402,7 @@ def _read_chunk(scanner: _Scanner, request: _Request, rows: _ChunkRows,
                    if scanner.banners and len(scanner.banners) > 1 else None)
     return frame.reset_index(drop=True), kept_starts
 
+
 def _join_spans(source: str | bytes, starts: np.ndarray, ends: np.ndarray) -> str | bytes:
     """The spans ``source[start:end]`` of a text or its bytes, one per line.
 
@@ -399,6 +412,7 @@ def _join_spans(source: str | bytes, starts: np.ndarray, ends: np.ndarray) -> st
     newline = b"\n" if isinstance(source, bytes) else "\n"
     return newline.join([source[a:b] for a, b in zip(starts.tolist(), ends.tolist(),
                                                      strict=True)])
+
 
 def _flatten(spans: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
     """All spans as two arrays of start and end offsets."""

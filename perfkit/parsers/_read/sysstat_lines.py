@@ -16,7 +16,7 @@ import bisect
 import collections
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ import pandas as pd
 
 from ...errors import ParseError, warn
 from .banner import is_banner, parse_banner
+from .sysstat_averages import label_of, label_width
 from .sysstat_engine import (
     _BLOCK_HEAD,
     _LEARN,
@@ -39,7 +40,7 @@ from .tabular import (
     Rows,
     squeeze_spaces,
 )
-from .times import AM_PM, is_time
+from .times import AM_PM
 
 Columns = tuple[str, ...]
 
@@ -63,17 +64,16 @@ _ROW_START = re.compile(r"\n[\d#]")
 #: A time of day at the start of a header line, and the space after it.
 _TIME_AT_START = re.compile(rb"(\d{1,2}:\d\d:\d\d) ")
 
-#: Words sysstat prints as the average label in the C locale; any other label (``Moyenne :``)
-#: tells a translated output.
-AVERAGE_WORDS = ("Average:",)
 
 _NOT_A_SYSSTAT_LINE = "a line that is neither a banner, a header, a sample row nor an average row"
+
 
 @dataclass
 class _Group:
     #: [start, end) offsets of rows: single spans (ints) or batches (two int arrays)
     spans: list[tuple[Any, Any]] = field(default_factory=list)
     prefix: int = 1  # tokens before the columns: 1 (time/epoch) or 2 (time AM/PM)
+
 
 @dataclass
 class _Single:
@@ -130,11 +130,13 @@ class _Single:
         rows = text[self.start:self.end].encode("utf-8").replace(old, new)
         return Rows(rows, 0, len(rows))
 
+
 def _straddles(data: bytes, old: bytes, offset: int) -> bool:
     """True when an occurrence of ``old`` in ``data`` starts before ``offset`` and ends
     after it (replacing in all of ``data`` would then differ from replacing in a part)."""
     found = data.find(old, max(0, offset - len(old) + 1), offset + len(old) - 1)
     return 0 <= found < offset
+
 
 @dataclass
 class Report:
@@ -147,6 +149,7 @@ class Report:
     order: list[Columns]
     #: every average label seen (``Average:``, ``Moyenne :``; sar -x's ``Minimum:``...)
     labels: set[str] = field(default_factory=set)
+
 
 class _Scanner:
     """Walks the blocks of a report, keeping rows as (start, end) spans of the text."""
@@ -562,28 +565,12 @@ class _Scanner:
         self.restarts.append((offset, tokens[0], ampm, int(cpus.group(1)) if cpus else 0))
         self.twelve_hour |= ampm is not None
 
-def label_of(line: str) -> str:
-    """The average label a line starts with (``Average:``, ``Moyenne :``), or ``""``.
-
-    >>> label_of("Moyenne :      all      2,51")
-    'Moyenne :'
-    """
-    tokens = line.split()
-    return " ".join(tokens[:label_width(tokens)])
-
-def label_width(tokens: Sequence[str]) -> int:
-    """Tokens making an average label (``Average:``, ``Moyenne :``, ``平均値:``), or 0."""
-    for index, token in enumerate(tokens[:3]):
-        if token.endswith(":") and not is_time(token.rstrip(":")):
-            return index + 1
-        if token[:1].isdigit():
-            return 0
-    return 0
 
 def _looks_numeric(tokens: Columns) -> bool:
     """True when most tokens are numbers (an average row rather than a header)."""
     numeric = sum(1 for t in tokens if t.replace(",", "").replace(".", "").lstrip("-").isdigit())
     return numeric * 2 >= len(tokens)
+
 
 def _without_cut_last_row(text: str, tool: str) -> str:
     """``text`` without its last line when that line was cut short in its last field: no

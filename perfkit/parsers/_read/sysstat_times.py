@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _EPOCH = re.compile(r"^\d{9,11}$")
 
+
 def time_width(tokens: Sequence[str]) -> int:
     """How many leading tokens make the time: 0 (none), 1, or 2 (``12:15:33 AM``)."""
     if not tokens:
@@ -34,6 +35,7 @@ def time_width(tokens: Sequence[str]) -> int:
     if _EPOCH.match(tokens[0]):
         return 1
     return 0
+
 
 def _lines_after(text: str, offset: int, most: int) -> Iterator[str]:
     """Up to ``most`` lines of ``text`` after the line at ``offset``, without copying the
@@ -45,6 +47,7 @@ def _lines_after(text: str, offset: int, most: int) -> Iterator[str]:
         end = text.find("\n", start)
         yield text[start: end if end >= 0 else len(text)]
         start = end + 1
+
 
 def _first_time_of_day(text: str, offset: int, lines: int = 20) -> int | None:
     """Seconds since midnight of the time a run after ``offset`` (a banner) starts, the
@@ -80,6 +83,7 @@ def _first_time_of_day(text: str, offset: int, lines: int = 20) -> int | None:
             return (found[0] - step) % 86400 if step < 43200 else found[0]
         found.append(seconds)
     return found[0] if found else None
+
 
 def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
            scanner: _Scanner, starts: np.ndarray, day_starts: list[int | None]) -> pd.Series:
@@ -147,6 +151,7 @@ def _times(frame: pd.DataFrame, segments: np.ndarray, dates: list, tool: str,
 def _dated(date: pd.Timestamp | None, seconds: np.ndarray, start: int | None) -> pd.Series:
     """Times of day on ``date``; without a date, the times of day as ``timedelta64``."""
     return of_day(seconds, start) if date is None else combine(date, seconds, start)
+
 
 def _restart_times(restarts: list, dates: list, day_starts: list[int | None]) -> pd.Series:
     if not restarts:
