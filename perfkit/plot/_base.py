@@ -113,6 +113,7 @@ def make_axes(count: int, *, axes: Any = None, sharex: bool = True,
     """``(figure, axes, owned)``: the caller's ``axes`` (at least ``count`` of them), or a
     new figure of ``count`` panels stacked on one column (``owned`` True)."""
     if axes is not None:
+        show_figures_in_ipython()  # the caller's figure is drawn by perfkit too
         flat = list(np.ravel(np.asarray(axes, dtype=object)))
         if len(flat) < count:
             raise ValueError(f"this figure needs {count} axes, {len(flat)} given")
@@ -136,6 +137,7 @@ def finish(fig: Figure, owned: bool, title: str | None = None) -> Figure:
     figures, so that it is neither kept alive nor shown twice in Jupyter (leave it as a
     cell's value, ``display(fig)`` or ``fig.savefig(...)``). A figure the caller made is
     left as it is."""
+    show_figures_in_ipython()
     if owned:
         if title:
             fig.suptitle(title)
