@@ -3,7 +3,7 @@
 :func:`findings` runs each rule as one SQL query over the lake (DuckDB), grouped by host
 and time window, so a thousand hosts cost one scan per table, not a thousand captures.
 The limits are the checklist's (:data:`perfkit.checklist.THRESHOLDS`), applied to each
-window's samples the way :mod:`perfkit.checklist_rules` applies them to a capture:
+window's samples the way :mod:`perfkit.checklist.rules` applies them to a capture:
 
 ==============  ======================================  ==============================
 resource        measured per host and window             rule (warning / critical)
