@@ -50,6 +50,15 @@ def scan(lake: Lake, table: str) -> str:
             "hive_types = {'host': VARCHAR, 'day': VARCHAR})")
 
 
+def _no_progress_bar(con: Any, duckdb: Any) -> None:
+    """No progress bar over a CLI's output; in Jupyter without ipywidgets DuckDB draws none
+    and refuses the setting, which is then left alone."""
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass
+
+
 def connect(lake: str | os.PathLike, *, threads: int | None = None) -> Any:
     """An in-memory DuckDB connection with one view per lake table (``sar_cpu``...).
 
@@ -60,7 +69,7 @@ def connect(lake: str | os.PathLike, *, threads: int | None = None) -> Any:
     if not store.root.is_dir():
         raise FileNotFoundError(f"{lake}: no such lake folder")
     con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")  # no bar over a notebook's or CLI's output
+    _no_progress_bar(con, duckdb)
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     for name in store.tables():
@@ -77,8 +86,9 @@ def table(lake: str | os.PathLike, name: str, engine: str = "pandas") -> Any:
         raise KeyError(f"no table {name!r} in {lake}; tables: {', '.join(store.tables())}")
     if engine == "dask":
         return _dask(store, name)
-    con = _duckdb().connect()
-    con.execute("SET enable_progress_bar = false")
+    duckdb = _duckdb()
+    con = duckdb.connect()
+    _no_progress_bar(con, duckdb)
     relation = con.sql(f"SELECT * FROM {scan(store, name)}")
     if engine == "duckdb":
         return relation

@@ -46,6 +46,7 @@ time on x, bucket on y, count as colour) and ``map_bars`` (a map's largest value
 
 from __future__ import annotations
 
+from ._base import show_figures_in_ipython as display_figures
 from .compare import side_by_side
 from .dmesg_figures import dmesg
 from .free_figures import free
@@ -59,5 +60,6 @@ from .trace import histogram, latency_heatmap, map_bars
 from .uptime_figures import uptime
 from .vmstat_figures import vmstat
 
-__all__ = ["dmesg", "free", "histogram", "iostat", "latency_heatmap", "map_bars", "mpstat",
-           "pidstat", "sar_dev", "sar_tcp", "side_by_side", "timeline", "top", "uptime", "vmstat"]
+__all__ = ["display_figures", "dmesg", "free", "histogram", "iostat", "latency_heatmap",
+           "map_bars", "mpstat", "pidstat", "sar_dev", "sar_tcp", "side_by_side", "timeline",
+           "top", "uptime", "vmstat"]
