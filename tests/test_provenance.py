@@ -67,3 +67,19 @@ def test_every_captured_file_says_how_it_was_made(capture):
     on_disk = {p.name for p in capture.parent.iterdir() if p.name != "capture.json"}
     assert on_disk <= named, "files no command made"
     assert facts["tool_versions"]["sar"] == "sysstat version 12.6.1"
+
+
+@pytest.mark.parametrize("folder", ["fleet", "fleet-text"])
+def test_every_fleet_recording_says_how_it_was_made(folder):
+    """The shipped fleet's sa files and their sadf renderings: a row each, with command,
+    date, kernel, sysstat version, locale, host and the load it ran under."""
+    base = ROOT / "data" / folder
+    with (base / "PROVENANCE.tsv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert list(rows[0].keys()) == [*COLUMNS, "host", "load"]
+    for row in rows:
+        assert all(row[column] for column in [*COLUMNS, "host", "load"]), row
+        assert row["recorded_utc"].startswith("2026-") and row["locale"] == "C", row
+        assert row["tool_version"].startswith("sysstat version "), row
+    on_disk = {p.name for p in base.iterdir() if p.name not in NOT_RECORDINGS}
+    assert on_disk == {row["file"] for row in rows}
