@@ -147,6 +147,21 @@ def _stress_cpu(load: dict[str, Any], seconds: int) -> list[str]:
             load.get("method", "matrixprod"), "--timeout", f"{seconds}s", "--quiet"]
 
 
+def _across_the_link(netns: Any, receiver: tuple[str, str], sender: tuple[str, str],
+                     port: int, send_args: tuple[Any, ...], until: float,
+                     log_dir: Any) -> list[Workload]:
+    """A built-in receiver inside the private namespace and its sender on this host: the
+    traffic crosses only the veth link between them. ``receiver`` and ``sender`` are the
+    worker's mode and the process name it shows."""
+    (listen_mode, listen_name), (send_mode, send_name) = receiver, sender
+    listen = worker_argv(listen_mode, netns.peer_address, port, until=until,
+                         name=listen_name)
+    send = worker_argv(send_mode, netns.peer_address, port, *send_args, until=until,
+                       name=send_name)
+    return [Workload(listen_mode, listen, "built-in", log_dir=log_dir, netns=netns.name),
+            Workload(send_mode, send, "built-in", log_dir=log_dir)]
+
+
 def build_workloads(plan: Plan, *, until: float, cgroup: MemoryCgroup | None = None,
                     netns: NetNamespace | None = None, disk_dir: Path | None = None,
                     log_dir: Path | None = None,
@@ -202,14 +217,9 @@ def build_workloads(plan: Plan, *, until: float, cgroup: MemoryCgroup | None = N
                 out.append(Workload(f"write{index}.{n}", argv, mechanism, log_dir=log_dir))
         elif kind == "tcp":
             assert netns is not None
-            port = 5201
-            receive = worker_argv("tcp-receive", netns.peer_address, port, until=until,
-                                  name="perfkit-tcp-recv")
-            send = worker_argv("tcp-send", netns.peer_address, port, load["chunk_kib"],
-                               load["every_ms"], until=until, name="perfkit-tcp-send")
-            out.append(Workload("tcp-receive", receive, "built-in", log_dir=log_dir,
-                                netns=netns.name))
-            out.append(Workload("tcp-send", send, "built-in", log_dir=log_dir))
+            out += _across_the_link(netns, ("tcp-receive", "perfkit-tcp-recv"),
+                                    ("tcp-send", "perfkit-tcp-send"), 5201,
+                                    (load["chunk_kib"], load["every_ms"]), until, log_dir)
         elif kind == "spawn":
             for n in range(load["workers"]):
                 argv = worker_argv("spawn", load["program"], load["rate"], until=until,
@@ -217,14 +227,9 @@ def build_workloads(plan: Plan, *, until: float, cgroup: MemoryCgroup | None = N
                 out.append(Workload(f"spawn{index}.{n}", argv, "built-in", log_dir=log_dir))
         elif kind == "udp":
             assert netns is not None
-            port = 5202
-            echo = worker_argv("udp-echo", netns.peer_address, port, until=until,
-                               name="perfkit-udp-echo")
-            send = worker_argv("udp-send", netns.peer_address, port, load["size"],
-                               load["rate"], until=until, name="perfkit-udp-send")
-            out.append(Workload("udp-echo", echo, "built-in", log_dir=log_dir,
-                                netns=netns.name))
-            out.append(Workload("udp-send", send, "built-in", log_dir=log_dir))
+            out += _across_the_link(netns, ("udp-echo", "perfkit-udp-echo"),
+                                    ("udp-send", "perfkit-udp-send"), 5202,
+                                    (load["size"], load["rate"]), until, log_dir)
         else:  # pragma: no cover - make_plan only makes the kinds above
             raise ValueError(f"unknown load kind {kind!r}")
     return out
