@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from ... import runner
@@ -190,25 +191,21 @@ def vm_counters() -> dict[str, int]:
 def group_members(pgid: int) -> list[int]:
     """The live process ids whose process group is ``pgid`` (read from /proc/*/stat; a
     zombie, dead and waiting to be reaped, is not counted)."""
-    out = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            text = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2:].split()
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            out.append(int(entry.name))
-    return out
+    return [pid for pid, fields in _process_stats() if int(fields[2]) == pgid
+            and fields[0] != "Z"]
 
 
 def group_cpu_seconds(pgids: list[int]) -> float:
     """CPU seconds (user + system, all threads) used so far by the live processes of these
     process groups."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    total = sum(int(fields[11]) + int(fields[12]) for _, fields in _process_stats()
+                if int(fields[2]) in pgids)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _process_stats() -> Iterator[tuple[int, list[str]]]:
+    """Each live process's id and the fields of its /proc/PID/stat after the command name
+    (state first); a process gone while reading is left out."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -216,7 +213,4 @@ def group_cpu_seconds(pgids: list[int]) -> float:
             text = Path(entry.path, "stat").read_text()
         except OSError:
             continue
-        fields = text[text.rindex(")") + 2:].split()
-        if int(fields[2]) in pgids:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        yield int(entry.name), text[text.rindex(")") + 2:].split()
