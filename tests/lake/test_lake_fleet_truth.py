@@ -126,3 +126,34 @@ def test_the_text_renderings_give_the_same_findings(found, tmp_path):
     again = lake.findings(tmp_path / "lake", by="minute")
     columns = ["host", "window", "resource", "rule", "observed", "severity", "detail"]
     pd.testing.assert_frame_equal(again[columns], found[columns])
+
+
+def _readme() -> str:
+    return " ".join((FLEET / "README.md").read_text(encoding="utf-8").split())
+
+
+def _minute_medians(rows: list[dict[str, str]], column: str) -> list[float]:
+    by_minute = defaultdict(list)
+    for row in rows:
+        by_minute[row["timestamp"][:16]].append(float(row[column]))
+    return [statistics.median(values) for values in by_minute.values()]
+
+
+@needs_tool("sadf")
+def test_the_readme_s_numbers_are_the_data_s():
+    """Each figure the README gives about what else ran is what sadf prints: the io hosts'
+    %user and %steal (medians), their vda %util per minute, the cpu hosts' run queue."""
+    text = _readme()
+    for name in ("db-1-io.sa", "db-2-io.sa"):
+        rows = [r for r in _sadf(name, "-u") if r["CPU"] == "-1"]
+        user = statistics.median(float(r["%user"]) for r in rows)
+        steal = statistics.median(float(r["%steal"]) for r in rows)
+        assert abs(user - 69) <= 3 and "`%user` near 69 %" in text, (name, user)
+        assert abs(steal - 21) <= 3 and "`%steal` near 21 %" in text, (name, steal)
+        util = _minute_medians([r for r in _sadf(name, "-d") if r["DEV"] == "vda"], "%util")
+        assert 84 <= round(min(util)) and round(max(util)) <= 88, (name, util)
+    assert "`%util` of 84 to 88 %" in text
+    for name in ("web-3-cpu.sa", "web-4-cpu.sa"):
+        queue = _minute_medians(_sadf(name, "-q"), "runq-sz")
+        assert 8 <= min(queue) and max(queue) <= 12, (name, queue)
+    assert "a run queue (per-minute median) of 8 to 12" in text
