@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from .discover import Skipped, Source, sources
@@ -216,8 +215,3 @@ def _progress_bar(total: int, show: bool) -> Callable[[Parsed | None], None]:
 def describe_errors(report: Report) -> list[str]:
     """One line per source that failed, for the terminal."""
     return [f"{source}: {error}" for source, error in report.errors]
-
-
-def lake_path(value: str | os.PathLike) -> Path:
-    """A lake folder path, with ``~`` expanded."""
-    return Path(value).expanduser()
