@@ -45,31 +45,9 @@ def _render(message: str, line: int | None, text: str, tool: str | None) -> str:
     return rendered
 
 
-class ParseError(ValueError):
-    """Input that a parser cannot turn into a frame.
-
-    Attributes:
-        line: 1-based number of the offending line (``None`` when the whole input is at fault).
-        text: the offending line as it appeared in the input (``""`` when not applicable).
-        tool: the parser that raised it.
-    """
-
-    def __init__(self, message: str, *, line: int | None = None, text: str = "",
-                 tool: str | None = None) -> None:
-        self.message = message
-        self.line = line
-        self.text = text
-        self.tool = tool
-        super().__init__(_render(message, line, text, tool))
-
-
-class ParseWarning(UserWarning):
-    """Something in the input was skipped or repaired; the message says what and where.
-
-    Attributes (as on :class:`ParseError`): ``line`` (1-based, or ``None``), ``text`` (the
-    line as printed, or ``""``), ``tool`` (the parser that warned, or ``None``), ``message``.
-    A warning made from a plain string (``ParseWarning("...")``) has them all empty.
-    """
+class _Located:
+    """What ParseError and ParseWarning share: the message, the line (1-based), its text as
+    printed and the tool, kept as attributes and rendered as ``tool: line N: message: 'text'``."""
 
     def __init__(self, message: str = "", *, line: int | None = None, text: str = "",
                  tool: str | None = None) -> None:
@@ -78,6 +56,25 @@ class ParseWarning(UserWarning):
         self.text = text
         self.tool = tool
         super().__init__(_render(message, line, text, tool))
+
+
+class ParseError(_Located, ValueError):
+    """Input that a parser cannot turn into a frame.
+
+    Attributes:
+        line: 1-based number of the offending line (``None`` when the whole input is at fault).
+        text: the offending line as it appeared in the input (``""`` when not applicable).
+        tool: the parser that raised it.
+    """
+
+
+class ParseWarning(_Located, UserWarning):
+    """Something in the input was skipped or repaired; the message says what and where.
+
+    Attributes (as on :class:`ParseError`): ``line`` (1-based, or ``None``), ``text`` (the
+    line as printed, or ``""``), ``tool`` (the parser that warned, or ``None``), ``message``.
+    A warning made from a plain string (``ParseWarning("...")``) has them all empty.
+    """
 
 
 def user_stack_level() -> int:

@@ -154,14 +154,8 @@ def combine(date: pd.Timestamp | None, seconds: np.ndarray,
     >>> combine(pd.Timestamp("2026-11-24"), np.array([300, 900]), start=86100).tolist()
     [Timestamp('2026-11-25 00:05:00'), Timestamp('2026-11-25 00:15:00')]
     """
-    seconds = np.asarray(seconds, dtype="int64")
-    if seconds.size:
-        first = 0 if start is None else int(seconds[0] - start < -43200)
-        wraps = np.concatenate([[first], first + np.cumsum(np.diff(seconds) < -43200)])
-    else:
-        wraps = np.zeros(0, dtype="int64")
     base = (date if date is not None else pd.Timestamp(1970, 1, 1)).normalize()
-    nanoseconds = (seconds + wraps * 86400) * 1_000_000_000
+    nanoseconds = _since_first_midnight(seconds, start) * 1_000_000_000
     nanoseconds += base.as_unit("ns").value
     return pd.Series(nanoseconds.view("datetime64[ns]"))
 
@@ -177,14 +171,20 @@ def of_day(seconds: np.ndarray, start: int | None = None) -> pd.Series:
     >>> of_day(np.array([86399, 1])).tolist()
     [Timedelta('0 days 23:59:59'), Timedelta('1 days 00:00:01')]
     """
-    seconds = np.asarray(seconds, dtype="int64")
-    if seconds.size:
-        first = 0 if start is None else int(seconds[0] - start < -43200)
-        wraps = np.concatenate([[first], first + np.cumsum(np.diff(seconds) < -43200)])
-    else:
-        wraps = np.zeros(0, dtype="int64")
-    nanoseconds = (seconds + wraps * 86400) * 1_000_000_000
+    nanoseconds = _since_first_midnight(seconds, start) * 1_000_000_000
     return pd.Series(nanoseconds.view("timedelta64[ns]"))
+
+
+def _since_first_midnight(seconds: np.ndarray, start: int | None) -> np.ndarray:
+    """Seconds since the midnight the output starts after: each time of day plus a day for
+    every time the clock went back by more than twelve hours (and one more when the first
+    time is already past midnight from ``start``), by one cumulative sum."""
+    seconds = np.asarray(seconds, dtype="int64")
+    if not seconds.size:
+        return seconds
+    first = 0 if start is None else int(seconds[0] - start < -43200)
+    wraps = np.concatenate([[first], first + np.cumsum(np.diff(seconds) < -43200)])
+    return seconds + wraps * 86400
 
 
 def given_date(date: object) -> pd.Timestamp | None:
