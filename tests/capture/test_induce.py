@@ -407,8 +407,11 @@ def test_builtin_udp_sender_and_echo_on_loopback():
     echo = threading.Thread(target=induce_worker.udp_echo, args=("127.0.0.1", port, until))
     echo.start()
     time.sleep(0.05)
-    induce_worker.udp_send("127.0.0.1", port, 64, 2000, until)
+    sent, back = induce_worker.udp_send("127.0.0.1", port, 64, 2000, until)
     echo.join()
+    # paced at 2000 a second for under half a second (in bursts of 64), and echoed back
+    assert 64 <= sent <= 0.5 * 2000 + 64
+    assert 0 < back <= sent
 
 
 def test_builtin_writer_keeps_its_file_under_the_cap(tmp_path):

@@ -199,13 +199,15 @@ def udp_echo(host: str, port: int, until: float | None) -> None:
             continue
 
 
-def udp_send(host: str, port: int, size: int, rate: float, until: float | None) -> None:
-    """Send ``size``-byte datagrams at up to ``rate`` a second; read back the echoes."""
+def udp_send(host: str, port: int, size: int, rate: float,
+             until: float | None) -> tuple[int, int]:
+    """Send ``size``-byte datagrams at up to ``rate`` a second; read back the echoes.
+    Returns how many were sent and how many came back."""
     client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     client.connect((host, port))
     client.setblocking(False)
     payload = b"p" * size
-    start, sent = time.monotonic(), 0
+    start, sent, back = time.monotonic(), 0, 0
     while _running(until):
         for _ in range(64):
             try:
@@ -218,7 +220,9 @@ def udp_send(host: str, port: int, size: int, rate: float, until: float | None) 
                 client.recv(2048)
             except OSError:
                 break
+            back += 1
         _pace(rate, sent, start)
+    return sent, back
 
 
 def main(argv: list[str] | None = None) -> int:
