@@ -157,3 +157,20 @@ def test_the_readme_s_numbers_are_the_data_s():
         queue = _minute_medians(_sadf(name, "-q"), "runq-sz")
         assert 8 <= min(queue) and max(queue) <= 12, (name, queue)
     assert "a run queue (per-minute median) of 8 to 12" in text
+    for name in ("db-1-io.sa", "db-2-io.sa", "cache-1-memory.sa"):
+        queue = _minute_medians(_sadf(name, "-q"), "runq-sz")
+        assert 6 <= min(queue) and max(queue) <= 8.5, (name, queue)
+    assert "a run queue of 6 to 8.5" in text
+    cache = [r for r in _sadf("cache-1-memory.sa", "-d") if r["DEV"] == "vda"]
+    assert [f"{q:.1f}" for q in _minute_medians(cache, "aqu-sz")] == ["4.6", "2.1", "0.7"]
+    assert "`aqu-sz` of 4.6, then 2.1, then 0.7" in text
+    pages = [*_minute_medians(_sadf("cache-1-memory.sa", "-W"), "pswpin/s"),
+             *_minute_medians(_sadf("cache-1-memory.sa", "-W"), "pswpout/s")]
+    assert round(min(pages), -2) == 1600 and round(max(pages), -2) == 16500, pages
+    assert "1,600 to 16,500 pages/s" in text
+    moving = [sum(1 for r in _sadf(name, "-W")
+                  if float(r["pswpin/s"]) > 0 or float(r["pswpout/s"]) > 0)
+              for name in ("web-3-cpu.sa", "web-4-cpu.sa")]
+    assert moving == [8, 9] and "swap in 8 and 9 of their samples" in text
+    used = max(float(r["kbswpused"]) for r in _sadf("web-3-cpu.sa", "-S"))
+    assert round(used / 1024) == 285 and "up to 285 MiB of it in use" in text
