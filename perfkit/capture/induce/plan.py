@@ -73,9 +73,8 @@ NO_SWAPFILE_FILESYSTEMS = MEMORY_FILESYSTEMS | {"overlay", "btrfs", "nfs", "nfs4
 # this file's text nor ``perfkit induce``'s output gives the answer away; see
 # :func:`unseal`.
 _SEALED_MYSTERY = (
-    "W3sia2luZCI6ICJ3cml0ZSIsICJ3cml0ZXJzIjogMSwgImNhcF9taWIiOiA2NCwgImJsb2NrX2tpYiI6IDQsICJz"
-    "eW5jIjogImRzeW5jIn0sIHsia2luZCI6ICJjcHUiLCAid29ya2VycyI6IDEsICJtZXRob2QiOiAibWF0cml4cHJv"
-    "ZCIsICJuaWNlIjogMTB9XQ=="
+    "W3sia2luZCI6ICJjcHUiLCAid29ya2VycyI6IDIsICJtZXRob2QiOiAibWF0cml4cHJvZCIsICJxdW90YV9wZXJj"
+    "ZW50IjogNDB9XQ=="
 )
 
 
