@@ -162,11 +162,14 @@ OPENS='cd /tmp; for i in 1 2 3; do cat /etc/os-release; ls /usr/share/doc/bpftra
 DD='for i in 1 2 3 4 5; do dd if=/dev/zero of=/var/tmp/perfkit-trace.img bs=4k count=200 oflag=direct conv=notrunc; sleep 1; done'
 LOSS='ip link set lo up; nft add table inet perfkit; nft add chain inet perfkit out "{ type filter hook output priority 0; }"; nft add rule inet perfkit out tcp sport 18765 numgen random mod 20 == 0 drop; nft add rule inet perfkit out tcp dport 18765 numgen random mod 20 == 0 drop'
 DD512='/usr/bin/dd if=/dev/zero of=/dev/null bs=512 count=1000 status=none'
+# the course's short-lived scenario (perfkit induce: a built-in worker starting /bin/true
+# about 300 times a second), in the trace's cgroup
+INDUCE="PYTHONPATH=. ${PYTHON:-.venv/bin/python} -m perfkit induce short-lived --duration 13"
 PY='/usr/bin/python3 -c "import time, hashlib; end = time.time() + 12; [hashlib.sha256(bytes(65536)).digest() for _ in iter(lambda: time.time() < end, False)]"'
 
 wanted() { [ $# -eq 0 ] || [[ " $* " == *" $NAME "* ]]; }
 for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_timeline biolatency_lhist \
-    tcpevents filter_dd diskcomm profile_bcc; do
+    tcpevents filter_dd diskcomm profile_bcc shortlived; do
   wanted "$@" || continue
   case $NAME in
     syscalls)
@@ -195,5 +198,9 @@ for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_tim
         "sar -n TCP,ETCP 1 10" "$LOSS" "--mount-proc --net" ;;
     diskcomm) disk_capture ;;
     profile_bcc) profile_bcc ;;
+    # every process of the short-lived load, seen by the scheduler's tracepoints, and
+    # pidstat in the same PID namespace over the same seconds (it lists only the
+    # long-lived ones)
+    shortlived) trace shortlived text "$INDUCE" "pidstat 1 11" ;;
   esac
 done
