@@ -166,7 +166,9 @@ THRESHOLDS: tuple[Threshold, ...] = (
               "many processes started every second that live too short for pidstat's "
               "samples: their CPU time shows in vmstat us + sy but under no process",
               next="execsnoop (bcc) names them as they start; sar -w 1 (proc/s)"),
-    Threshold("cpu-limit", "pidstat", "%wait", 10.0, 50.0, "%",
+    # 25 %: a process woken tens of thousands of times a second waits a little after each
+    # wake-up even on idle CPUs (the packet-rate recording's UDP echo: 12 %)
+    Threshold("cpu-limit", "pidstat", "%wait", 25.0, 50.0, "%",
               "median per command while the CPUs are mostly idle (busy below "
               "CPU_LIMIT_BUSY %)",
               "threads ready to run but kept waiting while CPUs sit idle: a CPU limit "

@@ -61,9 +61,8 @@ def manifest() -> dict[str, dict[str, str]]:
 
 def test_the_scenarios_are_the_recorded_ones_in_their_order_then_the_new_ones():
     names = list(manifest())
-    assert list(SCENARIOS[:len(names)]) == names == list(samples.SCENARIOS)
-    assert SCENARIOS[len(names):] == ("short-lived", "packet-rate", "cpu-limit")  # not yet
-    # recorded
+    assert list(SCENARIOS) == names == list(samples.SCENARIOS)
+    assert SCENARIOS[-3:] == ("short-lived", "packet-rate", "cpu-limit")
     assert set(DESCRIPTIONS) == set(SCENARIOS)
 
 
@@ -88,9 +87,9 @@ def test_each_scenario_plans_its_loads_with_stress_ng_where_it_can():
     assert plans["packet-rate"].params == {"loss_percent": 0}  # no loss: only the rate
     assert plans["packet-rate"].needs_netns and not plans["short-lived"].needs_netns
     for name in ("cpu-saturation", "hot-thread", "memory-swap", "oom-kill",
-                 "disk-saturation", "mystery"):
+                 "disk-saturation"):
         assert plans[name].mechanism == "stress-ng", name
-    for name in ("network-retrans", "short-lived", "packet-rate"):
+    for name in ("network-retrans", "short-lived", "packet-rate", "mystery"):
         assert plans[name].mechanism == "built-in", name
     assert plans["cpu-limit"].mechanism == "stress-ng" and plans["cpu-limit"].needs_cpu_cgroup
 
@@ -210,10 +209,10 @@ GIVEAWAYS = tuple(mystery.unseal()["keywords"])
 
 def test_the_mystery_is_the_recorded_one_and_stays_sealed():
     plan = make_plan("mystery", 30, ROOT_FACTS)
-    # the recorded mystery's two loads (sealed: see perfkit mystery --reveal)
-    assert [load["kind"] for load in plan.loads] == ["write", "cpu"]
+    # the recorded mystery's load (sealed: see perfkit mystery --reveal), built in
+    assert [load["kind"] for load in plan.loads] == ["switch"]
     assert plan.sealed and DESCRIPTIONS["mystery"] == "the workshop mystery"
-    assert make_plan("mystery", 30, ROOT_FACTS, builtin=True).mechanism == "built-in"
+    assert plan.mechanism == "built-in"
     # the manifest's command column does not spell it out either
     recorded = manifest()["mystery"]["commands"].lower()
     for word in GIVEAWAYS:
@@ -263,15 +262,16 @@ def test_a_sealed_plan_prints_no_loads(capsys):
     finally:
         capture_induce.tempfile.mkdtemp = original
     assert lines == ["mystery: the workshop mystery",
-                     "what it runs is sealed; mechanism: stress-ng; for 30 s"]
+                     "what it runs is sealed; mechanism: built-in; for 30 s"]
 
 
 def test_a_sealed_load_that_does_not_take_hold_says_not_what_it_waits_for(monkeypatch):
     plan = make_plan("mystery", 30, ROOT_FACTS)
     run = capture_induce.InducedRun(plan, until=time.monotonic() + 30)
-    run.workloads = [induce_loads.Workload("cpu0", ["x"], "stress-ng")]
+    run.workloads = [induce_loads.Workload("switch0.0", ["x"], "built-in")]
     monkeypatch.setattr(capture_induce, "sample", lambda *a, **k: {
-        "busy_cpus": 0.0, "nice_cpus": 0.0, "load_cpus": 0.0, "procs_running": 1.0})
+        "busy_cpus": 0.0, "nice_cpus": 0.0, "load_cpus": 0.0, "procs_running": 1.0,
+        "context_switches_per_s": 0})
     monkeypatch.setattr(capture_induce, "_failed", lambda _run: None)
     lines: list[str] = []
     capture_induce._wait_for_hold(run, 0.0, lines.append)
@@ -290,6 +290,17 @@ def test_record_of_a_plain_scenario():
     assert record["parameters"]["cgroup_limit_mib"] == 128
     assert record["parameters"]["loads"][0]["mib"] == 300
     assert record["evidence"] == {"cgroup_oom_kills": 2}
+
+
+def test_a_record_names_python_and_the_worker_without_their_paths():
+    import sys
+
+    plan = make_plan("hot-thread", 12, ROOT_FACTS, builtin=True)
+    run = capture_induce.InducedRun(plan)
+    run.workloads = induce_loads.build_workloads(plan, until=time.monotonic() + 12)
+    (shown,) = [w["argv"] for w in run.record()["workloads"]]
+    assert shown[:2] == ["python3", "perfkit/capture/induce/worker.py"]
+    assert sys.executable not in shown and str(induce_loads.WORKER) not in shown
 
 
 def test_hold_checks_say_what_is_missing():
@@ -395,6 +406,28 @@ def test_builtin_starter_starts_short_lived_processes_at_its_pace():
     assert 10 <= started  # about 25, fewer where the machine is busy (and others' too)
 
 
+def test_builtin_pingpong_switches_context_for_every_hand_over():
+    from perfkit.capture.induce.system import context_switches
+
+    before = context_switches()
+    trips = induce_worker.pingpong(time.monotonic() + 0.3)
+    switches = context_switches() - before
+    assert trips >= 1000  # thousands of round trips in 0.3 s, even on a busy machine
+    assert switches >= trips  # each round trip puts one end to sleep and wakes the other
+
+
+def test_a_switch_load_waits_for_its_context_switches():
+    plan = Plan("switching", 30, "built-in", [{"kind": "switch", "pairs": 2}], {})
+    seen = {"busy_cpus": 2.0, "nice_cpus": 0.0, "load_cpus": 2.0, "procs_running": 4,
+            "context_switches_per_s": 1000}
+    assert induce_loads.check_hold(plan, seen, 2) == ["40000 context switches a second"]
+    assert induce_loads.check_hold(plan, {**seen, "context_switches_per_s": 400000}, 2) == []
+    (argv,) = {tuple(w.argv) for w in induce_loads.build_workloads(
+        Plan("x", 30, "built-in", [{"kind": "switch", "pairs": 1, "name": "svc"}], {}),
+        until=time.monotonic() + 30)}
+    assert argv[-1] == "pingpong" and "svc" in argv
+
+
 def test_builtin_udp_sender_and_echo_on_loopback():
     import socket
     import threading
@@ -469,3 +502,8 @@ def test_a_load_that_cannot_start_is_an_induce_error(tmp_path):
                                      log_dir=tmp_path)
     with pytest.raises(capture_induce.InduceError, match="cannot start perfkit-no-such-program"):
         workload.start()
+
+
+def test_the_number_of_process_pairs_is_bounded():
+    with pytest.raises(InduceRefused, match="pairs must be from 1 to 8"):
+        make_plan("mystery", 30, ROOT_FACTS, options={"pairs": 9})

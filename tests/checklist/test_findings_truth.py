@@ -162,6 +162,7 @@ TRUTH: dict[str, dict[str, list[tuple[str, str, tuple[str, ...]]]]] = {
             ("vmstat", r"si, so", ANY),
             ("iostat", r".", ALARM),
             ("sar", r"retrans", ALARM),  # UDP, and nothing lost
+            ("pidstat", r"%wait of", ALARM),  # waits after each wake-up: no CPU limit
             ("dmesg", r"OOM kills", ANY),
         ],
     },
@@ -264,7 +265,7 @@ def test_judge_counts_what_is_found_missed_and_wrong():
                           "severity": ["warning", "info"]})
     result = judge("hot-thread", frame)
     assert result["found"] == []
-    assert len(result["missed"]) == 3
+    assert len(result["missed"]) == len(TRUTH["hot-thread"]["must_find"])
     assert [e for e, _ in result["wrong"]] == [("vmstat", R, ALARM)]
     assert scores([result]) == (0.0, 0.0)
 
@@ -305,7 +306,7 @@ def test_induced_scenario_meets_its_truth(name, tmp_path):
     """Induce the scenario for LIVE_SECONDS with ``perfkit capture --induce NAME`` and
     check the fresh capture's findings against the same table. Load made before the
     capture is by definition not in a fresh one's truth, so ``ldavg-1 (from before)``
-    expectations are not required live."""
+    expectations are neither required nor forbidden live."""
     if not _induce_supported():
         pytest.skip("perfkit capture has no --induce option here")
     from perfkit import checklist
@@ -316,7 +317,11 @@ def test_induced_scenario_meets_its_truth(name, tmp_path):
                    timeout=LIVE_SECONDS * 10)
     frame = checklist.findings(str(target))
     result = judge(name, frame)
-    missed = [e for e in result["missed"] if e[1] not in (BEFORE, r"ldavg-1 / ldavg-15")]
+    # load made before a live capture (by the scenario run just before it) is neither
+    # required nor wrong: the rules report it as such, as info
+    before = (BEFORE, r"ldavg-1 / ldavg-15")
+    missed = [e for e in result["missed"] if e[1] not in before]
+    wrong = [(e, m) for e, m in result["wrong"] if e[1] not in before]
     shown = checklist.render(frame)
     assert not missed, (missed, shown)
-    assert not result["wrong"], (result["wrong"], shown)
+    assert not wrong, (wrong, shown)

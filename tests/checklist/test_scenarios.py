@@ -50,7 +50,10 @@ def test_cpu_saturation_run_queue_exceeds_the_cpus():
     assert vm.loc[~vm["since_boot"], "r"].median() > cpus
     first = cap.raw("uptime")
     load1 = float(re.search(r"load average: ([\d.]+)", first).group(1))
-    assert cap["uptime"]["ldavg-1"].iloc[0] == load1 > cpus
+    # uptime runs as the capture starts, once the load has taken hold: the 1-minute
+    # average has not caught up yet (the machine had cooled down before the scenario)
+    assert cap["uptime"]["ldavg-1"].iloc[0] == load1 < cpus
+    assert cap.meta["induced"]["took_hold"]
 
 
 def test_oom_kill_dmesg_holds_oom_kills():
@@ -69,14 +72,18 @@ def test_network_retrans_has_retransmissions():
     assert column.median() > 1
 
 
-def test_memory_swap_swaps_and_available_is_low():
+def test_memory_swap_swaps_within_its_cgroup_while_the_machine_has_room():
     cap = samples.load("memory-swap")
     vm = cap["vmstat"]
     vm = vm[~vm["since_boot"]]
-    assert ((vm["si"] > 0) | (vm["so"] > 0)).all()
+    assert ((vm["si"] > 0) | (vm["so"] > 0)).mean() > 0.9
     free = cap["free"]
     mem = free[free["kind"] == "Mem"]
-    assert (mem["available"] / mem["total"]).max() < 0.02
+    assert (mem["available"] / mem["total"]).min() > 0.5  # the limit is the cgroup's
+    swap = free[free["kind"] == "Swap"]
+    assert swap["used"].max() > 0
+    limits = cap.meta["induced"]["parameters"]
+    assert limits["cgroup_limit_mib"] == 256 and limits["cgroup_swap_mib"] == 768
 
 
 def test_hot_thread_one_cpu_busy_beside_an_idle_one():

@@ -70,12 +70,24 @@ def test_the_answer_written_by_a_teacher_passes_its_own_check():
     assert mystery.check(mystery.unseal()["answer"]).names_cause
 
 
-def test_the_recording_script_reads_the_load_from_the_seal():
-    result = subprocess.run([sys.executable, "-m", "perfkit.course.mystery", "--load-script"],
-                            capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == mystery.unseal()["load_script"].strip()
+def test_the_recording_script_induces_the_sealed_load():
+    """record_scenarios.sh records the mystery with ``perfkit capture --induce mystery``,
+    whose load is sealed in the induce plan by scripts/seal_mystery.py."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import seal_mystery
+    finally:
+        sys.path.pop(0)
+    import importlib
+
+    plan = importlib.import_module("perfkit.capture.induce.plan")
+
     script = (ROOT / "scripts" / "record_scenarios.sh").read_text(encoding="utf-8")
-    assert "perfkit.course.mystery --load-script" in script
+    assert '--induce "$name"' in script
+    text = (ROOT / "perfkit" / "capture" / "induce" / "plan.py").read_text(encoding="utf-8")
+    assert seal_mystery.plan_text(text, plan.unseal(plan._SEALED_MYSTERY)) == text
+    other = seal_mystery.plan_text(text, [{"kind": "cpu", "workers": 1}])
+    assert other != text and plan.seal([{"kind": "cpu", "workers": 1}])[:40] in other
 
 
 def _repository_files() -> list[Path]:
