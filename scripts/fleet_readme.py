@@ -149,6 +149,10 @@ def render(data: Path) -> str:
     tail_q = [r for r in sadf(web3, "-q") if r["timestamp"].startswith(last_minute)]
     tail_d = [r for r in disk(web3) if r["timestamp"].startswith(last_minute)]
     writing = [r for r in tail_d if float(r["tps"]) > 0]
+    cpu_end = cpu_all(web3)[-1]["timestamp"]
+    blips = {h: [r for r in sadf(f[h], "-q") if float(r["runq-sz"]) > 4
+                 and not r["timestamp"].startswith(last_minute) and r["timestamp"] <= cpu_end]
+             for h in ("web-3", "web-4", "mon-1")}
     # io phase
     db_util = [v for h in ("db-1", "db-2") for v in per_minute(disk(f[h]), "%util")]
     db_queue = [v for h in ("db-1", "db-2") for v in per_minute(disk(f[h]), "aqu-sz")]
@@ -194,8 +198,8 @@ one {cpus}-CPU virtual machine (kernel {kernel}, {first["tool_version"]}, locale
 {first["locale"]}): each host is a `sadc -S XALL 2 N` (every activity, a sample every 2 s)
 running in its own UTS namespace (`unshare --uts`, then `hostname web-3`), so each file
 carries its own host name. The hosts were recorded in phases while a known load ran, and
-the machine was otherwise quiet; hosts recorded in the same phase are the same machine and
-see the same load. `PROVENANCE.tsv` lists every file with its command, start time, kernel,
+the machine was otherwise quiet (but see "What else ran"); hosts recorded in the same phase
+are the same machine and see the same load. `PROVENANCE.tsv` lists every file with its command, start time, kernel,
 sysstat version, locale and load. `data/fleet-text/` holds the same files rendered by
 `sadf -d` (the activities the fleet's findings read: `-u ALL -P ALL -q -d -W -r -n
 DEV,TCP,ETCP`), for machines without sysstat, with their own `PROVENANCE.tsv`. Nothing was
@@ -251,7 +255,10 @@ alone, and writes to `vda` ({span([float(r["tps"]) for r in writing])} transfers
 up to {fmt(max(float(r["aqu-sz"]) for r in tail_d), 2)} requests queued) while none of the
 phases' loads writes: the io phase's dd loops started {LEAD} s before its hosts' `sadc`
 ({started("db-1-io.sa")}), after these samples. The data does not say whose work
-that was. Otherwise the hosts show only their phase's load (no `%steal` above
+that was. Otherwise the hosts show only their phase's load (in the cpu phase's earlier minutes
+the run queue exceeds four in {", ".join(f"{len(v)} samples of `{h}`" for h, v in blips.items())},
+up to {fmt(max([float(r["runq-sz"]) for v in blips.values() for r in v] or [4]), 0)}, too few to
+move a minute's median; no `%steal` above
 {fmt(max(float(r["%steal"]) for p in f.values() for r in cpu_all(p)), 2)} %, no swapping
 outside the memory phase).
 
