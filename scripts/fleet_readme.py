@@ -197,13 +197,13 @@ Binary sa files of {len(prov)} host names, recorded on {day} by `scripts/record_
 one {cpus}-CPU virtual machine (kernel {kernel}, {first["tool_version"]}, locale
 {first["locale"]}): each host is a `sadc -S XALL 2 N` (every activity, a sample every 2 s)
 running in its own UTS namespace (`unshare --uts`, then `hostname web-3`), so each file
-carries its own host name. The hosts were recorded in phases while a known load ran, and
-the machine was otherwise quiet (but see "What else ran"); hosts recorded in the same phase
-are the same machine and see the same load. `PROVENANCE.tsv` lists every file with its command, start time, kernel,
-sysstat version, locale and load. `data/fleet-text/` holds the same files rendered by
-`sadf -d` (the activities the fleet's findings read: `-u ALL -P ALL -q -d -W -r -n
-DEV,TCP,ETCP`), for machines without sysstat, with their own `PROVENANCE.tsv`. Nothing was
-removed: the host names are the namespaces' own and sa files hold no addresses.
+carries its own host name. The hosts were recorded in phases while a known load ran, and the
+machine was otherwise quiet (but see "What else ran"); hosts recorded in the same phase are
+the same machine and see the same load. `PROVENANCE.tsv` lists every file with its command,
+start time, kernel, sysstat version, locale and load. `data/fleet-text/` holds the same
+files rendered by `sadf -d` (the activities the fleet's findings read: `-u ALL -P ALL -q -d
+-W -r -n DEV,TCP,ETCP`), for machines without sysstat, with their own `PROVENANCE.tsv`.
+Nothing was removed: the host names are the namespaces' own and sa files hold no addresses.
 
 Read it with `perfkit ingest data/fleet --into LAKE` (or `perfkit.lake.shipped.sources()`),
 then `perfkit checklist --lake LAKE --by minute`. Notebook 30 works on it.
