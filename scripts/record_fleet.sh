@@ -14,7 +14,9 @@
 # The hosts are all this one machine: hosts recorded in the same phase see the same load.
 # Every load is bounded in time (timeout), every temporary file, swap file and cgroup is
 # removed on exit. Writes data/fleet/<host>-<phase>.sa and data/fleet/PROVENANCE.tsv, and
-# (scripts/render_fleet.sh) their sadf -d renderings in data/fleet-text/.
+# (scripts/render_fleet.sh) their sadf -d renderings in data/fleet-text/, then rewrites
+# data/fleet/README.md from them (scripts/fleet_readme.py: its figures come from the data; its
+# ground-truth table is checked against the checklist by tests/lake/test_lake_fleet_truth.py).
 # Needs root, util-linux (unshare, mkswap, swapon), sysstat, stress-ng, coreutils.
 #
 #   scripts/record_fleet.sh [INTERVAL] [COUNT]     (default 2 s x 60 samples a phase)
@@ -140,4 +142,5 @@ wait "${PIDS[@]}"; PIDS=()
 
 # The same data as sadf -d text, for machines without sysstat (the course's offline mode).
 "$ROOT/scripts/render_fleet.sh"
+"${PYTHON:-python3}" "$ROOT/scripts/fleet_readme.py"
 say "done: $(du -sh "$OUT" | cut -f1)"

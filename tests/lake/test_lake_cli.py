@@ -33,10 +33,11 @@ def test_ingest_then_checklist_on_the_lake(tmp_path):
     assert "0 sources" in again.stdout and "2 already in the lake" in again.stdout
     found = _perfkit("checklist", "--lake", str(tmp_path / "lake"), "--by", "minute")
     assert found.returncode == 0, found.stderr
-    # web-3 ran stress-ng --cpu 4 on 2 CPUs from 11:00:27; db-1 wrote to vda from 11:02:34
-    assert "CRITICAL  web-3          cpu      2026-12-05 11:00 to " in found.stdout
-    assert "db-1           disk     2026-12-05 11:02 to " in found.stdout
-    assert "%util up to 87.3 (vda)" in found.stdout
+    # web-3 ran stress-ng --cpu 4 on 2 CPUs from 15:17:01; db-1 wrote to vda from 15:19:09
+    # (data/fleet/README.md, PROVENANCE.tsv)
+    assert "web-3          cpu      2026-12-05 15:17 to 15:20 (3 windows)" in found.stdout
+    assert "CRITICAL  db-1           disk     2026-12-05 15:19 to 15:22 " in found.stdout
+    assert "%util up to 97.6 (vda)" in found.stdout
 
 
 def test_a_failed_source_sets_the_exit_status(tmp_path):

@@ -4,6 +4,7 @@ numbers behind them against what sadf itself prints."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import re
 import statistics
@@ -73,11 +74,17 @@ def test_findings_match_the_ground_truth(found):
         assert got.get((host, resource), "-") == expected, (host, resource)
 
 
-def test_no_quiet_host_was_recorded_and_the_readme_says_why():
-    """The machine was never idle enough for the quiet phase (see the README): no host is
-    presented as healthy."""
-    assert not list(FLEET.glob("*-quiet.sa"))
-    assert "**No quiet host.**" in (FLEET / "README.md").read_text(encoding="utf-8")
+QUIET = ("web-1", "web-2")
+
+
+def test_the_quiet_hosts_are_present_and_healthy(found):
+    """The quiet phase ran no load: its hosts are in the fleet and the checklist finds
+    nothing on them, in any window, while every other host has a finding."""
+    assert {f"{host}-quiet.sa" for host in QUIET} <= {p.name for p in FLEET.glob("*.sa")}
+    assert all(ground_truth()[(host, r)] == "-" for host in QUIET for r in RESOURCES)
+    assert not found["host"].isin(QUIET).any()
+    loaded = {h for h, _ in ground_truth()} - set(QUIET)
+    assert set(found["host"]) == loaded
 
 
 def _sadf(name: str, *activity: str) -> list[dict[str, str]]:
@@ -88,7 +95,7 @@ def _sadf(name: str, *activity: str) -> list[dict[str, str]]:
 
 
 @needs_tool("sadf")
-@pytest.mark.parametrize("name", ["db-1-io.sa", "db-2-io.sa"])
+@pytest.mark.parametrize("name", ["db-1-io.sa", "db-2-io.sa", "cache-1-memory.sa"])
 def test_disk_numbers_are_sadf_numbers(found, name):
     """The disk findings' medians per minute are those of sadf -d's own rows."""
     by_minute = defaultdict(list)
@@ -97,6 +104,7 @@ def test_disk_numbers_are_sadf_numbers(found, name):
             by_minute[row["timestamp"][:16]].append(float(row["%util"]))
     host = name.rsplit("-", 1)[0]
     util = found[(found["host"] == host) & (found["metric"] == "%util")]
+    assert set(util["detail"]) == {"vda"}
     assert len(util) > 0
     for item in util.itertuples():
         minute = f"{item.window:%Y-%m-%d %H:%M}"
@@ -106,13 +114,13 @@ def test_disk_numbers_are_sadf_numbers(found, name):
 @needs_tool("sadf")
 def test_the_cpu_hosts_were_busy_by_sadf():
     """By sadf's own rows: four stress-ng threads on 2 CPUs kept them busy, with a run
-    queue of more than twice the CPUs."""
+    queue of twice the CPUs."""
     for name in ("web-3-cpu.sa", "web-4-cpu.sa"):
         rows = [r for r in _sadf(name, "-u") if r["CPU"] == "-1"]
         busy = [100 - float(r["%idle"]) - float(r["%iowait"]) for r in rows]
         queue = [float(r["runq-sz"]) for r in _sadf(name, "-q")]
         assert len(rows) == 60 and statistics.median(busy) > 99, name
-        assert statistics.median(queue) > 4, name
+        assert statistics.median(queue) >= 4, name
 
 
 @needs_tool("sadf")
@@ -139,38 +147,45 @@ def _minute_medians(rows: list[dict[str, str]], column: str) -> list[float]:
     return [statistics.median(values) for values in by_minute.values()]
 
 
+def _script():
+    spec = importlib.util.spec_from_file_location("fleet_readme",
+                                                  ROOT / "scripts" / "fleet_readme.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@needs_tool("sadf")
+def test_the_readme_is_computed_from_the_data():
+    """Every figure of the README is what scripts/fleet_readme.py computes from sadf's rows
+    and PROVENANCE.tsv: a re-recording that changes one fails here until it is rewritten."""
+    assert _script().main(["--check"]) == 0
+
+
 @needs_tool("sadf")
 def test_the_readme_s_numbers_are_the_data_s():
-    """Each figure the README gives about what else ran is what sadf prints: the io hosts'
-    %user and %steal (medians), their vda %util per minute, the cpu hosts' run queue."""
+    """Figures traced by hand from sadf's own rows, apart from the script: the io hosts'
+    vda %util per minute, the cpu hosts' run queue, cache-1's swapping samples, the quiet
+    hosts' idle share, and the phases' first and last samples."""
     text = _readme()
-    for name in ("db-1-io.sa", "db-2-io.sa"):
-        rows = [r for r in _sadf(name, "-u") if r["CPU"] == "-1"]
-        user = statistics.median(float(r["%user"]) for r in rows)
-        steal = statistics.median(float(r["%steal"]) for r in rows)
-        assert abs(user - 69) <= 3 and "`%user` near 69 %" in text, (name, user)
-        assert abs(steal - 21) <= 3 and "`%steal` near 21 %" in text, (name, steal)
-        util = _minute_medians([r for r in _sadf(name, "-d") if r["DEV"] == "vda"], "%util")
-        assert 84 <= round(min(util)) and round(max(util)) <= 88, (name, util)
-    assert "`%util` of 84 to 88 %" in text
+    util = [u for name in ("db-1-io.sa", "db-2-io.sa")
+            for u in _minute_medians([r for r in _sadf(name, "-d") if r["DEV"] == "vda"],
+                                     "%util")]
+    assert f"`%util` of {min(util):.1f} to {max(util):.1f} %" in text
+    assert min(util) > 90  # the util rule's critical level: the table's critical disk
     for name in ("web-3-cpu.sa", "web-4-cpu.sa"):
-        queue = _minute_medians(_sadf(name, "-q"), "runq-sz")
-        assert 8 <= min(queue) and max(queue) <= 12, (name, queue)
-    assert "a run queue (per-minute median) of 8 to 12" in text
-    for name in ("db-1-io.sa", "db-2-io.sa", "cache-1-memory.sa"):
-        queue = _minute_medians(_sadf(name, "-q"), "runq-sz")
-        assert 6 <= min(queue) and max(queue) <= 8.5, (name, queue)
-    assert "a run queue of 6 to 8.5" in text
-    cache = [r for r in _sadf("cache-1-memory.sa", "-d") if r["DEV"] == "vda"]
-    assert [f"{q:.1f}" for q in _minute_medians(cache, "aqu-sz")] == ["4.6", "2.1", "0.7"]
-    assert "`aqu-sz` of 4.6, then 2.1, then 0.7" in text
-    pages = [*_minute_medians(_sadf("cache-1-memory.sa", "-W"), "pswpin/s"),
-             *_minute_medians(_sadf("cache-1-memory.sa", "-W"), "pswpout/s")]
-    assert round(min(pages), -2) == 1600 and round(max(pages), -2) == 16500, pages
-    assert "1,600 to 16,500 pages/s" in text
-    moving = [sum(1 for r in _sadf(name, "-W")
-                  if float(r["pswpin/s"]) > 0 or float(r["pswpout/s"]) > 0)
-              for name in ("web-3-cpu.sa", "web-4-cpu.sa")]
-    assert moving == [8, 9] and "swap in 8 and 9 of their samples" in text
-    used = max(float(r["kbswpused"]) for r in _sadf("web-3-cpu.sa", "-S"))
-    assert round(used / 1024) == 285 and "up to 285 MiB of it in use" in text
+        queue = statistics.median(float(r["runq-sz"]) for r in _sadf(name, "-q"))
+        assert queue == 4, name  # four stress-ng threads: twice the 2 CPUs, a warning
+    assert "a run queue (`runq-sz`) of 4:" in text
+    moving = [r for r in _sadf("cache-1-memory.sa", "-W")
+              if float(r["pswpin/s"]) > 0 or float(r["pswpout/s"]) > 0]
+    assert f"swap in {len(moving)} of its 60 samples" in text and len(moving) == 60
+    for name in ("web-1-quiet.sa", "web-2-quiet.sa"):
+        rows = [r for r in _sadf(name, "-u") if r["CPU"] == "-1"]
+        idle = statistics.median(float(r["%idle"]) for r in rows)
+        assert idle > 99 and f"the CPUs are {idle:.2f} % idle" in text, name
+    for name, phase in (("web-3-cpu.sa", "cpu"), ("db-1-io.sa", "io"),
+                        ("cache-1-memory.sa", "memory"), ("web-1-quiet.sa", "quiet")):
+        rows = _sadf(name, "-q")
+        first, last = rows[0]["timestamp"][11:19], rows[-1]["timestamp"][11:19]
+        assert f"| {phase} | {first} to {last} ({len(rows)} samples) |" in text, name
