@@ -76,7 +76,7 @@ def test_vmstat_panels_leave_out_the_since_boot_line():
     fig = plot.vmstat(df, cpus=2)
     queue, split, swap, memory = panels(fig)
     assert [a.get_ylabel() for a in (queue, split, swap, memory)] == [
-        "threads", "% of CPU time", "KiB/s", "MiB"]
+        "threads", "% of CPU time", "MiB/s", "MiB"]
     assert all(a.get_title().startswith("vmstat: ") for a in (queue, split, swap, memory))
     assert memory.get_xlabel() == "time (UTC)"  # vmstat -t printed the zone: UTC
     lines = labelled(queue)
@@ -451,9 +451,15 @@ def test_iostat_short_layout_draws_await():
     devices = tables["devices"]
     later = devices[~devices["since_boot"]]
     assert set(labelled(wait)) == set(later["Device"])
+    assert "a gap: no request of that kind completed" in wait.get_title()
     name = later["Device"].iloc[0]
-    printed = later[later["Device"] == name]["await"].tolist()
-    assert as_float(labelled(wait)[name].get_ydata())[:len(printed)] == printed
+    rows = later[later["Device"] == name]
+    # a report where the device completed no request (tps 0.00, await 0.00) is a gap
+    expected = [np.nan if tps == 0 and wait_ms == 0 else wait_ms
+                for tps, wait_ms in zip(rows["tps"], rows["await"], strict=True)]
+    assert np.isnan(expected).any() and not np.isnan(expected).all()
+    drawn = np.asarray(labelled(wait)[name].get_ydata(), dtype=float)[:len(expected)]
+    np.testing.assert_array_equal(drawn, expected)
 
 
 def test_iostat_sysstat_10_names():
