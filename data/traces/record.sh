@@ -44,10 +44,8 @@ provenance() { # FILE COMMAND PROGRAM [REDACTED]
 # trace NAME text|json LOAD [ALONGSIDE [SETUP [UNSHARE_FLAGS]]]
 #   UNSHARE_FLAGS default to --mount-proc; the profile trace keeps the host's /proc, where
 #   bpftrace finds the maps of the (host) PIDs it names, to resolve user stacks to symbols.
-#   The program is NAME.bt, or PROGRAM.bt when PROGRAM is set (one program, two loads).
 trace() {
   local name=$1 format=$2 load=$3 alongside=${4:-} setup=${5:-true} flags=${6---mount-proc}
-  local program=${PROGRAM:-$name}
   local ext=txt flag=
   if [ "$format" = json ]; then ext=json; flag="-f json"; fi
   # shellcheck disable=SC2086
@@ -56,9 +54,9 @@ trace() {
     ( echo $BASHPID > "$1/cgroup.procs"; sleep 1; exec bash -c "$2" ) >/dev/null 2>&1 &
     if [ -n "$3" ]; then $3 > "$4" 2>/dev/null & fi
     bpftrace $7 "$5" 2>/dev/null
-    wait' _ "$CG" "$load" "$alongside" "$WORK/alongside.txt" "$OUT/$program.bt" "$setup" "$flag" \
+    wait' _ "$CG" "$load" "$alongside" "$WORK/alongside.txt" "$OUT/$name.bt" "$setup" "$flag" \
     | redact > "$OUT/$name.$ext"
-  provenance "$name.$ext" "bpftrace${flag:+ $flag} $program.bt; load: ${load//$WORK\//}" bpftrace
+  provenance "$name.$ext" "bpftrace${flag:+ $flag} $name.bt; load: ${load//$WORK\//}" bpftrace
   if [ -n "$alongside" ]; then
     local tool=${alongside%% *}
     redact < "$WORK/alongside.txt" > "$OUT/$name.$tool.txt"
@@ -167,7 +165,7 @@ DD512='/usr/bin/dd if=/dev/zero of=/dev/null bs=512 count=1000 status=none'
 PY='/usr/bin/python3 -c "import time, hashlib; end = time.time() + 12; [hashlib.sha256(bytes(65536)).digest() for _ in iter(lambda: time.time() < end, False)]"'
 
 wanted() { [ $# -eq 0 ] || [[ " $* " == *" $NAME "* ]]; }
-for NAME in syscalls execsnoop opensnoop biolatency runqlat runqlat_healthy tcp profile exec_timeline biolatency_lhist \
+for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_timeline biolatency_lhist \
     tcpevents filter_dd diskcomm profile_bcc; do
   wanted "$@" || continue
   case $NAME in
@@ -179,11 +177,7 @@ for NAME in syscalls execsnoop opensnoop biolatency runqlat runqlat_healthy tcp 
     biolatency)
       trace biolatency text "$DD" "iostat -xz 1 7"
       trace biolatency json "$DD" ;;
-    # the same program on two loads: four busy workers on the 2 CPUs (saturated), and
-    # one (healthy: a CPU is always free)
     runqlat) trace runqlat text "stress-ng --cpu 4 --timeout 5" "vmstat 1 7" ;;
-    runqlat_healthy)
-      PROGRAM=runqlat trace runqlat_healthy text "stress-ng --cpu 1 --timeout 5" "vmstat 1 7" ;;
     tcp) trace tcp text "/usr/bin/python3 data/traces/tcp_load.py 18765 4" "" "$LOSS" "--mount-proc --net" ;;
     profile)
       cc -O1 -fno-omit-frame-pointer -fno-inline -o "$WORK/cpu_load" "$OUT/cpu_load.c"
