@@ -110,6 +110,12 @@ STALE = {(stem, number): "its prose types numbers its code does not print"
              ]}
 
 
+#: The warning perfkit.load_capture gives when a capture's vmstat repeats its first memory
+#: reading (procps-ng 4.0.2): a learner sees it under the cell; the numbers compared here are
+#: not the frozen memory columns.
+FROZEN_VMSTAT = r".*repeats its first reading"
+
+
 @pytest.fixture(autouse=True)
 def _recorded(monkeypatch):
     monkeypatch.setenv("PERFKIT_MODE", "recorded")
@@ -118,6 +124,7 @@ def _recorded(monkeypatch):
 
 
 @pytest.mark.notebook
+@pytest.mark.filterwarnings(f"ignore:{FROZEN_VMSTAT}:perfkit.errors.ParseWarning")
 @pytest.mark.parametrize(("stem", "number", "prose", "code"), SOLUTIONS,
                          ids=[f"{s}-ex{n}" for s, n, _, _ in SOLUTIONS])
 def test_solution_matches_the_data(stem, number, prose, code):
