@@ -211,6 +211,27 @@ def test_iostat_extended_panels_per_device():
                                    for m in ("r_await", "w_await")}
 
 
+def test_iostat_wait_lines_leave_a_gap_where_no_request_completed():
+    cap = perfkit.samples.load("idle")
+    wait = panels(plot.iostat(cap))[1]
+    assert wait.get_title().endswith("a gap: no request of that kind completed")
+    devices = cap["iostat"]["devices"]
+    rows = devices[~devices["since_boot"]]
+    gaps = 0
+    for label, line in labelled(wait).items():
+        device, metric = label.rsplit(" ", 1)
+        rate = {"r_await": "r/s", "w_await": "w/s"}[metric]
+        printed = rows[rows["Device"] == device]
+        none = (printed[rate] == 0) & (printed[metric] == 0)
+        drawn = np.asarray(line.get_ydata(), dtype=float)
+        # the printed time where requests completed, a gap where none did or -z left it out
+        assert drawn[~np.isnan(drawn)].tolist() == printed.loc[~none, metric].tolist()
+        assert np.isnan(drawn).sum() == len(drawn) - int((~none).sum())
+        assert line.get_marker() == "."
+        gaps += int(np.isnan(drawn).sum())
+    assert gaps > 0
+
+
 def test_iostat_without_times_counts_reports_and_fills_idle_devices():
     tables = read("iostat", "xz.C.txt")
     fig = plot.iostat(tables)
