@@ -24,10 +24,11 @@ matplotlib is imported when a function draws, never by ``import perfkit``.
 function          figure
 ================  ===========================================================================
 ``vmstat``        run queue ``r`` and blocked ``b`` against the CPU count; ``us sy wa st``
-                  stacked in %; ``si so`` swap traffic; ``free buff cache`` in MiB
+                  stacked in %; ``si so`` swap traffic in MiB/s; ``free buff cache`` in MiB
 ``mpstat``        heatmap of busy % (100 - ``%idle``) per CPU (rows) and sample (columns)
 ``pidstat``       ``%CPU`` over time of the ``top`` processes using most CPU
-``iostat``        per device ``%util``, ``r_await``/``w_await`` (or ``await``), ``aqu-sz``
+``iostat``        per device ``%util``, ``r_await``/``w_await`` (or ``await``; a gap where
+                  no request completed), ``aqu-sz``
 ``free``          bars of memory used / buff/cache / free, and swap used / free, in MiB
 ``sar_dev``       per interface ``rxkB/s`` and ``txkB/s``
 ``sar_tcp``       ``active/s`` and ``passive/s``; ``retrans/s`` (``retrseg/s``)
@@ -40,8 +41,10 @@ function          figure
 ================  ===========================================================================
 
 For bpftrace and bcc output (:mod:`perfkit.plot.trace`): ``histogram`` (a ``hist()`` or
-``lhist()`` map as bars per bucket), ``latency_heatmap`` (a histogram printed every interval:
-time on x, bucket on y, count as colour) and ``map_bars`` (a map's largest values as bars).
+``lhist()`` map as bars per bucket), ``histograms`` (several side by side on the same
+buckets and scale: a healthy and a saturated run queue), ``latency_heatmap`` (a histogram
+printed every interval: time on x, bucket on y, count as colour) and ``map_bars`` (a map's
+largest values as bars).
 """
 
 from __future__ import annotations
@@ -56,10 +59,10 @@ from .pidstat_figures import pidstat
 from .sar_figures import sar_dev, sar_tcp
 from .timeline import timeline
 from .top_figures import top
-from .trace import histogram, latency_heatmap, map_bars
+from .trace import histogram, histograms, latency_heatmap, map_bars
 from .uptime_figures import uptime
 from .vmstat_figures import vmstat
 
-__all__ = ["display_figures", "dmesg", "free", "histogram", "iostat", "latency_heatmap",
-           "map_bars", "mpstat", "pidstat", "sar_dev", "sar_tcp", "side_by_side", "timeline",
-           "top", "uptime", "vmstat"]
+__all__ = ["display_figures", "dmesg", "free", "histogram", "histograms", "iostat",
+           "latency_heatmap", "map_bars", "mpstat", "pidstat", "sar_dev", "sar_tcp",
+           "side_by_side", "timeline", "top", "uptime", "vmstat"]

@@ -77,14 +77,16 @@ def cpu_split(ax: Axes, frame: pd.DataFrame) -> None:
 
 
 def swap_traffic(ax: Axes, frame: pd.DataFrame) -> None:
-    """vmstat ``si`` and ``so`` in KiB/s (vmstat's default ``-S K``)."""
+    """vmstat ``si`` and ``so``, which vmstat prints in KiB/s, drawn in MiB/s: the unit of
+    the memory panel, and one that reads at a glance when a machine pages hundreds of MiB
+    a second (the same unit whatever the values, so two captures side by side compare)."""
     x, _ = positions(frame)
     for col, color, word in (("si", "C2", "in"), ("so", "C3", "out")):
         if col in frame.columns:
-            ax.plot(x, frame[col], label=f"{col} (swapped {word})", color=color)
+            ax.plot(x, frame[col] / KIB_PER_MIB, label=f"{col} (swapped {word})", color=color)
     ax.set_ylim(bottom=0)
-    ax.set_ylabel("KiB/s")
-    ax.set_title("vmstat: swap traffic (si, so)")
+    ax.set_ylabel("MiB/s")
+    ax.set_title("vmstat: swap traffic (si, so; printed in KiB/s, drawn in MiB/s)")
     legend(ax)
 
 
@@ -167,18 +169,23 @@ def waiting(ax: Axes, frame: pd.DataFrame, chosen: Sequence[str]) -> None:
 # -- per device / interface -----------------------------------------------------------------
 
 def per_key(ax: Axes, frame: pd.DataFrame, key: str, metrics: Sequence[str], *,
-            xs: np.ndarray | None = None, keys: Sequence[str] | None = None) -> int:
+            xs: np.ndarray | None = None, keys: Sequence[str] | None = None,
+            gaps: bool = False) -> int:
     """One line per ``key`` value (device, interface) and metric (solid, dashed, dotted);
-    rows missing from a sample count as 0. Returns the number of lines drawn."""
+    rows missing from a sample count as 0. With ``gaps``, missing rows and NaN values
+    (a time per request where no request completed) stay gaps in the line, points are
+    marked so that a value between two gaps shows, and a metric with no value at all is
+    not drawn. Returns the number of lines drawn."""
     styles = ("-", "--", ":")
     drawn = 0
     for number, metric in enumerate(metrics):
-        grid = wide(frame, key, metric, xs=xs)
-        names = [k for k in grid.columns if keys is None or k in keys]
+        grid = wide(frame, key, metric, xs=xs, fill=None if gaps else 0.0)
+        names = [k for k in grid.columns if (keys is None or k in keys)
+                 and not (gaps and grid[k].isna().all())]
         for i, name in enumerate(names):
             label = name if len(metrics) == 1 else f"{name} {metric}"
             ax.plot(grid.index.to_numpy(), grid[name], linestyle=styles[number % 3],
-                    color=f"C{i % 10}", label=label)
+                    color=f"C{i % 10}", label=label, marker="." if gaps else None)
             drawn += 1
     ax.set_ylim(bottom=0)
     legend(ax)

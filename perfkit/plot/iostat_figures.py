@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..derive.intervals import interval_samples, positions
@@ -51,13 +52,53 @@ def _iostat_panels(frame: pd.DataFrame) -> list[tuple[str, list[str], str]]:
     raise ValueError("iostat: none of %util, await, aqu-sz, tps, kB_read/s here")
 
 
+#: Each time per request with the rates of the requests it averages (``await``, reads and
+#: writes together: ``r/s`` and ``w/s``, or ``tps`` in the short layout, ``-s``). Where no
+#: such request completed in an interval, iostat prints 0.00: nothing was averaged.
+_AWAIT_OF = {"r_await": (("r/s",),), "w_await": (("w/s",),), "d_await": (("d/s",),),
+             "f_await": (("f/s",),), "await": (("r/s", "w/s"), ("tps",))}
+
+#: The wait panel's title: what a gap in its lines means.
+GAP_NOTE = "a gap: no request of that kind completed"
+
+
+def _rates(frame: pd.DataFrame, metric: str) -> list[str]:
+    """The columns of the request rates ``metric`` averages over ([] if not printed)."""
+    for names in _AWAIT_OF.get(metric, ()):
+        found = [find(frame, name) for name in names]
+        if all(found):
+            return [str(name) for name in found]
+    return []
+
+
+def without_idle_awaits(frame: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with each await of ``metrics`` set to NaN in the rows where its requests'
+    rates are all 0 and it printed 0.00: an interval without such a request has no wait to
+    show, and a line dropping to 0 there would read as a fast device.
+
+    >>> f = pd.DataFrame({"r/s": [0.0, 5.0], "r_await": [0.0, 0.2]})
+    >>> without_idle_awaits(f, ["r_await"])["r_await"].tolist()
+    [nan, 0.2]
+    """
+    out = frame.copy()
+    for metric in metrics:
+        rates = _rates(frame, metric)
+        if not rates:
+            continue
+        idle = (frame[rates].apply(pd.to_numeric, errors="coerce")
+                .fillna(0).eq(0).all(axis=1))
+        out.loc[idle & pd.to_numeric(frame[metric], errors="coerce").eq(0), metric] = np.nan
+    return out
+
+
 def iostat(tables: Any, *, devices: Sequence[str] | None = None,
            axes: Any = None) -> Figure:
     """Per device over time: ``%util``, ``r_await``/``w_await`` (``await`` in old
     versions), ``aqu-sz`` (``avgqu-sz``) from ``iostat -x``; without ``-x``, ``tps`` and
     ``kB_read/s``/``kB_wrtn/s``. A device ``iostat -z`` left out of a report was idle then
-    and counts as 0; when no device did any I/O the figure says so. ``devices=`` picks
-    some."""
+    and counts as 0, except in the wait panel: where no request completed there is no time
+    per request, and its line has a gap (the panel's title says so). When no device did
+    any I/O the figure says so. ``devices=`` picks some."""
     data, facts = capture_source(tables, "iostat")
     frame = interval_samples(table(data, "devices", "iostat"))
     device = find(frame, "Device") or "Device"
@@ -77,7 +118,16 @@ def iostat(tables: Any, *, devices: Sequence[str] | None = None,
     plan = _iostat_panels(frame)
     fig, axs, owned = make_axes(len(plan), axes=axes)
     for ax, (title, metrics, unit) in zip(axs, plan, strict=True):
-        panels.per_key(ax, frame, device, metrics, xs=reports)
+        waits = any(metric in _AWAIT_OF for metric in metrics)
+        if waits:
+            drawn = panels.per_key(ax, without_idle_awaits(frame, metrics), device, metrics,
+                                   xs=reports, gaps=True)
+            title = f"{title}; {GAP_NOTE}"
+            if not drawn:
+                ax.text(0.5, 0.5, "no request completed in these reports", ha="center",
+                        va="center", transform=ax.transAxes)
+        else:
+            panels.per_key(ax, frame, device, metrics, xs=reports)
         ax.set_ylabel(unit)
         ax.set_title(f"iostat: {title}")
     format_x(axs[-1], positions(frame)[1], frame, facts.get("tz"))

@@ -6,8 +6,11 @@ a histogram table has one row per bucket, ``low <= x < high`` and ``count``, and
 program printed it every interval, an ``interval`` column (and a ``time`` column when it
 printed ``time()`` headers); a map of counts has key columns and ``value``.
 
-* :func:`histogram`: the buckets as bars, labelled as bpftrace labels them (``[2K, 4K)``),
-  all intervals added up unless one is picked;
+* :func:`histogram`: the buckets as bars, labelled as bpftrace labels them (``[2K, 4K)``;
+  ``[1]`` for the bucket holding 1 alone, which the axis label says), all intervals added
+  up unless one is picked;
+* :func:`histograms`: several histograms of one quantity side by side (a healthy and a
+  saturated run queue), on the same buckets and y scale;
 * :func:`latency_heatmap`: time (or interval) on x, one row per bucket on y, the count as
   colour: how a distribution changes from second to second;
 * :func:`map_bars`: the largest values of a map (``@[comm] = count()``) as horizontal bars.
@@ -28,6 +31,7 @@ printed ``time()`` headers); a map of counts has key columns and ``value``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -85,6 +89,16 @@ def bucket_grid(table: pd.DataFrame) -> pd.DataFrame:
     return grid.astype("int64")
 
 
+def _bucket_axis(labels: Sequence[str], unit: str) -> str:
+    """The bucket axis's label: the unit, and what a one-value bucket (``[1]``, as
+    bpftrace prints the bucket that holds 1 alone) means, when one is shown."""
+    singles = [label for label in labels if "," not in label]
+    if not singles:
+        return f"bucket ({unit})"
+    said = ", ".join(f"{label} is exactly {label[1:-1]}" for label in singles)
+    return f"bucket ({unit}; {said})"
+
+
 def _unit(table: pd.DataFrame, unit: str | None) -> str:
     if unit:
         return unit
@@ -116,12 +130,70 @@ def histogram(table: pd.DataFrame, *, interval: int | None = None, unit: str | N
     ax.bar(positions, counts.to_numpy(), width=0.85, color="tab:blue")
     ax.set_xticks(positions, list(counts.index), rotation=45 if len(counts) > 8 else 0,
                   ha="right" if len(counts) > 8 else "center")
-    ax.set_xlabel(f"bucket ({_unit(table, unit)})")
+    ax.set_xlabel(_bucket_axis(list(counts.index), _unit(table, unit)))
     ax.set_ylabel("count")
     name = table.attrs.get("map", "histogram")
     when = f", interval {interval}" if interval is not None else ""
     ax.set_title(title or f"{name}: {int(counts.sum())} events{when}")
     return finish(fig, owned)
+
+
+def _log2_span(bounds: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Every ``hist()`` bucket from the smallest to the largest of ``bounds`` (``[0]``,
+    ``[1]``, then ``[2^k, 2^(k+1))``), when all of them are such buckets; else ``bounds``."""
+    def log2(low: float, high: float) -> bool:
+        return (low, high) in ((0.0, 1.0), (1.0, 2.0)) or (
+            low >= 2 and high == 2 * low and math.log2(low).is_integer())
+
+    if not bounds or not all(log2(low, high) for low, high in bounds):
+        return bounds
+    span, low = [], bounds[0][0]
+    while low <= bounds[-1][0]:
+        high = 1.0 if low == 0 else 2 * low
+        span.append((low, high))
+        low = high
+    return span
+
+
+def histograms(tables: Mapping[str, pd.DataFrame], *, unit: str | None = None,
+               share: bool = True, title: str | None = None) -> Figure:
+    """Histograms of the same quantity side by side, one panel each (named by the keys of
+    ``tables``: ``{"healthy": ..., "saturated": ...}``), on the same buckets and the same
+    y scale, so that a bar of one stands beside the same range of the other. The buckets
+    are every bucket any of them printed (log2 ones filled in between); each panel adds up
+    its prints. ``share=True`` draws each bucket's share of that histogram's events in %,
+    so that recordings of different lengths or rates compare; ``share=False`` the counts.
+
+    >>> hist = pd.DataFrame({"low": [2.0, 16.0], "high": [4.0, 32.0], "count": [3, 1]})
+    >>> fig = histograms({"a": hist, "b": hist.assign(count=[0, 4])})
+    >>> [tick.get_text() for tick in fig.axes[0].get_xticklabels()]
+    ['[2, 4)', '[4, 8)', '[8, 16)', '[16, 32)']
+    >>> [round(bar.get_height()) for bar in fig.axes[1].patches]
+    [0, 0, 0, 100]
+    """
+    from ._base import pyplot
+
+    if not tables:
+        raise ValueError("no histogram to draw: pass {name: table, ...}")
+    counts = {name: _hist_rows(table).groupby(["low", "high"])["count"].sum()
+              for name, table in tables.items()}
+    bounds = _log2_span(sorted({key for series in counts.values() for key in series.index}))
+    labels = [bucket_label(low, high) for low, high in bounds]
+    positions = np.arange(len(bounds))
+    fig, axes = pyplot().subplots(1, len(counts), sharey=True, squeeze=False,
+                                  figsize=(min(16.0, 6.5 * len(counts)), 3.8),
+                                  layout="constrained")
+    for ax, (name, series) in zip(axes[0], counts.items(), strict=True):
+        values = series.reindex(bounds, fill_value=0).to_numpy(dtype=float)
+        total = values.sum()
+        ax.bar(positions, 100 * values / total if share and total else values, width=0.85,
+               color="tab:blue")
+        ax.set_xticks(positions, labels, rotation=45 if len(labels) > 8 else 0,
+                      ha="right" if len(labels) > 8 else "center")
+        ax.set_xlabel(_bucket_axis(labels, _unit(tables[name], unit)))
+        ax.set_title(f"{name}: {int(total)} events")
+    axes[0][0].set_ylabel("% of the histogram's events" if share else "count")
+    return finish(fig, True, title)
 
 
 def _interval_labels(table: pd.DataFrame, intervals: list[Any]) -> list[str]:
@@ -157,7 +229,7 @@ def latency_heatmap(table: pd.DataFrame, *, unit: str | None = None, log: bool =
     ax.set_yticks(range(len(grid)), list(grid.index))
     has_times = labels != [str(c) for c in columns]
     ax.set_xlabel("time (the trace's clock)" if has_times else "interval")
-    ax.set_ylabel(f"bucket ({_unit(table, unit)})")
+    ax.set_ylabel(_bucket_axis(list(grid.index), _unit(table, unit)))
     ax.figure.colorbar(image, ax=ax, label="count", pad=0.01)
     ax.set_title(title or f"{table.attrs.get('map', 'histogram')} per interval")
     return finish(fig, owned)

@@ -25,7 +25,7 @@ def vmstat(df: Any, *, cpus: int | None = None, axes: Any = None) -> Figure:
       sleep, usually disk I/O), with a dashed line at the CPU count when known (``cpus=``,
       ``df.attrs["cpus"]`` or the capture's): ``r`` above it means CPU saturation;
     * ``us``, ``sy``, ``wa``, ``st`` stacked, in % of CPU time;
-    * ``si`` and ``so``, swap-ins and swap-outs in KiB/s (vmstat's default ``-S K``);
+    * ``si`` and ``so``, swap-ins and swap-outs, printed in KiB/s and drawn in MiB/s;
     * ``free``, ``buff`` and ``cache`` (``inact`` and ``active`` with ``-a``) in MiB.
     """
     data, facts = capture_source(df, "vmstat")

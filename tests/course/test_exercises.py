@@ -104,14 +104,16 @@ SOLUTIONS = _solutions()
 #: still run (xfail only hides the comparison).
 STALE = {(stem, number): "its prose types numbers its code does not print"
          for stem, number in [
-             ("01-uptime", 4), ("05-pidstat", 3), ("07-free", 2),
+             ("07-free", 2),
              ("07-free", 3), ("11-sixty-seconds", 4),
-             ("20-ebpf-intro", 1), ("20-ebpf-intro", 3), ("21-bpftrace-one-liners", 1),
-             ("22-latency-histograms", 1), ("22-latency-histograms", 3),
-             ("23-tracing-tcp", 2), ("24-cpu-profiling", 1), ("24-cpu-profiling", 2),
-             ("24-cpu-profiling", 3),
-             ("08-sar-network", 1), ("08-sar-network", 2), ("10-top", 2),
+             ("08-sar-network", 1), ("08-sar-network", 2),
              ]}
+
+
+#: The warning perfkit.load_capture gives when a capture's vmstat repeats its first memory
+#: reading (procps-ng 4.0.2): a learner sees it under the cell; the numbers compared here are
+#: not the frozen memory columns.
+FROZEN_VMSTAT = r".*repeats its first reading"
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +124,7 @@ def _recorded(monkeypatch):
 
 
 @pytest.mark.notebook
+@pytest.mark.filterwarnings(f"ignore:{FROZEN_VMSTAT}:perfkit.errors.ParseWarning")
 @pytest.mark.parametrize(("stem", "number", "prose", "code"), SOLUTIONS,
                          ids=[f"{s}-ex{n}" for s, n, _, _ in SOLUTIONS])
 def test_solution_matches_the_data(stem, number, prose, code):

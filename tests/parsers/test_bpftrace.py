@@ -165,7 +165,7 @@ def test_biolatency_trace_histograms_per_second():
 
 def test_runqlat_and_tcp_traces():
     usecs = trace("runqlat.txt")["@usecs"]
-    assert row(usecs, interval=0, low=2048.0)[["high", "count"]].tolist() == [4096.0, 162]
+    assert row(usecs, interval=0, low=2048.0)[["high", "count"]].tolist() == [4096.0, 299]
     tcp = trace("tcp.txt")
     assert tcp["@accepts"]["value"].tolist() == [24] == tcp["@connects"]["value"].tolist()
     assert row(tcp["@life_us"], low=131072.0)["count"] == 3

@@ -91,10 +91,12 @@ def test_latency_heatmap_cells_are_the_printed_counts():
     values = image.get_array()
     assert values.shape == grid.shape == (len(grid.index), 5)
     row = list(grid.index).index("[2K, 4K)")
-    assert values[row, 0] == 162 and values[row, 1] == 344
-    # [1] was not printed in the first two seconds: blank, not zero-coloured
-    assert ticks(ax, "y")[0] == "[1]" and bool(np.ma.getmaskarray(values)[0, 0])
-    assert ticks(ax)[0] == "00:36:50" and ax.get_xlabel().startswith("time")
+    assert values[row, 0] == 299 and values[row, 1] == 480
+    # [1] was printed in the first second only: blank after it, not zero-coloured
+    masked = np.ma.getmaskarray(values)
+    assert ticks(ax, "y")[0] == "[1]" and not masked[0, 0] and bool(masked[0, 1])
+    assert ax.get_ylabel() == "bucket (us; [1] is exactly 1)"
+    assert ticks(ax)[0] == "15:15:41" and ax.get_xlabel().startswith("time")
     assert any(a.get_label() == "<colorbar>" for a in fig.axes)
 
 
@@ -136,3 +138,64 @@ def test_a_figure_left_as_a_cell_value_shows_as_png_under_agg():
         assert data["image/png"][:4] == b"\x89PNG"
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_a_one_value_bucket_is_explained_on_its_axis():
+    # bpftrace prints the bucket that holds 1 alone as [1] (and 0 as [0]); the axis says so
+    hist = perfkit.read(fixture_path("bpftrace", "maps.txt"), "bpftrace")["@h"]
+    fig = plot.histogram(hist, unit="us")
+    assert ticks(fig.axes[0])[:3] == ["[0]", "[1]", "[2, 4)"]
+    assert fig.axes[0].get_xlabel() == "bucket (us; [0] is exactly 0, [1] is exactly 1)"
+    assert bucket_label(1, 2) == "[1]" and bucket_label(2, 4) == "[2, 4)"
+
+
+def test_histograms_side_by_side_share_buckets_and_scale():
+    usecs = trace("biolatency.txt")["@usecs"]
+    first, rest = usecs[usecs["interval"] == 0], usecs[usecs["interval"] > 0]
+    fig = plot.histograms({"first second": first, "the others": rest}, unit="us")
+    left, right = fig.axes
+    assert ticks(left) == ticks(right) and left.get_shared_y_axes().joined(left, right)
+    # every log2 bucket between the smallest and the largest, on both sides
+    grid = bucket_grid(usecs)
+    assert ticks(left)[0] == grid.index[0] and ticks(left)[-1] == grid.index[-1]
+    for ax, part in ((left, first), (right, rest)):
+        total = int(part["count"].sum())
+        assert ax.get_title().endswith(f"{total} events")
+        assert sum(p.get_height() for p in ax.patches) == pytest.approx(100.0)
+        row = ticks(ax).index("[16, 32)")
+        drawn = ax.patches[row].get_height()
+        printed = int(part.loc[part["low"] == 16, "count"].sum())
+        assert drawn == pytest.approx(100 * printed / total)
+    assert left.get_ylabel() == "% of the histogram's events"
+    counts = plot.histograms({"a": first, "b": rest}, share=False)
+    assert sum(p.get_height() for p in counts.axes[0].patches) == int(first["count"].sum())
+    with pytest.raises(ValueError, match="no histogram"):
+        plot.histograms({})
+
+
+def test_flame_graph_boxes_are_the_folded_samples():
+    from perfkit.plot import flame
+
+    stacks = flame.folded(trace("profile.txt")["@"])
+    found = flame.boxes(stacks, min_width=0)
+    roots = [box for box in found if box[2] == 0]
+    # one root box per process, as wide as its share of the 399 samples
+    assert {name: count for name, _, _, _, count in roots} == {
+        "bash": 1, "cpu_load": 181, "python3": 217}
+    assert sum(width for _, _, _, width, _ in roots) == pytest.approx(1.0)
+    ax = flame.flamegraph(stacks)
+    assert ax.get_xlabel() == "share of 399 samples"
+    assert len(ax.patches) == len(flame.boxes(stacks))
+    plt.close(ax.figure)
+
+
+def test_flame_svg_names_every_box_in_a_tooltip():
+    from perfkit.plot import flame
+
+    stacks = flame.folded(trace("profile.txt")["@"])
+    picture = flame.svg(stacks, title="profile.txt")
+    assert picture._repr_svg_().startswith("<svg") and picture.endswith("</svg>")
+    drawn = flame.boxes(stacks, min_width=0.0005)
+    assert picture.count("<rect") == picture.count("<title>") == len(drawn)
+    assert "<title>cpu_load: 181 samples, 45.4 %</title>" in picture
+    assert "share of 399 samples" in picture
