@@ -1,6 +1,6 @@
 """Print how well the checklist's findings meet the scenarios' ground truth.
 
-The truth is the table at the top of tests/test_findings_truth.py: per recorded scenario,
+The truth is the table at the top of tests/checklist/test_findings_truth.py: per recorded scenario,
 the findings that must be found and those that must not. For each scenario this prints
 what was found, missed and wrongly found, then over all scenarios:
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _truth_module():
-    path = ROOT / "tests" / "test_findings_truth.py"
+    path = ROOT / "tests" / "checklist" / "test_findings_truth.py"
     spec = importlib.util.spec_from_file_location("findings_truth", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
