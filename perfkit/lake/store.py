@@ -11,6 +11,9 @@ record of what was ingested.
                                   warnings, status ("ok" or "error" with the message)
       _perfkit/schema/sar_cpu.json   the table's columns (the union over its files) and
                                   whether every file has the same ones ("uniform")
+      _perfkit/compact/sar_cpu/2026-12-05-<hash>.parquet   a busy day's part files of
+                                  every host in one file, for DuckDB (see
+                                  :mod:`perfkit.lake.compact`)
 
 A part file is named after its source's hash, so ingesting a source again writes the same
 files (nothing is doubled even after an interrupted run), and is written under a
