@@ -101,8 +101,8 @@ def _to_arrow(frame: pd.DataFrame) -> pa.Table:
         try:
             # column by column: pyarrow's whole-frame conversion costs milliseconds per
             # call, more than the few hundred rows of a sar table take
-            return pa.table([pa.array(frame.iloc[:, i], from_pandas=True)
-                             for i in range(frame.shape[1])], names=names)
+            return pa.table([pa.array(series, from_pandas=True)
+                             for _, series in frame.items()], names=names)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             pass  # the whole frame's conversion says which columns are mixed
     frame = frame.reset_index(drop=True)

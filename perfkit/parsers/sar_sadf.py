@@ -430,8 +430,12 @@ def _csv_times(stamps: tuple[str, ...]) -> tuple[pd.Series, str | None]:
     """sadf -d's timestamps (``2026-11-25 00:33:09 UTC``, or seconds since the epoch with
     ``-U``) as datetime64 (NaT where unreadable), and the zone the first one names. Each
     distinct stamp is read once: every row of one sample shares it."""
-    codes, distinct = pd.factorize(pd.Series(stamps, dtype=object), sort=False)
-    unique = pd.Series(distinct, dtype=object).astype(str)
+    places: dict[str, int] = {}
+    codes = np.array([places.setdefault(stamp, len(places)) for stamp in stamps])
+    fast = _stamps_in_utc(list(places))
+    if fast is not None:
+        return pd.Series(fast[0][codes], dtype="datetime64[ns]"), fast[1]
+    unique = pd.Series(list(places), dtype=object).astype(str)
     zone = None
     split = unique.str.rsplit(" ", n=1, expand=True)
     if split.shape[1] == 2 and split[1].notna().all() and not split[1].str[:1].str.isdigit().any():
@@ -444,6 +448,23 @@ def _csv_times(stamps: tuple[str, ...]) -> tuple[pd.Series, str | None]:
         times = pd.to_datetime(unique, format="%Y-%m-%d %H:%M:%S", errors="coerce")
     values = times.astype("datetime64[ns]").to_numpy()
     return pd.Series(values[codes], dtype="datetime64[ns]"), zone
+
+
+_STAMP_AND_ZONE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}) "
+                             r"((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]) ([^\d\s]\S*)")
+
+
+def _stamps_in_utc(stamps: list[str]) -> tuple[np.ndarray, str] | None:
+    """The common case of :func:`_csv_times` read by numpy: every stamp a valid
+    ``YYYY-MM-DD HH:MM:SS ZONE``; None otherwise (the general reading decides)."""
+    matches = [_STAMP_AND_ZONE.fullmatch(stamp) for stamp in stamps]
+    if not all(matches):
+        return None
+    try:
+        values = np.array([f"{m[1]}T{m[2]}" for m in matches], dtype="datetime64[s]")
+    except ValueError:  # a date or time out of range: NaT and a bad line, the general way
+        return None
+    return values.astype("datetime64[ns]"), matches[0][3]
 
 
 def _sar_order(frame: pd.DataFrame) -> pd.DataFrame:
