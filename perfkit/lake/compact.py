@@ -8,6 +8,8 @@ Parquet file, so that a query over a thousand hosts opens one file, not a thousa
                                      and day as columns, sorted by host and time
     LAKE/_perfkit/compact/sar_cpu/2026-12-01.json   {"file": "2026-12-01-<hash>.parquet",
                                                      "parts": [the part files it holds]}
+    LAKE/_perfkit/compact/sar_cpu/listing.state     the table's part files and the times
+                                                     of their folders when last compacted
 
 Opening a small file costs DuckDB about half a millisecond, more than reading its few
 hundred rows: a day of a thousand hosts is a thousand part files. ``perfkit ingest``
@@ -41,18 +43,59 @@ COMPACT_FROM = 32
 #: Rows per Parquet row group of a compacted file: DuckDB reads row groups in parallel.
 ROW_GROUP = 122_880
 FOLDER = "compact"
+#: The record of a table's part files and folder times (see :func:`note_listing`).
+LISTING = "listing.state"
 
 
 def compact_days(lake: Lake, days: Iterable[tuple[str, str]]) -> int:
     """Compact each ``(table, day)`` with :data:`COMPACT_FROM` part files or more; returns
     how many were compacted."""
     done = 0
-    for table, day in sorted(set(days)):
+    days = sorted(set(days))
+    for table, day in days:
         parts = _day_parts(lake, table, day)
         if len(parts) >= COMPACT_FROM:
             compact_day(lake, table, day, parts)
             done += 1
+    for table in sorted({table for table, _ in days}):
+        if (lake.root / META / FOLDER / table).is_dir():
+            note_listing(lake, table)
     return done
+
+
+def note_listing(lake: Lake, table: str) -> None:
+    """Record ``table``'s part files and the modification times of its folders, so that
+    :func:`layout` can tell nothing changed from a stat of each folder, several times
+    faster than listing them again (adding or removing a file changes its folder's time)."""
+    parts = sorted(_table_parts(lake, table))
+    listing = {"parts": parts, "folders": _folder_times(lake, table, parts)}
+    path = lake.root / META / FOLDER / table / LISTING
+    written = path.with_name(f".{path.name}.tmp")
+    written.write_text(json.dumps(listing), encoding="utf-8")
+    written.replace(path)
+
+
+def _folder_times(lake: Lake, table: str, parts: list[str]) -> dict[str, int]:
+    folders = {table}
+    for part in parts:
+        host_day = part.rsplit("/", 1)[0]
+        folders.update((host_day, host_day.rsplit("/", 1)[0]))
+    return {f: os.stat(lake.root / f).st_mtime_ns for f in sorted(folders)}
+
+
+def _known_parts(lake: Lake, table: str, folder: Path) -> list[str]:
+    """``table``'s part files: as recorded by :func:`note_listing` when none of its folders
+    changed since, else listed afresh."""
+    listing = _read_record(folder / LISTING)
+    if listing and isinstance(listing.get("folders"), dict):
+        try:
+            unchanged = all(os.stat(lake.root / name).st_mtime_ns == when
+                            for name, when in listing["folders"].items())
+        except OSError:
+            unchanged = False
+        if unchanged:
+            return list(listing.get("parts") or [])
+    return _table_parts(lake, table)
 
 
 def compact_day(lake: Lake, table: str, day: str, parts: list[str] | None = None) -> Path:
@@ -107,7 +150,7 @@ def layout(lake: Lake, table: str) -> tuple[list[Path], list[Path] | None]:
     folder = lake.root / META / FOLDER / table
     if not folder.is_dir():
         return [], None
-    parts = set(_table_parts(lake, table))
+    parts = set(_known_parts(lake, table, folder))
     copies: list[Path] = []
     held: set[str] = set()
     for record in sorted(folder.glob("*.json")):
