@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from .compact import hive_options, layout, sql_paths
 from .store import PARTITIONS, Lake
 
 ENGINES = ("pandas", "duckdb", "dask")
@@ -42,12 +43,18 @@ def _duckdb() -> Any:
 def scan(lake: Lake, table: str) -> str:
     """The SQL that reads ``table``'s files, host and day as text. When the files differ in
     columns, DuckDB reads the union of them (``union_by_name``, which opens every file's
-    footer first: the lake's schema record says when that can be skipped)."""
-    pattern = lake.glob(table).replace("'", "''")
+    footer first: the lake's schema record says when that can be skipped). A day compacted
+    by the ingest (:mod:`perfkit.lake.compact`) is read from its one file, and the part
+    files no compacted file holds beside it."""
     known = lake.schema(table)
     union = "true" if known is None or not known["uniform"] else "false"
-    return (f"read_parquet('{pattern}', hive_partitioning = true, union_by_name = {union}, "
-            "hive_types = {'host': VARCHAR, 'day': VARCHAR})")
+    copies, rest = layout(lake, table)
+    if not copies:
+        return f"read_parquet({sql_paths(lake.glob(table))}, {hive_options(union)})"
+    reads = [f"SELECT * FROM read_parquet({sql_paths(*copies)}, union_by_name = {union})"]
+    if rest:
+        reads.append(f"SELECT * FROM read_parquet({sql_paths(*rest)}, {hive_options(union)})")
+    return "(" + " UNION ALL BY NAME ".join(reads) + ")"
 
 
 def _no_progress_bar(con: Any, duckdb: Any) -> None:

@@ -10,6 +10,10 @@ Sources are found by :func:`perfkit.lake.discover.sources`, parsed by
 ``scheduler=``), and written by the main process as they come back, at most ``2 x jobs``
 sources in flight: memory depends on the largest source, not on how many there are.
 
+Each table and day that ends up with many part files (a fleet of hosts) is then
+compacted: one more file holds all of that day's rows, for queries
+(:mod:`perfkit.lake.compact`).
+
 A source already in the lake (same sha256, whatever its name or place) is skipped, and so
 is a second copy of a source within one run. A source that cannot be read (a damaged sa
 file, an output cut short) is reported, logged with its error, and the others go on; it is
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .compact import compact_days
 from .discover import Skipped, Source, sources
 from .parse import Parsed, parse_source
 from .store import Lake
@@ -45,6 +50,7 @@ class Report:
     errors: list[tuple[str, str]] = field(default_factory=list)
     passed_over: dict[str, int] = field(default_factory=dict)
     tables: set[str] = field(default_factory=set)
+    compacted: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -60,6 +66,8 @@ class Report:
         if self.passed_over:
             parts.append("passed over: " + ", ".join(
                 f"{n} {why}" for why, n in sorted(self.passed_over.items())))
+        if self.compacted:
+            parts.append(f"{self.compacted} busy table-days compacted for queries")
         if self.errors:
             parts.append(f"{len(self.errors)} FAILED")
         return "; ".join(parts)
@@ -98,14 +106,25 @@ def ingest(paths: Iterable[str | os.PathLike], lake: str | os.PathLike, *,
             seen.add(source.digest)
             todo.append(source)
     bar = _progress_bar(len(todo), progress)
+    days: set[tuple[str, str]] = set()
     try:
         for parsed in _parse_all(todo, jobs=jobs, scheduler=scheduler):
             _store(store, parsed, report)
+            days.update(_days(parsed))
             bar(parsed)
     finally:
         bar(None)
+    report.compacted = compact_days(store, days)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _days(parsed: Parsed) -> set[tuple[str, str]]:
+    """The (table, day) pairs ``parsed`` wrote to."""
+    import pyarrow.compute as pc
+
+    return {(name, day) for name, rows in parsed.tables.items()
+            for day in pc.unique(rows["day"]).to_pylist()}
 
 
 def _store(store: Lake, parsed: Parsed, report: Report) -> None:

@@ -11,6 +11,9 @@ record of what was ingested.
                                   warnings, status ("ok" or "error" with the message)
       _perfkit/schema/sar_cpu.json   the table's columns (the union over its files) and
                                   whether every file has the same ones ("uniform")
+      _perfkit/compact/sar_cpu/2026-12-05-<hash>.parquet   a busy day's part files of
+                                  every host in one file, for DuckDB (see
+                                  :mod:`perfkit.lake.compact`)
 
 A part file is named after its source's hash, so ingesting a source again writes the same
 files (nothing is doubled even after an interrupted run), and is written under a
@@ -63,11 +66,16 @@ class Lake:
 
         arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(
             rows, preserve_index=False)
-        keys = arrow.select(list(PARTITIONS)).group_by(list(PARTITIONS)).aggregate([])
+        single = [pc.unique(arrow[c]) for c in PARTITIONS]
+        if all(len(values) == 1 for values in single):  # one host, one day: the usual
+            pairs = [tuple(values[0].as_py() for values in single)]
+        else:
+            keys = arrow.select(list(PARTITIONS)).group_by(list(PARTITIONS)).aggregate([])
+            pairs = list(zip(*(keys[c].to_pylist() for c in PARTITIONS), strict=True))
         written = []
-        for host, day in zip(*(keys[c].to_pylist() for c in PARTITIONS), strict=True):
+        for host, day in pairs:
             part = arrow
-            if keys.num_rows > 1:
+            if len(pairs) > 1:
                 mask = pc.and_(pc.equal(arrow["host"], host), pc.equal(arrow["day"], day))
                 part = arrow.filter(mask)
             folder = self.root / table / f"host={_segment(host)}" / f"day={_segment(day)}"

@@ -96,8 +96,17 @@ def lake_frame(frame: pd.DataFrame, *, host: str, source: str, zone: str | None,
 def _to_arrow(frame: pd.DataFrame) -> pa.Table:
     import pyarrow as pa
 
+    names = [str(c) for c in frame.columns]
+    if len(set(names)) == len(names):
+        try:
+            # column by column: pyarrow's whole-frame conversion costs milliseconds per
+            # call, more than the few hundred rows of a sar table take
+            return pa.table([pa.array(series, from_pandas=True)
+                             for _, series in frame.items()], names=names)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # the whole frame's conversion says which columns are mixed
     frame = frame.reset_index(drop=True)
-    frame.columns = [str(c) for c in frame.columns]
+    frame.columns = names
     try:
         return pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError):

@@ -62,7 +62,7 @@ import pandas as pd
 from .. import runner
 from ..errors import ParseError, bad_line, warn
 from ..result import Tables
-from ._read.numeric import detect_decimal
+from ._read.numeric import detect_decimal, plain_numbers
 from .sar_reports import LABEL_COLUMNS, REPORTS, TEXT_COLUMNS, known_report, report_name
 
 TOOL = "sar"
@@ -395,34 +395,26 @@ def _expand_cpu_star(columns: tuple[str, ...], width: int) -> tuple[str, ...]:
 def _csv_frame(rows: list[tuple[int, list[str]]], columns: tuple[str, ...], decimal: str,
                strict: bool, last_line: int) -> tuple[pd.DataFrame, str | None]:
     numbers = np.array([n for n, _ in rows])
-    raw = pd.DataFrame([values for _, values in rows],
-                       columns=["interval", "__stamp", *columns], dtype=object)
-    stamps = raw.pop("__stamp").astype(str)
-    zone = None
-    split = stamps.str.rsplit(" ", n=1, expand=True)
-    if split.shape[1] == 2 and split[1].notna().all() and not split[1].str[:1].str.isdigit().any():
-        zone = str(split[1].iloc[0])
-        times = pd.to_datetime(split[0], format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    elif stamps.str.fullmatch(r"\d+").all():
-        times = pd.to_datetime(pd.to_numeric(stamps), unit="s")
-        zone = "UTC"
-    else:
-        times = pd.to_datetime(stamps, format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    frame = pd.DataFrame({"time": times.astype("datetime64[ns]")})
-    bad = np.array(frame["time"].isna(), dtype=bool)
-    for name in ["interval", *columns]:
-        column = raw[name]
+    cells = list(zip(*(values for _, values in rows), strict=True))  # one tuple per column
+    times, zone = _csv_times(cells[1])
+    data: dict[str, Any] = {"time": times}
+    bad = np.array(times.isna(), dtype=bool)
+    for name, column in zip(["interval", *columns], [cells[0], *cells[2:]], strict=True):
         if name in TEXT_COLUMNS:
+            text = pd.Series(column, dtype=object)
             if name in LABEL_COLUMNS:
-                column = column.where(column != "-1", "all")
-            frame[name] = column.astype(str).where(column.astype(str) != "", None)
+                text = text.where(text != "-1", "all")
+            data[name] = text.astype(str).where(text.astype(str) != "", None)
             continue
-        text = column.astype(str)
-        if decimal != ".":
-            text = text.str.replace(decimal, ".", regex=False)
-        values = pd.to_numeric(text, errors="coerce")
-        bad |= np.array(values.isna() & (text != ""), dtype=bool)
-        frame[name] = values
+        values = plain_numbers(column) if decimal == "." else None
+        if values is None:  # something else than plain numbers: cell by cell
+            text = pd.Series(column, dtype=object).astype(str)
+            if decimal != ".":
+                text = text.str.replace(decimal, ".", regex=False)
+            values = pd.to_numeric(text, errors="coerce")
+            bad |= np.array(values.isna() & (text != ""), dtype=bool)
+        data[name] = values
+    frame = pd.DataFrame(data)
     if bad.any():
         keep = np.ones(len(frame), dtype=bool)
         for index in np.flatnonzero(bad):
@@ -432,6 +424,47 @@ def _csv_frame(rows: list[tuple[int, list[str]]], columns: tuple[str, ...], deci
             keep[index] = False
         frame = frame.loc[keep].reset_index(drop=True)
     return _sar_order(frame), zone
+
+
+def _csv_times(stamps: tuple[str, ...]) -> tuple[pd.Series, str | None]:
+    """sadf -d's timestamps (``2026-11-25 00:33:09 UTC``, or seconds since the epoch with
+    ``-U``) as datetime64 (NaT where unreadable), and the zone the first one names. Each
+    distinct stamp is read once: every row of one sample shares it."""
+    places: dict[str, int] = {}
+    codes = np.array([places.setdefault(stamp, len(places)) for stamp in stamps])
+    fast = _stamps_in_utc(list(places))
+    if fast is not None:
+        return pd.Series(fast[0][codes], dtype="datetime64[ns]"), fast[1]
+    unique = pd.Series(list(places), dtype=object).astype(str)
+    zone = None
+    split = unique.str.rsplit(" ", n=1, expand=True)
+    if split.shape[1] == 2 and split[1].notna().all() and not split[1].str[:1].str.isdigit().any():
+        zone = str(split[1].iloc[0])
+        times = pd.to_datetime(split[0], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    elif unique.str.fullmatch(r"\d+").all():
+        times = pd.to_datetime(pd.to_numeric(unique), unit="s")
+        zone = "UTC"
+    else:
+        times = pd.to_datetime(unique, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    values = times.astype("datetime64[ns]").to_numpy()
+    return pd.Series(values[codes], dtype="datetime64[ns]"), zone
+
+
+_STAMP_AND_ZONE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}) "
+                             r"((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]) ([^\d\s]\S*)")
+
+
+def _stamps_in_utc(stamps: list[str]) -> tuple[np.ndarray, str] | None:
+    """The common case of :func:`_csv_times` read by numpy: every stamp a valid
+    ``YYYY-MM-DD HH:MM:SS ZONE``; None otherwise (the general reading decides)."""
+    matches = [_STAMP_AND_ZONE.fullmatch(stamp) for stamp in stamps]
+    if not all(matches):
+        return None
+    try:
+        values = np.array([f"{m[1]}T{m[2]}" for m in matches], dtype="datetime64[s]")
+    except ValueError:  # a date or time out of range: NaT and a bad line, the general way
+        return None
+    return values.astype("datetime64[ns]"), matches[0][3]
 
 
 def _sar_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -490,9 +523,12 @@ def parse_json(text: str, *, strict: bool = False) -> Tables:
     }
     tables = Tables(attrs=attrs)
     for name, records in rows.items():
-        frame = pd.DataFrame.from_records(records)
         ranks = _json_rank(name)
-        frame = frame[sorted(frame.columns, key=lambda column: ranks[column])]
+        # the columns in their first records' order, then sar's (naming them up front
+        # spares reordering the frame afterwards)
+        seen = dict.fromkeys(key for record in records for key in record)
+        frame = pd.DataFrame.from_records(
+            records, columns=sorted(seen, key=lambda column: ranks[column]))
         frame["time"] = frame["time"].astype("datetime64[ns]")
         for column in frame.columns:
             if column in TEXT_COLUMNS:
