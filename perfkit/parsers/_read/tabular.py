@@ -136,12 +136,14 @@ def frame_from_text(blob: str | bytes | Callable[[], str | bytes], count: int,
 
 def read_rows(blob: str | bytes, names: Sequence[str], *, text_columns: Collection[str] = (),
               scratch_columns: Collection[str] = (), decimal: str = ".",
-              squeezed: bool = False) -> pd.DataFrame | None:
+              squeezed: bool = False,
+              usecols: Sequence[str] | None = None) -> pd.DataFrame | None:
     """The hopeful first read of :func:`frame_from_text`: ``blob`` squeezed and read in
     one call, or None when its rows do not all fit ``names`` (frame_from_text then finds
     out which). It touches no shared state (no warning filters), so that a caller may run
     it in a worker thread: pandas lets go of the interpreter while it splits and converts.
     ``squeezed``: ``blob`` is bytes that :func:`squeeze_spaces` gave already.
+    ``usecols``: the columns to keep (the others are split off, not converted).
 
     >>> read_rows(b"all  1.5\\n0  2", ["CPU", "v"], text_columns={"CPU"})["v"].tolist()
     [1.5, 2.0]
@@ -158,7 +160,7 @@ def read_rows(blob: str | bytes, names: Sequence[str], *, text_columns: Collecti
     if first and first.count(b" ") + 1 > len(names):
         return None  # pandas would only warn, and drop the extra fields
     try:
-        return pd.read_csv(io.BytesIO(rows), **_csv_options(
+        return pd.read_csv(io.BytesIO(rows), usecols=usecols, **_csv_options(
             names, _dtypes(names, text_columns, scratch_columns), decimal))
     except (pd.errors.ParserError, ValueError):
         return None
