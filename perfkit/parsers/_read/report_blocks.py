@@ -77,10 +77,10 @@ def _prefix_word(prefix: bytes) -> tuple[int, int]:
 
 def lay_out(data: bytes, prefixes: tuple[bytes, bytes]) -> Layout | None:
     """The :class:`Layout` of ASCII ``data`` whose headers start with ``prefixes`` (two
-    kinds of header, the first opening a report), or None when the text is not laid out plainly (see the module
-    docstring). Reports are numbered as iostat's careful reader numbers them: a time stamp
-    opens one, and so does a header whose kind the current report has already, or the
-    first kind's header after any block."""
+    kinds of header, the first opening a report), or None when the text is not laid out
+    plainly (see the module docstring). Reports are numbered as iostat's careful reader
+    numbers them: a time stamp opens one, and so does a header whose kind the current
+    report has already, or the first kind's header after any block."""
     if not data.endswith(b"\n\n") or len(data) < 16 or len(prefixes) != 2:
         return None
     codes = np.frombuffer(data, dtype=np.uint8)
