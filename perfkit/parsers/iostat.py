@@ -681,11 +681,13 @@ def _report_times(stamps: list[tuple[str | None, int]], facts: dict[str, Any],
     twelve = False
     dates: list[str] = []
     for stamp, _ in stamps:
-        match = _STAMP.match(stamp or "")
+        if not stamp:
+            continue
+        match = _STAMP.match(stamp)
         if match:
             dates.append(match.group("date"))
             twelve |= match.group("ampm") is not None
-        old = _OLD_STAMP.match(stamp or "")
+        old = _OLD_STAMP.match(stamp)
         if old:
             twelve |= old.group("ampm") is not None
     banner_date = facts.get("date_text")

@@ -57,15 +57,10 @@ class Layout:
     stamp_reports: np.ndarray
 
 
-def _words(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The first 8 bytes of each line as one little-endian integer (0 for lines that end
-    within 8 bytes of the text's end: no header is that short or that late)."""
-    found = np.zeros(len(starts), dtype="<u8")
-    room = (starts + 8 <= len(data)) & (lengths > 0)
-    if len(data) >= 8:
-        words = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
-        found[room] = words[starts[room]]
-    return found
+def _words(data: bytes) -> np.ndarray:
+    """Every 8 bytes of ``data`` from each offset on, as one little-endian integer (a view:
+    ``_words(data)[i]`` holds ``data[i:i + 8]``)."""
+    return np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
 
 
 def _prefix_word(prefix: bytes) -> tuple[int, int]:
@@ -94,7 +89,7 @@ def lay_out(data: bytes, prefixes: tuple[bytes, bytes]) -> Layout | None:
     if ((last_bytes == 32) | (last_bytes == 9)).any():
         return None  # a line ending in blanks (or of blanks only): the careful path
     del last_bytes
-    words = _words(data, starts, lengths)
+    words = _words(data)[np.minimum(starts, len(data) - 8)]  # a line's first 8 bytes
     kind = np.full(len(ends), -1, dtype=np.int8)
     for index, prefix in enumerate(prefixes):
         value, mask = _prefix_word(prefix)
@@ -105,18 +100,19 @@ def lay_out(data: bytes, prefixes: tuple[bytes, bytes]) -> Layout | None:
     headers: list[bytes | None] = []
     for index in range(len(prefixes)):
         mine = heads[kind[heads] == index]
-        texts = {data[a:b] for a, b in zip(starts[mine].tolist(), ends[mine].tolist(),
-                                           strict=True)}
-        if len(texts) > 1:
+        if not _alike(data, starts[mine], lengths[mine]):
             return None  # a header printed two ways: the careful path compares them
-        headers.append(texts.pop() if texts else None)
-    position = np.arange(len(ends))
-    last_head = np.maximum.accumulate(np.where(is_head, position, -1))
-    last_blank = np.maximum.accumulate(np.where(empty, position, -1))
-    filled = ~is_head & ~empty
-    in_block = filled & (last_head > last_blank)
+        headers.append(data[starts[mine[0]]:ends[mine[0]]] if len(mine) else None)
+    del lengths
+    last_head = _last_where(is_head)
+    last_blank = _last_where(empty)
+    filled = ~is_head
+    filled &= ~empty
+    in_block = last_head > last_blank
+    in_block &= filled
+    del last_blank
     outside = np.flatnonzero(filled & ~in_block)
-    del last_blank, filled
+    del filled
     nonblank = np.flatnonzero(~empty)
     if not len(outside) or outside[0] != nonblank[0] or not in_block[nonblank[-1]]:
         return None  # no banner first, or a text that does not end with a row
@@ -147,6 +143,26 @@ def lay_out(data: bytes, prefixes: tuple[bytes, bytes]) -> Layout | None:
                   stamps=[(line, data[starts[line]:ends[line]])
                           for line in stamp_lines.tolist()],
                   stamp_reports=event_report[stamp_at])
+
+
+def _alike(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> bool:
+    """Whether the lines at ``starts`` (of ``lengths``) are all the same bytes."""
+    if not len(starts):
+        return True
+    width = int(lengths[0])
+    if (lengths != width).any():
+        return False
+    lines = np.ndarray(shape=(len(data) - width + 1,), dtype=f"S{width}", buffer=data,
+                       strides=(1,))[starts]
+    return bool((lines == lines[0]).all())
+
+
+def _last_where(flags: np.ndarray) -> np.ndarray:
+    """For each position, the last position at or before it where ``flags`` is set
+    (-1 before the first)."""
+    found = np.arange(len(flags), dtype=np.int64)
+    found[~flags] = -1
+    return np.maximum.accumulate(found, out=found)
 
 
 def _complete(event_kind: np.ndarray, event_report: np.ndarray, reports: int) -> bool:
