@@ -101,7 +101,7 @@ from ..units import TO_KIB
 from ._read.banner import is_banner, parse_banner
 from ._read.numeric import detect_decimal
 from ._read.report_blocks import BlockRows, lay_out
-from ._read.tabular import frame_from_lines, read_rows, squeeze_spaces, squeeze_spans
+from ._read.tabular import frame_from_lines, read_rows, squeezed_pieces
 from ._read.text import MARK_MEANING, clean_text_and_bytes, mark_of
 from ._read.times import (
     AM_PM,
@@ -226,10 +226,14 @@ def _parse_laid_out(encoded: list[bytes], *, dayfirst: bool | None,
     decimal = detect_decimal(_decimal_sample(data, layout.rows))
     cpu_rows, dev_rows = layout.rows
     tabs = data.find(b"\t", len(layout.banner)) >= 0
-    squeezed = [_squeezed(data, rows, tabs) if h is not None else b""
-                for rows, h in zip(layout.rows, layout.headers, strict=True)]
     grouped = np.isin(np.frombuffer(data, dtype=np.uint8)[dev_rows.starts], (9, 32))
-    del data
+    pieces = [squeezed_pieces(data, rows.starts, rows.ends, tabs=tabs, indented=indented)
+              if h is not None else []
+              for rows, h, indented in zip(layout.rows, layout.headers,
+                                           (True, bool(grouped.any())), strict=True)]
+    del data  # before the pieces are joined: the text's bytes are the largest thing held
+    squeezed = [b"\n".join(piece) for piece in pieces]
+    del pieces
     cpu = devices = None
     if cpu_tokens is not None:
         columns = cpu_tokens[1:]
@@ -270,15 +274,6 @@ def _decimal_sample(data: bytes, blocks: list[BlockRows]) -> list[str]:
     picked = np.flatnonzero(rank < 50)[:200]
     return [data[a:b].decode("ascii") for a, b in zip(starts[picked].tolist(),
                                                       ends[picked].tolist(), strict=True)]
-
-
-def _squeezed(data: bytes, rows: BlockRows, tabs: bool) -> bytes:
-    """The rows, one per line, their blanks squeezed to single spaces."""
-    squeezed = squeeze_spans(data, rows.starts, rows.ends, tabs=tabs)
-    if squeezed is None:  # rows of very different lengths
-        squeezed = squeeze_spaces(b"\n".join(
-            data[a:b] for a, b in zip(rows.starts.tolist(), rows.ends.tolist(), strict=True)))
-    return squeezed
 
 
 def _clean_read(squeezed: bytes, names: list[str], text_columns: set[str], decimal: str,

@@ -55,7 +55,7 @@ import pandas as pd
 from ..errors import ParseError, bad_line, warn
 from ..units import size_to_kib
 from ._read.sysstat_engine import _newline_offsets
-from ._read.tabular import frame_from_lines, read_rows, squeeze_spaces
+from ._read.tabular import frame_from_lines, read_rows, squeezed_pieces
 from ._read.text import clean_text_and_bytes
 from ._read.times import of_day, stamps_before, times_of_day
 
@@ -239,8 +239,11 @@ def _plain_table(data: bytes, unit: str | None) -> pd.DataFrame | None:
     columns = list(MEMORY[:count])
     if names[4] in _INACT:
         columns[4:6] = ["inact", "active"]
-    squeezed = squeeze_spaces(data, body)
-    del data
+    starts = np.concatenate(([body], ends[:-1] + 1))
+    pieces = squeezed_pieces(data, starts, ends, tabs=data.find(b"\t", body) >= 0)
+    del data, starts  # before the pieces are joined: the text's bytes are the largest
+    squeezed = b"\n".join(pieces)
+    del pieces
     frame = read_rows(squeezed, [*columns, "_date", "_clock"] if times is not None
                       else columns, squeezed=True, usecols=columns)
     del squeezed

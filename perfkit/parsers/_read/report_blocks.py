@@ -79,7 +79,8 @@ def lay_out(data: bytes, prefixes: tuple[bytes, bytes]) -> Layout | None:
     if not data.endswith(b"\n\n") or len(data) < 16 or len(prefixes) != 2:
         return None
     codes = np.frombuffer(data, dtype=np.uint8)
-    ends = _newline_offsets(data)
+    # int32 offsets: half the memory of the per-line arrays of a long text
+    ends = _newline_offsets(data).astype(np.int32 if len(data) < 1 << 31 else np.int64)
     starts = np.empty_like(ends)
     starts[0] = 0
     starts[1:] = ends[:-1] + 1
@@ -160,7 +161,7 @@ def _alike(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> bool:
 def _last_where(flags: np.ndarray) -> np.ndarray:
     """For each position, the last position at or before it where ``flags`` is set
     (-1 before the first)."""
-    found = np.arange(len(flags), dtype=np.int64)
+    found = np.arange(len(flags), dtype=np.int32 if len(flags) < 1 << 31 else np.int64)
     found[~flags] = -1
     return np.maximum.accumulate(found, out=found)
 

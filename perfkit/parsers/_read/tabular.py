@@ -304,6 +304,30 @@ def squeeze_spans(data: bytes, starts: np.ndarray, ends: np.ndarray, *,
     return squeezed.replace(b"\n ", b"\n").removeprefix(b" ")
 
 
+#: Bytes of spans that :func:`squeezed_pieces` squeezes at once.
+_PIECE = 1 << 19
+
+
+def squeezed_pieces(data: bytes, starts: np.ndarray, ends: np.ndarray, *, tabs: bool = True,
+                    indented: bool = True) -> list[bytes]:
+    """:func:`squeeze_spans` of the spans, in pieces of about half a megabyte that
+    ``b"\\n".join`` makes whole: the caller can let go of ``data`` before it joins them,
+    and the scratch memory stays small.
+
+    >>> squeezed_pieces(b"h\\n1  a   2\\nx\\n3 b  4 \\n", np.array([2, 13]), np.array([10, 20]))
+    [b'1 a 2\\n3 b 4']
+    """
+    pieces = []
+    for low, high in chunk_bounds(np.asarray(ends) - np.asarray(starts) + 1, _PIECE):
+        part_starts, part_ends = starts[low:high], ends[low:high]
+        piece = squeeze_spans(data, part_starts, part_ends, tabs=tabs, indented=indented)
+        if piece is None:  # spans of very different lengths
+            piece = squeeze_spaces(b"\n".join(data[a:b] for a, b in zip(
+                part_starts.tolist(), part_ends.tolist(), strict=True)))
+        pieces.append(piece)
+    return pieces
+
+
 def _squeeze_rows(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, tabs: bool,
                   last: bool) -> bytes | None:
     """The spans ``codes[start:start + length]``, each followed by a newline (but the very
