@@ -155,10 +155,10 @@ def stamps_before(data: bytes, ends: np.ndarray) -> np.ndarray | None:
     bytes at once (``vmstat -t`` prints one on every row); None when any line does not
     end with one, or holds a date or time that does not exist.
 
-    >>> data = b"7 0 2026-11-25 23:59:59\n5 0 2026-11-26 00:00:00\n"
+    >>> data = b"7 0 2026-11-25 23:59:59\\n5 0 2026-11-26 00:00:00\\n"
     >>> stamps_before(data, np.array([23, 47])).astype(str).tolist()
     ['2026-11-25T23:59:59.000000000', '2026-11-26T00:00:00.000000000']
-    >>> stamps_before(b"7 0 2026-02-29 00:00:00\n", np.array([23])) is None
+    >>> stamps_before(b"7 0 2026-02-29 00:00:00\\n", np.array([23])) is None
     True
     """
     width = len(_STAMP_SHAPE)
