@@ -55,7 +55,7 @@ import pandas as pd
 from ..errors import ParseError, bad_line, warn
 from ..units import size_to_kib
 from ._read.sysstat_engine import _newline_offsets
-from ._read.tabular import frame_from_lines, read_rows, squeezed_pieces
+from ._read.tabular import frame_from_lines, read_rows, squeeze_spaces
 from ._read.text import clean_text_and_bytes
 from ._read.times import of_day, stamps_before, times_of_day
 
@@ -111,6 +111,8 @@ _SAMPLE_ROW = re.compile(r"^\s*\d+(?:\s+\d+){14}")
 #: unrecognised lines before vmstat's first line that are reported and skipped; more, and
 #: the text is not vmstat's (recognising a start needs it and the next two lines)
 _STRAYS_BEFORE = 3
+#: Bytes of rows squeezed at once by the plain table's reader (bounds its scratch memory).
+_PIECE = 1 << 19
 
 
 def _is_rule(line: str) -> bool:
@@ -239,9 +241,12 @@ def _plain_table(data: bytes, unit: str | None) -> pd.DataFrame | None:
     columns = list(MEMORY[:count])
     if names[4] in _INACT:
         columns[4:6] = ["inact", "active"]
-    starts = np.concatenate(([body], ends[:-1] + 1))
-    pieces = squeezed_pieces(data, starts, ends, tabs=data.find(b"\t", body) >= 0)
-    del data, starts  # before the pieces are joined: the text's bytes are the largest
+    # the rows are one stretch of the text: squeezed in pieces that end at a newline
+    cuts = ends[np.searchsorted(ends, np.arange(body + _PIECE, int(ends[-1]), _PIECE))]
+    bounds = [body, *np.unique(cuts).tolist(), int(ends[-1])]
+    pieces = [squeeze_spaces(data, low + (low > body), high)
+              for low, high in zip(bounds, bounds[1:], strict=False) if high > low]
+    del data  # before the pieces are joined: the text's bytes are the largest thing held
     squeezed = b"\n".join(pieces)
     del pieces
     frame = read_rows(squeezed, [*columns, "_date", "_clock"] if times is not None
