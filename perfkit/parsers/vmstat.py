@@ -44,6 +44,7 @@ The kernel's ``/proc/vmstat`` reads the same way (``df.attrs["source"]``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -245,7 +246,7 @@ def _plain_table(data: bytes, unit: str | None) -> pd.DataFrame | None:
     cuts = ends[np.searchsorted(ends, np.arange(body + _PIECE, int(ends[-1]), _PIECE))]
     bounds = [body, *np.unique(cuts).tolist(), int(ends[-1])]
     pieces = [squeeze_spaces(data, low + (low > body), high)
-              for low, high in zip(bounds, bounds[1:], strict=False) if high > low]
+              for low, high in itertools.pairwise(bounds) if high > low]
     del data  # before the pieces are joined: the text's bytes are the largest thing held
     squeezed = b"\n".join(pieces)
     del pieces
