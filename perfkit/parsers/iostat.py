@@ -280,6 +280,8 @@ def _clean_read(squeezed: bytes, names: list[str], text_columns: set[str], decim
                 count: int) -> pd.DataFrame | None:
     """The squeezed rows read in one go; None unless every row read whole, as numbers
     where numbers are due."""
+    if squeezed.count(b" ") != count * (len(names) - 1):
+        return None  # a row with a field too many or too few
     frame = read_rows(squeezed, names, text_columns=text_columns, decimal=decimal,
                       squeezed=True)
     if frame is None or len(frame) != count or frame.isna().to_numpy().any():

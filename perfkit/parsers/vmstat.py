@@ -250,8 +250,12 @@ def _plain_table(data: bytes, unit: str | None) -> pd.DataFrame | None:
     del data  # before the pieces are joined: the text's bytes are the largest thing held
     squeezed = b"\n".join(pieces)
     del pieces
-    frame = read_rows(squeezed, [*columns, "_date", "_clock"] if times is not None
-                      else columns, squeezed=True, usecols=columns)
+    read = [*columns, "_date", "_clock"] if times is not None else columns
+    # every row splits into as many fields as there are names (read_csv would drop the
+    # extra fields of a longer row, as it reads only ``usecols``; a shorter one shows as a
+    # missing or misplaced value below)
+    whole = squeezed.count(b" ") == len(ends) * (len(read) - 1)
+    frame = read_rows(squeezed, read, squeezed=True, usecols=columns) if whole else None
     del squeezed
     if frame is None or len(frame) != len(ends) or any(
             frame[name].dtype != np.int64 for name in columns):
