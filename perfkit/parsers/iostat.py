@@ -100,8 +100,9 @@ from ..result import Tables
 from ..units import TO_KIB
 from ._read.banner import is_banner, parse_banner
 from ._read.numeric import detect_decimal
-from ._read.tabular import frame_from_lines
-from ._read.text import MARK_MEANING, clean_text, mark_of
+from ._read.report_blocks import BlockRows, lay_out
+from ._read.tabular import frame_from_lines, read_rows, squeezed_pieces
+from ._read.text import MARK_MEANING, clean_text_and_bytes, mark_of
 from ._read.times import (
     AM_PM,
     TIME_TOKEN,
@@ -145,6 +146,7 @@ _ISO = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}:\d{2})"
 _OLD_STAMP = re.compile(rf"^Time:\s+(?P<time>{TIME_TOKEN})(?:\s+(?P<ampm>\S+))?$")
 _HUMAN_VALUE = re.compile(r"(?<=\s)-?\d+(?:[.,]\d+)?[BkMGTPE%](?=\s|$)", re.M)
 _HUMAN_SPLIT = r"^(-?\d+(?:[.,]\d+)?)([BkMGTPE%]?)$"
+_HUMAN_NAME = re.compile(r"-?\d+(?:[.,]\d+)?[BkMGTPE%]")
 #: What is left of a printed value (``219.85``, ``2,6M``, ``23.7%``) when the text stops in it.
 _CUT_VALUE = re.compile(r"-?\d+(?:[.,]\d*)?[BkMGTPE%]?")
 #: What is left of an ``S_COLORS`` code when the text stops in it (whole codes are gone).
@@ -178,13 +180,122 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         date: the date of a fragment pasted without its banner, for its ``Time:`` stamps
             (without it, they are times of day: ``timedelta64``).
     """
-    cleaned = clean_text(text, tool=NAME)
+    cleaned, encoded = clean_text_and_bytes(text, tool=NAME)
     if cleaned.lstrip().startswith("{"):
         cpu, devices, count, stamps, facts = read_json(cleaned, strict=strict)
         return _finish(cpu, devices, count, stamps, facts, dayfirst=dayfirst,
                        since_boot=since_boot)
+    if encoded:  # ASCII text: first try the numpy reader of plainly laid out reports
+        tables = _parse_laid_out(encoded, dayfirst=dayfirst, since_boot=since_boot,
+                                 date=given_date(date))
+        if tables is not None:
+            return tables
     return _parse_text(cleaned, strict=strict, dayfirst=dayfirst, since_boot=since_boot,
                        date=given_date(date))
+
+
+# --------------------------------------------------------------------------- fast path
+
+def _parse_laid_out(encoded: list[bytes], *, dayfirst: bool | None,
+                    since_boot: bool | None, date: pd.Timestamp | None) -> Tables | None:
+    """The tables of a text laid out plainly (one banner first, every ``avg-cpu:`` and
+    device header printed alike, each block ended by a blank line, the last report whole:
+    :func:`~perfkit.parsers._read.report_blocks.lay_out`), read with numpy and one
+    ``read_csv`` call per table; None for any other text, and for rows that do not all
+    read cleanly, which :func:`_parse_text` then reads line by line, naming what is odd.
+    ``encoded`` holds the text's bytes: they are taken out, and let go of once the rows
+    are gathered."""
+    data = encoded.pop()
+    layout = lay_out(data, (b"avg-cpu:", b"Device"))
+    if layout is None:
+        return None
+    banner = layout.banner.decode("ascii").strip()
+    cpu_tokens, dev_tokens = (h.decode("ascii").split() if h else None
+                              for h in layout.headers)
+    if not is_banner(banner) or (cpu_tokens is not None and not (
+            len(cpu_tokens) > 1 and _usable(cpu_tokens[1:]))):
+        return None
+    header = _device_header(dev_tokens) if dev_tokens is not None else None
+    if (dev_tokens is not None and (header is None or header[2])) or any(
+            len(rows.lines) == 0 for rows, h in zip(layout.rows, layout.headers, strict=True)
+            if h is not None):
+        return None  # the --pretty layout, or a header without a row in the whole text
+    stamps = [(line, text.decode("ascii").strip()) for line, text in layout.stamps]
+    if not all(_is_stamp(text) for _, text in stamps):
+        return None
+    decimal = detect_decimal(_decimal_sample(data, layout.rows))
+    cpu_rows, dev_rows = layout.rows
+    tabs = data.find(b"\t", len(layout.banner)) >= 0
+    grouped = np.isin(np.frombuffer(data, dtype=np.uint8)[dev_rows.starts], (9, 32))
+    pieces = [squeezed_pieces(data, rows.starts, rows.ends, tabs=tabs, indented=indented)
+              if h is not None else []
+              for rows, h, indented in zip(layout.rows, layout.headers,
+                                           (True, bool(grouped.any())), strict=True)]
+    del data  # before the pieces are joined: the text's bytes are the largest thing held
+    squeezed = [b"\n".join(piece) for piece in pieces]
+    del pieces
+    cpu = devices = None
+    if cpu_tokens is not None:
+        columns = cpu_tokens[1:]
+        cpu = _clean_read(squeezed[0], columns, set(), decimal, len(cpu_rows.lines))
+        if cpu is None:
+            return None
+        cpu.insert(0, "report", cpu_rows.report)
+    if header is not None:
+        columns, device, _ = header
+        devices = _clean_read(squeezed[1], [device, *columns], {device}, decimal,
+                              len(dev_rows.lines))
+        if devices is None or not _plain_names(devices[device]):
+            return None
+        devices.insert(0, "report", dev_rows.report)
+        devices["group"] = grouped
+    facts: dict[str, Any] = parse_banner(banner)
+    facts.update(tool=NAME, format="text", given_date=date, decimal=decimal, human=False)
+    opened = np.full(layout.reports, None, dtype=object)
+    opened[layout.stamp_reports] = [text for _, text in stamps]
+    report_stamps = list(zip(opened.tolist(), (layout.report_lines + 1).tolist(), strict=True))
+    return _finish(cpu, devices, layout.reports, report_stamps, facts, dayfirst=dayfirst,
+                   since_boot=since_boot)
+
+
+def _decimal_sample(data: bytes, blocks: list[BlockRows]) -> list[str]:
+    """The rows :func:`_text_tables` looks at for the decimal mark: the first 50 of each
+    block, 200 in all, in text order."""
+    lines = np.concatenate([rows.lines for rows in blocks])
+    order = np.argsort(lines, kind="stable")
+    lines = lines[order]
+    starts = np.concatenate([rows.starts for rows in blocks])[order]
+    ends = np.concatenate([rows.ends for rows in blocks])[order]
+    position = np.arange(len(lines))
+    # a block's rows are consecutive lines: a gap starts the next block
+    first = np.ones(len(lines), dtype=bool)
+    first[1:] = lines[1:] != lines[:-1] + 1
+    rank = position - np.maximum.accumulate(np.where(first, position, 0))
+    picked = np.flatnonzero(rank < 50)[:200]
+    return [data[a:b].decode("ascii") for a, b in zip(starts[picked].tolist(),
+                                                      ends[picked].tolist(), strict=True)]
+
+
+def _clean_read(squeezed: bytes, names: list[str], text_columns: set[str], decimal: str,
+                count: int) -> pd.DataFrame | None:
+    """The squeezed rows read in one go; None unless every row read whole, as numbers
+    where numbers are due."""
+    if squeezed.count(b" ") != count * (len(names) - 1):
+        return None  # a row with a field too many or too few
+    frame = read_rows(squeezed, names, text_columns=text_columns, decimal=decimal,
+                      squeezed=True)
+    if frame is None or len(frame) != count or frame.isna().to_numpy().any():
+        return None
+    if any(frame[name].dtype.kind not in "if" for name in names if name not in text_columns):
+        return None
+    return frame
+
+
+def _plain_names(names: pd.Series) -> bool:
+    """Device names that the careful path would take for device names too (not a header
+    word, nor a human size such as ``2.6M``)."""
+    return not any(name in (*_DEVICE_WORDS, "avg-cpu:") or _HUMAN_NAME.fullmatch(name)
+                   for name in pd.unique(names).tolist())
 
 
 # --------------------------------------------------------------------------- text layout
@@ -567,11 +678,13 @@ def _report_times(stamps: list[tuple[str | None, int]], facts: dict[str, Any],
     twelve = False
     dates: list[str] = []
     for stamp, _ in stamps:
-        match = _STAMP.match(stamp or "")
+        if not stamp:
+            continue
+        match = _STAMP.match(stamp)
         if match:
             dates.append(match.group("date"))
             twelve |= match.group("ampm") is not None
-        old = _OLD_STAMP.match(stamp or "")
+        old = _OLD_STAMP.match(stamp)
         if old:
             twelve |= old.group("ampm") is not None
     banner_date = facts.get("date_text")

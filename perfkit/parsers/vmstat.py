@@ -44,6 +44,7 @@ The kernel's ``/proc/vmstat`` reads the same way (``df.attrs["source"]``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,9 +55,10 @@ import pandas as pd
 
 from ..errors import ParseError, bad_line, warn
 from ..units import size_to_kib
-from ._read.tabular import frame_from_lines
-from ._read.text import clean_text
-from ._read.times import of_day, times_of_day
+from ._read.sysstat_engine import _newline_offsets
+from ._read.tabular import frame_from_lines, read_rows, squeeze_spaces
+from ._read.text import clean_text_and_bytes
+from ._read.times import of_day, stamps_before, times_of_day
 
 NAME = "vmstat"
 
@@ -110,6 +112,8 @@ _SAMPLE_ROW = re.compile(r"^\s*\d+(?:\s+\d+){14}")
 #: unrecognised lines before vmstat's first line that are reported and skipped; more, and
 #: the text is not vmstat's (recognising a start needs it and the next two lines)
 _STRAYS_BEFORE = 3
+#: Bytes of rows squeezed at once by the plain table's reader (bounds its scratch memory).
+_PIECE = 1 << 19
 
 
 def _is_rule(line: str) -> bool:
@@ -186,7 +190,11 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     """
     if unit is not None and unit not in UNITS:
         raise ValueError(f"unit must be one of {sorted(UNITS)} (vmstat -S), not {unit!r}")
-    text = clean_text(text, tool=NAME)
+    text, encoded = clean_text_and_bytes(text, tool=NAME)
+    if encoded:  # ASCII text: first try the numpy reader of one plain sample table
+        frame = _plain_table(encoded.pop(), unit)
+        if frame is not None:
+            return frame
     numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     context = _Context(strict, numbered[-1][0], text.endswith("\n"))
     numbered = _skip_strays(numbered, context)
@@ -199,6 +207,68 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         return _proc(numbered, context)
     raise ParseError("not vmstat output (no header, counter or /proc/vmstat line)",
                      line=number, text=first, tool=NAME)
+
+
+def _plain_table(data: bytes, unit: str | None) -> pd.DataFrame | None:
+    """The sample table of ``vmstat [-t]`` output as a program writes it to a file (its two
+    header lines once, first, then rows only, each ``-t`` row ending with its time stamp,
+    the text ending with a newline), read with numpy and one ``read_csv`` call; None for
+    any other text, or rows that do not all read cleanly, which :func:`_tables` then
+    reads line by line, naming what is odd."""
+    rule_end = data.find(b"\n")
+    names_end = data.find(b"\n", rule_end + 1)
+    if names_end < 0 or not data.endswith(b"\n") or data[names_end + 1:names_end + 2] in (
+            b"", b"\n"):
+        return None
+    rule = data[:rule_end].decode("ascii")
+    header = data[rule_end + 1:names_end].decode("ascii")
+    if not (_is_rule(rule) and rule.lstrip().startswith("procs") and not _is_rule(header)
+            and not _is_row(header) and _is_names(header)):
+        return None
+    names = header.split()
+    body = names_end + 1
+    # a header again, a blank line, or a line ending in blanks: the careful path
+    if any(data.find(odd, body) >= 0 for odd in (b"---", b"\n\n", b" \n", b"\t\n")):
+        return None
+    ends = _newline_offsets(data)[2:]
+    times = stamps_before(data, ends) if data.find(b":", body) >= 0 else None
+    if data.find(b":", body) >= 0 and times is None:
+        return None  # not every row ends with a time stamp
+    count = len(names) - (times is not None)
+    if len(names) < 14 or not 15 <= count <= len(MEMORY):
+        return None  # a -d table, or a header the careful path reports
+    if not _SAMPLE_ROW.match(data[body:int(ends[0])].decode("ascii")):
+        return None
+    columns = list(MEMORY[:count])
+    if names[4] in _INACT:
+        columns[4:6] = ["inact", "active"]
+    # the rows are one stretch of the text: squeezed in pieces that end at a newline
+    cuts = ends[np.searchsorted(ends, np.arange(body + _PIECE, int(ends[-1]), _PIECE))]
+    bounds = [body, *np.unique(cuts).tolist(), int(ends[-1])]
+    pieces = [squeeze_spaces(data, low + (low > body), high)
+              for low, high in itertools.pairwise(bounds) if high > low]
+    del data  # before the pieces are joined: the text's bytes are the largest thing held
+    squeezed = b"\n".join(pieces)
+    del pieces
+    read = [*columns, "_date", "_clock"] if times is not None else columns
+    # every row splits into as many fields as there are names (read_csv would drop the
+    # extra fields of a longer row, as it reads only ``usecols``; a shorter one shows as a
+    # missing or misplaced value below)
+    whole = squeezed.count(b" ") == len(ends) * (len(read) - 1)
+    frame = read_rows(squeezed, read, squeezed=True, usecols=columns) if whole else None
+    del squeezed
+    if frame is None or len(frame) != len(ends) or any(
+            frame[name].dtype != np.int64 for name in columns):
+        return None
+    if times is not None:
+        frame.insert(0, "time", times)
+    since_boot = np.zeros(len(frame), dtype=bool)
+    since_boot[0] = True
+    frame["since_boot"] = since_boot
+    _sizes_to_kib(frame, unit)
+    if times is not None:
+        frame.attrs["timezone"] = names[-1]
+    return frame
 
 
 def _skip_strays(numbered: list[tuple[int, str]],

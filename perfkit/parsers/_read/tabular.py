@@ -136,12 +136,14 @@ def frame_from_text(blob: str | bytes | Callable[[], str | bytes], count: int,
 
 def read_rows(blob: str | bytes, names: Sequence[str], *, text_columns: Collection[str] = (),
               scratch_columns: Collection[str] = (), decimal: str = ".",
-              squeezed: bool = False) -> pd.DataFrame | None:
+              squeezed: bool = False,
+              usecols: Sequence[str] | None = None) -> pd.DataFrame | None:
     """The hopeful first read of :func:`frame_from_text`: ``blob`` squeezed and read in
     one call, or None when its rows do not all fit ``names`` (frame_from_text then finds
     out which). It touches no shared state (no warning filters), so that a caller may run
     it in a worker thread: pandas lets go of the interpreter while it splits and converts.
     ``squeezed``: ``blob`` is bytes that :func:`squeeze_spaces` gave already.
+    ``usecols``: the columns to keep (the others are split off, not converted).
 
     >>> read_rows(b"all  1.5\\n0  2", ["CPU", "v"], text_columns={"CPU"})["v"].tolist()
     [1.5, 2.0]
@@ -158,7 +160,7 @@ def read_rows(blob: str | bytes, names: Sequence[str], *, text_columns: Collecti
     if first and first.count(b" ") + 1 > len(names):
         return None  # pandas would only warn, and drop the extra fields
     try:
-        return pd.read_csv(io.BytesIO(rows), **_csv_options(
+        return pd.read_csv(io.BytesIO(rows), usecols=usecols, **_csv_options(
             names, _dtypes(names, text_columns, scratch_columns), decimal))
     except (pd.errors.ParserError, ValueError):
         return None
@@ -300,6 +302,30 @@ def squeeze_spans(data: bytes, starts: np.ndarray, ends: np.ndarray, *,
         return squeezed
     # leading spaces of a line leave one space: take it out
     return squeezed.replace(b"\n ", b"\n").removeprefix(b" ")
+
+
+#: Bytes of spans that :func:`squeezed_pieces` squeezes at once.
+_PIECE = 1 << 19
+
+
+def squeezed_pieces(data: bytes, starts: np.ndarray, ends: np.ndarray, *, tabs: bool = True,
+                    indented: bool = True) -> list[bytes]:
+    """:func:`squeeze_spans` of the spans, in pieces of about half a megabyte that
+    ``b"\\n".join`` makes whole: the caller can let go of ``data`` before it joins them,
+    and the scratch memory stays small.
+
+    >>> squeezed_pieces(b"h\\n1  a   2\\nx\\n3 b  4 \\n", np.array([2, 13]), np.array([10, 20]))
+    [b'1 a 2\\n3 b 4']
+    """
+    pieces = []
+    for low, high in chunk_bounds(np.asarray(ends) - np.asarray(starts) + 1, _PIECE):
+        part_starts, part_ends = starts[low:high], ends[low:high]
+        piece = squeeze_spans(data, part_starts, part_ends, tabs=tabs, indented=indented)
+        if piece is None:  # spans of very different lengths
+            piece = squeeze_spaces(b"\n".join(data[a:b] for a, b in zip(
+                part_starts.tolist(), part_ends.tolist(), strict=True)))
+        pieces.append(piece)
+    return pieces
 
 
 def _squeeze_rows(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, tabs: bool,

@@ -100,7 +100,7 @@ def clean_text_and_bytes(data: bytes | str, *,
         # the common case first: one pass over the bytes finds no colour code, no
         # carriage return and no control character, so the text is clean as it is
         encoded = data if isinstance(data, bytes) else text.encode("ascii")
-        if not encoded.translate(None, _NOT_CONTROL_OR_CR):
+        if not _holds_any(encoded, _NOT_CONTROL_OR_CR):
             if not _VISIBLE.search(text):
                 raise ParseError("empty input", line=1, tool=tool)
             return text, [encoded]
@@ -114,7 +114,7 @@ def clean_text_and_bytes(data: bytes | str, *,
     encoded = None
     if text.isascii():
         encoded = data if unchanged and isinstance(data, bytes) else text.encode("ascii")
-    may_hold = encoded is None or bool(encoded.translate(None, _NOT_CONTROL))
+    may_hold = encoded is None or _holds_any(encoded, _NOT_CONTROL)
     bad = _CONTROL.search(text) if may_hold else None
     if bad:
         line_no = text.count("\n", 0, bad.start()) + 1
@@ -133,6 +133,22 @@ _NOT_CONTROL = bytes(c for c in range(256)
 #: the same, but keeping carriage returns and escapes (that is, bytes to clean first)
 _NOT_CONTROL_OR_CR = bytes(c for c in range(256) if not (c < 32 and c not in (9, 10))
                            and c != 127)
+
+
+#: Bytes that :func:`_holds_any` looks at at once (``bytes.translate`` makes a scratch copy
+#: as long as what it is given).
+_SCAN_CHUNK = 1 << 20
+
+
+def _holds_any(data: bytes, allowed: bytes) -> bool:
+    """Whether ``data`` holds a byte that is not in ``allowed``, looked for a chunk at a
+    time (so that a large text is not copied whole).
+
+    >>> _holds_any(b"ab\x01", b"ab"), _holds_any(b"abba", b"ab")
+    (True, False)
+    """
+    return any(data[start:start + _SCAN_CHUNK].translate(None, allowed)
+               for start in range(0, len(data), _SCAN_CHUNK))
 
 
 def first_lines(text: str, count: int = 40) -> list[str]:

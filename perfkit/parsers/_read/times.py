@@ -144,6 +144,56 @@ def clock_fields(values: list) -> np.ndarray | None:
     return numbers[:, 0::2] * 10 + numbers[:, 1::2]
 
 
+#: `` YYYY-MM-DD HH:MM:SS``: which of its bytes are digits (the others as printed)
+_STAMP_SHAPE = np.frombuffer(b" 0000-00-00 00:00:00", dtype=np.uint8)
+_STAMP_DIGITS = _STAMP_SHAPE == ord("0")
+
+
+def stamps_before(data: bytes, ends: np.ndarray) -> np.ndarray | None:
+    """The ``YYYY-MM-DD HH:MM:SS`` time stamp (after a blank) that ends each line of
+    ASCII ``data`` (``ends``: where the lines end), as ``datetime64[ns]``, read from the
+    bytes at once (``vmstat -t`` prints one on every row); None when any line does not
+    end with one, or holds a date or time that does not exist.
+
+    >>> data = b"7 0 2026-11-25 23:59:59\\n5 0 2026-11-26 00:00:00\\n"
+    >>> stamps_before(data, np.array([23, 47])).astype(str).tolist()
+    ['2026-11-25T23:59:59.000000000', '2026-11-26T00:00:00.000000000']
+    >>> stamps_before(b"7 0 2026-02-29 00:00:00\\n", np.array([23])) is None
+    True
+    """
+    width = len(_STAMP_SHAPE)
+    codes = np.frombuffer(data, dtype=np.uint8)
+    if not len(ends) or int(ends.min()) < width:
+        return None
+    printed = np.lib.stride_tricks.sliding_window_view(codes, width)[ends - width]
+    shaped = np.where(_STAMP_DIGITS, (printed >= ord("0")) & (printed <= ord("9")),
+                      printed == _STAMP_SHAPE)
+    if not shaped.all():
+        return None
+    del shaped
+
+    def number(first: int, last: int) -> np.ndarray:
+        value = np.zeros(len(printed), dtype=np.int64)
+        for column in range(first, last + 1):
+            value = value * 10 + printed[:, column] - ord("0")
+        return value
+
+    year, month, day = number(1, 4), number(6, 7), number(9, 10)
+    hour, minute, second = number(12, 13), number(15, 16), number(18, 19)
+    if not (((year >= 1900) & (year <= 2200) & (month >= 1) & (month <= 12)).all()
+            and (hour <= 23).all() and (minute <= 59).all() and (second <= 59).all()):
+        return None
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    first_days = months.astype("datetime64[D]")
+    lengths = ((months + 1).astype("datetime64[D]") - first_days).astype(np.int64)
+    if not ((day >= 1) & (day <= lengths)).all():
+        return None
+    seconds = hour * 3600 + minute * 60 + second
+    moments = first_days + (day - 1).astype("timedelta64[D]")
+    return (moments.astype("datetime64[s]") + seconds.astype("timedelta64[s]")).astype(
+        "datetime64[ns]")
+
+
 def combine(date: pd.Timestamp | None, seconds: np.ndarray,
             start: int | None = None) -> pd.Series:
     """Join a date with seconds-since-midnight, adding a day each time the clock goes back
