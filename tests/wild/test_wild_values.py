@@ -263,3 +263,61 @@ def test_bpftrace_ctrl_c_glued_into_a_histogram_row_keeps_the_later_buckets():
     glued = perfkit.parse("\n".join(lines), "bpftrace")
     for name in whole:
         assert glued[name].equals(whole[name]), name  # no bucket after the ^C dropped
+
+
+# --- top's graph mode, times of day without a date ------------------------------------
+
+def test_top_bar_graph_mode():
+    with pytest.warns(perfkit.ParseWarning, match="only the summary"):
+        tables = read("top/minikube-issue7987-top-bars.txt", "top")
+    cpus = tables["cpus"].set_index("CPU")
+    # %Cpu1  :   9.9/3.5    13[||||||||||||||   ]
+    assert cpus.loc[1, "%Cpu user"] == 9.9 and cpus.loc[1, "%Cpu system"] == 3.5
+    assert cpus.loc[1, "%Cpu total"] == 13
+    summary = tables["summary"].iloc[0]
+    # GiB Mem : 28.2/7.8      [    ]
+    assert summary["Mem %used"] == 28.2 and summary["Mem total"] == 7.8 * 1024**2
+    assert summary["Swap total"] == 0.0 and tables.attrs["graph_mode"] is True
+    assert summary["Tasks total"] == 269
+
+
+def test_top_time_of_day_is_not_dated_1970():
+    tables = read("top/cinnamon-desklets-pr1623-top-procps4.txt", "top")
+    for frame in tables.values():
+        assert pd.api.types.is_timedelta64_dtype(frame["time"])
+    assert tables.attrs["date"] is None
+    first = (HERE / "top/cinnamon-desklets-pr1623-top-procps4.txt").read_text().split()[2]
+    assert tables["summary"]["time"].iloc[0] == pd.Timedelta(first)
+    dated = read("top/cinnamon-desklets-pr1623-top-procps4.txt", "top", date="2024-05-01")
+    assert dated["summary"]["time"].iloc[0] == pd.Timestamp(f"2024-05-01 {first}")
+    assert dated["processes"]["time"].iloc[0] == pd.Timestamp(f"2024-05-01 {first}")
+
+
+def test_bcc_times_of_day_are_not_dated_1970():
+    events = read("bcc/perf-tools-pr7-tcpretrans-tlp.txt", "bcc")["events"]
+    # 18:42:32 0      172.16.1.149:49509   R> 172.16.4.53:9092     ESTABLISHED  Y
+    assert events["time"].iloc[0] == pd.Timedelta("18:42:32")
+    assert events.attrs["date"] is None
+    dated = read("bcc/perf-tools-pr7-tcpretrans-tlp.txt", "bcc", date="2015-02-02")["events"]
+    assert dated["time"].iloc[0] == pd.Timestamp("2015-02-02 18:42:32")
+    cache = read("bcc/perf-tools-issue110-cachestat-negative.txt", "bcc")["events"]
+    # 06:29:40   -13710    29487      172   -86.9%         1158       6134  (15949 172 ...)
+    row = cache.iloc[3]
+    assert row["time"] == pd.Timedelta("06:29:40") and row["HITS"] == -13710
+    assert row["MISSES"] == 29487
+
+
+def test_no_top_bcc_or_bpftrace_output_is_dated_1970():
+    for path in sorted(HERE.glob("*/*.txt")):
+        tool = path.parent.name
+        if tool not in ("top", "bcc", "bpftrace"):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                tables = perfkit.read(path, tool=tool)
+            except perfkit.ParseError:
+                continue
+        for frame in tables.values():
+            if "time" in frame:
+                assert not pd.api.types.is_datetime64_any_dtype(frame["time"]), path.name
