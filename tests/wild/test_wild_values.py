@@ -321,3 +321,22 @@ def test_no_top_bcc_or_bpftrace_output_is_dated_1970():
         for frame in tables.values():
             if "time" in frame:
                 assert not pd.api.types.is_datetime64_any_dtype(frame["time"]), path.name
+
+
+def test_top_value_cut_with_a_plus_is_nan_and_said():
+    with pytest.warns(perfkit.ParseWarning) as caught:
+        tables = read("top/cloud-atlas-draft-top-b-cut-plus.txt", "top")
+    said = [str(w.message) for w in caught]
+    assert any("line 4" in s and "'+'" in s for s in said), said
+    assert any("line 13" in s and "left out" in s for s in said), said  # the '...' line
+    row = tables["summary"].iloc[0]
+    # KiB Mem : 52754140+total, 62239184 free, 31605289+used, 14924934+buff/cache
+    assert pd.isna(row["Mem total"]) and pd.isna(row["Mem used"])
+    assert pd.isna(row["Mem buff/cache"]) and row["Mem free"] == 62239184
+    # KiB Swap:        0 total, ... 17871446+avail Mem
+    assert row["Swap total"] == 0 and pd.isna(row["avail Mem"])
+    processes = tables["processes"].set_index("PID")
+    # 106071 admin     20   0   14.7g  11.5g  16728 S 380.0  2.3  56745:29 java
+    assert processes.loc[106071, "%CPU"] == 380.0 and processes.loc[106071, "SHR"] == 16728
+    assert processes.loc[106071, "TIME+"] == pd.Timedelta(minutes=56745, seconds=29)
+    assert len(processes) == 5
