@@ -340,3 +340,20 @@ def test_top_value_cut_with_a_plus_is_nan_and_said():
     assert processes.loc[106071, "%CPU"] == 380.0 and processes.loc[106071, "SHR"] == 16728
     assert processes.loc[106071, "TIME+"] == pd.Timedelta(minutes=56745, seconds=29)
     assert len(processes) == 5
+
+
+# --- recognising the tool ---------------------------------------------------------------
+
+def test_dmesg_with_device_prefixes_is_not_taken_for_journalctl():
+    # "[    4.576148] sd 0:2:16:0: [sdq] Write Protect is off": "sd" is no host name
+    for name in ("dmesg/open-cas-issue524-dmesg-sd-prefixes.txt",
+                 "dmesg/gpd-pocket-issue124-dmesg-acpi.txt",  # "[ 33.6] ACPI Error: ..."
+                 "dmesg/lxd-issue5836-dmesg-audit-selinux.txt",
+                 "dmesg/raspberrypi-linux-issue5291-dmesg-reltime-decimal-comma.txt"):
+        assert perfkit.detect_tool((HERE / name).read_text()) == "dmesg", name
+    frame = perfkit.read(HERE / "dmesg/open-cas-issue524-dmesg-sd-prefixes.txt")
+    assert frame["timestamp"].iloc[1] == 4.576148
+    assert frame["message"].iloc[1] == "sd 0:2:16:0: [sdq] Write Protect is off"
+    assert len(frame) == 20
+    for name in sorted(p.name for p in (HERE / "journalctl").glob("*.txt")):
+        assert perfkit.detect_tool((HERE / "journalctl" / name).read_text()) == "journalctl"
