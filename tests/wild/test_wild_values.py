@@ -357,3 +357,16 @@ def test_dmesg_with_device_prefixes_is_not_taken_for_journalctl():
     assert len(frame) == 20
     for name in sorted(p.name for p in (HERE / "journalctl").glob("*.txt")):
         assert perfkit.detect_tool((HERE / "journalctl" / name).read_text()) == "journalctl"
+
+
+def test_long_banner_date_gives_real_dates():
+    tables = read("mpstat/tecmint-mpstat-P-ALL-long-banner-date.txt", "mpstat")
+    cpu = tables["cpu"]
+    # Linux 3.11.0-23-generic (tecmint.com)  Thursday 04 September 2014  _i686_  (2 CPU)
+    # 12:36:27  IST    1   32.82    0.00    6.15    0.51 ...   60.51
+    last = cpu.iloc[-1]
+    assert last["time"] == pd.Timestamp("2014-09-04 12:36:27")
+    assert last["CPU"] == "1" and last["%usr"] == 32.82 and last["%idle"] == 60.51
+    assert tables.attrs["date"] == pd.Timestamp("2014-09-04")
+    assert pd.api.types.is_datetime64_any_dtype(cpu["time"])
+    assert tables.attrs["time_zone"] == "IST" and tables.attrs["cpus"] == 2
