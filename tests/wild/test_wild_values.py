@@ -370,3 +370,22 @@ def test_long_banner_date_gives_real_dates():
     assert tables.attrs["date"] == pd.Timestamp("2014-09-04")
     assert pd.api.types.is_datetime64_any_dtype(cpu["time"])
     assert tables.attrs["time_zone"] == "IST" and tables.attrs["cpus"] == 2
+
+
+# --- older sysstat --------------------------------------------------------------------
+
+def test_sar_before_steal_existed():
+    tables = read("sar/howtoforge-sar-u-no-steal-fragment.txt", "sar")
+    cpu = tables["cpu"]
+    # 11:10:01 AM       all      0.00      0.00      0.00      0.00     99.99
+    assert list(cpu.columns) == ["time", "CPU", "%user", "%nice", "%system", "%iowait",
+                                 "%idle"]
+    assert cpu["time"].iloc[0] == pd.Timedelta("11:10:01") and cpu["%idle"].iloc[0] == 99.99
+    assert tables.averages["cpu"]["%idle"].iloc[0] == 99.99
+
+
+def test_sar_d_with_sysstat_9_device_names():
+    disks = read("sar/5quinque-notes-sar-d-dev-names.txt", "sar")["disk"].set_index("DEV")
+    # 01:59:46 PM dev120-64      3.03     64.65      0.00     21.33      0.03      9.33 ...
+    assert disks.loc["dev120-64", "tps"] == 3.03 and disks.loc["dev120-64", "await"] == 9.33
+    assert disks.loc["dev8-0", "time"] == pd.Timestamp("2011-03-26 13:59:46")
