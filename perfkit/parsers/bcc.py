@@ -174,6 +174,9 @@ class _Walk:
         if stripped == "^C":
             self.reader.attrs["interrupted"] = True
             return True
+        if stripped == "Detaching...":  # funccount, stackcount... at exit: no row
+            self.reader.attrs.setdefault("messages", []).append(stripped)
+            return True
         lost = _LOST.match(stripped)
         if lost:
             attrs = self.reader.attrs

@@ -9,8 +9,9 @@ programs that ``printf`` a header in ``BEGIN`` (``execsnoop.bt``) print::
 :func:`is_header` recognises such a header and :func:`event_table` turns the rows under it
 into a DataFrame: columns named as printed, split on white space with the last column taking
 the rest of the line (``ARGS``, ``PATH`` hold spaces), numbers where a column holds only
-numbers. A ``TIME`` column of clock times (``08:57:52.430193``, ``14:08:23``) becomes the
-``time`` column (first). The tools print no date, so it holds times of day as ``timedelta64``
+numbers (percentages such as cachestat's ``99.75%`` too, without the ``%``). A ``TIME``
+column of clock times (``08:57:52.430193``, ``14:08:23``) becomes the ``time`` column
+(first). The tools print no date, so it holds times of day as ``timedelta64``
 (a day more after each midnight) and the frame's ``attrs["date"]`` is ``None``; given the
 date (``perfkit.parse(text, date="2026-11-25")``) it is ``datetime64`` on that date.
 ``TIME(s)`` and ``TIME(ms)`` (seconds or
@@ -47,13 +48,16 @@ import pandas as pd
 from ..errors import bad_line
 from ._read.times import combine, of_day
 
-_NAME = re.compile(r"^[A-Z][A-Z0-9_%/:>.\-]*(?:\([a-z]{1,4}\))?[A-Z0-9_%/:>.\-]*$")
+# upper-case names, with a unit in brackets (LAT(ms)) or after an underscore (ext4slower -j's
+# LATENCY_us, OFFSET_b)
+_NAME = re.compile(r"^[A-Z][A-Z0-9_%/:>.\-]*(?:\([a-z]{1,4}\))?[A-Z0-9_%/:>.\-]*(?:_[a-z]{1,4})?$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})(\.\d+)?$")
 #: Columns that always hold text, even when every value looks like a number.
 TEXT_COLUMNS = frozenset({
     "COMM", "PCOMM", "ARGS", "PATH", "DISK", "T", "STATE", "LADDR", "RADDR", "SADDR",
     "DADDR", "LADDR:LPORT", "RADDR:RPORT", "T>", "QUERY", "FLAGS", "MODE", "BL", "TYPE",
     "--",  # perf-tools tcpretrans: R> (retransmit) or L> (tail loss probe)
+    "TASK", "FILE",  # the *slower tools' -j CSV
 })
 
 
@@ -119,6 +123,9 @@ def _typed(values: list[str], name: str) -> pd.Series:
     present = series[series != ""]
     if present.empty:
         return series
+    if present.str.endswith("%").all():  # cachestat's HITRATIO "99.75%": the number, in %
+        series = series.str.removesuffix("%")
+        present = series[series != ""]
     numbers = pd.to_numeric(present, errors="coerce")
     if numbers.isna().any():
         return series

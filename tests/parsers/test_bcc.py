@@ -290,3 +290,28 @@ def test_a_stray_line_is_reported_and_every_real_row_kept(name, after, stray):
     assert list(tables) == list(clean)
     for table in clean:
         pd.testing.assert_frame_equal(tables[table], clean[table])
+
+
+def test_corpus_ext4slower_csv():
+    # ./ext4slower -j 1: ENDTIME_us,TASK,PID,TYPE,BYTES,OFFSET_b,LATENCY_us,FILE
+    events = perfkit.parse(corpus_block("ext4slower", "./ext4slower -j 1"), "bcc")["events"]
+    assert list(events.columns) == ["ENDTIME_us", "TASK", "PID", "TYPE", "BYTES", "OFFSET_b",
+                                    "LATENCY_us", "FILE"]
+    # 127200738482,cksum,17225,R,65536,131072,2419,libbfd-2.24-system.so
+    hit = row(events, ENDTIME_us=127200738482)
+    assert hit[["TASK", "PID", "TYPE", "BYTES", "OFFSET_b", "LATENCY_us", "FILE"]].tolist() == [
+        "cksum", 17225, "R", 65536, 131072, 2419, "libbfd-2.24-system.so"]
+
+
+def test_corpus_cachestat_funccount_offcputime_folded():
+    cache = perfkit.parse(corpus_block("cachestat", "cachestat"), "bcc")
+    assert list(cache["events"].columns) == ["HITS", "MISSES", "DIRTIES", "HITRATIO",
+                                             "BUFFERS_MB", "CACHED_MB"]
+    first = cache["events"].iloc[0]  # 1132  0  4  100.00%  277  4367
+    assert first.tolist() == [1132, 0, 4, 100.0, 277, 4367]
+    assert "Detaching..." in cache.attrs["messages"]  # a message, not a row
+    counts = perfkit.parse(corpus_block("funccount", "./funccount 'vfs_*'"), "bcc")["events"]
+    assert list(counts.columns) == ["FUNC", "COUNT"] and counts["COUNT"].dtype == np.int64
+    assert row(counts, FUNC="vfs_create")["COUNT"] == 1
+    folded = perfkit.parse(corpus_block("offcputime", "./offcputime -K -f 5"), "bcc")["stacks"]
+    assert list(folded.columns) == ["comm", "stack", "count"] and (folded["count"] > 0).all()
