@@ -309,8 +309,9 @@ class _CsvReader:
             groups = {next(k for k, end in enumerate(ends) if i < end) for i in marked}
             if len(marked) > 1 or len(groups) > 1:
                 raise ParseError("this is sadf -d -h output with several per-device "
-                                 "activities ([...] groups) on one row, which cannot be "
-                                 "split unambiguously; use sadf -d without -h, or sadf -j",
+                                 "activities ([...] groups) on one row, which perfkit does "
+                                 "not read: where one ends is not printed; use sadf -d "
+                                 "without -h, or sadf -j",
                                  line=number, text=line, tool=TOOL)
             self.repeated = groups.pop()
 
