@@ -30,9 +30,14 @@ def interval_samples(frame: pd.DataFrame) -> pd.DataFrame:
 
 def positions(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
     """The positions of a frame's rows and their axis label: ``time`` when the frame has
-    times, else ``report``/``sample``/``iteration`` numbers, else the row number."""
+    times, else ``report``/``sample``/``iteration`` numbers, else the row number. Times of
+    day printed without a date (``timedelta64``) are placed on a clock axis that shows
+    only HH:MM:SS (their positions count from 1970-01-01, a plotting origin, not a date)."""
     if "time" in frame.columns and pd.api.types.is_datetime64_any_dtype(frame["time"]):
         return frame["time"].to_numpy(), "time"
+    if "time" in frame.columns and pd.api.types.is_timedelta64_dtype(frame["time"]) \
+            and frame["time"].notna().any():
+        return np.datetime64(0, "ns") + frame["time"].to_numpy(), "time"
     for name in ("report", "sample", "iteration"):
         if name in frame.columns:
             return frame[name].to_numpy(), name

@@ -56,15 +56,16 @@ import pandas as pd
 from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.text import clean_text, unglue_interrupts
-from .ebpf_events import clock_to_datetime, event_table, is_header
+from ._read.times import given_date
+from .ebpf_events import clock_times, event_table, is_header
 
 NAME = "bcc"
 
 #: The tables and columns parse may give (see :mod:`perfkit.parsers.columns`): an event
 #: table's columns are named as the tool prints them, numbers where every value is one.
 COLUMNS: dict[str, dict[str, str]] = {
-    "events*": {"time": "datetime", "*": "number|str"},
-    "hist": {"time": "datetime", "interval": "int", "low": "float", "high": "float",
+    "events*": {"time": "datetime|timedelta", "*": "number|str"},
+    "hist": {"time": "datetime|timedelta", "interval": "int", "low": "float", "high": "float",
              "count": "int", "*": "int|str"},  # "*": -D/-F/-P labels (disk, flags, pid)
     "summary": {"avg": "int", "total": "int", "count": "int", "unit": "str"},
     "stacks": {"comm": "str", "pid": "int", "stack": "str", "count": "int"},
@@ -104,6 +105,7 @@ def detect(lines: list[str]) -> bool:
 @dataclass
 class _Reader:
     strict: bool
+    date: pd.Timestamp | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
     hist: list[dict[str, Any]] = field(default_factory=list)
     label_names: list[str] = field(default_factory=list)
@@ -171,6 +173,9 @@ class _Walk:
         """``^C`` and ``Possibly lost N samples``."""
         if stripped == "^C":
             self.reader.attrs["interrupted"] = True
+            return True
+        if stripped == "Detaching...":  # funccount, stackcount... at exit: no row
+            self.reader.attrs.setdefault("messages", []).append(stripped)
             return True
         lost = _LOST.match(stripped)
         if lost:
@@ -294,7 +299,8 @@ def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
     walk = _Walk(text.split("\n"), reader)
     walk.walk()
     return {"events" if position == 0 else f"events{position + 1}":
-            event_table(head, body, tool=NAME, continuation=cont, strict=reader.strict)
+            event_table(head, body, tool=NAME, continuation=cont, strict=reader.strict,
+                        date=reader.date)
             for position, (head, cont, body) in enumerate(walk.headers)}
 
 
@@ -310,18 +316,21 @@ def _hist_table(reader: _Reader) -> pd.DataFrame:
     out = frame[columns].copy()
     if frame["clock"].notna().any():
         clocks = frame["clock"].fillna("00:00:00").tolist()
-        stamped = clock_to_datetime(clocks)
+        stamped = clock_times(clocks, reader.date)
         stamped[frame["clock"].isna().to_numpy()] = pd.NaT
         out.insert(0, "time", stamped)
-        out.attrs["date"] = None
+        out.attrs["date"] = reader.date
     return out
 
 
-def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
+def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
+          date: object = None) -> Tables:
     """Parse a bcc tool's output (see the module docstring); ``dayfirst`` is accepted for
-    the common signature and unused (bcc prints no dates)."""
+    the common signature and unused. bcc prints times of day (``-T``, execsnoop's ``TIME``)
+    but no date: ``time`` is then ``timedelta64`` and ``attrs["date"]`` None, unless
+    ``date=`` (``"2026-11-25"``) gives the day, which makes it ``datetime64``."""
     text = unglue_interrupts(clean_text(text, tool=NAME))  # "...^C@[x]" -> its own line
-    reader = _Reader(strict=strict)
+    reader = _Reader(strict=strict, date=given_date(date))
     first = next((line for line in text.split("\n") if line.strip()), "")
     try:
         tables = _read(text, reader)

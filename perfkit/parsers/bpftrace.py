@@ -57,6 +57,7 @@ import pandas as pd
 from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.text import clean_text, unglue_interrupts
+from ._read.times import given_date
 from .bpftrace_maps import MapPrint, bucket_bounds, map_tables, split_key
 from .ebpf_events import event_table, is_header
 
@@ -66,10 +67,10 @@ NAME = "bpftrace"
 #: per map, named as printed; the ``printf`` table's columns are named as the program's
 #: header prints them, numbers where every value is one.
 COLUMNS: dict[str, dict[str, str]] = {
-    "@*": {"time": "datetime", "interval": "int", "key": "int|str", "key*": "int|str",
+    "@*": {"time": "datetime|timedelta", "interval": "int", "key": "int|str", "key*": "int|str",
            "value": "number|str", "low": "float", "high": "float", "count": "int",
            "average": "int", "total": "int"},
-    "printf": {"time": "datetime", "line": "str", "*": "number|str"},
+    "printf": {"time": "datetime|timedelta", "line": "str", "*": "number|str"},
 }
 
 _PROBES = re.compile(r"^Attach(?:ing|ed) (\d+) probes?(?:\.\.\.)?$")
@@ -101,6 +102,7 @@ class _Reader:
     """What both readers collect before the tables are made."""
 
     strict: bool
+    date: pd.Timestamp | None = None
     prints: list[MapPrint] = field(default_factory=list)
     lines: list[tuple[int, str]] = field(default_factory=list)
     attrs: dict[str, Any] = field(default_factory=dict)
@@ -318,15 +320,18 @@ def _printf_table(reader: _Reader) -> pd.DataFrame | None:
             rows = [(n, t) for n, t in rest if t.strip() != header.strip()]
             reader.attrs["messages"] = [t for _, t in lines[:position]]
             return event_table(header, rows, tool=NAME, continuation=continuation,
-                               strict=reader.strict)
+                               strict=reader.strict, date=reader.date)
     return pd.DataFrame({"line": pd.Series([t for _, t in lines], dtype=object)})
 
 
-def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
+def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
+          date: object = None) -> Tables:
     """Parse bpftrace's text or JSON output (see the module docstring); ``dayfirst`` is
-    accepted for the common signature and unused (bpftrace prints no dates)."""
+    accepted for the common signature and unused. bpftrace's ``time()`` lines and printf'd
+    clocks carry no date: ``time`` is then ``timedelta64`` (a time of day) and
+    ``attrs["date"]`` None, unless ``date=`` (``"2026-11-25"``) gives the day."""
     text = unglue_interrupts(clean_text(text, tool=NAME))  # "...^C@[x]" -> its own line
-    reader = _Reader(strict=strict)
+    reader = _Reader(strict=strict, date=given_date(date))
     first = next((line for line in text.split("\n") if line.strip()), "")
     try:
         if first.lstrip().startswith("{"):
@@ -336,7 +341,7 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
             reader.attrs["format"] = "text"
             _read_text(text, reader)
             _flatten_hists(reader)
-        tables = map_tables(reader.prints, has_times=reader.has_times)
+        tables = map_tables(reader.prints, has_times=reader.has_times, date=reader.date)
         printf = _printf_table(reader)
     except ParseError:
         raise
@@ -349,6 +354,8 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> T
                          line=1, text=first, tool=NAME)
     if printf is not None:
         tables["printf"] = printf
+    if reader.has_times or any("time" in frame for frame in tables.values()):
+        reader.attrs["date"] = reader.date
     result = Tables(tables, attrs=reader.attrs)
     for frame in result.values():
         frame.attrs.update({k: v for k, v in reader.attrs.items() if k not in frame.attrs})

@@ -36,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from .ebpf_events import clock_to_datetime
+from .ebpf_events import clock_times
 
 _SUFFIX = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4, "P": 1024**5,
            "E": 1024**6}
@@ -152,7 +152,8 @@ def _values(payloads: list[Any]) -> pd.Series:
     return pd.Series(payloads, dtype=object)
 
 
-def map_table(prints: Sequence[MapPrint], *, intervals: bool) -> pd.DataFrame:
+def map_table(prints: Sequence[MapPrint], *, intervals: bool,
+              date: pd.Timestamp | None = None) -> pd.DataFrame:
     """One DataFrame from every print of one map (see the module docstring)."""
     width = max((len(keys) for p in prints for keys, _ in p.rows), default=0)
     key_names = ["key"] if width == 1 else [f"key{i + 1}" for i in range(width)]
@@ -192,7 +193,7 @@ def map_table(prints: Sequence[MapPrint], *, intervals: bool) -> pd.DataFrame:
         frame.insert(0, "interval", pd.Series(interval, dtype="int64"))
     if any(t is not None for t in times):
         clock = [t or "" for t in times]
-        stamped = clock_to_datetime([c or "00:00:00" for c in clock])
+        stamped = clock_times([c or "00:00:00" for c in clock], date)
         stamped[[c == "" for c in clock]] = pd.NaT
         frame.insert(0, "time", stamped)
     frame.attrs["map"] = prints[0].name
@@ -201,10 +202,12 @@ def map_table(prints: Sequence[MapPrint], *, intervals: bool) -> pd.DataFrame:
     return frame
 
 
-def map_tables(prints: Sequence[MapPrint], *, has_times: bool) -> dict[str, pd.DataFrame]:
+def map_tables(prints: Sequence[MapPrint], *, has_times: bool,
+               date: pd.Timestamp | None = None) -> dict[str, pd.DataFrame]:
     """One table per map name, in the order the maps were first printed."""
     by_name: dict[str, list[MapPrint]] = {}
     for printed in prints:
         by_name.setdefault(printed.name, []).append(printed)
     repeated = has_times or any(len(group) > 1 for group in by_name.values())
-    return {name: map_table(group, intervals=repeated) for name, group in by_name.items()}
+    return {name: map_table(group, intervals=repeated, date=date)
+            for name, group in by_name.items()}

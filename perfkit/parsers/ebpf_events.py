@@ -9,9 +9,12 @@ programs that ``printf`` a header in ``BEGIN`` (``execsnoop.bt``) print::
 :func:`is_header` recognises such a header and :func:`event_table` turns the rows under it
 into a DataFrame: columns named as printed, split on white space with the last column taking
 the rest of the line (``ARGS``, ``PATH`` hold spaces), numbers where a column holds only
-numbers. A ``TIME`` column of clock times (``08:57:52.430193``, ``14:08:23``) becomes the
-``time`` column (``datetime64``, first; the date is not printed, so it is 1970-01-01 and the
-frame's ``attrs["date"]`` is ``None``). ``TIME(s)`` and ``TIME(ms)`` (seconds or
+numbers (percentages such as cachestat's ``99.75%`` too, without the ``%``). A ``TIME``
+column of clock times (``08:57:52.430193``, ``14:08:23``) becomes the ``time`` column
+(first). The tools print no date, so it holds times of day as ``timedelta64``
+(a day more after each midnight) and the frame's ``attrs["date"]`` is ``None``; given the
+date (``perfkit.parse(text, date="2026-11-25")``) it is ``datetime64`` on that date.
+``TIME(s)`` and ``TIME(ms)`` (seconds or
 milliseconds since the trace began) stay numbers. A second header line indented under the
 first (bpftrace's ``biosnoop.bt`` prints ``MAJOR MINOR`` under ``DISK ID``) names the columns
 above it ``DISK MAJOR`` and ``ID MINOR``. A header with commas and no spaces (``tcplife -s``)
@@ -25,7 +28,7 @@ is read as CSV.
 (np.int64(1744), np.int64(-1), '/proc/cpuinfo')
 >>> event_table("TIME            PID     PPID    ARGS",
 ...             [(2, "08:57:52.430193 3187374 1971701 man ls")], tool="bpftrace").iloc[0]
-time    1970-01-01 08:57:52.430193
+time    0 days 08:57:52.430193
 PID                        3187374
 PPID                       1971701
 ARGS                        man ls
@@ -43,15 +46,18 @@ import numpy as np
 import pandas as pd
 
 from ..errors import bad_line
-from ._read.times import combine
+from ._read.times import combine, of_day
 
-_NAME = re.compile(r"^[A-Z][A-Z0-9_%/:>.\-]*(?:\([a-z]{1,4}\))?[A-Z0-9_%/:>.\-]*$")
+# upper-case names, with a unit in brackets (LAT(ms)) or after an underscore (ext4slower -j's
+# LATENCY_us, OFFSET_b)
+_NAME = re.compile(r"^[A-Z][A-Z0-9_%/:>.\-]*(?:\([a-z]{1,4}\))?[A-Z0-9_%/:>.\-]*(?:_[a-z]{1,4})?$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})(\.\d+)?$")
 #: Columns that always hold text, even when every value looks like a number.
 TEXT_COLUMNS = frozenset({
     "COMM", "PCOMM", "ARGS", "PATH", "DISK", "T", "STATE", "LADDR", "RADDR", "SADDR",
     "DADDR", "LADDR:LPORT", "RADDR:RPORT", "T>", "QUERY", "FLAGS", "MODE", "BL", "TYPE",
     "--",  # perf-tools tcpretrans: R> (retransmit) or L> (tail loss probe)
+    "TASK", "FILE",  # the *slower tools' -j CSV
 })
 
 
@@ -117,6 +123,9 @@ def _typed(values: list[str], name: str) -> pd.Series:
     present = series[series != ""]
     if present.empty:
         return series
+    if present.str.endswith("%").all():  # cachestat's HITRATIO "99.75%": the number, in %
+        series = series.str.removesuffix("%")
+        present = series[series != ""]
     numbers = pd.to_numeric(present, errors="coerce")
     if numbers.isna().any():
         return series
@@ -126,11 +135,14 @@ def _typed(values: list[str], name: str) -> pd.Series:
     return full.astype("float64")
 
 
-def clock_to_datetime(values: Sequence[str]) -> pd.Series:
-    """Clock times (``08:57:52.430193``) to ``datetime64`` on 1970-01-01, rolling over midnight.
+def clock_times(values: Sequence[str], date: pd.Timestamp | None = None) -> pd.Series:
+    """Clock times (``08:57:52.430193``) as times of day (``timedelta64``), rolling over
+    midnight; on ``date`` (``datetime64``) when the caller knows it. Never a made-up date.
 
-    >>> clock_to_datetime(["23:59:59.5", "00:00:01"]).tolist()
-    [Timestamp('1970-01-01 23:59:59.500000'), Timestamp('1970-01-02 00:00:01')]
+    >>> clock_times(["23:59:59.5", "00:00:01"]).tolist()
+    [Timedelta('0 days 23:59:59.500000'), Timedelta('1 days 00:00:01')]
+    >>> clock_times(["23:59:59"], pd.Timestamp("2026-11-25")).tolist()
+    [Timestamp('2026-11-25 23:59:59')]
     """
     whole = np.zeros(len(values), dtype="int64")
     fraction = np.zeros(len(values), dtype="float64")
@@ -140,12 +152,13 @@ def clock_to_datetime(values: Sequence[str]) -> pd.Series:
             raise ValueError(f"not a clock time: {value!r}")
         whole[index] = int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3])
         fraction[index] = float(match[4]) if match[4] else 0.0
-    base = combine(None, whole)
+    base = of_day(whole) if date is None else combine(date, whole)
     return base + pd.to_timedelta(np.round(fraction * 1e9).astype("int64"), unit="ns")
 
 
 def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
-                continuation: str | None = None, strict: bool = False) -> pd.DataFrame:
+                continuation: str | None = None, strict: bool = False,
+                date: pd.Timestamp | None = None) -> pd.DataFrame:
     """The rows (``(line_number, text)``) under ``header`` as a DataFrame (see module doc)."""
     stripped = header.strip()
     if "," in stripped and " " not in stripped:
@@ -171,7 +184,7 @@ def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
     columns = {name: _typed([row[i] for row in kept], name) for i, name in enumerate(names)}
     frame = pd.DataFrame(columns)
     if "TIME" in frame and len(frame) and frame["TIME"].astype(str).str.match(_CLOCK).all():
-        frame.insert(0, "time", clock_to_datetime(frame.pop("TIME").astype(str).tolist()))
+        frame.insert(0, "time", clock_times(frame.pop("TIME").astype(str).tolist(), date))
     if "time" in frame:
-        frame.attrs["date"] = None
+        frame.attrs["date"] = date
     return frame

@@ -157,7 +157,7 @@ def detect(lines: list[str]) -> bool:
     """True for iostat's text (a banner, then ``avg-cpu:`` or a ``Device`` header) or JSON."""
     if not lines:
         return False
-    if lines[0].lstrip().startswith('{"sysstat"'):
+    if re.match(r'\s*\{\s*"sysstat"', "\n".join(lines[:2])):  # re-indented JSON: "{" alone
         return any('"disk_device"' in line or '"avg-cpu"' in line for line in lines)
     if not any(is_banner(line) for line in lines[:3]):
         return False

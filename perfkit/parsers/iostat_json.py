@@ -57,7 +57,8 @@ def read_json(text: str, *, strict: bool) -> tuple[pd.DataFrame | None, pd.DataF
     (1, [('11/25/2026 12:28:08 AM', 11)], 2)
     """
     start = re.search(r'"statistics"\s*:\s*\[', text)
-    if not text.lstrip().startswith('{"sysstat"') or start is None:
+    # as iostat writes it ('{"sysstat": {'), or re-indented by jq or json.tool ("{" alone)
+    if not re.match(r'\s*\{\s*"sysstat"', text) or start is None:
         raise ParseError("not sysstat JSON: expected {\"sysstat\": ... \"statistics\": [",
                          line=1, text=text.split("\n", 1)[0], tool=NAME)
     host: dict[str, Any] = {}

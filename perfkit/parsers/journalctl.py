@@ -126,9 +126,13 @@ def detect(lines: list[str]) -> bool:
     if not found or len(found) * 3 < len(heads) * 2:
         return False
     if any(m.group("mono") for m in found):
-        # "[ 1.2] EXT4-fs (loop0): msg" from dmesg looks the same: journalctl's lines all
-        # name one host
-        return len({m.group("host") for m in found}) == 1 and len(found) >= min(3, len(heads))
+        # "[ 1.2] EXT4-fs (loop0): msg", "[ 3.1] usb 1-1: new ...", "[ 33.6] ACPI Error: ..."
+        # from dmesg look the same: journalctl's lines all name one host, and name a program
+        # as the kernel ("kernel:") or with its pid ("systemd[1]:"), not a device ("1-1:")
+        programs = sum(m.group("ident") == "kernel" or m.group("pid") is not None
+                       for m in found)
+        return (len({m.group("host") for m in found}) == 1 and len(found) >= min(3, len(heads))
+                and programs * 3 >= len(found) * 2)
     return True
 
 

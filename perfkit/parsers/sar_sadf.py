@@ -261,6 +261,7 @@ class _CsvReader:
     host: str | None = None
     columns: tuple[str, ...] | None = None
     segments: list[tuple[str, tuple[str, ...]]] | None = None  # sadf -dh: activity slices
+    repeated: int | None = None  # the segment printed once per CPU or device (-h's [...])
 
     def bad(self, number: int, line: str, why: str) -> None:
         if number == self.last_line:
@@ -293,15 +294,26 @@ class _CsvReader:
             self.bad(number, line, "expected a sadf -d header '# hostname;interval;timestamp;...'")
             return
         names = tuple(line.split(";")[3:])
-        if any("[...]" in name for name in names):
-            raise ParseError("this is sadf -d -h output with per-device activities "
-                             "([...] groups), which perfkit does not read: its rows "
-                             "cannot be split unambiguously; use sadf -d without -h, "
-                             "or sadf -j", line=number, text=line, tool=TOOL)
+        marked = [i for i, name in enumerate(names) if name.endswith("[...]")]
+        names = tuple(name.removesuffix("[...]") for name in names)
         if sorted(names) == sorted(_USB):
             names = _USB  # sadf -d heads USB rows out of order; the rows are in sar's
         self.columns = names
         self.segments = _split_activities(names)
+        self.repeated = None
+        if marked:
+            # sadf -d -h prints a per-CPU or per-device activity once per CPU or device on
+            # each row ("%idle[...]" ends its columns): with one such activity, its share
+            # of a row is what the other activities leave; with more, it is not known
+            ends = list(itertools.accumulate(len(cols) for _, cols in self.segments))
+            groups = {next(k for k, end in enumerate(ends) if i < end) for i in marked}
+            if len(marked) > 1 or len(groups) > 1:
+                raise ParseError("this is sadf -d -h output with several per-device "
+                                 "activities ([...] groups) on one row, which perfkit does "
+                                 "not read: where one ends is not printed; use sadf -d "
+                                 "without -h, or sadf -j",
+                                 line=number, text=line, tool=TOOL)
+            self.repeated = groups.pop()
 
     def special(self, number: int, line: str, fields: list[str]) -> None:
         """A LINUX-RESTART or COM record (interval -1)."""
@@ -320,6 +332,9 @@ class _CsvReader:
         on one line)."""
         values = fields[3].split(";")
         stamp = [fields[1], fields[2]]
+        if self.repeated is not None:
+            self.repeated_row(number, line, values, stamp, segments)
+            return
         if len(segments) == 1:
             key = _expand_cpu_star(segments[0][1], len(values))
             if len(values) != len(key):
@@ -339,8 +354,29 @@ class _CsvReader:
             start += len(cols)
 
 
+    def repeated_row(self, number: int, line: str, values: list[str], stamp: list[str],
+                     segments: list[tuple[str, tuple[str, ...]]]) -> None:
+        """A ``sadf -d -h`` row whose one per-device activity is printed once per CPU or
+        device: each of those becomes a row of its table, with the row's time."""
+        assert self.repeated is not None
+        width = len(segments[self.repeated][1])
+        extra = len(values) - sum(len(cols) for _, cols in segments) + width
+        if extra <= 0 or extra % width:
+            self.bad(number, line, f"{len(values)} values, which do not fit the header's "
+                                   f"activities and whole groups of {width}")
+            return
+        start = 0
+        for position, (_, cols) in enumerate(segments):
+            copies = extra // width if position == self.repeated else 1
+            for _copy in range(copies):
+                part = values[start:start + len(cols)]
+                self.groups.setdefault(cols, []).append((number, stamp + part))
+                start += len(cols)
+
+
 def parse_csv(text: str, *, strict: bool = False) -> Tables:
-    """Read ``sadf -d`` (and ``sadf -d -h`` without per-device groups) output."""
+    """Read ``sadf -d`` and ``sadf -d -h`` output (with at most one per-device activity,
+    ``[...]``, on a ``-h`` row)."""
     lines = text.split("\n")
     last_line = max((i + 1 for i, line in enumerate(lines) if line.strip()), default=0)
     reader = _CsvReader(strict, last_line)

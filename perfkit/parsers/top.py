@@ -18,7 +18,7 @@ CPU hog; the process list is shortened here):
 Tables({'summary': 1x28, 'processes': 2x14})
 >>> row = tables["summary"].iloc[0]
 >>> row["time"], row["up"], row["ldavg-1"]
-(Timestamp('1970-01-01 00:27:16'), Timedelta('0 days 00:14:00'), np.float64(2.35))
+(Timedelta('0 days 00:27:16'), Timedelta('0 days 00:14:00'), np.float64(2.35))
 >>> row["%Cpu us"], row["Mem total"], row["Mem total"] == 24105.6 * 1024
 (np.float64(100.0), np.float64(24684134.4), np.True_)
 >>> tables["processes"][["PID", "VIRT", "%CPU", "TIME+", "COMMAND"]]
@@ -38,7 +38,14 @@ Tables and columns:
   ``Swap free``, ``Swap used``, ``avail Mem``. Memory is in **KiB** whatever ``-E``
   chose (``KiB Mem``, ``MiB Mem``, ``GiB Mem``...); the printed unit is
   ``attrs["printed_unit"]``. A value top did not print (the Swap half of the memory line
-  that ``top -1`` cuts off at 80 columns) is NaN.
+  that ``top -1`` cuts off at 80 columns) is NaN, and so is one top cut to fit its column
+  (``KiB Mem : 25190241+total``: the ``+`` stands for digits left out), with a warning.
+  In graph mode (top's ``t`` and ``m`` toggles: ``%Cpu(s):  12.5/3.1  16[||||  ]``,
+  ``MiB Mem : 45.3/7829.5 [|||  ]``) the CPU line gives ``%Cpu user``, ``%Cpu system``
+  and ``%Cpu total`` (top's abbreviated user and system percentages and their rounded
+  sum), a memory line ``Mem %used`` (``Swap %used``) and ``Mem total`` (``Swap total``);
+  ``attrs["graph_mode"]`` is then True. A ``^C`` echoed at the end of pasted output is
+  skipped with a warning (``attrs["interrupted"]``).
 * ``processes``: ``time``, ``iteration``, then the columns as printed (``PID USER PR NI
   VIRT RES SHR S %CPU %MEM TIME+ COMMAND`` by default, any field chosen in top's field
   manager otherwise). Memory fields (``VIRT``, ``RES``, ``SHR``, ``SWAP``, ``CODE``,
@@ -53,11 +60,13 @@ Tables and columns:
   the ``%Cpu ...`` columns, one row per CPU line (``%Cpu0``, ``%Cpu1``; top places two per
   line when the screen is wide enough). The summary's ``%Cpu`` columns are then NaN.
 
-top prints only a time of day: ``time`` is placed on 1970-01-01 (the next day after each
-midnight) and ``attrs["date"]`` is None. German and French output are read too (``%CPU(s)``,
-``MiB Spch``, ``Tâches``, ``en cours``, ``ZEIT+``, ``BEFEHL``, ``UTIL.``, ``COM.``...; see
-:data:`SUMMARY_WORDS` and :data:`HEADER_WORDS`), with decimal commas. Old procps (3.2)
-summary lines such as ``Cpu(s):  5.9%us`` and ``Mem:  3861332k total`` are read by the same
+top prints only a time of day: ``time`` is then a ``timedelta64`` since the midnight the
+output starts after (a day more after each midnight) and ``attrs["date"]`` is None; given the
+date (``perfkit.parse(text, date="2026-11-25")``), ``time`` is ``datetime64`` on it.
+German and French output are read too (``%CPU(s)``, ``MiB Spch``, ``Tâches``, ``en cours``,
+``ZEIT+``, ``BEFEHL``, ``UTIL.``, ``COM.``...; see :data:`SUMMARY_WORDS` and
+:data:`HEADER_WORDS`), with decimal commas. Old procps (3.2) summary lines such as
+``Cpu(s):  5.9%us`` and ``Mem:  3861332k total`` are read by the same
 rules.
 """
 
@@ -75,8 +84,8 @@ from ..result import Tables
 from ..units import TO_KIB
 from ._read.numeric import detect_decimal
 from ._read.tabular import frame_from_lines
-from ._read.text import clean_text
-from ._read.times import combine, times_of_day
+from ._read.text import MARK_MEANING, clean_text, mark_of
+from ._read.times import combine, given_date, of_day, times_of_day
 
 NAME = "top"
 
@@ -84,15 +93,16 @@ NAME = "top"
 #: KiB; process fields perfkit does not know are kept as printed.
 COLUMNS: dict[str, dict[str, str]] = {
     "summary": {
-        "time": "datetime", "iteration": "int", "up": "timedelta", "users": "int",
+        "time": "datetime|timedelta", "iteration": "int", "up": "timedelta", "users": "int",
         "ldavg-1": "float", "ldavg-5": "float", "ldavg-15": "float",
         "Tasks *": "int", "Threads *": "int", "%Cpu *": "float",
-        "Mem total": "float", "Mem free": "float", "Mem used": "float",
+        "Mem %used": "float", "Swap %used": "float", "Mem total": "float",
+        "Mem free": "float", "Mem used": "float",
         "Mem buff/cache": "float", "Swap total": "float", "Swap free": "float",
         "Swap used": "float", "avail Mem": "float"},
-    "cpus": {"time": "datetime", "iteration": "int", "CPU": "int", "%Cpu *": "float"},
+    "cpus": {"time": "datetime|timedelta", "iteration": "int", "CPU": "int", "%Cpu *": "float"},
     "processes": {
-        "time": "datetime", "iteration": "int", "PID": "int", "USER": "str", "PR": "str",
+        "time": "datetime|timedelta", "iteration": "int", "PID": "int", "USER": "str", "PR": "str",
         "NI": "int", "VIRT": "float", "RES": "float", "SHR": "float", "S": "str",
         "%CPU": "float", "%MEM": "float", "TIME+": "timedelta", "TIME": "timedelta",
         "COMMAND": "str", "PPID": "int", "UID": "int", "RUID": "int", "RUSER": "str",
@@ -112,8 +122,14 @@ _TOP_LINE = re.compile(
 # a prefix starts a word (after a space, a colon or the line's start): tried inside a long word,
 # it would scan to the word's end from every character (quadratic on a line without a colon)
 _SEGMENT = re.compile(r"(?P<prefix>(?<![^\s:])(?:[KMGTPE]iB\s+)?[^\s:]+?)\s*:(?=\s|\d|$)")
-_ITEM = re.compile(r"(?P<num>-?\d+(?:[.,]\d+)?)(?P<sfx>[kmgtpe]?)\s*%?\s*"
+_ITEM = re.compile(r"(?P<num>-?\d+(?:[.,]\d+)?)(?P<sfx>[kmgtpe]?)(?P<cut>\+?)\s*%?\s*"
                    r"(?P<label>[^\d\s,.%][^,]*?)\s*(?:[,.](?=\s|\d|$)|$)")
+# the bar and block graphs that top's 't' and 'm' toggles draw instead of the detailed lines:
+# "%Cpu0  :   3.5/2.8     6[|||   ]" (user/system %, their total rounded, a bar) and
+# "GiB Mem : 28.2/7.8      [||   ]" (% used / total); the bar may be cut at the screen's edge
+_GRAPH = re.compile(r"(?P<prefix>(?<![^\s])(?:[KMGTPE]iB\s+)?[^\s:]+?)\s*:\s*"
+                    r"(?P<first>\d+(?:[.,]\d+)?)/(?P<second>\d+(?:[.,]\d+)?)\s+"
+                    r"(?P<total>\d+)?\[[^\]]*(?:\]|$)\s*")
 _CPU_ALL = re.compile(r"^%?cpu\(s\)$", re.IGNORECASE)
 _CPU_ONE = re.compile(r"^%?cpu(\d+)$", re.IGNORECASE)
 _MEMORY = re.compile(r"^(?:(?P<unit>[KMGTPE]iB)\s+)?(?P<kind>\S+)$")
@@ -164,17 +180,19 @@ def detect(lines: list[str]) -> bool:
     return bool(lines) and bool(_TOP_LINE.match(lines[0].strip()))
 
 
-def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None) -> Tables:
+def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
+          date: object = None) -> Tables:
     """Parse ``top -b`` output into a :class:`~perfkit.result.Tables` (see the module doc).
 
-    ``dayfirst`` is accepted for the common signature; top prints no dates.
+    ``dayfirst`` is accepted for the common signature; top prints no dates, so ``date=``
+    (``"2026-11-25"``) may give the day its times of day belong to.
     """
     text = clean_text(text, tool=NAME)
     lines = text.split("\n")
     decimal = detect_decimal(line for line in lines[:40] if not line.startswith("top -"))
     reader = _Reader(lines, strict=strict, decimal=decimal)
     reader.read()
-    return reader.tables()
+    return reader.tables(given_date(date))
 
 
 class _Reader:
@@ -188,6 +206,8 @@ class _Reader:
         self.cpus: list[dict[str, Any]] = []
         self.units: list[str] = []
         self.threads = False
+        self.graphs = False
+        self.interrupted = False
         # process rows grouped by header (the header can differ between iterations only
         # in theory; rows are kept with the header that preceded them)
         self.process_groups: list[tuple[list[str], list[str], list[int], list[int]]] = []
@@ -200,6 +220,16 @@ class _Reader:
         line = self.lines[number - 1]
         bad_line(message, line=number, text=line, tool=NAME, strict=self.strict,
                  action="line skipped")
+
+    def mark(self, number: int, line: str) -> bool:
+        """A ``^C`` echoed when top was stopped, or a person's ``[...]``: said, and skipped
+        (the rows around it are kept)."""
+        found = mark_of(line.strip())
+        if found is None:
+            return False
+        self.interrupted |= found == "interrupt"
+        warn(MARK_MEANING[found], line=number, text=line, tool=NAME)
+        return True
 
     # -- the walk --------------------------------------------------------------------
     def read(self) -> None:
@@ -233,6 +263,8 @@ class _Reader:
             line = self.lines[i]
             if not line.strip():
                 continue
+            if self.mark(i + 1, line):
+                continue
             tokens = line.split()
             if "PID" in tokens[:3]:
                 if len({HEADER_WORDS.get(tok, tok) for tok in tokens}) == len(tokens):
@@ -263,7 +295,7 @@ class _Reader:
             return
         rows, numbers = [], []
         for i in range(header_at + 1, end):
-            if self.lines[i].strip():
+            if self.lines[i].strip() and not self.mark(i + 1, self.lines[i]):
                 rows.append(self.lines[i])
                 numbers.append(i + 1)
         group = next((g for g in self.process_groups if g[0] == names), None)
@@ -293,6 +325,9 @@ class _Reader:
 
     def summary_line(self, row: dict[str, Any], cpu_rows: list[dict[str, Any]], line: str,
                      number: int, memory_seen: int) -> int:
+        graphs = list(_GRAPH.finditer(line.rstrip()))
+        if graphs and "".join(g.group(0) for g in graphs).strip() == line.strip():
+            return self.graph_line(row, cpu_rows, graphs, number, memory_seen)
         segments = list(_SEGMENT.finditer(line))
         if not segments or line[:segments[0].start()].strip():
             self.unknown(number, "not a line of top's summary")
@@ -300,8 +335,13 @@ class _Reader:
         for k, seg in enumerate(segments):
             stop = segments[k + 1].start() if k + 1 < len(segments) else len(line)
             body = line[seg.end():stop].strip()
-            items = [(m.group("num"), m.group("sfx"), m.group("label").strip())
+            items = [(m.group("num") + m.group("cut"), m.group("sfx"), m.group("label").strip())
                      for m in _ITEM.finditer(body)]
+            cut = [num for num, _sfx, _label in items if num.endswith("+")]
+            if cut:
+                warn(f"top cut {len(cut)} value(s) to fit its column ({cut[0]}...: the "
+                     "'+' marks digits it left out): they are NaN", line=number,
+                     text=line, tool=NAME)
             if not items or _ITEM.sub("", body).strip():
                 self.unknown(number, f"unreadable values after {seg.group('prefix')!r}")
                 continue
@@ -332,29 +372,64 @@ class _Reader:
                                      f"{seg.group('prefix')!r}")
         return memory_seen
 
+    def graph_line(self, row: dict[str, Any], cpu_rows: list[dict[str, Any]],
+                   graphs: list[re.Match[str]], number: int, memory_seen: int) -> int:
+        """A summary line in top's graph mode (see ``_GRAPH``): CPU lines give ``%Cpu
+        user``, ``%Cpu system`` and ``%Cpu total`` (the two added, as top rounds them),
+        memory lines ``Mem %used`` (or ``Swap %used``) and ``Mem total`` in KiB."""
+        for graph in graphs:
+            self.graphs = True
+            prefix = SUMMARY_WORDS.get(graph.group("prefix"), graph.group("prefix"))
+            first, second = _number(graph.group("first")), _number(graph.group("second"))
+            memory = _MEMORY.match(prefix)
+            if _CPU_ALL.match(prefix) or _CPU_ONE.match(prefix):
+                values = {"%Cpu user": first, "%Cpu system": second,
+                          "%Cpu total": (float(graph.group("total")) if graph.group("total")
+                                         else np.nan)}
+                if one := _CPU_ONE.match(prefix):
+                    cpu_rows.append({"CPU": int(one.group(1)), **values})
+                else:
+                    row.update(values)
+            elif memory and (memory.group("unit") or memory.group("kind") in _MEM_WORDS):
+                kind = SUMMARY_WORDS.get(memory.group("kind"), memory.group("kind"))
+                if kind not in _MEM_WORDS:
+                    kind = "Mem" if memory_seen == 0 else "Swap"
+                memory_seen += 1
+                unit = memory.group("unit") or "KiB"
+                self.units.append(unit)
+                row[f"{kind} %used"] = first
+                row[f"{kind} total"] = second * TO_KIB[unit]
+            else:
+                self.unknown(number, f"a summary line top does not print: "
+                                     f"{graph.group('prefix')!r}")
+        return memory_seen
+
     # -- assembling ------------------------------------------------------------------
-    def tables(self) -> Tables:
+    def tables(self, date: pd.Timestamp | None = None) -> Tables:
         attrs: dict[str, Any] = {
-            "date": None,
+            "date": date,
             "printed_unit": self.units[0] if self.units else None,
             "threads": self.threads,
+            "graph_mode": self.graphs,
+            "interrupted": self.interrupted,
             "decimal": self.decimal,
         }
         summary = pd.DataFrame(self.summary)
         clocks = summary.pop("_clock")
-        summary.insert(0, "time", combine(None, times_of_day(clocks)))
+        seconds = times_of_day(clocks)
+        summary.insert(0, "time", of_day(seconds) if date is None else combine(date, seconds))
         summary["up"] = pd.Series(list(summary["up"]), index=summary.index,
                                   dtype="timedelta64[ns]")
         for name in summary.columns:
             if name == "users" or name.startswith(tuple(f"{w} " for w in _TASK_WORDS)):
                 summary[name] = _as_int(summary[name])
         clock_of = dict(zip(summary["iteration"], summary["time"], strict=True))
-        tables: dict[str, pd.DataFrame] = {"summary": summary,
-                                           "processes": self.processes(clock_of)}
+        tables: dict[str, pd.DataFrame] = {
+            "summary": summary, "processes": self.processes(clock_of, summary["time"].dtype)}
         if self.cpus:
             cpus = pd.DataFrame(self.cpus)
             cpus.pop("_clock")
-            cpus.insert(0, "time", cpus["iteration"].map(clock_of).astype("datetime64[ns]"))
+            cpus.insert(0, "time", cpus["iteration"].map(clock_of).astype(summary["time"].dtype))
             order = ["time", "iteration", "CPU"]
             cpus = cpus[order + [c for c in cpus.columns if c not in order]]
             tables["cpus"] = cpus.reset_index(drop=True)
@@ -362,7 +437,7 @@ class _Reader:
             frame.attrs.update(attrs)
         return Tables(tables, attrs=attrs)
 
-    def processes(self, clock_of: dict[int, pd.Timestamp]) -> pd.DataFrame:
+    def processes(self, clock_of: dict[int, Any], time_type: Any) -> pd.DataFrame:
         frames = []
         for names, rows, numbers, iterations in self.process_groups:
             frame = self.process_frame(names, rows, numbers)
@@ -371,10 +446,10 @@ class _Reader:
             frame.insert(0, "time", pd.Series(its).map(clock_of).to_numpy())
             frames.append(frame)
         if not frames:
-            return pd.DataFrame({"time": pd.Series(dtype="datetime64[ns]"),
+            return pd.DataFrame({"time": pd.Series(dtype=time_type),
                                  "iteration": pd.Series(dtype="int64")})
         out = pd.concat(frames, ignore_index=True)
-        out["time"] = out["time"].astype("datetime64[ns]")
+        out["time"] = out["time"].astype(time_type)
         return out
 
     def process_frame(self, names: list[str], rows: list[str],
@@ -434,6 +509,9 @@ def _uptime(text: str) -> pd.Timedelta | None:
 
 
 def _number(text: str) -> float:
+    """A summary value; NaN for one top cut to fit (``25190241+``: digits left out)."""
+    if text.endswith("+"):
+        return float("nan")
     return float(text.replace(",", "."))
 
 

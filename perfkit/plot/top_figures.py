@@ -43,7 +43,12 @@ def _top_processes(processes: pd.DataFrame, iteration: int | None, when: str | N
     axis.set_ylabel("process (PID)")
     stamp = ""
     if "time" in chosen.columns and pd.notna(chosen["time"].iloc[0]):
-        stamp = f" at {pd.Timestamp(chosen['time'].iloc[0]):%H:%M:%S}"
+        moment = chosen["time"].iloc[0]
+        if isinstance(moment, pd.Timedelta):  # a time of day printed without a date
+            seconds = int(moment.total_seconds()) % 86400
+            stamp = f" at {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        else:
+            stamp = f" at {pd.Timestamp(moment):%H:%M:%S}"
     label = f"{when}, iteration {iteration}" if when else f"iteration {iteration}"
     axis.set_title(f"top: processes by %CPU{stamp} ({label})")
     return finish(fig, owned)

@@ -196,11 +196,21 @@ def histograms(tables: Mapping[str, pd.DataFrame], *, unit: str | None = None,
     return finish(fig, True, title)
 
 
+def _clock(moment: Any) -> str:
+    """HH:MM:SS of a time, or of a time of day printed without a date (a Timedelta)."""
+    if isinstance(moment, pd.Timedelta):
+        seconds = int(moment.total_seconds()) % 86400
+        return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return pd.Timestamp(moment).strftime("%H:%M:%S")
+
+
 def _interval_labels(table: pd.DataFrame, intervals: list[Any]) -> list[str]:
-    if "time" in table.columns and pd.api.types.is_datetime64_any_dtype(table["time"]) \
-            and "interval" in table.columns:
+    times = table["time"] if "time" in table.columns else None
+    if times is not None and "interval" in table.columns and (
+            pd.api.types.is_datetime64_any_dtype(times)
+            or pd.api.types.is_timedelta64_dtype(times)):
         first = table.groupby("interval")["time"].first()
-        return [first[i].strftime("%H:%M:%S") if i in first and pd.notna(first[i]) else str(i)
+        return [_clock(first[i]) if i in first and pd.notna(first[i]) else str(i)
                 for i in intervals]
     return [str(i) for i in intervals]
 

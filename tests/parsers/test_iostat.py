@@ -513,3 +513,17 @@ def test_an_impossible_time_stamp_names_its_line():
     with pytest.raises(perfkit.ParseError) as info:
         iostat.parse("\n".join(lines))
     assert info.value.line == at + 1
+
+
+def test_json_reindented_by_another_program_is_read_like_the_original():
+    # jq and python -m json.tool print "{" alone on the first line
+    text = fixture_text("iostat", "xt.C.json")
+    pretty = json.dumps(json.loads(text), indent=4)
+    assert pretty.startswith("{\n")
+    assert perfkit.detect_tool(pretty) == "iostat"
+    original, reindented = read("xt.C.json"), perfkit.parse(pretty)
+    for name in original:
+        assert reindented[name].equals(original[name]), name
+    first = json.loads(text)["sysstat"]["hosts"][0]["statistics"][0]["disk"][0]
+    assert reindented["devices"]["Device"].iloc[0] == first["disk_device"]
+    assert reindented["devices"]["w/s"].iloc[0] == first["w/s"]

@@ -604,3 +604,48 @@ def test_one_report_reads_whole_numbers_as_integers_like_sar_A(name):
     if name == "q.C.txt":
         assert tables["queue"]["plist-sz"].tolist() == [135, 150]
         assert tables["queue"]["plist-sz"].dtype == "int64"
+
+
+def test_sadf_dh_with_one_per_cpu_activity_on_each_row():
+    # "...;%idle[...];kbmemfree;...": -u's columns once per CPU (only "all", -1, here)
+    one_line = load("sa-restart.sadf-dh-uqr.C.txt")
+    assert set(one_line) == {"cpu", "memory", "queue"}
+    # demo-host;1;2026-11-25 00:33:09 UTC;-1;56.50;0.00;43.00;0.00;0.50;0.00;22614744;...
+    first = one_line["cpu"].iloc[0]
+    assert (first["CPU"], first["%user"], first["%system"]) == ("all", 56.5, 43.0)
+    assert one_line["cpu"]["time"].tolist() == [T("2026-11-25 00:33:09"),
+                                                T("2026-11-25 00:33:10")]
+    assert one_line["memory"]["kbmemfree"].tolist() == [22614744, 22056536]
+    assert one_line["queue"]["runq-sz"].tolist() == [3, 4]
+    per_cpu = load("sa-restart.sadf-dh-P-ALL.C.txt")["cpu"]
+    # ...;-1;56.50;...;0;38.00;0.00;62.00;...;1;75.00;0.00;24.00;0.00;1.00;0.00
+    at_first = per_cpu[per_cpu["time"] == T("2026-11-25 00:33:09")].set_index("CPU")
+    assert at_first.loc["all", "%user"] == 56.5 and at_first.loc["0", "%system"] == 62.0
+    assert at_first.loc["1", "%user"] == 75.0 and at_first.loc["1", "%steal"] == 1.0
+    assert len(per_cpu) == 6  # two intervals, three rows each
+
+
+def test_sadf_dh_with_two_per_device_activities_is_refused():
+    with pytest.raises(ParseError, match="several per-device") as info:
+        load("sa-restart.sadf-dh-u-P-ALL-n-DEV.C.txt")
+    assert info.value.line == 1
+
+
+def test_sadf_j_reindented_by_jq_or_json_tool_reads_like_the_original():
+    original = load("sa-restart.sadf-j.C.txt")
+    for name in ("sa-restart.sadf-j-jq.C.txt", "sa-restart.sadf-j-json-tool.C.txt"):
+        text = fixture_text("sar", name)
+        assert text.startswith("{\n") and perfkit.detect_tool(text) == "sar", name
+        pretty = load(name)
+        assert pretty.attrs["format"] == original.attrs["format"]
+        for table in pretty:  # -u's "cpu" has other columns than -A's (%user, not %usr)
+            if table != "cpu":  # and -r fewer than -A's -r ALL
+                columns = list(pretty[table].columns)
+                pd.testing.assert_frame_equal(pretty[table], original[table][columns],
+                                              check_dtype=False, obj=f"{name}: {table}")
+        sadf_d_u = load("sa-restart.sadf-d.de_DE.txt")["cpu"]  # sadf -d -- -u -n DEV
+        assert pretty["cpu"]["%user"].tolist() == sadf_d_u["%user"].tolist()
+        assert pretty["cpu"]["%idle"].tolist() == sadf_d_u["%idle"].tolist()
+    jq = load("sa-restart.sadf-j-jq.C.txt")
+    assert jq["cpu"]["%user"].iloc[0] == 56.5  # jq prints 56.5 where sadf printed 56.50
+    assert row(jq["DEV"], time=T("2026-11-25 00:33:09"), IFACE="lo")["rxkB/s"] == 29599.46

@@ -263,3 +263,129 @@ def test_bpftrace_ctrl_c_glued_into_a_histogram_row_keeps_the_later_buckets():
     glued = perfkit.parse("\n".join(lines), "bpftrace")
     for name in whole:
         assert glued[name].equals(whole[name]), name  # no bucket after the ^C dropped
+
+
+# --- top's graph mode, times of day without a date ------------------------------------
+
+def test_top_bar_graph_mode():
+    with pytest.warns(perfkit.ParseWarning, match="only the summary"):
+        tables = read("top/minikube-issue7987-top-bars.txt", "top")
+    cpus = tables["cpus"].set_index("CPU")
+    # %Cpu1  :   9.9/3.5    13[||||||||||||||   ]
+    assert cpus.loc[1, "%Cpu user"] == 9.9 and cpus.loc[1, "%Cpu system"] == 3.5
+    assert cpus.loc[1, "%Cpu total"] == 13
+    summary = tables["summary"].iloc[0]
+    # GiB Mem : 28.2/7.8      [    ]
+    assert summary["Mem %used"] == 28.2 and summary["Mem total"] == 7.8 * 1024**2
+    assert summary["Swap total"] == 0.0 and tables.attrs["graph_mode"] is True
+    assert summary["Tasks total"] == 269
+
+
+def test_top_time_of_day_is_not_dated_1970():
+    tables = read("top/cinnamon-desklets-pr1623-top-procps4.txt", "top")
+    for frame in tables.values():
+        assert pd.api.types.is_timedelta64_dtype(frame["time"])
+    assert tables.attrs["date"] is None
+    first = (HERE / "top/cinnamon-desklets-pr1623-top-procps4.txt").read_text().split()[2]
+    assert tables["summary"]["time"].iloc[0] == pd.Timedelta(first)
+    dated = read("top/cinnamon-desklets-pr1623-top-procps4.txt", "top", date="2024-05-01")
+    assert dated["summary"]["time"].iloc[0] == pd.Timestamp(f"2024-05-01 {first}")
+    assert dated["processes"]["time"].iloc[0] == pd.Timestamp(f"2024-05-01 {first}")
+
+
+def test_bcc_times_of_day_are_not_dated_1970():
+    events = read("bcc/perf-tools-pr7-tcpretrans-tlp.txt", "bcc")["events"]
+    # 18:42:32 0      172.16.1.149:49509   R> 172.16.4.53:9092     ESTABLISHED  Y
+    assert events["time"].iloc[0] == pd.Timedelta("18:42:32")
+    assert events.attrs["date"] is None
+    dated = read("bcc/perf-tools-pr7-tcpretrans-tlp.txt", "bcc", date="2015-02-02")["events"]
+    assert dated["time"].iloc[0] == pd.Timestamp("2015-02-02 18:42:32")
+    cache = read("bcc/perf-tools-issue110-cachestat-negative.txt", "bcc")["events"]
+    # 06:29:40   -13710    29487      172   -86.9%         1158       6134  (15949 172 ...)
+    row = cache.iloc[3]
+    assert row["time"] == pd.Timedelta("06:29:40") and row["HITS"] == -13710
+    assert row["MISSES"] == 29487
+
+
+def test_no_top_bcc_or_bpftrace_output_is_dated_1970():
+    for path in sorted(HERE.glob("*/*.txt")):
+        tool = path.parent.name
+        if tool not in ("top", "bcc", "bpftrace"):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                tables = perfkit.read(path, tool=tool)
+            except perfkit.ParseError:
+                continue
+        for frame in tables.values():
+            if "time" in frame:
+                assert not pd.api.types.is_datetime64_any_dtype(frame["time"]), path.name
+
+
+def test_top_value_cut_with_a_plus_is_nan_and_said():
+    with pytest.warns(perfkit.ParseWarning) as caught:
+        tables = read("top/cloud-atlas-draft-top-b-cut-plus.txt", "top")
+    said = [str(w.message) for w in caught]
+    assert any("line 4" in s and "'+'" in s for s in said), said
+    assert any("line 13" in s and "left out" in s for s in said), said  # the '...' line
+    row = tables["summary"].iloc[0]
+    # KiB Mem : 52754140+total, 62239184 free, 31605289+used, 14924934+buff/cache
+    assert pd.isna(row["Mem total"]) and pd.isna(row["Mem used"])
+    assert pd.isna(row["Mem buff/cache"]) and row["Mem free"] == 62239184
+    # KiB Swap:        0 total, ... 17871446+avail Mem
+    assert row["Swap total"] == 0 and pd.isna(row["avail Mem"])
+    processes = tables["processes"].set_index("PID")
+    # 106071 admin     20   0   14.7g  11.5g  16728 S 380.0  2.3  56745:29 java
+    assert processes.loc[106071, "%CPU"] == 380.0 and processes.loc[106071, "SHR"] == 16728
+    assert processes.loc[106071, "TIME+"] == pd.Timedelta(minutes=56745, seconds=29)
+    assert len(processes) == 5
+
+
+# --- recognising the tool ---------------------------------------------------------------
+
+def test_dmesg_with_device_prefixes_is_not_taken_for_journalctl():
+    # "[    4.576148] sd 0:2:16:0: [sdq] Write Protect is off": "sd" is no host name
+    for name in ("dmesg/open-cas-issue524-dmesg-sd-prefixes.txt",
+                 "dmesg/gpd-pocket-issue124-dmesg-acpi.txt",  # "[ 33.6] ACPI Error: ..."
+                 "dmesg/lxd-issue5836-dmesg-audit-selinux.txt",
+                 "dmesg/raspberrypi-linux-issue5291-dmesg-reltime-decimal-comma.txt"):
+        assert perfkit.detect_tool((HERE / name).read_text()) == "dmesg", name
+    frame = perfkit.read(HERE / "dmesg/open-cas-issue524-dmesg-sd-prefixes.txt")
+    assert frame["timestamp"].iloc[1] == 4.576148
+    assert frame["message"].iloc[1] == "sd 0:2:16:0: [sdq] Write Protect is off"
+    assert len(frame) == 20
+    for name in sorted(p.name for p in (HERE / "journalctl").glob("*.txt")):
+        assert perfkit.detect_tool((HERE / "journalctl" / name).read_text()) == "journalctl"
+
+
+def test_long_banner_date_gives_real_dates():
+    tables = read("mpstat/tecmint-mpstat-P-ALL-long-banner-date.txt", "mpstat")
+    cpu = tables["cpu"]
+    # Linux 3.11.0-23-generic (tecmint.com)  Thursday 04 September 2014  _i686_  (2 CPU)
+    # 12:36:27  IST    1   32.82    0.00    6.15    0.51 ...   60.51
+    last = cpu.iloc[-1]
+    assert last["time"] == pd.Timestamp("2014-09-04 12:36:27")
+    assert last["CPU"] == "1" and last["%usr"] == 32.82 and last["%idle"] == 60.51
+    assert tables.attrs["date"] == pd.Timestamp("2014-09-04")
+    assert pd.api.types.is_datetime64_any_dtype(cpu["time"])
+    assert tables.attrs["time_zone"] == "IST" and tables.attrs["cpus"] == 2
+
+
+# --- older sysstat --------------------------------------------------------------------
+
+def test_sar_before_steal_existed():
+    tables = read("sar/howtoforge-sar-u-no-steal-fragment.txt", "sar")
+    cpu = tables["cpu"]
+    # 11:10:01 AM       all      0.00      0.00      0.00      0.00     99.99
+    assert list(cpu.columns) == ["time", "CPU", "%user", "%nice", "%system", "%iowait",
+                                 "%idle"]
+    assert cpu["time"].iloc[0] == pd.Timedelta("11:10:01") and cpu["%idle"].iloc[0] == 99.99
+    assert tables.averages["cpu"]["%idle"].iloc[0] == 99.99
+
+
+def test_sar_d_with_sysstat_9_device_names():
+    disks = read("sar/5quinque-notes-sar-d-dev-names.txt", "sar")["disk"].set_index("DEV")
+    # 01:59:46 PM dev120-64      3.03     64.65      0.00     21.33      0.03      9.33 ...
+    assert disks.loc["dev120-64", "tps"] == 3.03 and disks.loc["dev120-64", "await"] == 9.33
+    assert disks.loc["dev8-0", "time"] == pd.Timestamp("2011-03-26 13:59:46")

@@ -3,6 +3,9 @@
 >>> facts = parse_banner("Linux 6.1.0-26-amd64 (web1) \\t11/24/26 \\t_x86_64_\\t(2 CPU)")
 >>> facts["kernel"], facts["host"], facts["date_text"], facts["arch"], facts["cpus"]
 ('6.1.0-26-amd64', 'web1', '11/24/26', 'x86_64', 2)
+>>> parse_banner("Linux 3.11.0-23-generic (h) \tThursday 04 September 2014 \t_i686_\t(2 CPU)")[
+...     "date_text"]
+'Thursday 04 September 2014'
 """
 
 from __future__ import annotations
@@ -10,9 +13,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+# a long date as a locale's %x may print it: "Thursday 04 September 2014", "4 September 2014",
+# "Thursday, September 4, 2014" (a weekday, then day and month in either order, then the year)
+_LONG_DATE = (r"(?:[^\W\d_]+,?\s+)?(?:\d{1,2}\.?\s+[^\W\d_]+\.?"
+              r"|[^\W\d_]+\.?\s+\d{1,2}\.?),?\s+\d{4}")
 BANNER = re.compile(
     r"^(?P<os>[A-Za-z][\w.-]*)\s+(?P<kernel>\S+)\s+\((?P<host>[^)]*)\)\s+"
-    r"(?P<date>\S+)\s*(?:_(?P<arch>[^_\s]+(?:_[^_\s]+)*)_)?\s*(?:\((?P<cpus>\d+)\s+CPU\))?\s*$"
+    rf"(?P<date>{_LONG_DATE}|\S+)\s*(?:_(?P<arch>[^_\s]+(?:_[^_\s]+)*)_)?\s*(?:\((?P<cpus>\d+)\s+CPU\))?\s*$"
 )
 
 

@@ -20,6 +20,8 @@ Timestamp('2026-11-25 00:00:00')
 Timestamp('2026-11-25 00:00:00')
 >>> parse_date("03/04/2026", dayfirst=True)
 Timestamp('2026-04-03 00:00:00')
+>>> parse_date("Thursday 04 September 2014")
+Timestamp('2014-09-04 00:00:00')
 >>> import pandas as pd
 >>> secs = times_of_day(pd.Series(["23:59:59", "00:00:01"]))
 >>> combine(parse_date("11/24/26"), secs).tolist()
@@ -35,6 +37,15 @@ import pandas as pd
 
 _DATE_NUMERIC = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})\.?$")
 _DATE_CJK = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+# a long date (a locale's %x in words): "Thursday 04 September 2014", "Thursday, September 4, 2014"
+_DATE_LONG = re.compile(r"^(?:[^\W\d_]+,?\s+)?(?:(?P<day>\d{1,2})\.?\s+(?P<month>[^\W\d_]+)\.?"
+                        r"|(?P<month2>[^\W\d_]+)\.?\s+(?P<day2>\d{1,2})\.?),?\s+(?P<year>\d{4})$")
+#: Month names and abbreviations in the C and English locales.
+MONTHS = {name: number for number, names in enumerate(
+    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+     ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1)
+    for name in names}
 
 #: Regex for one time of day as sysstat and procps print it (24-hour, 12-hour, CJK).
 TIME_TOKEN = r"\d{1,2}[:.]\d{2}[:.]\d{2}|\d{1,2}[時时]\d{1,2}分\d{1,2}秒"
@@ -58,6 +69,12 @@ def parse_date(text: str, *, dayfirst: bool | None = None) -> pd.Timestamp:
     cjk = _DATE_CJK.match(text)
     if cjk:
         return pd.Timestamp(int(cjk.group(1)), int(cjk.group(2)), int(cjk.group(3)))
+    long = _DATE_LONG.match(text)
+    if long:
+        month = MONTHS.get((long["month"] or long["month2"]).lower())
+        if month is None:
+            raise ValueError(f"not a date (a month name perfkit does not know): {text!r}")
+        return pd.Timestamp(int(long["year"]), month, int(long["day"] or long["day2"]))
     match = _DATE_NUMERIC.match(text)
     if not match:
         raise ValueError(f"not a date: {text!r}")
