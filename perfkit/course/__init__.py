@@ -206,7 +206,7 @@ def trace(name: str, *, duration: float = 5, mode: str = "auto",
         if chosen == "live":
             raise RuntimeError("; ".join(notes))
     path = folder / f"{name}.txt"
-    data = perfkit.read(path, "bpftrace")
+    data = perfkit.read(path, "bpftrace", date=recorded_date(path.name))
     row = _provenance(folder, path.name)
     description = (f"RECORDED trace {name!r}: {row.get('recorded_utc', '?')[:16]} UTC on "
                    f"Linux {row.get('kernel', '?')}, {row.get('tool_version', '?')}")
@@ -215,6 +215,17 @@ def trace(name: str, *, duration: float = 5, mode: str = "auto",
     print(description)
     return Source("bpftrace", "recorded", path.read_text(), data, description, name,
                   notes=notes)
+
+
+def recorded_date(file: str) -> str | None:
+    """The UTC day a recorded trace file was made (its PROVENANCE.tsv row), for the
+    ``date=`` of :func:`perfkit.read`: bpftrace prints times of day without a date.
+
+    >>> recorded_date("execsnoop.txt")[:4]
+    '2026'
+    """
+    when = _provenance(traces_dir(), file).get("recorded_utc", "")
+    return when[:10] or None
 
 
 def workload(script: str) -> list[str]:
