@@ -47,3 +47,17 @@ def test_a_text_ending_with_its_newline_gives_no_cut_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         perfkit.parse(fixture_text("free", "t.C.txt"), "free")
+
+
+def test_two_iostat_outputs_joined_warn_at_the_second_banner_and_both_start_since_boot():
+    first, second = fixture_text("iostat", "c.C.txt"), fixture_text("iostat", "default.C.txt")
+    banner = first.count("\n") + 1
+    with pytest.warns(perfkit.ParseWarning, match=f"line {banner}: a second banner") as said:
+        tables = perfkit.parse(first + second, "iostat")
+    assert [w.message.line for w in said] == [banner]
+    cpu = tables["cpu"]
+    # c.C.txt's three reports, then default.C.txt's: its first is "19.29 ... 73.50"
+    assert cpu["%user"].tolist() == [19.56, 20.00, 31.16, 19.29, 44.44, 84.42]
+    assert cpu["since_boot"].tolist() == [True, False, False, True, False, False]
+    assert tables["devices"].loc[0, ["report", "since_boot", "kB_read"]].tolist() == [
+        3, True, 39347546]
