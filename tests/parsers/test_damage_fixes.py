@@ -61,3 +61,19 @@ def test_two_iostat_outputs_joined_warn_at_the_second_banner_and_both_start_sinc
     assert cpu["since_boot"].tolist() == [True, False, False, True, False, False]
     assert tables["devices"].loc[0, ["report", "since_boot", "kB_read"]].tolist() == [
         3, True, 39347546]
+
+
+@pytest.mark.parametrize(("name", "header"), [("repeated-headers.C.txt", 11), ("t.C.txt", 6)])
+def test_two_vmstat_runs_joined_flag_the_second_runs_first_row_since_boot(name, header):
+    text = fixture_text("vmstat", name)
+    with pytest.warns(perfkit.ParseWarning, match=f"line {header}: a header .*another vmstat run"):
+        frame = perfkit.parse(text + text, "vmstat")
+    again = text.split("\n")[2].split()  # the since-boot row, as printed
+    rows = len(frame) // 2
+    assert frame["since_boot"].tolist() == [True, *[False] * (rows - 1)] * 2
+    assert frame.loc[rows, "bi"] == int(again[8]) and frame.loc[rows, "cs"] == int(again[11])
+
+
+def test_a_repeated_vmstat_header_is_not_taken_for_another_run():
+    frame = perfkit.parse(fixture_text("vmstat", "repeated-headers.C.txt"), "vmstat")
+    assert frame["since_boot"].tolist() == [True, False, False, False, False, False]
