@@ -39,7 +39,8 @@ from .capture.load import Capture, load_capture
 
 #: The scenarios the course uses, in teaching order.
 SCENARIOS = ("idle", "cpu-saturation", "hot-thread", "memory-swap", "oom-kill",
-             "disk-saturation", "network-retrans", "mystery")
+             "disk-saturation", "network-retrans", "mystery", "short-lived", "packet-rate",
+             "cpu-limit")
 MANIFEST = "MANIFEST.tsv"
 
 

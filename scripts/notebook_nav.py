@@ -41,6 +41,9 @@ COURSE: list[tuple[str, str]] = [
     ("10-top", "top: the catch-all re-check"),
     ("11-sixty-seconds", "All ten in sixty seconds: one capture, one figure, the findings"),
     ("12-workshop-mystery", "Workshop: the mystery capture"),
+    ("13-hidden-cpu", "CPU the checklist does not show: short-lived processes and CPU limits"),
+    ("14-pressure-and-packets",
+     "Pressure and packets: stalls with a baseline, and what the network costs in CPU"),
     ("20-ebpf-intro", "Introduction to eBPF"),
     ("21-bpftrace-one-liners", "bpftrace one-liners: probes, filters, maps"),
     ("22-latency-histograms", "Latency histograms: block I/O and the run queue"),
@@ -52,6 +55,7 @@ COURSE: list[tuple[str, str]] = [
 ]
 #: Link labels where the title's part before ':' would not say enough.
 SHORT = {"00-start-here": "Start here", "12-workshop-mystery": "the mystery capture",
+         "13-hidden-cpu": "CPU the checklist does not show",
          "90-appendix-formats": "Appendix: formats"}
 MARK = "<!-- nav -->"
 

@@ -1,13 +1,16 @@
 """Seal the workshop mystery's answer: read the plain answer (JSON) on standard input and
-write perfkit/course/mystery_seal.py, the only place the answer is kept.
+write perfkit/course/mystery_seal.py, the only place the answer is kept, and the load that
+`perfkit induce mystery` runs into perfkit/capture/induce/plan.py (sealed too).
 
     python scripts/seal_mystery.py < mystery-answer.json
     python scripts/seal_mystery.py --check < mystery-answer.json   # exit 1 if the seal differs
 
 The plain JSON's keys are described in perfkit/course/mystery.py: ``answer``, ``load``,
-``load_script``, ``concepts`` (each ``{"hint", "words"}``) and ``keywords``. Keep the plain
-file out of the repository (a teacher's copy); after re-recording the mystery with a new
-cause, write a new plain file and run this script. Then check the seal:
+``load_script``, ``concepts`` (each ``{"hint", "words"}``) and ``keywords``; and ``loads``,
+the load as perfkit/capture/induce/plan.py describes loads (a list of dicts with a
+``kind``). Keep the plain file out of the repository (a teacher's copy); after
+re-recording the mystery with a new cause, write a new plain file and run this script.
+Then check the seal:
 
     perfkit mystery --reveal
     perfkit mystery --check "A DIAGNOSIS THAT NAMES THE NEW CAUSE"
@@ -17,15 +20,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from perfkit.capture.induce.plan import seal as seal_loads  # noqa: E402
+from perfkit.capture.induce.plan import unseal as unseal_loads  # noqa: E402
 from perfkit.course.mystery import seal, unseal  # noqa: E402
 
 TARGET = ROOT / "perfkit" / "course" / "mystery_seal.py"
+PLAN = ROOT / "perfkit" / "capture" / "induce" / "plan.py"
+SEALED_LOADS = re.compile(r'_SEALED_MYSTERY = \(\n(?:    "[^"]*"\n)+\)')
 HEADER = '''"""The workshop mystery's answer, sealed (zlib+base64 JSON), see perfkit.course.mystery.
 
 Written by scripts/seal_mystery.py: do not edit by hand. Teachers: ``perfkit mystery --reveal``.
@@ -41,6 +49,22 @@ def module_text(sealed: str) -> str:
     return HEADER + "".join(lines) + ")\n"
 
 
+def plan_text(text: str, loads: list) -> str:
+    """plan.py's ``text`` with its sealed mystery loads replaced by ``loads``."""
+    sealed = seal_loads(loads)
+    lines = "".join(f'    "{sealed[i:i + 88]}"\n' for i in range(0, len(sealed), 88))
+    new, count = SEALED_LOADS.subn(lambda _: f"_SEALED_MYSTERY = (\n{lines})", text)
+    if count != 1:
+        raise SystemExit("plan.py has no _SEALED_MYSTERY to replace")
+    return new
+
+
+def _sealed_loads() -> list:
+    match = SEALED_LOADS.search(PLAN.read_text(encoding="utf-8"))
+    body = "".join(re.findall(r'"([^"]*)"', match.group(0))) if match else ""
+    return unseal_loads(body) if body else []
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -51,10 +75,15 @@ def main() -> int:
     if args.check:
         body = unseal()
         same = (body["answer"] == plain["answer"] and body["load"] == plain["load"]
-                and body["load_script"] == plain["load_script"])
+                and body["load_script"] == plain["load_script"]
+                and plain.get("loads", _sealed_loads()) == _sealed_loads())
         print("the seal holds this answer" if same else "the seal holds another answer")
         return 0 if same else 1
+    loads = plain.pop("loads", None)
     TARGET.write_text(module_text(seal(plain)), encoding="utf-8")
+    if loads is not None:
+        PLAN.write_text(plan_text(PLAN.read_text(encoding="utf-8"), loads), encoding="utf-8")
+        print(f"sealed the mystery's load into {PLAN.relative_to(ROOT)}")
     print(f"sealed the answer into {TARGET.relative_to(ROOT)}")
     return 0
 

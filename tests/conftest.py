@@ -88,3 +88,12 @@ def dmesg_restricted():
         pytest.skip(f"cannot set kernel.dmesg_restrict: {exc}")
     yield
     knob.write_text(before + "\n")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``scenario_live`` run first: their fresh captures see the whole machine,
+    so they must come before other tests leave OOM kills in the kernel log, disk load and
+    raised load averages behind."""
+    first = [item for item in items if item.get_closest_marker("scenario_live")]
+    if first:
+        items[:] = first + [item for item in items if not item.get_closest_marker("scenario_live")]

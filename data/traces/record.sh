@@ -46,6 +46,7 @@ provenance() { # FILE COMMAND PROGRAM [REDACTED]
 #   bpftrace finds the maps of the (host) PIDs it names, to resolve user stacks to symbols.
 trace() {
   local name=$1 format=$2 load=$3 alongside=${4:-} setup=${5:-true} flags=${6---mount-proc}
+  local program=${PROGRAM:-$name}   # PROGRAM=runqlat: another recording of runqlat.bt
   local ext=txt flag=
   if [ "$format" = json ]; then ext=json; flag="-f json"; fi
   # shellcheck disable=SC2086
@@ -54,9 +55,9 @@ trace() {
     ( echo $BASHPID > "$1/cgroup.procs"; sleep 1; exec bash -c "$2" ) >/dev/null 2>&1 &
     if [ -n "$3" ]; then $3 > "$4" 2>/dev/null & fi
     bpftrace $7 "$5" 2>/dev/null
-    wait' _ "$CG" "$load" "$alongside" "$WORK/alongside.txt" "$OUT/$name.bt" "$setup" "$flag" \
+    wait' _ "$CG" "$load" "$alongside" "$WORK/alongside.txt" "$OUT/$program.bt" "$setup" "$flag" \
     | redact > "$OUT/$name.$ext"
-  provenance "$name.$ext" "bpftrace${flag:+ $flag} $name.bt; load: ${load//$WORK\//}" bpftrace
+  provenance "$name.$ext" "bpftrace${flag:+ $flag} $program.bt; load: ${load//$WORK\//}" bpftrace
   if [ -n "$alongside" ]; then
     local tool=${alongside%% *}
     redact < "$WORK/alongside.txt" > "$OUT/$name.$tool.txt"
@@ -162,11 +163,14 @@ OPENS='cd /tmp; for i in 1 2 3; do cat /etc/os-release; ls /usr/share/doc/bpftra
 DD='for i in 1 2 3 4 5; do dd if=/dev/zero of=/var/tmp/perfkit-trace.img bs=4k count=200 oflag=direct conv=notrunc; sleep 1; done'
 LOSS='ip link set lo up; nft add table inet perfkit; nft add chain inet perfkit out "{ type filter hook output priority 0; }"; nft add rule inet perfkit out tcp sport 18765 numgen random mod 20 == 0 drop; nft add rule inet perfkit out tcp dport 18765 numgen random mod 20 == 0 drop'
 DD512='/usr/bin/dd if=/dev/zero of=/dev/null bs=512 count=1000 status=none'
+# the course's short-lived scenario (perfkit induce: a built-in worker starting /bin/true
+# about 300 times a second), in the trace's cgroup
+INDUCE="PYTHONPATH=. ${PYTHON:-.venv/bin/python} -m perfkit induce short-lived --duration 13"
 PY='/usr/bin/python3 -c "import time, hashlib; end = time.time() + 12; [hashlib.sha256(bytes(65536)).digest() for _ in iter(lambda: time.time() < end, False)]"'
 
 wanted() { [ $# -eq 0 ] || [[ " $* " == *" $NAME "* ]]; }
 for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_timeline biolatency_lhist \
-    tcpevents filter_dd diskcomm profile_bcc; do
+    tcpevents filter_dd diskcomm profile_bcc shortlived runqlat_healthy; do
   wanted "$@" || continue
   case $NAME in
     syscalls)
@@ -178,6 +182,9 @@ for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_tim
       trace biolatency text "$DD" "iostat -xz 1 7"
       trace biolatency json "$DD" ;;
     runqlat) trace runqlat text "stress-ng --cpu 4 --timeout 5" "vmstat 1 7" ;;
+    # the same program on a machine with room: one worker busy half the time on 2 CPUs
+    runqlat_healthy) PROGRAM=runqlat trace runqlat_healthy text \
+      "stress-ng --cpu 1 --cpu-load 50 --timeout 5" "vmstat 1 7" ;;
     tcp) trace tcp text "/usr/bin/python3 data/traces/tcp_load.py 18765 4" "" "$LOSS" "--mount-proc --net" ;;
     profile)
       cc -O1 -fno-omit-frame-pointer -fno-inline -o "$WORK/cpu_load" "$OUT/cpu_load.c"
@@ -195,5 +202,9 @@ for NAME in syscalls execsnoop opensnoop biolatency runqlat tcp profile exec_tim
         "sar -n TCP,ETCP 1 10" "$LOSS" "--mount-proc --net" ;;
     diskcomm) disk_capture ;;
     profile_bcc) profile_bcc ;;
+    # every process of the short-lived load, seen by the scheduler's tracepoints, and
+    # pidstat in the same PID namespace over the same seconds (it lists only the
+    # long-lived ones)
+    shortlived) trace shortlived text "$INDUCE" "pidstat 1 11" ;;
   esac
 done

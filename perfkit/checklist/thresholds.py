@@ -63,6 +63,12 @@ THRESHOLDS: tuple[Threshold, ...] = (
               "much kernel time: system calls, I/O, page faults, locks",
               next=("mpstat -P ALL 1 (%sys against %soft); pidstat 1 (%system per process); perf "
                     "top or profile (bcc) for where the kernel spends it")),
+    Threshold("context-switches", "vmstat", "cs", 50000.0, 200000.0, "x CPUs", "median",
+              "the CPUs are handed from task to task tens of thousands of times a second: "
+              "threads that wake each other for every small piece of work (pipes, locks, "
+              "chatty IPC) spend their time in the scheduler, not computing",
+              next=("pidstat -w 1 (cswch/s and nvcswch/s per process); vmstat 1 (sy against "
+                    "us); bpftrace -e 'tracepoint:sched:sched_switch { @[comm] = count(); }'")),
     Threshold("hot-cpu", "mpstat", "busy % of the busiest CPU", 90.0, None, "%",
               "per sample: busiest CPU above this while the others average below "
               "hot-cpu-others; in at least hot-cpu-share of the samples",
@@ -148,7 +154,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
               "more runnable threads than CPUs while the CPUs have room: short bursts, or "
               "threads held back by a CPU limit, not CPU saturation",
               next="mpstat -P ALL 1; pidstat 1 (%wait); cat /sys/fs/cgroup/*/cpu.stat"),
-    Threshold("unaccounted-cpu", "pidstat", "CPU no process accounts for", 25.0, None,
+    Threshold("unaccounted-cpu", "pidstat", "CPU no process accounts for", 10.0, None,
               "% of one CPU", "mean of vmstat's us + sy (times the CPUs) less the mean "
               "sum of pidstat's %CPU, when that is at least a third of the busy time",
               "CPU time that no process pidstat listed accounts for: kernel threads "
@@ -187,7 +193,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
               next="cat /proc/pressure/memory; vmstat 1 (si/so); free -m"),
     Threshold("psi-io", "sar", "%sio", 20.0, 50.0, "% of time",
               "median of sar -q PSI's %sio (share of each interval some task stalled on "
-              "I/O); baseline: 0.1 % in the idle recording",
+              "I/O); baseline: 0 % in the idle recording",
               "tasks stalled waiting for I/O: the storage is what the work waits for",
               next="cat /proc/pressure/io; iostat -xz 1; pidstat -d 1 (which process)"),
     Threshold("sync-writes", "iostat", "f/s", 100.0, None, "flushes/s", "median per device",

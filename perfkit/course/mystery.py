@@ -10,9 +10,9 @@ plain JSON given on standard input, so the mystery can be re-recorded with anoth
 resealed. The plain JSON (kept by teachers, outside the repository) has:
 
 - ``answer``: the explanation a teacher reads out at the debrief (``perfkit mystery --reveal``);
-- ``load``: what the recording ran (for teachers, and for ``scripts/record_scenarios.sh``,
-  which runs the sealed ``load_script``);
-- ``load_script``: bash lines that start the load (run by the recording script);
+- ``load``: what the recording ran, in words (for teachers);
+- ``load_script``: how the recording starts the load (``perfkit capture --induce mystery``,
+  whose sealed load ``scripts/seal_mystery.py`` writes into the induce plan);
 - ``concepts``: what a diagnosis must name, each ``{"hint": ..., "words": [...]}``. A
   diagnosis names the cause when, for every concept, it contains one of the accepted words or
   two-word phrases. The hint is shown when a concept is missing, so it must say *what kind* of

@@ -6,10 +6,12 @@ Each PSI table of sar holds the kernel's running averages over 10, 60 and 300 se
 memory). The interval shares describe what the capture saw; the running averages also
 carry the minutes before it. :func:`stall_shares` gathers the interval shares in one frame.
 
-A baseline is needed before reading them: the shipped idle recording (nothing running,
-``runq-sz`` 0) shows ``%sio`` 0.1 % and ``%smem`` 0 %, but ``%scpu`` 78 %: on that virtual
-machine CPU "some" pressure is high with nothing waiting, so the checklist does not read CPU
-pressure as contention (it is quoted beside ``pidstat`` ``%wait`` only).
+A baseline is needed before reading them: a machine's shares at rest are not always 0 (a
+virtual machine whose host is busy shows CPU "some" pressure with nothing of its own waiting,
+as an earlier idle recording of this course did, at 78 %). The shipped idle recording
+(nothing running, ``runq-sz`` 0, made after a cool-down) shows every share within 0.2 % of 0.
+The checklist compares memory and I/O pressure with that baseline, and quotes CPU pressure
+beside ``pidstat`` ``%wait`` rather than reading it as contention on its own.
 
 >>> import pandas as pd
 >>> t = {"psi-IO": pd.DataFrame({"time": [1, 2], "%sio-10": [5.0, 6.0], "%sio": [9.0, 1.0],

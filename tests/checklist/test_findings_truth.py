@@ -41,24 +41,21 @@ COMMON_NOT = [("sar", r"%ifutil of lo", ANY), ("sar", r"errors and drops/s", ANY
 #: scenario -> {"must_find": [...], "must_not_find": [...]} (see the module docstring).
 TRUTH: dict[str, dict[str, list[tuple[str, str, tuple[str, ...]]]]] = {
     "idle": {
-        "must_find": [
-            ("uptime", r"ldavg-1 / ldavg-15", INFO),  # load fell before: 0.24 vs 2.15
-        ],
+        "must_find": [],  # recorded after a cool-down: nothing to report
         "must_not_find": [
             ("*", r".", ALARM),  # the picture of health
-            ("pidstat", r"%CPU of", ANY),  # the capture's own python at 0.2 %: noise
+            ("pidstat", r"%CPU of", ANY),  # the capture's own tools are noise
             ("uptime", LOAD, ANY),
         ],
     },
     "cpu-saturation": {
         "must_find": [
             ("vmstat", R, ALARM),
-            ("uptime", LOAD, ALARM),  # 3.21 rising to 3.97 with r - 1 = 4
             ("pidstat", r"%CPU of stress-ng-cpu \(4 processes\)", ANY),
         ],
         "must_not_find": [
             ("mpstat", r"busy % of CPU", ANY),  # every CPU busy, not one hot CPU
-            ("uptime", BEFORE, ANY),
+            ("uptime", BEFORE, ANY),  # the machine had cooled down
             ("vmstat", r"wa$", ALARM),
             ("vmstat", r"si, so", ANY),
             ("iostat", r".", ALARM),
@@ -70,52 +67,50 @@ TRUTH: dict[str, dict[str, list[tuple[str, str, tuple[str, ...]]]]] = {
         "must_find": [
             ("mpstat", r"busy % of CPU", ALARM),
             ("pidstat", r"%CPU of stress-ng-cpu", ALARM),
-            ("uptime", BEFORE, INFO),  # 3.40 falling to 2.28, r - 1 = 1
         ],
         "must_not_find": [
             ("uptime", LOAD, ALARM),
+            ("uptime", BEFORE, ANY),
             ("vmstat", R, ALARM),
         ],
     },
     "memory-swap": {
         "must_find": [
             ("vmstat", r"si, so", ALARM),
-            ("free", r"available", ALARM),
             ("sar", r"%smem", ALARM),
-            ("iostat", r"(%util|aqu-sz) of vda", ALARM),  # the swap device queueing
+            ("iostat", r"(%util|aqu-sz) of ", ALARM),  # the swap device queueing
             ("vmstat", r"sy$", ALARM),
         ],
         "must_not_find": [
-            ("mpstat", r"busy % of CPU", ANY),  # 51 % sys + 37 % iowait is no hot CPU
+            ("mpstat", r"busy % of CPU", ANY),  # sys + iowait is no hot CPU
             ("uptime", LOAD, ALARM),
             ("vmstat", R, ALARM),
-            ("dmesg", r"OOM kills", ANY),
+            ("free", r"available", ANY),  # the limit is the cgroup's: the machine has room
         ],
     },
     "oom-kill": {
         "must_find": [
             ("dmesg", r"OOM kills", ALARM),
-            ("vmstat", r"sy$", ALARM),
-            ("sar", r"proc/s", ALARM),  # stress-ng restarted after each kill
-            ("sar", r"%smem", ALARM),
+            ("vmstat", r"sy$", ALARM),  # the kernel's reclaim and kill work
+            ("sar", r"proc/s", ALARM),  # stress-ng starts a new worker after each kill
         ],
         "must_not_find": [
             ("uptime", LOAD, ALARM),
             ("vmstat", R, ALARM),
-            ("vmstat", r"si, so", ANY),  # no swap
-            ("mpstat", r".", ALARM),
+            ("vmstat", r"si, so", ANY),  # no swap in the cgroup
+            ("free", r"available", ANY),  # the limit is the cgroup's
         ],
     },
     "disk-saturation": {
         "must_find": [
-            ("iostat", r"%util of loop0", ALARM),
-            ("iostat", r"aqu-sz of loop0", ALARM),
+            ("iostat", r"%util of ", ALARM),  # the disk the temporary files are on (vda here)
+            ("iostat", r"aqu-sz of ", ALARM),
             ("vmstat", r"wa$", ALARM),
             ("sar", r"%sio", ALARM),
-            ("pidstat", r"%CPU of dd \(\d+ processes\)", ANY),  # one workload, not 39
+            ("pidstat", r"%CPU of stress-ng-hdd \(2 processes\)", ANY),  # one workload
         ],
         "must_not_find": [
-            ("vmstat", R, ALARM),  # r = 3 with wa 60 % and id 11 %: no CPU saturation
+            ("vmstat", R, ALARM),  # wa is idle time: no CPU saturation
             ("uptime", LOAD, ALARM),
             ("mpstat", r".", ALARM),
             ("iostat", r"(r_|w_)?await", ALARM),  # this virtual disk is fast
@@ -124,7 +119,7 @@ TRUTH: dict[str, dict[str, list[tuple[str, str, tuple[str, ...]]]]] = {
     "network-retrans": {
         "must_find": [
             ("sar", r"retrans", ALARM),
-            ("sar", r"packets/s of lo", ANY),
+            ("sar", r"packets/s of ", ANY),  # the veth link carrying the stream
         ],
         "must_not_find": [
             ("uptime", LOAD, ALARM),
@@ -135,15 +130,51 @@ TRUTH: dict[str, dict[str, list[tuple[str, str, tuple[str, ...]]]]] = {
     },
     "mystery": {
         "must_find": [
-            ("iostat", r"f/s of vda", ALARM),  # the answer: small writes forced to disk
-            ("vmstat", r"wa$", ALARM),
-            ("sar", r"%sio", ALARM),
-            ("pidstat", r"%CPU of stress-ng-cpu", ANY),  # the niced hog beside it
-            ("mpstat", r"%nice", INFO),  # its time is %nice: low priority
+            ("vmstat", r"cs$", ALARM),  # the answer: processes handing work back and forth
+            ("vmstat", r"sy$", ALARM),  # paid for in kernel time
         ],
         "must_not_find": [
-            ("vmstat", R, ALARM),  # busy 75 %, wa 25 %: no CPU saturation
+            ("vmstat", r"wa$", ALARM),
+            ("vmstat", r"si, so", ANY),
+            ("iostat", r".", ALARM),
+            ("dmesg", r"OOM kills", ANY),
+            ("pidstat", r"%wait of", ANY),  # the CPUs are busy: no CPU limit
+        ],
+    },
+    "short-lived": {
+        "must_find": [
+            ("sar", r"proc/s", ALARM),  # hundreds of processes started a second
+        ],
+        "must_not_find": [
             ("uptime", LOAD, ALARM),
+            ("vmstat", R, ALARM),
+            ("vmstat", r"si, so", ANY),
+            ("iostat", r".", ALARM),
+            ("pidstat", r"%wait of", ANY),
+        ],
+    },
+    "packet-rate": {
+        "must_find": [
+            ("sar", r"packets/s of", ANY),  # the veth link's packets, with the kernel CPU
+        ],
+        "must_not_find": [
+            ("uptime", LOAD, ALARM),
+            ("vmstat", r"si, so", ANY),
+            ("iostat", r".", ALARM),
+            ("sar", r"retrans", ALARM),  # UDP, and nothing lost
+            ("dmesg", r"OOM kills", ANY),
+        ],
+    },
+    "cpu-limit": {
+        "must_find": [
+            ("pidstat", r"%wait of", ALARM),  # waits to run while the CPUs sit idle
+        ],
+        "must_not_find": [
+            ("uptime", LOAD, ALARM),
+            ("vmstat", R, ALARM),  # no contention
+            ("mpstat", r"busy % of CPU", ANY),
+            ("iostat", r".", ALARM),
+            ("vmstat", r"sy$", ALARM),
         ],
     },
 }
@@ -152,7 +183,8 @@ TRUTH: dict[str, dict[str, list[tuple[str, str, tuple[str, ...]]]]] = {
 def matches(frame: pd.DataFrame, expectation: tuple[str, str, tuple[str, ...]]) -> pd.DataFrame:
     """The findings matching one expectation."""
     tool, pattern, severities = expectation
-    hit = frame["metric"].astype(str).map(lambda m: re.match(pattern, m) is not None)
+    hit = pd.Series([re.match(pattern, str(m)) is not None for m in frame["metric"]],
+                    index=frame.index, dtype=bool)
     if tool != "*":
         hit &= frame["tool"] == tool
     return frame[hit & frame["severity"].isin(severities)]
@@ -256,12 +288,14 @@ LIVE_SECONDS = 20
 
 @pytest.mark.live
 @pytest.mark.root
+@pytest.mark.scenario_live
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
-# A fresh capture sees the whole machine: the kernel log's recent OOM kills from other
-# tests, their loads, load averages they left. Run it on an otherwise quiet machine:
-# PERFKIT_LIVE_SCENARIOS=1 pytest tests/checklist/test_findings_truth.py
-@pytest.mark.skipif(os.environ.get("PERFKIT_LIVE_SCENARIOS") != "1",
-                    reason="set PERFKIT_LIVE_SCENARIOS=1 on a quiet machine")
+# A fresh capture sees the whole machine: these run first in a session (tests/conftest.py),
+# before other tests leave OOM kills, disk load and raised load averages behind; each
+# scenario's own leftovers are told apart by the rules (load from before, kernel events
+# before the capture). PERFKIT_LIVE_SCENARIOS=0 leaves them out.
+@pytest.mark.skipif(os.environ.get("PERFKIT_LIVE_SCENARIOS") == "0",
+                    reason="PERFKIT_LIVE_SCENARIOS=0")
 @pytest.mark.skipif(shutil.which("vmstat") is None or shutil.which("sar") is None,
                     reason="procps or sysstat missing")
 @pytest.mark.parametrize("name", list(TRUTH))

@@ -109,10 +109,9 @@ STALE = {(stem, number): "its prose types numbers its code does not print"
              ("20-ebpf-intro", 1), ("20-ebpf-intro", 3), ("21-bpftrace-one-liners", 1),
              ("22-latency-histograms", 1), ("22-latency-histograms", 3),
              ("23-tracing-tcp", 2), ("24-cpu-profiling", 1), ("24-cpu-profiling", 2),
-             ("24-cpu-profiling", 3), ("25-from-checklist-to-tracing", 1),
+             ("24-cpu-profiling", 3),
              ("08-sar-network", 1), ("08-sar-network", 2), ("10-top", 2),
-             ("25-from-checklist-to-tracing", 2),
-             ("25-from-checklist-to-tracing", 3)]}
+             ]}
 
 
 @pytest.fixture(autouse=True)

@@ -60,6 +60,7 @@ from .loads import (
     build_workloads,
     check_hold,
     sample,
+    shown_argv,
 )
 from .plan import (
     DESCRIPTIONS,
@@ -147,7 +148,7 @@ class InducedRun:
         For the workshop mystery the details are under ``sealed``."""
         details = {
             "parameters": {**self.plan.params, "loads": self.plan.loads},
-            "workloads": [{"label": w.label, "mechanism": w.mechanism, "argv": w.argv,
+            "workloads": [{"label": w.label, "mechanism": w.mechanism, "argv": shown_argv(w.argv),
                            "starts": w.starts, "process_groups": w.pgids}
                           for w in self.workloads],
             "evidence": self.evidence,
@@ -199,6 +200,9 @@ def _describe(plan: Plan) -> str:
         elif kind == "udp":
             parts.append(f"{load['size']}-byte UDP datagrams, up to {load['rate']} a second, "
                          "echoed back")
+        elif kind == "switch":
+            parts.append(f"{load['pairs']} pair(s) of processes handing a byte back and "
+                         "forth over pipes")
     params = plan.params
     if "cgroup_limit_mib" in params:
         parts.append(f"in a memory cgroup of {params['cgroup_limit_mib']} MiB "

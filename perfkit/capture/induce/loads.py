@@ -31,6 +31,7 @@ from .plan import Plan
 from .resources import CpuCgroup, MemoryCgroup, NetNamespace
 from .system import (
     block_device,
+    context_switches,
     cpu_share,
     cpu_times,
     disk_counters,
@@ -43,6 +44,17 @@ from .system import (
 )
 
 WORKER = Path(__file__).with_name("worker.py")
+
+
+def shown_argv(argv: list[str]) -> list[str]:
+    """``argv`` as a record shows it: this Python and perfkit's worker by name, not by where
+    they are installed (a recording carries no path of the machine that made it).
+
+    >>> shown_argv([sys.executable, str(WORKER), "spin"])
+    ['python3', 'perfkit/capture/induce/worker.py', 'spin']
+    """
+    names = {sys.executable: "python3", str(WORKER): "perfkit/capture/induce/worker.py"}
+    return [names.get(arg, arg) for arg in argv]
 #: Seconds a load group gets to end after SIGTERM before SIGKILL.
 STOP_GRACE = 2.0
 #: Pause before a load that ended (OOM-killed) is started again.
@@ -225,6 +237,11 @@ def build_workloads(plan: Plan, *, until: float, cgroup: MemoryCgroup | None = N
                 argv = worker_argv("spawn", load["program"], load["rate"], until=until,
                                    name="perfkit-spawn")
                 out.append(Workload(f"spawn{index}.{n}", argv, "built-in", log_dir=log_dir))
+        elif kind == "switch":
+            for n in range(load["pairs"]):
+                argv = worker_argv("pingpong", until=until, nice=nice,
+                                   name=load.get("name", "perfkit-switch"))
+                out.append(Workload(f"switch{index}.{n}", argv, "built-in", log_dir=log_dir))
         elif kind == "udp":
             assert netns is not None
             out += _across_the_link(netns, ("udp-echo", "perfkit-udp-echo"),
@@ -295,7 +312,7 @@ def sample(plan: Plan, workloads: list[Workload], *, window: float = 1.0,
     device = block_device(disk_dir) if disk_dir is not None else None
     cpu0, load0, snmp0, vm0 = cpu_times(), group_cpu_seconds(pgids), snmp_tcp(), vm_counters()
     disk0, io0 = (disk_counters(device) if device else None), _io_bytes(pgids)
-    running0, forks0 = _procs_running(), processes_started()
+    running0, forks0, switches0 = _procs_running(), processes_started(), context_switches()
     held0 = cpu_cgroup.stat() if cpu_cgroup is not None else {}
     net0 = net_packets(interface) if interface else None
     start = time.monotonic()
@@ -303,7 +320,7 @@ def sample(plan: Plan, workloads: list[Workload], *, window: float = 1.0,
     elapsed = time.monotonic() - start
     cpu1, load1, snmp1, vm1 = cpu_times(), group_cpu_seconds(pgids), snmp_tcp(), vm_counters()
     disk1, io1 = (disk_counters(device) if device else None), _io_bytes(pgids)
-    forks1 = processes_started()
+    forks1, switches1 = processes_started(), context_switches()
     held1 = cpu_cgroup.stat() if cpu_cgroup is not None else {}
     net1 = net_packets(interface) if interface else None
     busy, nice = cpu_share(cpu0, cpu1), cpu_share(cpu0, cpu1, "nice")
@@ -323,6 +340,8 @@ def sample(plan: Plan, workloads: list[Workload], *, window: float = 1.0,
         "swap_out_pages_per_s": round((vm1.get("pswpout", 0) - vm0.get("pswpout", 0))
                                       / elapsed, 1),
     }
+    if any(load["kind"] == "switch" for load in plan.loads):
+        out["context_switches_per_s"] = round((switches1 - switches0) / elapsed)
     if any(load["kind"] == "spawn" for load in plan.loads):
         out["processes_started_per_s"] = round((forks1 - forks0) / elapsed, 1)
     if held0 and held1:
@@ -416,6 +435,11 @@ def check_hold(plan: Plan, seen: dict[str, Any], nproc: int) -> list[str]:
                 1, nproc, seen["procs_running"])
             if seen.get("processes_started_per_s", 0) < want:
                 waiting.append(f"{want:.0f} processes started a second")
+        elif kind == "switch":
+            # a hand-over is two switches; a pair makes tens of thousands a second even on
+            # a slow or shared machine
+            if seen.get("context_switches_per_s", 0) < 20000 * load["pairs"]:
+                waiting.append(f"{20000 * load['pairs']} context switches a second")
         elif kind == "udp":
             want = min(1000.0, 0.05 * load["rate"])
             if min(seen.get("rx_packets_per_s", 0), seen.get("tx_packets_per_s", 0)) < want:

@@ -54,7 +54,7 @@ DESCRIPTIONS = {
 }
 
 #: Load kinds only the built-in loads do (stress-ng has no part in them).
-BUILTIN_ONLY = frozenset({"tcp", "spawn", "udp"})
+BUILTIN_ONLY = frozenset({"tcp", "spawn", "udp", "switch"})
 #: Longest load perfkit induces (seconds).
 MAX_DURATION = 3600.0
 #: Most processes a second the short-lived load may start, and packets a second.
@@ -73,8 +73,7 @@ NO_SWAPFILE_FILESYSTEMS = MEMORY_FILESYSTEMS | {"overlay", "btrfs", "nfs", "nfs4
 # this file's text nor ``perfkit induce``'s output gives the answer away; see
 # :func:`unseal`.
 _SEALED_MYSTERY = (
-    "W3sia2luZCI6ICJjcHUiLCAid29ya2VycyI6IDIsICJtZXRob2QiOiAibWF0cml4cHJvZCIsICJxdW90YV9wZXJj"
-    "ZW50IjogNDB9XQ=="
+    "W3sia2luZCI6ICJzd2l0Y2giLCAicGFpcnMiOiAyLCAibmFtZSI6ICJhcHAtd29ya2VyIn1d"
 )
 
 
@@ -107,7 +106,7 @@ class Facts:
 @dataclass
 class Plan:
     """What to start: ``loads`` (dicts with a ``kind``: cpu, memory, write, tcp, spawn,
-    udp; a cpu load with ``quota_percent`` runs in a CPU cgroup of its own) and the
+    udp, switch; a cpu load with ``quota_percent`` runs in a CPU cgroup of its own) and the
     resources in ``params`` (``cgroup_limit_mib``, ``cgroup_swap_mib``, ``swap_file_mib``,
     ``loss_percent``...), the ``mechanism`` (``"stress-ng"``, ``"built-in"`` or ``"none"``).
     ``sealed`` plans do not say what they do."""
@@ -253,7 +252,8 @@ def _check_options(scenario: str, loads: list[dict[str, Any]], params: dict[str,
     for load in loads:
         if not 1 <= load.get("workers", 1) <= most:
             raise InduceRefused(f"{scenario}: workers must be from 1 to {most} here")
-        for key in ("mib", "cap_mib", "block_kib", "chunk_kib", "every_ms", "rate", "size"):
+        for key in ("mib", "cap_mib", "block_kib", "chunk_kib", "every_ms", "rate", "size",
+                    "pairs"):
             if key in load and not (isinstance(load[key], int) and load[key] > 0):
                 raise InduceRefused(f"{scenario}: {key} must be a whole number above 0")
     for key, value in params.items():
@@ -264,6 +264,8 @@ def _check_options(scenario: str, loads: list[dict[str, Any]], params: dict[str,
     for load in loads:
         if not 1 <= load.get("quota_percent", 1) <= 100:
             raise InduceRefused(f"{scenario}: quota_percent must be from 1 to 100")
+        if load["kind"] == "switch" and load["pairs"] > most:
+            raise InduceRefused(f"{scenario}: pairs must be from 1 to {most} here")
         if load["kind"] == "spawn" and load["rate"] > MAX_SPAWN_RATE:
             raise InduceRefused(f"{scenario}: rate must be at most {MAX_SPAWN_RATE} here")
         if load["kind"] == "udp" and not (load["rate"] <= MAX_PACKET_RATE

@@ -128,6 +128,14 @@ def processes_started() -> int:
     return 0
 
 
+def context_switches() -> int:
+    """Context switches since boot: /proc/stat's ``ctxt`` line."""
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("ctxt "):
+            return int(line.split()[1])
+    return 0
+
+
 def net_packets(interface: str) -> dict[str, int] | None:
     """rx_packets and tx_packets of a network interface of this namespace (from
     /sys/class/net), or ``None`` when it is gone."""

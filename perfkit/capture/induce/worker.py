@@ -186,6 +186,36 @@ def spawn(program: str, rate: float, until: float | None) -> None:
         _pace(rate, started, start)
 
 
+def pingpong(until: float | None) -> int:
+    """Two processes hand one byte back and forth over two pipes until ``until``: each
+    hand-over puts one to sleep and wakes the other (two context switches a round trip),
+    and neither computes anything. Returns the round trips made."""
+    there_r, there_w = os.pipe()
+    back_r, back_w = os.pipe()
+    child = os.fork()
+    if child == 0:  # the other end: answer every byte until the pipe closes
+        os.close(there_w)
+        os.close(back_r)
+        try:
+            while os.read(there_r, 1):
+                os.write(back_w, b"x")
+        finally:
+            os._exit(0)
+    os.close(there_r)
+    os.close(back_w)
+    trips = 0
+    try:
+        while _running(until):
+            for _ in range(1000):
+                os.write(there_w, b"x")
+                os.read(back_r, 1)
+            trips += 1000
+    finally:
+        os.close(there_w)
+        os.waitpid(child, 0)
+    return trips
+
+
 def udp_echo(host: str, port: int, until: float | None) -> None:
     """Send every datagram received back to where it came from."""
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -252,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         tcp_send(rest[0], int(rest[1]), int(rest[2]), int(rest[3]), until)
     elif args.kind == "spawn":
         spawn(rest[0], float(rest[1]), until)
+    elif args.kind == "pingpong":
+        pingpong(until)
     elif args.kind == "udp-echo":
         udp_echo(rest[0], int(rest[1]), until)
     elif args.kind == "udp-send":

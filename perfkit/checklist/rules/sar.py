@@ -147,6 +147,6 @@ def _pressure(ctx: Context) -> list[Row]:
                 if full in shares.columns else "")
         rows.append(finding(key, value, explanation=(
             f"some task stalled on {what} {fmt(value)} % of the time (PSI, sar {col}, "
-            f"median over {len(shares)} intervals{both}; the idle recording's baseline is "
-            f"{'0' if key == 'psi-memory' else '0.1'} %): {rule(key).reason}.")))
+            f"median over {len(shares)} intervals{both}; on the idle recording it is 0 %): "
+            f"{rule(key).reason}.")))
     return rows

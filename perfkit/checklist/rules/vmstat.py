@@ -36,7 +36,7 @@ def _run_queue(ctx: Context, frame, count: int) -> list[Row]:
 
 
 def check_vmstat(ctx: Context) -> list[Row]:
-    """Run queue, swapping, I/O wait, steal and system time."""
+    """Run queue, swapping, I/O wait, steal, system time and context switches."""
     data = ctx.get("vmstat")
     if data is None:
         return []
@@ -69,4 +69,18 @@ def check_vmstat(ctx: Context) -> list[Row]:
             rows.append(finding(key, value, explanation=(
                 f"CPU time {what}: median {fmt(value)} % over {count} samples (max "
                 f"{fmt(float(frame[col].max()))} %){extra}. {rule(key).reason}.")))
-    return rows
+    return rows + _context_switches(ctx, frame, count)
+
+
+def _context_switches(ctx: Context, frame, count: int) -> list[Row]:
+    """Context switches per second against the CPU count."""
+    if not ctx.cpus or "cs" not in frame.columns:
+        return []
+    value = median(frame["cs"])
+    if grade("context-switches", value, ctx.cpus) == "info":
+        return []
+    split = (f"; sy {fmt(median(frame['sy']))} % against us {fmt(median(frame['us']))} %"
+             if {"us", "sy"} <= set(frame.columns) else "")
+    return [finding("context-switches", value, scale=ctx.cpus, explanation=(
+        f"median cs = {fmt(value, 0)} context switches a second over {count} samples, "
+        f"{fmt(value / ctx.cpus, 0)} per CPU{split}: {rule('context-switches').reason}."))]
