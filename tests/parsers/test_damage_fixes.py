@@ -77,3 +77,21 @@ def test_two_vmstat_runs_joined_flag_the_second_runs_first_row_since_boot(name, 
 def test_a_repeated_vmstat_header_is_not_taken_for_another_run():
     frame = perfkit.parse(fixture_text("vmstat", "repeated-headers.C.txt"), "vmstat")
     assert frame["since_boot"].tolist() == [True, False, False, False, False, False]
+
+
+@pytest.mark.parametrize("damaged", ["1 probe...", "Attaching Attaching 1 probe..."])
+def test_a_damaged_attaching_line_warns_and_is_not_taken_for_printed_output(damaged):
+    text = fixture_text("bpftrace", "maps.txt")
+    assert text.startswith("Attaching 1 probe...\n")
+    with pytest.warns(perfkit.ParseWarning, match="line 1: a damaged 'Attaching N probes"):
+        tables = perfkit.parse(text.replace("Attaching 1 probe...", damaged, 1), "bpftrace")
+    printed = tables["printf"].astype(str).to_numpy().ravel().tolist()
+    assert damaged not in printed and tables.attrs.get("probes") is None
+
+
+def test_two_bpftrace_outputs_joined_warn_at_the_second_attaching_line():
+    first, second = fixture_text("bpftrace", "interval.txt"), fixture_text("bpftrace", "maps.txt")
+    at = first.count("\n") + 1
+    with pytest.warns(perfkit.ParseWarning, match=f"line {at}: a second 'Attaching' line"):
+        tables = perfkit.parse(first + second, "bpftrace")
+    assert tables.attrs["probes"] == 1  # maps.txt's "Attaching 1 probe..."
