@@ -18,8 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .errors import ParseError, ParseWarning, one_parse
-from .parsers._read.text import PathOrBuffer, clean_text, decode, read_bytes
+from .errors import ParseError, ParseWarning, one_parse, warn, watching_lines
+from .parsers._read.text import (
+    PathOrBuffer,
+    clean_text,
+    decode,
+    read_bytes,
+    unterminated_last_line,
+)
 from .registry import TOOLS, detect_tool, parser
 from .result import Tables
 from .synonyms import column
@@ -68,14 +74,25 @@ def parse(text: str | bytes, tool: str | None = None, *, strict: bool = False,
     ...       "Mem:        24684472      290904    24256012        8260      357172    24393568\\n"
     ...       "Swap:              0           0           0\\n").loc[0, "total"]
     np.float64(24684472.0)
+
+    A text that ends in a number without a newline after it may have been cut inside that
+    number: unless the parser said something about its last line already, a
+    :class:`ParseWarning` names that line.
     """
     name = tool or None
     text = decode(text, tool=name)
     if name is None:
         # recognising needs only the first lines; the parser checks and cleans the rest
         name = detect_tool(clean_text(text[:_HEAD], tool=None))
-    with one_parse():  # a warning repeated on many lines is given a few times, then counted
-        return parser(name).parse(text, strict=strict, dayfirst=dayfirst, **options)
+    # a warning repeated on many lines is given a few times, then counted
+    with one_parse(), watching_lines() as named:
+        result = parser(name).parse(text, strict=strict, dayfirst=dayfirst, **options)
+        cut = unterminated_last_line(text)
+        if cut is not None and cut[0] not in named:
+            warn("the text ends inside this line, in a number, without a newline: the run "
+                 "may have been stopped while printing it, so its last value may be cut "
+                 "short (678 printed as 6)", line=cut[0], text=cut[1], tool=name)
+    return result
 
 
 def read(path_or_file: PathOrBuffer, tool: str | None = None, *, strict: bool = False,

@@ -159,6 +159,30 @@ def one_parse() -> Iterator[None]:
         warnings.warn(summary, stacklevel=user_stack_level())
 
 
+_WATCHED: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar("perfkit_watched",
+                                                                         default=None)
+
+
+@contextlib.contextmanager
+def watching_lines() -> Iterator[set[int]]:
+    """Within it, the numbers of the lines that :func:`warn` named are gathered in the set
+    it yields (shown or counted alike), so that a caller can tell whether a parser already
+    said something about a line.
+
+    >>> with watching_lines() as named, warnings.catch_warnings(record=True):
+    ...     warnings.simplefilter("always")
+    ...     warn("a truncated last sample was dropped", line=7, tool="mpstat")
+    >>> named
+    {7}
+    """
+    named: set[int] = set()
+    token = _WATCHED.set(named)
+    try:
+        yield named
+    finally:
+        _WATCHED.reset(token)
+
+
 @contextlib.contextmanager
 def untallied() -> Iterator[None]:
     """Within it, warnings are not counted by an enclosing :func:`one_parse`: for a reading
@@ -188,6 +212,9 @@ def warn(message: str, *, line: int | None = None, text: str = "",
     >>> str(caught[0].message)
     'mpstat: a truncated last sample was dropped'
     """
+    named = _WATCHED.get()
+    if named is not None and line is not None:
+        named.add(line)
     tally = _TALLY.get()
     if tally is not None and not tally.admit(tool, message, line):
         return

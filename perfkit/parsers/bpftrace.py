@@ -74,6 +74,8 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 
 _PROBES = re.compile(r"^Attach(?:ing|ed) (\d+) probes?(?:\.\.\.)?$")
+#: What is left of that line with a word lost or printed twice (``1 probe...``).
+_DAMAGED_PROBES = re.compile(r"^Attach\w*\b|\bprobes?\.\.\.$")
 _LOST = re.compile(r"^Lost (\d+) events$")
 _CLOCK_LINE = re.compile(r"^\d{1,2}:\d{2}:\d{2}$")
 _MAP = re.compile(r"^(@\w*)(?:\[(.*)\])?: ?(.*)$")
@@ -193,7 +195,15 @@ def _read_text(text: str, reader: _Reader) -> None:
         reader.open_print = None
         probes = _PROBES.match(stripped)
         if probes:
+            if "probes" in reader.attrs:  # ``bpftrace ... >> file`` run twice
+                warn("a second 'Attaching' line: another bpftrace run starts here (two "
+                     "outputs joined); its maps are read as later prints of the first run's",
+                     line=number, text=line, tool=NAME)
             reader.attrs["probes"] = int(probes[1])
+        elif (_DAMAGED_PROBES.search(stripped) and "probes" not in reader.attrs
+              and not reader.lines):
+            bad_line("a damaged 'Attaching N probes...' line", line=number, text=line,
+                     tool=NAME, strict=reader.strict, action="line skipped")
         elif _LOST.match(stripped):
             reader.lost(int(_LOST.match(stripped)[1]), number)
         elif stripped == "^C":

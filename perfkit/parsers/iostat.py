@@ -345,6 +345,7 @@ class _TextWalk:
     sections: list[_Section] = field(default_factory=list)
     current: _Section | None = None  # the section whose rows come next
     fresh: bool = True  # the next header starts a new report
+    runs: list[int] = field(default_factory=list)  # the first report of each joined run
 
     def report_for(self, key: Any, number: int) -> int:
         """The index of the report a header of ``key`` belongs to (a new one when the last
@@ -372,6 +373,11 @@ class _TextWalk:
         tokens = stripped.split()
         mark = mark_of(stripped)
         if is_banner(stripped):
+            if self.reports:  # ``iostat ... >> file`` run twice: another run starts here
+                warn("a second banner: another iostat run starts here (two outputs joined); "
+                     "its reports are numbered on, its first one is since boot like the "
+                     "first run's", line=number, text=line, tool=NAME)
+                self.runs.append(len(self.reports))
             self.banners.append(parse_banner(stripped))
             self.current, self.fresh = None, True
         elif mark is not None:  # [...] or ^C: the rows before it are kept
@@ -433,7 +439,7 @@ def _text_tables(walk: _TextWalk, *, cut_line: int | None, strict: bool,
     devices = _device_frames(dev_sections, decimal, strict, cut_line, facts)
     stamps = [(r.stamp, r.line) for r in walk.reports]
     return _finish(cpu, devices, len(walk.reports), stamps, facts, dayfirst=dayfirst,
-                   since_boot=since_boot)
+                   since_boot=since_boot, runs=tuple(walk.runs))
 
 
 def _starts_fragment(tokens: list[str]) -> bool:
@@ -648,7 +654,9 @@ def _from_human(frame: pd.DataFrame, columns: list[str], numbers: np.ndarray,
 
 def _finish(cpu: pd.DataFrame | None, devices: pd.DataFrame | None, n_reports: int,
             stamps: list[tuple[str | None, int]], facts: dict[str, Any], *,
-            dayfirst: bool | None, since_boot: bool | None) -> Tables:
+            dayfirst: bool | None, since_boot: bool | None, runs: tuple[int, ...] = ()) -> Tables:
+    """The tables with ``time`` and ``since_boot``; ``runs`` are the first reports of the
+    runs joined after the first (each starts since boot, as the first does)."""
     times = _report_times(stamps, facts, dayfirst)
     first, basis = _first_since_boot(devices, n_reports, since_boot)
     facts["since_boot_from"] = basis
@@ -663,7 +671,7 @@ def _finish(cpu: pd.DataFrame | None, devices: pd.DataFrame | None, n_reports: i
         frame = frame.reset_index(drop=True)
         report = frame["report"].to_numpy(dtype="int64")
         frame["report"] = report
-        frame.insert(1, "since_boot", (report == 0) & first)
+        frame.insert(1, "since_boot", np.isin(report, [0, *runs]) & first)
         if times is not None:
             frame.insert(0, "time", pd.Series(times[report], dtype=times.dtype))
         frame.attrs = dict(facts)

@@ -362,11 +362,13 @@ def _tables(numbered: list[tuple[int, str]], context: _Context,
                              text=block.rule, tool=NAME)
     frames = []
     previous: _Block | None = None
+    starts = _run_starts(blocks) if kind == "memory" else set()
     for sample, block in enumerate(blocks):
         frame = _block_frame(block, context)
         if kind == "memory":
             fresh = previous is None or (previous.rule, previous.names) != (block.rule,
                                                                               block.names)
+            fresh = fresh or sample in starts
             frame["since_boot"] = fresh & (frame["_line"] == _first_sample_line(block))
         else:
             frame.insert(0, "sample", sample)
@@ -386,6 +388,46 @@ def _tables(numbered: list[tuple[int, str]], context: _Context,
     if timezones:
         frame.attrs["timezone"] = timezones.pop() if len(timezones) == 1 else sorted(timezones)
     return frame
+
+
+def _run_starts(blocks: list[_Block]) -> set[int]:
+    """The blocks whose header starts another run of vmstat (two outputs joined), with a
+    warning naming that header. vmstat repeats its header every screenful: each block of
+    one run has as many rows as its first, the last one as many or fewer. So a header after
+    a shorter block, a block longer than its run's first, or a first row that is the text's
+    first row again (the same output saved twice) starts a run, whose first row is since
+    boot; a run of one block followed by another of as many rows or fewer cannot be told
+    from a repeat.
+    """
+    starts: set[int] = set()
+    first_rows = [_first_row(block) for block in blocks]
+    period, run_first = len(blocks[0].rows) if blocks else 0, 0
+    for index in range(1, len(blocks)):
+        before, block = blocks[index - 1], blocks[index]
+        if (before.rule, before.names) != (block.rule, block.names):
+            period, run_first = len(block.rows), index
+            continue  # another header: since boot already
+        why = None
+        if index - 1 > run_first and len(before.rows) != period:
+            why = f"after {len(before.rows)} rows where this run repeats it every {period}"
+        elif len(block.rows) > period:
+            why = f"over {len(block.rows)} rows where the block before has {period}"
+        elif first_rows[index] is not None and first_rows[index] == first_rows[0]:
+            why = "over the text's first row (since boot) printed again"
+        if why is None:
+            continue
+        starts.add(index)
+        period, run_first = len(block.rows), index
+        warn(f"a header {why}: another vmstat run starts here (outputs joined), its first "
+             "row is since boot", line=block.number, text=block.rule, tool=NAME)
+    return starts
+
+
+def _first_row(block: _Block) -> str | None:
+    """The first sample row of a block, its fields joined by one space (None if none)."""
+    line = _first_sample_line(block)
+    return next((" ".join(text.split()) for number, text in block.rows if number == line),
+                None)
 
 
 def _first_sample_line(block: _Block) -> int:

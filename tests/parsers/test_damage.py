@@ -1,7 +1,8 @@
 """Damage to a real recording never gives a wrong number in silence.
 
-For every parser and every recording in tests/fixtures/<tool>/, hypothesis picks where to
-damage the text, four ways a saved output gets damaged in the wild:
+For every parser and every recording (tests/fixtures/<tool>/, and the shipped data/scenarios,
+data/traces and data/fleet-text), hypothesis picks where to damage the text, four ways a saved
+output gets damaged in the wild:
 
 * cut: the text ends inside a number (a run killed while printing; no newline after);
 * drop: one field of one line is gone;
@@ -14,11 +15,12 @@ every row is a row the undamaged text(s) give (for a join, also every row of bot
 A row is compared as a whole, so a shifted value, a shorter number, an unflagged row or a
 wrong date all fail.
 
-The examples are derandomized and few per recording; ``PERFKIT_DAMAGE_EXAMPLES=50`` explores
-more. Not yet part of the default run: set ``PERFKIT_DAMAGE=1``. The cases listed in
-tests/parsers/damage_known.txt failed when the file was written (some are parser bugs, some may be
-the check being too strict for free text such as dmesg messages, or numbering columns of
-joined outputs) and are marked xfail until triaged.
+The examples are derandomized and few per recording (the same ones every run, without
+shrinking, on the first scenario of data/scenarios only and data/ files up to 64 KiB, to
+stay within a minute);
+``PERFKIT_DAMAGE_ALL=1`` takes every scenario, ``PERFKIT_DAMAGE_EXAMPLES=50`` (every scenario
+too) explores more, at random, and shrinks what fails. The cases listed in
+tests/parsers/damage_known.txt fail still and are marked xfail (see that file's history).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from test_contract import recordings
 
@@ -40,15 +42,48 @@ import perfkit
 from perfkit.parsers._read.text import decode
 from perfkit.registry import TOOLS
 
-pytestmark = pytest.mark.skipif(os.environ.get("PERFKIT_DAMAGE") != "1",
-                                reason="set PERFKIT_DAMAGE=1 (known failures being triaged)")
-KNOWN = set((Path(__file__).parent / "damage_known.txt").read_text().split())
-EXAMPLES = int(os.environ.get("PERFKIT_DAMAGE_EXAMPLES", "2"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 10,
-                    database=None, suppress_health_check=list(HealthCheck))
+_KNOWN_FILE = Path(__file__).parent / "damage_known.txt"
+KNOWN = set(_KNOWN_FILE.read_text().split()) if _KNOWN_FILE.is_file() else set()
+EXAMPLES = int(os.environ.get("PERFKIT_DAMAGE_EXAMPLES", "1"))
+#: every shipped scenario (``PERFKIT_DAMAGE_EXAMPLES`` above 1 implies it); by default one
+ALL_SCENARIOS = os.environ.get("PERFKIT_DAMAGE_ALL") == "1" or EXAMPLES > 1
+#: by default, data/ outputs up to this size (the larger ones take most of the time)
+SMALL_DATA = None if ALL_SCENARIOS else 64 * 1024
+_SMALL = EXAMPLES <= 10
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=_SMALL, database=None,
+                    phases=[Phase.generate] if _SMALL else list(Phase),
+                    suppress_health_check=list(HealthCheck))
+DATA = Path(__file__).resolve().parents[2] / "data"
 
-RECORDINGS = [(tool, path) for tool in TOOLS for path in recordings(tool)]
-IDS = [f"{tool}/{path.name}" for tool, path in RECORDINGS]
+
+def data_recordings() -> list[tuple[str, Path]]:
+    """(tool, path) of the text outputs shipped in data/: a scenario's ``<tool>[-what].txt``
+    (of the first scenario only unless :data:`ALL_SCENARIOS`), the traces' and fleet-text's
+    outputs (the tool recognised from the text); by default only those of up to
+    :data:`SMALL_DATA` bytes."""
+    found = []
+    scenarios = sorted(p for p in DATA.glob("scenarios/*") if p.is_dir())
+    for path in sorted(p for folder in scenarios[:None if ALL_SCENARIOS else 1]
+                       for p in folder.glob("*.txt")):
+        tool = path.stem.split("-")[0]
+        if tool in TOOLS:
+            found.append((tool, path))
+    for path in sorted([*DATA.glob("traces/*.txt"), *DATA.glob("traces/*.json"),
+                        *DATA.glob("fleet-text/*.csv")]):
+        try:
+            found.append((perfkit.detect_tool(decode(path.read_bytes())[:1 << 16]), path))
+        except perfkit.ParseError:
+            continue
+    return [(tool, path) for tool, path in found
+            if SMALL_DATA is None or path.stat().st_size <= SMALL_DATA]
+
+
+RECORDINGS = [(tool, path) for tool in TOOLS for path in recordings(tool)] + data_recordings()
+BY_TOOL: dict[str, list[Path]] = {}
+for _tool, _path in RECORDINGS:
+    BY_TOOL.setdefault(_tool, []).append(_path)
+IDS = [f"{tool}/{path.name}" if path.parent.parent.name == "fixtures"
+       else f"{tool}/{path.relative_to(DATA)}" for tool, path in RECORDINGS]
 _FIELD = re.compile(r"\S+")
 
 
@@ -76,12 +111,20 @@ def _cell(value: object) -> object:
     return value
 
 
-def rows(result: object) -> dict[str, set[frozenset]]:
+#: Columns that count the samples of one output (not printed by the tool): two outputs
+#: joined read as one output's samples, numbered on.
+NUMBERING = {"sample", "iteration", "report", "interval"}
+
+
+def rows(result: object, *, numbered: bool = True) -> dict[str, set[frozenset]]:
     """Each table's rows as sets of (column, value), missing values left out (two joined
-    outputs with different columns give a table with both sets, each row missing the other's)."""
+    outputs with different columns give a table with both sets, each row missing the other's);
+    without the :data:`NUMBERING` columns unless ``numbered``."""
     frames = {"": result} if isinstance(result, pd.DataFrame) else dict(result)
     out: dict[str, set[frozenset]] = {}
     for name, frame in frames.items():
+        if not numbered:
+            frame = frame.drop(columns=[c for c in frame.columns if c in NUMBERING])
         columns = [str(c) for c in frame.columns]
         out[name] = {frozenset((c, v) for c, v in zip(columns, map(_cell, row), strict=True)
                                if v is not None)
@@ -90,9 +133,10 @@ def rows(result: object) -> dict[str, set[frozenset]]:
 
 
 @functools.cache
-def undamaged_rows(path: Path, tool: str) -> dict[str, set[frozenset]] | None:
+def undamaged_rows(path: Path, tool: str, numbered: bool = True
+                   ) -> dict[str, set[frozenset]] | None:
     result, _ = parse(text_of(path), tool)
-    return None if isinstance(result, perfkit.ParseError) else rows(result)
+    return None if isinstance(result, perfkit.ParseError) else rows(result, numbered=numbered)
 
 
 def stray_rows(damaged: dict[str, set[frozenset]], *undamaged: dict[str, set[frozenset]]) -> list:
@@ -106,6 +150,8 @@ def stray_rows(damaged: dict[str, set[frozenset]], *undamaged: dict[str, set[fro
 
 def check(tool: str, text: str, lines: range, *undamaged: dict[str, set[frozenset]],
           complete: bool = False) -> None:
+    """``complete`` for a join: every row of both outputs is there too, and the samples'
+    numbering columns are left out of the comparison."""
     test = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[-1].split(" ")[0]
     if test in KNOWN:
         pytest.xfail("known damage failure (tests/parsers/damage_known.txt)")
@@ -114,7 +160,7 @@ def check(tool: str, text: str, lines: range, *undamaged: dict[str, set[frozense
         return
     if any(w.line in lines for w in said):
         return
-    got = rows(result)
+    got = rows(result, numbered=not complete)
     stray = stray_rows(got, *undamaged)
     assert not stray, f"rows the undamaged text does not give, no warning: {stray}"
     if complete:
@@ -181,9 +227,9 @@ def test_a_field_dropped_or_printed_twice(tool, path, drop, data):
 @given(data=st.data())
 def test_two_outputs_joined(tool, path, data):
     first = text_of(path)
-    undamaged = undamaged_rows(path, tool)
-    second_path = data.draw(st.sampled_from(recordings(tool)), label="second")
-    second_rows = undamaged_rows(second_path, tool)
+    undamaged = undamaged_rows(path, tool, False)
+    second_path = data.draw(st.sampled_from(BY_TOOL[tool]), label="second")
+    second_rows = undamaged_rows(second_path, tool, False)
     if undamaged is None or second_rows is None:
         return
     head = first if first.endswith("\n") else first + "\n"

@@ -151,6 +151,24 @@ def _holds_any(data: bytes, allowed: bytes) -> bool:
                for start in range(0, len(data), _SCAN_CHUNK))
 
 
+def unterminated_last_line(text: str) -> tuple[int, str] | None:
+    """(number, text) of the last line when the text ends inside it with a digit and no
+    newline after it: a run killed while printing, or a file cut short, can have stopped in
+    the middle of that number (``678`` saved as ``6``), which no parser can tell from a
+    smaller number. None when the text ends with a newline or the line with another sign.
+
+    >>> unterminated_last_line("Mem: 100 52\\nSwap: 0 0 24")
+    (2, 'Swap: 0 0 24')
+    >>> unterminated_last_line("Mem: 100 52\\n"), unterminated_last_line("{}")
+    (None, None)
+    """
+    if not text or not text[-1].isdigit():
+        return None
+    start = max(text.rfind("\n"), text.rfind("\r")) + 1
+    number = text.count("\n") + 1 + (text.count("\r") - text.count("\r\n"))
+    return number, text[start:]
+
+
 def first_lines(text: str, count: int = 40) -> list[str]:
     """The first ``count`` non-blank lines, for recognising which tool printed ``text``."""
     out: list[str] = []

@@ -1,0 +1,97 @@
+"""The damage cases tests/parsers/test_damage.py found, one test each, on real recordings:
+the value read equals the number printed, or the warning or error names the damaged line."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+from conftest import fixture_text
+
+import perfkit
+
+
+def cut_in_last_number(text: str) -> tuple[str, int]:
+    """``text`` stopped after the first digit of its last number of two digits or more (no
+    newline after it), and the number of the line it stops in."""
+    last = list(re.finditer(r"\d\d+", text))[-1]
+    cut = text[:last.start() + 1]
+    return cut, cut.count("\n") + 1
+
+
+@pytest.mark.parametrize(("tool", "name"), [
+    ("sar", "q.C.txt"), ("free", "t.C.txt"), ("mpstat", "P-ALL.C.txt"),
+    ("iostat", "xz.C.txt"), ("bpftrace", "maps.txt"), ("vmstat", "proc-vmstat.txt"),
+    ("top", "c-w200.C.txt"), ("journalctl", "k.C.txt"), ("dmesg", "since-T.C.txt"),
+])
+def test_a_text_cut_inside_its_last_number_warns_naming_that_line(tool, name):
+    whole = fixture_text(tool, name)
+    perfkit.parse(whole, tool)  # no warning for the whole text
+    cut, number = cut_in_last_number(whole)
+    with pytest.warns(perfkit.ParseWarning) as said:
+        perfkit.parse(cut, tool)
+    assert number in [w.message.line for w in said]
+
+
+def test_the_warning_for_a_cut_number_names_the_line_and_its_text():
+    whole = fixture_text("free", "t.C.txt")  # ends "Total:      24684092      694560    23806532"
+    cut = whole[:whole.rindex("23806532") + 2]
+    with pytest.warns(perfkit.ParseWarning, match="line 4: the text ends inside this line") as said:
+        frame = perfkit.parse(cut, "free")
+    assert said[0].message.text.endswith(" 23")
+    assert frame.loc[frame["kind"] == "Mem", "free"].iloc[0] == 23806532
+
+
+def test_a_text_ending_with_its_newline_gives_no_cut_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        perfkit.parse(fixture_text("free", "t.C.txt"), "free")
+
+
+def test_two_iostat_outputs_joined_warn_at_the_second_banner_and_both_start_since_boot():
+    first, second = fixture_text("iostat", "c.C.txt"), fixture_text("iostat", "default.C.txt")
+    banner = first.count("\n") + 1
+    with pytest.warns(perfkit.ParseWarning, match=f"line {banner}: a second banner") as said:
+        tables = perfkit.parse(first + second, "iostat")
+    assert [w.message.line for w in said] == [banner]
+    cpu = tables["cpu"]
+    # c.C.txt's three reports, then default.C.txt's: its first is "19.29 ... 73.50"
+    assert cpu["%user"].tolist() == [19.56, 20.00, 31.16, 19.29, 44.44, 84.42]
+    assert cpu["since_boot"].tolist() == [True, False, False, True, False, False]
+    assert tables["devices"].loc[0, ["report", "since_boot", "kB_read"]].tolist() == [
+        3, True, 39347546]
+
+
+@pytest.mark.parametrize(("name", "header"), [("repeated-headers.C.txt", 11), ("t.C.txt", 6)])
+def test_two_vmstat_runs_joined_flag_the_second_runs_first_row_since_boot(name, header):
+    text = fixture_text("vmstat", name)
+    with pytest.warns(perfkit.ParseWarning, match=f"line {header}: a header .*another vmstat run"):
+        frame = perfkit.parse(text + text, "vmstat")
+    again = text.split("\n")[2].split()  # the since-boot row, as printed
+    rows = len(frame) // 2
+    assert frame["since_boot"].tolist() == [True, *[False] * (rows - 1)] * 2
+    assert frame.loc[rows, "bi"] == int(again[8]) and frame.loc[rows, "cs"] == int(again[11])
+
+
+def test_a_repeated_vmstat_header_is_not_taken_for_another_run():
+    frame = perfkit.parse(fixture_text("vmstat", "repeated-headers.C.txt"), "vmstat")
+    assert frame["since_boot"].tolist() == [True, False, False, False, False, False]
+
+
+@pytest.mark.parametrize("damaged", ["1 probe...", "Attaching Attaching 1 probe..."])
+def test_a_damaged_attaching_line_warns_and_is_not_taken_for_printed_output(damaged):
+    text = fixture_text("bpftrace", "maps.txt")
+    assert text.startswith("Attaching 1 probe...\n")
+    with pytest.warns(perfkit.ParseWarning, match="line 1: a damaged 'Attaching N probes"):
+        tables = perfkit.parse(text.replace("Attaching 1 probe...", damaged, 1), "bpftrace")
+    printed = tables["printf"].astype(str).to_numpy().ravel().tolist()
+    assert damaged not in printed and tables.attrs.get("probes") is None
+
+
+def test_two_bpftrace_outputs_joined_warn_at_the_second_attaching_line():
+    first, second = fixture_text("bpftrace", "interval.txt"), fixture_text("bpftrace", "maps.txt")
+    at = first.count("\n") + 1
+    with pytest.warns(perfkit.ParseWarning, match=f"line {at}: a second 'Attaching' line"):
+        tables = perfkit.parse(first + second, "bpftrace")
+    assert tables.attrs["probes"] == 1  # maps.txt's "Attaching 1 probe..."
