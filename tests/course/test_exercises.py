@@ -104,9 +104,7 @@ SOLUTIONS = _solutions()
 #: still run (xfail only hides the comparison).
 STALE = {(stem, number): "its prose types numbers its code does not print"
          for stem, number in [
-             ("07-free", 2),
-             ("07-free", 3), ("11-sixty-seconds", 4),
-             ("08-sar-network", 1), ("08-sar-network", 2),
+             ("11-sixty-seconds", 4),
              ]}
 
 
