@@ -104,7 +104,6 @@ SOLUTIONS = _solutions()
 #: still run (xfail only hides the comparison).
 STALE = {(stem, number): "its prose types numbers its code does not print"
          for stem, number in [
-             ("11-sixty-seconds", 4),
              ]}
 
 
