@@ -16,8 +16,10 @@ iteration of each) with a ``when`` column (``"start"``/``"end"``); ``cap["free"]
 number times the interval: free prints no time) and a ``when`` (``"start"``, ``"during"``,
 ``"end"``; captures recorded before this hold only a start and an end snapshot).
 ``uptime`` and ``top`` print only a time of day, so their ``time`` column is placed on the
-capture's UTC start date (the tools ran with ``TZ=UTC``), rolling over midnight. A redacted
-capture also has ``cap["sar-all"]``, every activity of the deleted binary sar file, as text.
+capture's UTC start date (the tools ran with ``TZ=UTC``), rolling over midnight.
+``cap["sar-all"]`` holds every activity sar recorded: a redacted capture's ``sar-all.txt``
+(the binary file rendered as text, then deleted), or else the binary ``sar.data`` read
+through ``sadf`` (where sysstat is installed).
 
 Only regular files inside the directory are read, never through a symbolic link, and never
 a path from ``capture.json`` that leaves the directory; files larger than
@@ -267,9 +269,17 @@ class Capture:
         if not isinstance(name, str):
             return False
         try:
-            return bool(self._text_files(name) or self._psutil_files(name))
+            return bool(self._text_files(name) or self._psutil_files(name)
+                        or self._sa_all(name))
         except KeyError:
             return False
+
+    def _sa_all(self, name: str) -> bool:
+        """Whether ``name`` is ``sar-all`` to be read from the kept binary file (sadf)."""
+        from ..runner import which
+
+        return (name == "sar-all" and not self._text_files(name)
+                and self.sa_file is not None and which("sadf") is not None)
 
     def __iter__(self):
         return iter(self.tools)
@@ -318,6 +328,10 @@ class Capture:
         files = self._text_files(name)
         if files:
             value = self._parse(name, files)
+        elif self._sa_all(name):
+            from .. import read
+
+            value = read(self.sa_file)
         elif self._psutil_files(name):
             value = self._from_psutil(name)
         else:

@@ -97,6 +97,20 @@ def test_capture_writes_every_output_and_its_description(basic):
     assert set(meta["files"]) == {p.name for p in folder.iterdir() if p.is_file()}
 
 
+def test_an_unredacted_capture_offers_every_activity_from_its_binary_file(basic):
+    """Without --redact, sar.data stays and cap["sar-all"] reads it through sadf: the
+    rules that need sar -A (processes started, PSI, softirq packets) work on it too."""
+    folder, _ = basic
+    cap = perfkit.load_capture(folder)
+    assert "sar-all" in cap and "sar-all" in cap.tools
+    tasks = cap["sar-all"]["tasks"]
+    sadf = subprocess.run(["sadf", "-d", str(folder / "sar.data"), "--", "-w"],
+                          capture_output=True, text=True, check=True,
+                          env={"LC_ALL": "C", "PATH": os.environ.get("PATH", "/usr/bin")})
+    rows = [line.split(";") for line in sadf.stdout.splitlines() if not line.startswith("#")]
+    assert tasks["proc/s"].tolist() == [float(row[-2]) for row in rows]
+
+
 def test_capture_json_describes_machine_tools_and_environment(basic):
     _, meta = basic
     assert meta["kernel"] == os.uname().release

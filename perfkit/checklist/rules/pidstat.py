@@ -96,7 +96,10 @@ def _unaccounted(ctx: Context, grid: pd.DataFrame, count: int) -> list[Row]:
             "process accounts for")
     large = gap >= rule("unaccounted-cpu").warning and gap >= busy / 3
     if pd.notna(started) and started >= rule("short-lived").warning:
-        return [finding("short-lived", started, severity="warning" if large else "info",
+        # processes started all the time: the gap need not be a third of the busy time
+        # (other work may keep the CPUs busy too)
+        warn = gap >= rule("unaccounted-cpu").warning
+        return [finding("short-lived", started, severity="warning" if warn else "info",
                         explanation=(
                             f"{fmt(started)} processes started per second (sar proc/s, "
                             f"median); {said}. Processes that live shorter than a sample "
