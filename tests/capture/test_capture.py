@@ -155,8 +155,9 @@ def test_load_capture_parses_each_tool_on_first_use(basic):
     cap = perfkit.load_capture(folder)
     assert cap.meta == meta
     assert "vmstat" in cap and "nothing" not in cap
+    # sar-all: every activity of the kept sar.data, read through sadf
     assert cap.tools == ["uptime", "dmesg", "vmstat", "mpstat", "pidstat", "iostat", "sar",
-                         "free", "top"]
+                         "free", "top", *(["sar-all"] if shutil.which("sadf") else [])]
     vm = vmstat_of(cap)
     assert cap["vmstat"] is vm  # cached
     raw = last_row(cap.raw("vmstat"))
