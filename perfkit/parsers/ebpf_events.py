@@ -28,10 +28,11 @@ is read as CSV.
 (np.int64(1744), np.int64(-1), '/proc/cpuinfo')
 >>> event_table("TIME            PID     PPID    ARGS",
 ...             [(2, "08:57:52.430193 3187374 1971701 man ls")], tool="bpftrace").iloc[0]
+... # doctest: +NORMALIZE_WHITESPACE
 time    0 days 08:57:52.430193
-PID                        3187374
-PPID                       1971701
-ARGS                        man ls
+PID     3187374
+PPID    1971701
+ARGS    man ls
 Name: 0, dtype: object
 """
 
