@@ -59,8 +59,10 @@ def _wait_for(condition, timeout: float) -> bool:
                          ids=["SIGTERM", "SIGKILL", "SIGHUP"])
 def test_bpftrace_dies_with_the_python_process(sig):
     code = f"import perfkit.bpftrace as b; b.run({COUNT!r}, 120)"
+    # a suite started under nohup ignores SIGHUP, and children inherit that: undo it
     python = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
     tracer = None
     try:
         assert _wait_for(lambda: _children(python.pid, "bpftrace"), 30)
