@@ -356,12 +356,8 @@ class _Reader:
                 for num, _sfx, label in items:
                     row[f"{prefix} {SUMMARY_WORDS.get(label, label)}"] = _number(num)
             elif memory and (memory.group("unit") or memory.group("kind") in _MEM_WORDS):
-                kind = SUMMARY_WORDS.get(memory.group("kind"), memory.group("kind"))
-                if kind not in _MEM_WORDS:
-                    kind = "Mem" if memory_seen == 0 else "Swap"
+                kind, unit = self.memory_kind(memory, memory_seen)
                 memory_seen += 1
-                unit = memory.group("unit") or "KiB"
-                self.units.append(unit)
                 for num, sfx, label in items:
                     label = SUMMARY_WORDS.get(label, label)
                     name = label if " " in label else f"{kind} {label}"
@@ -371,6 +367,17 @@ class _Reader:
                 self.unknown(number, f"a summary line top does not print: "
                                      f"{seg.group('prefix')!r}")
         return memory_seen
+
+    def memory_kind(self, memory: re.Match[str], memory_seen: int) -> tuple[str, str]:
+        """The memory line's kind (``Mem``, ``Swap``: the first such line is memory, the next
+        swap where top names them otherwise) and its printed unit (KiB unless named), which is
+        kept for ``attrs["printed_unit"]``."""
+        kind = SUMMARY_WORDS.get(memory.group("kind"), memory.group("kind"))
+        if kind not in _MEM_WORDS:
+            kind = "Mem" if memory_seen == 0 else "Swap"
+        unit = memory.group("unit") or "KiB"
+        self.units.append(unit)
+        return kind, unit
 
     def graph_line(self, row: dict[str, Any], cpu_rows: list[dict[str, Any]],
                    graphs: list[re.Match[str]], number: int, memory_seen: int) -> int:
@@ -391,12 +398,8 @@ class _Reader:
                 else:
                     row.update(values)
             elif memory and (memory.group("unit") or memory.group("kind") in _MEM_WORDS):
-                kind = SUMMARY_WORDS.get(memory.group("kind"), memory.group("kind"))
-                if kind not in _MEM_WORDS:
-                    kind = "Mem" if memory_seen == 0 else "Swap"
+                kind, unit = self.memory_kind(memory, memory_seen)
                 memory_seen += 1
-                unit = memory.group("unit") or "KiB"
-                self.units.append(unit)
                 row[f"{kind} %used"] = first
                 row[f"{kind} total"] = second * TO_KIB[unit]
             else:
