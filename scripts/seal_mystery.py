@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from perfkit.capture.induce.plan import _SEALED_MYSTERY  # noqa: E402
 from perfkit.capture.induce.plan import seal as seal_loads  # noqa: E402
 from perfkit.capture.induce.plan import unseal as unseal_loads  # noqa: E402
 from perfkit.course.mystery import seal, unseal  # noqa: E402
@@ -43,26 +44,23 @@ SEALED = (
 '''
 
 
+def _string_lines(sealed: str) -> str:
+    """``sealed`` as indented string literals of 88 characters, one a line."""
+    return "".join(f'    "{sealed[i:i + 88]}"\n' for i in range(0, len(sealed), 88))
+
+
 def module_text(sealed: str) -> str:
     """The source of mystery_seal.py holding ``sealed``, in lines of 88 characters."""
-    lines = [f'    "{sealed[i:i + 88]}"\n' for i in range(0, len(sealed), 88)]
-    return HEADER + "".join(lines) + ")\n"
+    return HEADER + _string_lines(sealed) + ")\n"
 
 
 def plan_text(text: str, loads: list) -> str:
     """plan.py's ``text`` with its sealed mystery loads replaced by ``loads``."""
-    sealed = seal_loads(loads)
-    lines = "".join(f'    "{sealed[i:i + 88]}"\n' for i in range(0, len(sealed), 88))
+    lines = _string_lines(seal_loads(loads))
     new, count = SEALED_LOADS.subn(lambda _: f"_SEALED_MYSTERY = (\n{lines})", text)
     if count != 1:
         raise SystemExit("plan.py has no _SEALED_MYSTERY to replace")
     return new
-
-
-def _sealed_loads() -> list:
-    match = SEALED_LOADS.search(PLAN.read_text(encoding="utf-8"))
-    body = "".join(re.findall(r'"([^"]*)"', match.group(0))) if match else ""
-    return unseal_loads(body) if body else []
 
 
 def main() -> int:
@@ -76,7 +74,8 @@ def main() -> int:
         body = unseal()
         same = (body["answer"] == plain["answer"] and body["load"] == plain["load"]
                 and body["load_script"] == plain["load_script"]
-                and plain.get("loads", _sealed_loads()) == _sealed_loads())
+                and plain.get("loads", unseal_loads(_SEALED_MYSTERY))
+                == unseal_loads(_SEALED_MYSTERY))
         print("the seal holds this answer" if same else "the seal holds another answer")
         return 0 if same else 1
     loads = plain.pop("loads", None)
