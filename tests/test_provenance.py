@@ -83,3 +83,17 @@ def test_every_fleet_recording_says_how_it_was_made(folder):
         assert row["tool_version"].startswith("sysstat version "), row
     on_disk = {p.name for p in base.iterdir() if p.name not in NOT_RECORDINGS}
     assert on_disk == {row["file"] for row in rows}
+
+
+def test_every_file_in_data_is_a_recording_checked_above_or_describes_one():
+    """No file of data/ escapes the checks above: each is in a PROVENANCE.tsv that they read
+    (traces, fleet, fleet-text), in a capture folder whose capture.json they read, or is a
+    program, a README or a manifest that describes recordings."""
+    data = ROOT / "data"
+    checked = {TRACES, data / "fleet", data / "fleet-text"}
+    captures = {path.parent for path in CAPTURES}
+    unchecked = [
+        path.relative_to(data) for path in data.rglob("*") if path.is_file()
+        and path.name not in {*NOT_RECORDINGS, "MANIFEST.tsv"} and path.suffix not in PROGRAMS
+        and path.parent not in checked and path.parent not in captures]
+    assert unchecked == []

@@ -113,3 +113,13 @@ def test_idle_is_quiet():
     vm = vm[~vm["since_boot"]]
     assert vm["r"].median() <= 2 and vm["id"].median() > 85
     assert cap["uptime"]["ldavg-1"].iloc[0] < cap.meta["cpus"]
+
+
+def test_the_idle_recording_is_the_pressure_baseline_the_rules_quote():
+    """The PSI rules (and perfkit.derive.pressure) say that on the idle recording memory and
+    I/O stall shares are 0 %, and every share within 0.2 % of 0."""
+    from perfkit.derive.pressure import stall_shares
+
+    shares = stall_shares(samples.load("idle")["sar-all"]).drop(columns="time").median()
+    assert shares["%smem"] == 0 and shares["%sio"] == 0
+    assert (shares <= 0.2).all(), shares.to_dict()
