@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -43,6 +44,8 @@ COMPACT_FROM = 32
 #: Rows per Parquet row group of a compacted file: DuckDB reads row groups in parallel.
 ROW_GROUP = 122_880
 FOLDER = "compact"
+#: The name :func:`compact_day` gives a copy: only such a file is ever removed.
+_COPY_NAME = re.compile(r"[^/\\]+-[0-9a-f]{16}\.parquet")
 #: The record of a table's part files and folder times (see :func:`note_listing`).
 LISTING = "listing.state"
 
@@ -127,8 +130,8 @@ def compact_day(lake: Lake, table: str, day: str, parts: list[str] | None = None
     written = record.with_name(f".{record.name}.tmp")
     written.write_text(json.dumps({"file": path.name, "parts": parts}), encoding="utf-8")
     written.replace(record)
-    if previous and previous.get("file") not in (None, path.name):
-        (folder / str(previous["file"])).unlink(missing_ok=True)
+    if previous and previous["file"] != path.name:
+        (folder / previous["file"]).unlink(missing_ok=True)
     return path
 
 
@@ -169,11 +172,15 @@ def layout(lake: Lake, table: str) -> tuple[list[Path], list[Path] | None]:
 
 
 def _read_record(path: Path) -> dict | None:
+    """A copy's record, or None when it is unreadable or names a file that is no copy of
+    this module's (a record edited by hand: its copy is then neither read nor removed)."""
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return entry if isinstance(entry, dict) else None
+    if not isinstance(entry, dict) or not _COPY_NAME.fullmatch(str(entry.get("file"))):
+        return None
+    return entry
 
 
 def _day_parts(lake: Lake, table: str, day: str) -> list[str]:

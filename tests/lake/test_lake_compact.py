@@ -88,3 +88,20 @@ def test_a_copy_whose_part_was_deleted_is_not_used(compacted):
     assert rest is None or gone not in rest
     got = lake.connect(folder / "lake").execute(QUERY).fetchall()
     assert got == parts_only(folder / "lake")
+
+
+def test_a_record_naming_another_file_never_removes_it(compacted):
+    """Compacting again removes the previous copy, only when the record names a file the
+    way compact_day names its copies: a record edited to point elsewhere deletes nothing."""
+    folder, _ = compacted
+    store = Lake(folder / "lake")
+    (record,) = list((folder / "lake" / "_perfkit" / "compact" / "sar_cpu").glob("*.json"))
+    outside = folder / "precious.txt"
+    outside.write_text("not perfkit's")
+    previous = compact._read_record(record)
+    record.write_text(record.read_text().replace(previous["file"], "../../../precious.txt"))
+    day = record.stem
+    assert compact._read_record(record) is None  # neither read by queries nor removed
+    new = compact.compact_day(store, "sar_cpu", day)
+    assert outside.read_text() == "not perfkit's"
+    assert new.is_file() and (new.parent / previous["file"]).is_file()  # not named: kept
