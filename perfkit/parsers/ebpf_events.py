@@ -94,6 +94,62 @@ def _names(header: str, continuation: str | None) -> list[str]:
     return names
 
 
+#: Columns that hold a task's name, which may contain spaces (``rs:main Q:Reg``).
+COMM_COLUMNS = ("COMM", "PCOMM", "TASK")
+
+
+def _is_number(field: str) -> bool:
+    try:
+        float(field.removesuffix("%"))
+    except ValueError:
+        return False
+    return True
+
+
+def _comm_with_spaces(fields: list[str], text: str, names: list[str],
+                      header: str) -> list[str]:
+    """``fields`` of the row ``text``, or, when a word of the task name (``COMM``) has
+    pushed the row's numbers one column on, the row split again with that name whole: the
+    only way of giving the name one to three more words that puts a number in every
+    column after it that is not a text column, and that puts the column after the name
+    where the header has it (bcc pads the name to a fixed width). A row that no such way,
+    or more than one, mends is returned as it was.
+
+    >>> header = "TIME     COMM           PID    T BYTES   OFF_KB   LAT(ms) FILENAME"
+    >>> text = "11:59:25 rs:main Q:Reg  1826   W 156     60         31.85 syslog"
+    >>> names = header.split()
+    >>> _comm_with_spaces(text.split(None, 7), text, names, header)[1:4]
+    ['rs:main Q:Reg', '1826', 'W']
+    >>> doubled = "11:59:25 rs:main rs:main Q:Reg  1826   W 156     60         31.85 syslog"
+    >>> _comm_with_spaces(doubled.split(None, 7), doubled, names, header)[1:4]
+    ['rs:main', 'rs:main', 'Q:Reg']
+    """
+    comm = next((names.index(n) for n in COMM_COLUMNS if n in names), None)
+    if comm is None or len(fields) != len(names):
+        return fields
+    numeric = [i for i in range(comm + 1, len(names) - 1) if names[i] not in TEXT_COLUMNS]
+    if not numeric or all(_is_number(fields[i]) for i in numeric):
+        return fields
+    named = [m.span() for m in re.finditer(r"\S+", header)]
+    if len(named) != len(names):
+        return fields
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    mended = []
+    for extra in (1, 2, 3):
+        after = comm + 1 + extra
+        if after >= len(spans):
+            break
+        start, end = spans[after]
+        if start != named[comm + 1][0] and end != named[comm + 1][1]:
+            continue  # the next column is not where the header puts it
+        rest = text[start:].split(None, len(names) - comm - 2)
+        candidate = ([text[a:b] for a, b in spans[:comm]]
+                     + [text[spans[comm][0]:spans[after - 1][1]]] + rest)
+        if len(candidate) == len(names) and all(_is_number(candidate[i]) for i in numeric):
+            mended.append(candidate)
+    return mended[0] if len(mended) == 1 else fields
+
+
 def _without_odd_rows(kept: list[list[str]], numbers: list[int], names: list[str], *,
                       tool: str, strict: bool, header: str) -> list[list[str]]:
     """``kept`` (the rows' fields; ``numbers``, their line numbers) without the rows that
@@ -171,6 +227,7 @@ def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
     width = len(names)
     kept: list[list[str]] = []
     kept_lines: list[int] = []
+    kept_texts: list[str] = []
     for (number, text), fields in zip(rows, records, strict=True):
         # only the last column (ARGS, PATH...) may be empty
         if len(fields) > width or len(fields) < width - 1:
@@ -180,6 +237,9 @@ def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
             continue
         kept.append(fields + [""] * (width - len(fields)))
         kept_lines.append(number)
+        kept_texts.append(text)
+    kept = [_comm_with_spaces(fields, text, names, header)
+            for fields, text in zip(kept, kept_texts, strict=True)]
     kept = _without_odd_rows(kept, kept_lines, names, tool=tool, strict=strict,
                              header=stripped)
     columns = {name: _typed([row[i] for row in kept], name) for i, name in enumerate(names)}

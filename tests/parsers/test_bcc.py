@@ -315,3 +315,23 @@ def test_corpus_cachestat_funccount_offcputime_folded():
     assert row(counts, FUNC="vfs_create")["COUNT"] == 1
     folded = perfkit.parse(corpus_block("offcputime", "./offcputime -K -f 5"), "bcc")["stacks"]
     assert list(folded.columns) == ["comm", "stack", "count"] and (folded["count"] > 0).all()
+
+
+def test_a_task_name_with_a_space_is_one_comm():
+    """rsyslog's thread ``rs:main Q:Reg`` (a real ext4slower output from the wild corpus)
+    stays one COMM, with its numbers in their columns; the same word printed twice, which
+    moves the row's columns off the header's, is not mended but reported."""
+    path = ROOT / "tests" / "wild" / "bcc" / "myblackhole-ext4slower-comm-with-spaces.txt"
+    text = path.read_text()
+    with pytest.warns(perfkit.ParseWarning, match="line 21"):  # the '...' elision line
+        events = perfkit.parse(text, "bcc")["events"]
+    row = events.iloc[4]
+    assert (row["COMM"], row["PID"], row["BYTES"], row["OFF_KB"], row["LAT(ms)"],
+            row["FILENAME"]) == ("rs:main Q:Reg", 1826, 156, 60, 31.85, "syslog")
+    assert len(events) == 18
+    doubled = text.replace("rs:main Q:Reg", "rs:main rs:main Q:Reg")
+    with pytest.warns(perfkit.ParseWarning) as caught:
+        events = perfkit.parse(doubled, "bcc")["events"]
+    assert sorted(w.message.line for w in caught) == [7, 21]
+    assert "rs:main rs:main Q:Reg" not in set(events["COMM"])
+    assert len(events) == 17
