@@ -121,9 +121,20 @@ class _Tally:
 
     def summaries(self) -> Iterator[ParseWarning]:
         for (tool, _), (first, last, count, message) in self.hidden.items():
-            where = f" (lines {first} to {last})" if first is not None else ""
-            yield ParseWarning(f"... and {count} more lines like this{where}: {message}",
-                               line=first, tool=tool)
+            summary = ParseWarning(counted(message, count, first, last), line=first, tool=tool)
+            summary.hidden = (first, last, count, message)
+            yield summary
+
+
+def counted(message: str, count: int, first: int | None, last: int | None) -> str:
+    """The message of a warning that stands for ``count`` warnings of one kind, given on
+    lines ``first`` to ``last``.
+
+    >>> counted("lost events", 15, 11, 25)
+    '... and 15 more lines like this (lines 11 to 25): lost events'
+    """
+    where = f" (lines {first} to {last})" if first is not None else ""
+    return f"... and {count} more lines like this{where}: {message}"
 
 
 _TALLY: contextvars.ContextVar[_Tally | None] = contextvars.ContextVar("perfkit_tally",
@@ -184,19 +195,29 @@ def watching_lines() -> Iterator[set[int]]:
 
 
 @contextlib.contextmanager
-def untallied() -> Iterator[None]:
-    """Within it, warnings are not counted by an enclosing :func:`one_parse`: for a reading
-    whose warnings are caught and given again (or dropped) by its caller.
+def own_tally() -> Iterator[None]:
+    """Within it, warnings are counted apart from an enclosing :func:`one_parse`, and the
+    counts are given when it ends: for a reading whose warnings are caught and given again
+    (or dropped) by its caller, so that a million bad lines make eleven warnings, not a
+    million. A count's ``hidden`` attribute holds (first line, last line, count, message),
+    for a caller that maps the lines before giving it again.
 
-    >>> with one_parse(), untallied():
-    ...     _TALLY.get() is None
-    True
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     with one_parse(), own_tally():
+    ...         for number in range(1, 26):
+    ...             warn("lost events", line=number, tool="bpftrace")
+    >>> len(caught), caught[-1].message.hidden
+    (11, (11, 25, 15, 'lost events'))
     """
-    token = _TALLY.set(None)
+    tally = _Tally()
+    token = _TALLY.set(tally)
     try:
         yield
     finally:
         _TALLY.reset(token)
+    for summary in tally.summaries():
+        warnings.warn(summary, stacklevel=user_stack_level())
 
 
 def warn(message: str, *, line: int | None = None, text: str = "",

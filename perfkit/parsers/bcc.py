@@ -77,7 +77,25 @@ _LABEL = re.compile(r"^(?:Bucket )?([A-Za-z_][\w ]*?) = '?(.*?)'?$")
 _SUMMARY = re.compile(r"^avg = (\d+) (\w+), total: (\d+) \w+, count: (\d+)$")
 _CLOCK_LINE = re.compile(r"^\d{1,2}:\d{2}:\d{2}$")
 # frames hold no spaces, except bcc's bracketed markers ("[Missed User Stack]")
-_FOLDED = re.compile(r"^((?:[^\s\[]|\[[^\]]*\])+) (\d+)$")
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+_UNBRACKETED_FRAMES = re.compile(r"[^\s\[]+")
+
+
+def folded_stack(line: str) -> tuple[str, int] | None:
+    """(stack, count) of a folded-stack line (``comm;frame;frame 12``), else None. Read
+    without a backtracking pattern, so a line of megabytes costs no more than its length.
+
+    >>> folded_stack("sshd;[Missed User Stack];tcp_sendmsg 3")
+    ('sshd;[Missed User Stack];tcp_sendmsg', 3)
+    >>> folded_stack("Tracing block device I/O... 3") is None
+    True
+    """
+    stack, _, count = line.rpartition(" ")
+    if not stack or not count.isdigit() or not count.isascii():
+        return None
+    if not _UNBRACKETED_FRAMES.fullmatch(_BRACKETED.sub("x", stack)):
+        return None
+    return stack, int(count)
 _FRAME = re.compile(r"^    (\S.*)$")
 _PROCESS = re.compile(r"^    -\s+(.*?) \((\d+)\)$")
 _STACK_COUNT = re.compile(r"^        (\d+)$")
@@ -93,7 +111,7 @@ def detect(lines: list[str]) -> bool:
     for line in lines[:40]:
         if _HIST_HEADER.match(line) or _PROCESS.match(line):
             return True
-        if _FOLDED.match(line) and line.count(";") >= 2:
+        if line.count(";") >= 2 and folded_stack(line):
             return True
         if is_header(line) and _BCC_WORDS & set(re.split(r"[\s,]+", line.strip())):
             return True
@@ -245,11 +263,11 @@ class _Walk:
                 is_header(line) and not self.frames):  # an indented header (cachestat)
             self.frames.append(stripped)
             return True
-        folded_line = _FOLDED.match(line)
-        if folded_line and self.header is None and (";" in line or self.reader.stacks):
-            stack = folded_line[1]
+        folded_line = folded_stack(line) if self.header is None else None
+        if folded_line and (";" in line or self.reader.stacks):
+            stack, count = folded_line
             self.reader.stacks.append({"comm": stack.split(";", 1)[0], "stack": stack,
-                                       "count": int(folded_line[2])})
+                                       "count": count})
             return True
         return False
 

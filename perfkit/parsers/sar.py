@@ -66,7 +66,7 @@ import warnings
 
 import pandas as pd
 
-from ..errors import ParseError, ParseWarning, untallied, warn
+from ..errors import ParseError, ParseWarning, counted, own_tally, warn
 from ..result import Tables
 from ._read.banner import is_banner
 from ._read.sysstat import Report, clean_report_text, read_report, read_tidy_report
@@ -229,7 +229,7 @@ def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None,
           date: object = None) -> Report:
     """read_report on the prepared lines, with line numbers in errors and warnings mapped
     back to the input's."""
-    with warnings.catch_warnings(record=True) as caught, untallied():
+    with warnings.catch_warnings(record=True) as caught, own_tally():
         warnings.simplefilter("always")
         try:
             # (the prepared lines end where a row ends: no newline missing after it)
@@ -243,6 +243,10 @@ def _read(prepared: Prepared, *, strict: bool, dayfirst: bool | None,
         said = warning.message
         if not isinstance(said, ParseWarning):
             warnings.warn_explicit(said, warning.category, warning.filename, warning.lineno)
+        elif hasattr(said, "hidden"):  # a count of warnings of one kind
+            first, last, count, message = said.hidden
+            first, last = prepared.original(first), prepared.original(last)
+            warn(counted(message, count, first, last), line=first, tool=said.tool or NAME)
         elif said.line is not None:
             warn(said.message, line=prepared.original(said.line), text=said.text,
                  tool=said.tool or NAME)

@@ -540,7 +540,7 @@ def parse_json(text: str, *, strict: bool = False) -> Tables:
         if not stamp:
             continue
         zone = zone or stamp.get("tz") or ("UTC" if stamp.get("utc") else None)
-        when = pd.Timestamp(f"{stamp.get('date')} {stamp.get('time')}")
+        when = _json_time(stamp, "a statistics record")
         base = {"time": when, "interval": stamp.get("interval")}
         for key, value in record.items():
             if key == "timestamp":
@@ -576,13 +576,35 @@ def parse_json(text: str, *, strict: bool = False) -> Tables:
                     frame[column] = converted
         _add(tables, name, _sar_order(frame))
     tables.attrs["restarts"] = _event_frame(
-        [(f"{b['boot'].get('date')} {b['boot'].get('time')}", b["boot"].get("cpu_count", 0))
+        [(_json_time(b["boot"], "a restart"), b["boot"].get("cpu_count", 0))
          for b in host.get("restarts", []) if "boot" in b], "cpus")
     tables.attrs["comments"] = _event_frame(
-        [(f"{c['comment'].get('date')} {c['comment'].get('time')}", c["comment"].get("com"))
+        [(_json_time(c["comment"], "a comment"), c["comment"].get("com"))
          for c in host.get("comments", []) if "comment" in c], "comment")
     _finish(tables)
     return tables
+
+
+def _json_time(stamp: dict[str, Any], what: str) -> pd.Timestamp:
+    """The time of a sadf -j record from its ``date`` and ``time``; a ParseError when
+    either is missing or unreadable (a damaged or edited document).
+
+    >>> _json_time({"date": "2026-11-25", "time": "00:33:09"}, "a record")
+    Timestamp('2026-11-25 00:33:09')
+    >>> _json_time({"time": "00:33:09"}, "a statistics record")
+    Traceback (most recent call last):
+    ...
+    perfkit.errors.ParseError: sar: a statistics record without its date and time: date None, time '00:33:09'
+    """
+    date, clock = stamp.get("date"), stamp.get("time")
+    if not (isinstance(date, str) and date and isinstance(clock, str) and clock):
+        raise ParseError(f"{what} without its date and time: date {date!r}, time {clock!r}",
+                         tool=TOOL)
+    try:
+        return pd.Timestamp(f"{date} {clock}")
+    except ValueError as exc:
+        raise ParseError(f"{what} with a date and time that are not one: {date} {clock}",
+                         tool=TOOL) from exc
 
 
 class _Ranks(dict):

@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...errors import ParseError, ParseWarning, untallied
+from ...errors import ParseError, ParseWarning, own_tally
 from .banner import is_banner
 from .numeric import detect_decimal
 from .sysstat_averages import AVERAGE_WORDS, average_tables
@@ -89,17 +89,15 @@ def read_tidy_report(text: str, **options: Any) -> Report | None:
     ...                  "00:15:31 CPU %usr\\n00:15:32 all 42.00 junk\\n", tool="mpstat") is None
     True
     """
-    with warnings.catch_warnings(record=True) as caught, untallied():
-        warnings.simplefilter("always", ParseWarning)
+    with warnings.catch_warnings(record=True) as caught, own_tally():
+        warnings.simplefilter("error", ParseWarning)  # the first one ends the reading
         try:
             report = read_report(text, **options)
-        except ParseError:
+        except (ParseError, ParseWarning):
             return None
-    odd = [w for w in caught if issubclass(w.category, ParseWarning)]
     for other in caught:
-        if not issubclass(other.category, ParseWarning):
-            warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
-    return None if odd else report
+        warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+    return report
 
 
 @dataclass
