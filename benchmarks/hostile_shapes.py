@@ -122,8 +122,8 @@ def run(tools: list[str], shapes: list[str], scale: float) -> None:
             half_text, full_text = make(base, size // 2), make(base, size)
             half, whole = cpu_seconds(half_text, tool), cpu_seconds(full_text, tool)
             peak = peak_bytes(full_text, tool)
-            mib = len(full_text) / 2**20
-            print(f"{tool:10} {shape:14} {mib:7.1f} MB {whole:7.2f}s {whole / max(half, 1e-3):8.2f} "
+            mib, ratio = len(full_text) / 2**20, whole / max(half, 1e-3)
+            print(f"{tool:10} {shape:14} {mib:7.1f} MB {whole:7.2f}s {ratio:8.2f} "
                   f"{peak / 2**20:7.1f} MiB {peak / len(full_text):10.2f}", flush=True)
             del half_text, full_text
 

@@ -591,10 +591,10 @@ def _json_time(stamp: dict[str, Any], what: str) -> pd.Timestamp:
 
     >>> _json_time({"date": "2026-11-25", "time": "00:33:09"}, "a record")
     Timestamp('2026-11-25 00:33:09')
-    >>> _json_time({"time": "00:33:09"}, "a statistics record")
+    >>> _json_time({"time": "00:33:09"}, "a record")
     Traceback (most recent call last):
     ...
-    perfkit.errors.ParseError: sar: a statistics record without its date and time: date None, time '00:33:09'
+    perfkit.errors.ParseError: sar: a record without its date and time: date None, time '00:33:09'
     """
     date, clock = stamp.get("date"), stamp.get("time")
     if not (isinstance(date, str) and date and isinstance(clock, str) and clock):
