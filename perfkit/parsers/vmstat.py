@@ -360,21 +360,19 @@ def _tables(numbered: list[tuple[int, str]], context: _Context,
         if block.kind != kind:
             raise ParseError(f"a {block.kind} table after a {kind} table", line=block.number,
                              text=block.rule, tool=NAME)
-    frames = []
-    previous: _Block | None = None
     starts = _run_starts(blocks) if kind == "memory" else set()
-    for sample, block in enumerate(blocks):
-        frame = _block_frame(block, context)
-        if kind == "memory":
-            fresh = previous is None or (previous.rule, previous.names) != (block.rule,
-                                                                              block.names)
-            fresh = fresh or sample in starts
-            frame["since_boot"] = fresh & (frame["_line"] == _first_sample_line(block))
-        else:
-            frame.insert(0, "sample", sample)
-        frames.append(frame)
-        previous = block
+    frames = [_block_frame(merged, context) for merged in _same_header_runs(blocks)]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if kind == "memory":
+        fresh_lines = [_first_sample_line(block) for index, block in enumerate(blocks)
+                       if index == 0 or index in starts
+                       or (blocks[index - 1].rule, blocks[index - 1].names)
+                       != (block.rule, block.names)]
+        frame["since_boot"] = frame["_line"].isin(fresh_lines).to_numpy()
+    else:
+        headers = np.array([block.number for block in blocks], dtype="int64")
+        sample = np.searchsorted(headers, frame["_line"].to_numpy(), side="right") - 1
+        frame.insert(0, "sample", sample.astype("int64"))
     frame = frame.drop(columns="_line").reset_index(drop=True)
     if "time" in frame:
         frame.insert(0, "time", frame.pop("time"))
@@ -388,6 +386,26 @@ def _tables(numbered: list[tuple[int, str]], context: _Context,
     if timezones:
         frame.attrs["timezone"] = timezones.pop() if len(timezones) == 1 else sorted(timezones)
     return frame
+
+
+def _same_header_runs(blocks: list[_Block]) -> list[_Block]:
+    """Consecutive blocks under the same header (vmstat repeats it every screenful), each
+    run as one block of all their rows, so that a day of ``vmstat 1`` (thousands of
+    blocks) is read as a few tables, not thousands. Blocks of which some rows end in a
+    time stamp and some do not stay apart.
+    """
+    runs: list[_Block] = []
+    timed: bool | None = None
+    for block in blocks:
+        has_time = any(_TIMESTAMP.search(line) for _, line in block.rows)
+        last = runs[-1] if runs else None
+        if last is not None and (last.rule, last.names, timed) == (block.rule, block.names,
+                                                                  has_time):
+            last.rows.extend(block.rows)
+        else:
+            runs.append(_Block(block.number, block.rule, block.names, list(block.rows)))
+        timed = has_time
+    return runs
 
 
 def _run_starts(blocks: list[_Block]) -> set[int]:
