@@ -29,6 +29,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_time.py
 	$(BIN)/python benchmarks/parse_speed.py
+	$(BIN)/python benchmarks/hostile_shapes.py
 	$(BIN)/python benchmarks/notebooks_offline.py
 	$(BIN)/python benchmarks/fleet.py
 
