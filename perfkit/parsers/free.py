@@ -26,7 +26,8 @@ Columns:
   the ``-/+ buffers/cache`` row holding ``used`` and ``free`` only). ``Swap``, ``Low``,
   ``High``, ``Total`` and ``Comm`` rows fill ``total``, ``used`` and ``free``.
   Translated headers (``gesamt benutzt frei gemns. Puffer/Cache verfügbar``) are recognised
-  by their position; the layout follows from the number of values on the ``Mem`` row.
+  by their position; the layout follows from the number of names in the header (seven:
+  ``-w``), so that a ``Mem`` row with a value too few or too many warns as in C.
 
 Sizes are floats in **KiB**. ``-h`` suffixes are read as powers of 1024 (``1.5Gi``; the
 old procps ``1.5G`` too; ``1,5Gi`` in de_DE is 1.5 GiB). The printed table does not say which
@@ -215,10 +216,15 @@ class _Reader:
                           **dict(zip(names, values, strict=True))})
 
     def layout(self, count: int) -> tuple[str, ...]:
+        """The Mem row's columns: the C header's names, or, for a translated header, as
+        many as it has names (a Mem row with a value lost or printed twice then has a value
+        too few or too many, and is rejected, in every language alike); the row's own count
+        only for a header of neither six nor seven names."""
         for names in (NEW, WIDE, OLD):
             if tuple(self.header) == names:
                 return names
-        if count == len(WIDE):
+        width = len(self.header) if len(self.header) in (len(NEW), len(WIDE)) else count
+        if width == len(WIDE):
             return WIDE
         return OLD if self.old_layout else NEW
 

@@ -97,6 +97,7 @@ from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.banner import is_banner
 from ._read.sysstat import Report, clean_report_text, read_report
+from ._read.sysstat_runs import SeveralRuns, read_runs
 from ._read.sysstat_times import time_width
 from ._read.text import ANSI_ESCAPE
 from ._read.times import (
@@ -221,9 +222,13 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     filled = _fill_topology(text)
     if filled is not text:
         ascii_bytes.clear()  # the bytes of the text before -T's blanks were filled
-    report = read_report(filled, tool=NAME, text_columns=_TEXT_COLUMNS, strict=strict,
-                         dayfirst=dayfirst, header_columns=header_columns,
-                         encoded=ascii_bytes, date=date)
+    try:
+        report = read_report(filled, tool=NAME, text_columns=_TEXT_COLUMNS, strict=strict,
+                             dayfirst=dayfirst, header_columns=header_columns,
+                             encoded=ascii_bytes, date=date, runs=True)
+    except SeveralRuns as runs:  # two outputs joined: each run read on its own
+        return join_runs(read_runs(runs.text, runs.starts, lambda part: parse(
+            part, strict=strict, dayfirst=dayfirst, date=date), NAME), taken)
     del filled
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     for frame in tables.values():
@@ -272,6 +277,23 @@ def finish(tables: dict[str, pd.DataFrame], averages: dict[str, pd.DataFrame],
     for frame in [*tables.values(), *averages.values()]:
         frame.attrs = dict(attrs)
     return Tables(tables, averages=averages, attrs=attrs)
+
+
+def join_runs(runs: list[Tables], taken: dict[str, str]) -> Tables:
+    """The tables of runs read one by one (:func:`~._read.sysstat_runs.read_runs`), each
+    run's rows after the previous run's (a table's columns united); the first run's
+    ``attrs``, with the facts ``taken`` from the whole text (pdsh's host prefix, a zone)."""
+    joined: list[dict[str, pd.DataFrame]] = [{}, {}]
+    for index, kind in enumerate(joined):
+        frames_of = [run if index == 0 else run.averages for run in runs]
+        for name in dict.fromkeys(name for frames in frames_of for name in frames):
+            frames = [frames[name] for frames in frames_of if name in frames]
+            kind[name] = frames[0] if len(frames) == 1 else pd.concat(frames,
+                                                                      ignore_index=True)
+    attrs = dict(runs[0].attrs)
+    for name, value in taken.items():
+        attrs.setdefault(name, value)
+    return finish(joined[0], joined[1], attrs)
 
 
 def require_header(text: str, columns_of: Callable[[list[str]], tuple[str, ...] | None],

@@ -120,10 +120,12 @@ from ..result import Tables
 from ..units import size_to_kib
 from ._read.banner import is_banner
 from ._read.sysstat import clean_report_text, read_report
+from ._read.sysstat_runs import SeveralRuns, read_runs
 from ._read.text import ANSI_ESCAPE
 from .mpstat import (
     finish,
     first_report_since_boot,
+    join_runs,
     json_facts,
     json_times,
     looks_like_json,
@@ -269,9 +271,14 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     text_columns = {*_TEXT, *_PLACEHOLDERS}
     if human:
         text_columns.update(_SIZES + _PERCENTS)
-    report = read_report(text, tool=NAME, text_columns=text_columns, rest_column="Command",
-                         strict=strict, dayfirst=dayfirst, header_columns=header_columns,
-                         encoded=ascii_bytes, date=date)
+    try:
+        report = read_report(text, tool=NAME, text_columns=text_columns,
+                             rest_column="Command", strict=strict, dayfirst=dayfirst,
+                             header_columns=header_columns, encoded=ascii_bytes, date=date,
+                             runs=True)
+    except SeveralRuns as runs:  # two outputs joined: each run read on its own
+        return join_runs(read_runs(runs.text, runs.starts, lambda part: parse(
+            part, strict=strict, dayfirst=dayfirst, date=date), NAME), taken)
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     decimal = report.attrs.get("decimal", ".")
     since_boot = first_report_since_boot(text)
@@ -303,11 +310,13 @@ def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[
     for column in columns:
         raw = printed[column]
         codes, uniques = pd.factorize(raw)
-        values = np.array([_value(str(u), column, decimal) for u in uniques], dtype=float)
-        failed = np.array([_value(str(u), column, decimal, check=True) for u in uniques],
-                          dtype=bool)
-        per_row = values[codes] if len(uniques) else np.zeros(len(raw))
-        bad |= failed[codes] if len(uniques) else np.zeros(len(raw), dtype=bool)
+        # a cell missing from the frame (columns united) has code -1: NaN, not the last value
+        values = np.array([*(_value(str(u), column, decimal) for u in uniques), np.nan],
+                          dtype=float)
+        failed = np.array([*(_value(str(u), column, decimal, check=True) for u in uniques),
+                           False], dtype=bool)
+        per_row = values[codes]
+        bad |= failed[codes]
         frame[column] = per_row
     # a row with a field too many: every value after it moved one column on, and the last
     # number went into Command ("8.91 java"); no command is a number and a space

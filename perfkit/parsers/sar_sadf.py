@@ -46,6 +46,7 @@ way (``retrans``, ``util-percent``, ``memfree``); they are renamed to sar's (``r
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import re
@@ -249,6 +250,20 @@ def unsupported_form(lines: list[str]) -> str | None:
 # CSV (sadf -d)
 
 
+#: A number with decimals: never what sadf -d prints as a label (CPU, INTR, DEV, IFACE...)
+_DECIMAL = re.compile(r"-?\d+[.,]\d+")
+
+
+@dataclass
+class _CsvBlock:
+    """One ``# hostname;...`` header of ``sadf -d`` (without -h) and its rows: (line number,
+    time stamp, the columns its values were grouped under)."""
+
+    number: int
+    columns: tuple[str, ...]
+    rows: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+
+
 @dataclass
 class _CsvReader:
     """The rows of ``sadf -d`` output gathered by header: one group per distinct columns."""
@@ -262,6 +277,7 @@ class _CsvReader:
     columns: tuple[str, ...] | None = None
     segments: list[tuple[str, tuple[str, ...]]] | None = None  # sadf -dh: activity slices
     repeated: int | None = None  # the segment printed once per CPU or device (-h's [...])
+    blocks: list[_CsvBlock] = field(default_factory=list)  # sadf -d's headers, in order
 
     def bad(self, number: int, line: str, why: str) -> None:
         if number == self.last_line:
@@ -301,6 +317,7 @@ class _CsvReader:
         self.columns = names
         self.segments = _split_activities(names)
         self.repeated = None
+        self.blocks.append(_CsvBlock(number, names))
         if marked:
             # sadf -d -h prints a per-CPU or per-device activity once per CPU or device on
             # each row ("%idle[...]" ends its columns): with one such activity, its share
@@ -341,7 +358,12 @@ class _CsvReader:
                 self.bad(number, line, f"{len(values)} values where the header has "
                          f"{len(key)} columns ({';'.join(key)})")
                 return
+            if key[0] in LABEL_COLUMNS and _DECIMAL.fullmatch(values[0]):
+                self.bad(number, line, f"a number where the header has {key[0]}: a row of "
+                         "another activity, whose header line is lost?")
+                return
             self.groups.setdefault(key, []).append((number, stamp + values))
+            self.blocks[-1].rows.append((number, fields[2], key))
             return
         total = sum(len(cols) for _, cols in segments)
         if len(values) != total:
@@ -353,6 +375,56 @@ class _CsvReader:
             self.groups.setdefault(cols, []).append((number, stamp + part))
             start += len(cols)
 
+
+    def drop_lost_headers(self, lines: list[str]) -> None:
+        """Take out the rows of an activity whose header line was lost, read under the
+        header before it (another activity's columns, as many of them perhaps), with a
+        warning naming the first (:class:`ParseError` with ``strict``). With several
+        activities, sadf -d prints a header before each activity's rows, the same activities
+        in the same order at every time (with one, its header once): where a time lacks a
+        header the others have, the block before it holds, past the rows it has at the
+        others, the rows of the lost one."""
+        blocks = [block for block in self.blocks if block.rows]
+        drop: dict[int, int] = {}  # block -> its first row that is not its own
+        by_time: dict[str, list[int]] = {}
+        for index, block in enumerate(blocks):
+            by_time.setdefault(block.rows[0][1], []).append(index)
+        orders = {stamp: tuple(blocks[i].columns for i in members)
+                  for stamp, members in by_time.items()}
+        counts = collections.Counter(orders.values())
+        usual = max(counts, key=lambda order: (counts[order], len(order)), default=())
+        for stamp, order in orders.items():
+            if len(order) >= len(usual):
+                continue
+            members = by_time[stamp]
+            for place, index in enumerate(members):
+                columns = blocks[index].columns
+                if columns not in usual:
+                    continue
+                after = usual.index(columns) + 1
+                printed = orders[stamp][place + 1] if place + 1 < len(members) else None
+                if after == len(usual) or usual[after] == printed:
+                    continue  # the header after this block is there
+                sizes = {len(blocks[i].rows) for other, order_ in orders.items()
+                         if order_ == usual for i in by_time[other]
+                         if blocks[i].columns == columns}
+                size = sizes.pop() if len(sizes) == 1 else 0
+                if size < len(blocks[index].rows):
+                    drop[index] = min(drop.get(index, size), size)
+        for index, at in sorted(drop.items()):
+            block = blocks[index]
+            gone = block.rows[at:]
+            number = gone[0][0]
+            bad_line(f"rows of another activity under the header of line {block.number}: "
+                     "the header sadf -d prints before them at the other times is lost; "
+                     f"{len(gone)} rows skipped",
+                     line=number, text=lines[number - 1], tool=TOOL, strict=self.strict,
+                     action="")
+            numbers = {row[0] for row in gone}
+            for key in {row[2] for row in gone}:
+                self.groups[key] = [row for row in self.groups[key] if row[0] not in numbers]
+                if not self.groups[key]:
+                    del self.groups[key]
 
     def repeated_row(self, number: int, line: str, values: list[str], stamp: list[str],
                      segments: list[tuple[str, tuple[str, ...]]]) -> None:
@@ -382,6 +454,7 @@ def parse_csv(text: str, *, strict: bool = False) -> Tables:
     reader = _CsvReader(strict, last_line)
     for number, line in enumerate(lines, start=1):
         reader.feed(number, line)
+    reader.drop_lost_headers(lines)
     if not reader.groups and not reader.restarts and not reader.comments:
         raise ParseError("no sadf -d rows found", line=1, text=lines[0], tool=TOOL)
     return _csv_tables(reader)

@@ -106,6 +106,8 @@ _KNOWN = frozenset(SUMMARY) | frozenset(DISK_SUMMARY)
 _DASHES = re.compile(r"-{3,}")
 _TIMESTAMP = re.compile(r"\s\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}:\d{2}\s*$")
 _COUNTER = re.compile(r"^\s*(?P<value>\d+)\s+(?:(?P<unit>[KkMm])\s+)?(?P<name>\S.*?)\s*$")
+#: A counter's name that starts with a number (and a unit letter): a value printed twice
+_SECOND_VALUE = re.compile(r"^\d+(?:\s+[KkMm])?(?:\s|$)")
 _PROC = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<value>-?\d+)\s*$")
 _DISK_ROW = re.compile(r"^\s*\S+(?:\s+\d+){10}(?:\s|$)")
 _SAMPLE_ROW = re.compile(r"^\s*\d+(?:\s+\d+){14}")
@@ -415,7 +417,8 @@ def _run_starts(blocks: list[_Block]) -> set[int]:
     a shorter block, a block longer than its run's first, or a first row that is the text's
     first row again (the same output saved twice) starts a run, whose first row is since
     boot; a run of one block followed by another of as many rows or fewer cannot be told
-    from a repeat.
+    from a repeat (vmstat repeats its header every terminal height less 3 rows, 21 when it
+    writes to a file, but recordings made in terminals of other heights are common).
     """
     starts: set[int] = set()
     first_rows = [_first_row(block) for block in blocks]
@@ -537,6 +540,9 @@ def _counters(numbered: list[tuple[int, str]], context: _Context) -> pd.DataFram
             context.reject(number, line, "not a vmstat counter line")
             continue
         name = match.group("name")
+        if _SECOND_VALUE.match(name):  # "11324 11324 forks": which number is the count?
+            context.reject(number, line, "a vmstat counter line with two values")
+            continue
         if number == context.last_number and not context.complete and name not in _KNOWN:
             context.reject(number, line, "not a vmstat counter line", truncated=True)
             continue
@@ -567,12 +573,22 @@ def _counter_names(rows: list[tuple[int, str | None, str]]) -> list[str]:
     printed = [name for _, _, name in rows]
     if all(name in _KNOWN for name in printed):
         return printed
-    with_unit = {index for index, (_, letter, _) in enumerate(rows) if letter}
-    if len(rows) == len(SUMMARY) and with_unit == _SUMMARY_UNITS:
-        return list(SUMMARY)
-    if len(rows) == len(DISK_SUMMARY) and not with_unit:
-        return list(DISK_SUMMARY)
-    return printed
+    # each list in turn (outputs joined: a -s list, then -f's or -D's, say)
+    names: list[str] = []
+    while len(names) < len(rows):
+        rest = rows[len(names):]
+        if all(name in _KNOWN for _, _, name in rest):
+            names.extend(name for _, _, name in rest)
+            break
+        for listed, units in ((SUMMARY, _SUMMARY_UNITS), (DISK_SUMMARY, frozenset())):
+            part = rest[:len(listed)]
+            if len(part) == len(listed) and units == {
+                    index for index, (_, letter, _) in enumerate(part) if letter}:
+                names.extend(listed)
+                break
+        else:
+            names.append(rest[0][2])
+    return names
 
 
 def _proc(numbered: list[tuple[int, str]], context: _Context) -> pd.DataFrame:

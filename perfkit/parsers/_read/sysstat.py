@@ -72,6 +72,7 @@ from .sysstat_lines import (
     _Scanner,
     _without_cut_last_row,
 )
+from .sysstat_runs import SeveralRuns, run_starts
 from .sysstat_times import _first_time_of_day, _restart_times, _times, time_width
 from .tabular import (
     frame_if_clean,
@@ -131,7 +132,8 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
                 rest_column: str | None = None, strict: bool = False,
                 dayfirst: bool | None = None,
                 header_columns: Callable[[list[str]], Columns | None] | None = None,
-                encoded: list[bytes] | None = None, date: object = None) -> Report:
+                encoded: list[bytes] | None = None, date: object = None,
+                runs: bool = False) -> Report:
     """Split a sysstat text report into typed tables (see the module docstring).
 
     Args:
@@ -146,13 +148,21 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
             banner), or whose banner date cannot be read. Without it, such a report's
             ``time`` is the time of day as ``timedelta64`` (:func:`.times.of_day`) and
             ``attrs["date"]`` is None: perfkit never makes a date up.
+        runs: raise :class:`~.sysstat_runs.SeveralRuns` for a text that holds several runs
+            (a banner after the first: two outputs joined), for a caller that reads each
+            run on its own; the banners are looked for from the first line that is not a
+            sample row on (the averages, in a text of one run), so it costs nothing.
 
     A report of one table is first read in one go; when that meets anything odd, it is read
     again block by block, each odd line reported once.
     """
     options = _Options(tool, text_columns, rest_column, strict, dayfirst, header_columns,
                        given_date(date))
-    prepared = _prepare(text, encoded.pop() if encoded else None, options)
+    data = encoded.pop() if encoded else None
+    if runs:
+        prepared = _prepare_one_run(text, data, options)
+    else:
+        prepared = _prepare(text, data, options)
     report = _read(prepared, options, careful=False, said=frozenset())
     if not isinstance(report, Report):
         again = _prepare(prepared.text, None, options)
@@ -160,6 +170,21 @@ def read_report(text: str, *, tool: str, text_columns: Collection[str] = (),
         assert isinstance(report, Report)  # a careful read never gives up
         prepared = again
     return _check_fragment(report, prepared, options.tool)
+
+
+def _prepare_one_run(text: str, data: bytes | None, options: _Options) -> _Text:
+    """:func:`_prepare`, then :class:`SeveralRuns` when another banner follows the first
+    (what _prepare said is then left unsaid: each run's reading says it)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        prepared = _prepare(text, data, options)
+    tail = prepared.tail if prepared.tail is not None else 0
+    starts = run_starts(prepared.text, max(tail - 1, 0))
+    if starts:
+        raise SeveralRuns(starts, prepared.text)
+    for said in caught:
+        warnings.warn_explicit(said.message, said.category, said.filename, said.lineno)
+    return prepared
 
 
 #: Time zones a locale's ``%X`` may print after each time (``12:38:33 PM IST``); none is
