@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
-from ...errors import ParseError, ParseWarning, untallied, warn, watching_lines
+from ...errors import ParseError, ParseWarning, counted, own_tally, warn, watching_lines
 from .banner import is_banner
 
 T = TypeVar("T")
@@ -83,7 +83,7 @@ def read_runs(text: str, starts: list[int], read: Callable[[str], T], tool: str)
 
 def _shifted(read: Callable[[str], T], part: str, shift: int) -> T:
     """``read(part)``, its warnings and errors given again with their lines ``shift`` on."""
-    with warnings.catch_warnings(record=True) as caught, untallied(), watching_lines():
+    with warnings.catch_warnings(record=True) as caught, own_tally(), watching_lines():
         warnings.simplefilter("always")
         try:
             result = read(part)
@@ -92,7 +92,12 @@ def _shifted(read: Callable[[str], T], part: str, shift: int) -> T:
                              text=err.text, tool=err.tool) from None
     for said in caught:
         message = said.message
-        if isinstance(message, ParseWarning):
+        if isinstance(message, ParseWarning) and hasattr(message, "hidden"):  # a count
+            first, last, count, kind = message.hidden
+            first = None if first is None else first + shift
+            last = None if last is None else last + shift
+            warn(counted(kind, count, first, last), line=first, tool=message.tool)
+        elif isinstance(message, ParseWarning):
             warn(message.message, line=None if message.line is None else message.line + shift,
                  text=message.text, tool=message.tool)
         else:
