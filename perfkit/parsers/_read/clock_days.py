@@ -44,35 +44,32 @@ def days_passed(clock: np.ndarray, up: np.ndarray) -> tuple[np.ndarray, list[tup
     ``(position, why)`` for each line whose day is a guess (see the module docstring)."""
     clock = np.asarray(clock, dtype="int64")
     up = np.asarray(up, dtype=float)
-    days = np.zeros(len(clock), dtype="int64")
+    if len(clock) < 2:
+        return np.zeros(len(clock), dtype="int64"), []
+    step = np.diff(clock)
+    guess = (step < -_HALF_DAY).astype("int64")  # the clock alone: back over 12 hours
+    grown = np.diff(up)
+    known = ~np.isnan(grown)
+    whole = np.where(known, np.round((np.nan_to_num(grown) - step) / _DAY), 0).astype("int64")
+    agrees = known & (grown >= -SLOP) & (whole >= 0) & (
+        np.abs(np.nan_to_num(grown) - step - whole * _DAY) <= SLOP)
+    days = np.concatenate([[0], np.cumsum(np.where(agrees, whole, guess))])
     notes: list[tuple[int, str]] = []
-    for i in range(1, len(clock)):
-        step = int(clock[i] - clock[i - 1])
-        guess = int(step < -_HALF_DAY)
-        before, now = up[i - 1], up[i]
-        if np.isnan(before) or np.isnan(now):
-            days[i] = days[i - 1] + guess
-            continue
-        grown = float(now - before)
-        whole = round((grown - step) / _DAY)
-        if grown >= -SLOP and whole >= 0 and abs(grown - step - whole * _DAY) <= SLOP:
-            days[i] = days[i - 1] + whole
-            if step < 0 and whole == 0:
-                notes.append((i, f"the time of day goes back {-step} s while the uptime "
-                                 "grows by less than a day (outputs out of order, or the "
-                                 "clock set back): taken as the same day"))
-            continue
-        days[i] = days[i - 1] + guess
-        day = "the next day" if guess else "the same day"
-        if grown < -SLOP:
-            why = (f"the uptime goes back ({_span(before)} before, {_span(now)} here): "
+    for i in np.flatnonzero((agrees & (step < 0) & (whole == 0)) | (known & ~agrees)):
+        back, day = int(step[i]), "the next day" if guess[i] else "the same day"
+        if agrees[i]:
+            why = (f"the time of day goes back {-back} s while the uptime grows by less "
+                   "than a day (outputs out of order, or the clock set back): taken as "
+                   "the same day")
+        elif grown[i] < -SLOP:
+            why = (f"the uptime goes back ({_span(up[i])} before, {_span(up[i + 1])} here): "
                    "another boot or another system's output follows, so the days between "
                    f"are not known; taken as {day}")
         else:
-            why = (f"the time of day moves {step:+d} s while the uptime grows "
-                   f"{grown:+.0f} s (a clock change, or outputs joined out of order): "
+            why = (f"the time of day moves {back:+d} s while the uptime grows "
+                   f"{grown[i]:+.0f} s (a clock change, or outputs joined out of order): "
                    f"taken as {day}")
-        notes.append((i, why))
+        notes.append((int(i) + 1, why))
     return days, notes
 
 
