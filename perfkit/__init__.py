@@ -26,7 +26,7 @@ from .parsers._read.text import (
     read_bytes,
     unterminated_last_line,
 )
-from .registry import TOOLS, detect_tool, parser
+from .registry import TOOLS, detect_tool, parser, second_output
 from .result import Tables
 from .synonyms import column
 
@@ -78,21 +78,58 @@ def parse(text: str | bytes, tool: str | None = None, *, strict: bool = False,
     A text that ends in a number without a newline after it may have been cut inside that
     number: unless the parser said something about its last line already, a
     :class:`ParseWarning` names that line.
+
+    Recognised without ``tool``, the text is the output of the tool it starts with; another
+    tool's output appended after it (``iostat >> f; vmstat >> f``) is not read as its
+    own: unless the parser said something about its first line already, a
+    :class:`ParseWarning` names that line (with ``strict``, a :class:`ParseError`).
     """
     name = tool or None
     text = decode(text, tool=name)
+    detected = name is None
     if name is None:
         # recognising needs only the first lines; the parser checks and cleans the rest
         name = detect_tool(clean_text(text[:_HEAD], tool=None))
     # a warning repeated on many lines is given a few times, then counted
     with one_parse(), watching_lines() as named:
-        result = parser(name).parse(text, strict=strict, dayfirst=dayfirst, **options)
+        try:
+            result = parser(name).parse(text, strict=strict, dayfirst=dayfirst, **options)
+        except ParseError as error:
+            if detected:  # an error inside another tool's output appended: said so
+                _second_output(text, name, set(), strict=True, error=error)
+            raise
+        if detected:
+            _second_output(text, name, named, strict=strict)
         cut = unterminated_last_line(text)
         if cut is not None and cut[0] not in named:
             warn("the text ends inside this line, in a number, without a newline: the run "
                  "may have been stopped while printing it, so its last value may be cut "
                  "short (678 printed as 6)", line=cut[0], text=cut[1], tool=name)
     return result
+
+
+def _second_output(text: str, name: str, named: set[int], *, strict: bool,
+                   error: ParseError | None = None) -> None:
+    """Say where another tool's output starts after the ``name`` output ``text`` starts
+    with (see :func:`perfkit.registry.second_output`), unless the parser named that line;
+    ``error``: the parser's, raised again naming that line when it is at or after it."""
+    cleaned = clean_text(text, tool=name)
+    found = second_output(cleaned, name)
+    if found is None or found[0] in named:
+        return
+    number, other = found
+    if error is not None and (error.line is None or error.line <= number):
+        return  # the parser's error is about the first output, or names the line itself
+    shown = cleaned.split("\n", number)[number - 1]
+    article = "an" if other[0] in "aeiou" else "a"
+    message = (f"{article} {other} output starts on this line, after the {name} output the text "
+               f"begins with: the text was read as {name}'s, so the {other} lines are "
+               f"skipped or misread; parse each output apart (tool={other!r})")
+    if error is not None:
+        message += f" [{name} said: {error}]"
+    if strict:
+        raise ParseError(message, line=number, text=shown, tool=name) from error
+    warn(message, line=number, text=shown, tool=name)
 
 
 def read(path_or_file: PathOrBuffer, tool: str | None = None, *, strict: bool = False,

@@ -133,17 +133,24 @@ class _Reader:
     seen_in_interval: set[Any] = field(default_factory=set)
     clock: str | None = None
     intervals_used: bool = False
+    clocked: set[int] = field(default_factory=set)  # intervals a -T clock line opened
+    # interval -> the line above its first histogram (or label): where -T prints the clock
+    opened: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     def unknown(self, number: int, text: str, why: str = "a line bcc does not print") -> None:
         bad_line(why, line=number, text=text, tool=NAME, strict=self.strict,
                  action="line skipped")
 
-    def start_hist(self, label: tuple[str, str] | None) -> None:
+    def start_hist(self, label: tuple[str, str] | None, above: tuple[int, str]) -> None:
+        """A histogram header (``above``: the number and text of the line above it or above
+        its label, where ``-T`` prints the clock line that opens an interval)."""
         if label in self.seen_in_interval or (label is None and self.seen_in_interval):
             self.interval += 1
             self.intervals_used = True
             self.seen_in_interval = set()
+            self.clock = None  # an interval no clock line opened has no time
         self.seen_in_interval.add(label)
+        self.opened.setdefault(self.interval, above)
 
     def add_bucket(self, row: re.Match[str], label: tuple[str, str] | None) -> None:
         """One histogram row (``_HIST_ROW``'s match), in the current interval."""
@@ -160,6 +167,18 @@ class _Reader:
         self.intervals_used = True
         self.clock = clock
         self.seen_in_interval = set()
+        self.clocked.add(self.interval)
+
+    def unclocked(self) -> None:
+        """With ``-T`` clock lines, say where an interval has none (a clock line lost):
+        its rows' ``time`` is empty, never the time of the interval before."""
+        if not self.clocked:
+            return
+        for interval, (number, text) in self.opened.items():
+            if interval not in self.clocked:
+                warn("no -T clock line above this interval's histogram, as above the "
+                     "others: its rows' time is left empty", line=number, text=text,
+                     tool=NAME)
 
 
 def _resumes_histogram(reader: _Reader, low: float, first_bucket: int) -> bool:
@@ -178,6 +197,7 @@ class _Walk:
     reader: _Reader
     index: int = 0
     label: tuple[str, str] | None = None  # the -D/-F/-P label of the next histogram
+    label_line: int | None = None  # and its line number
     bucket_label: tuple[str, str] | None = None  # the label of the last histogram
     first_bucket: int = -1  # where the last histogram's rows start in reader.hist (-1: none)
     header: str | None = None  # the event header in force, its continuation and rows
@@ -210,12 +230,13 @@ class _Walk:
         unit = _HIST_HEADER.match(line)
         if unit:
             reader.attrs["unit"] = unit[1]
-            reader.start_hist(self.label)
+            above = (self.label_line or number) - 1
+            reader.start_hist(self.label, (above, self.lines[above - 1] if above else ""))
             self.first_bucket = len(reader.hist)
             while self.index < len(self.lines) and _HIST_ROW.match(self.lines[self.index]):
                 reader.add_bucket(_HIST_ROW.match(self.lines[self.index]), self.label)
                 self.index += 1
-            self.bucket_label, self.label = self.label, None
+            self.bucket_label, self.label, self.label_line = self.label, None, None
             return True
         resumed = _HIST_ROW.match(line)
         if resumed and _resumes_histogram(reader, float(resumed[1]), self.first_bucket):
@@ -239,7 +260,7 @@ class _Walk:
             labelled = _LABEL.match(stripped)
             if labelled and not is_header(stripped):
                 name = labelled[1].split()[-1]
-                self.label = (name, labelled[2])
+                self.label, self.label_line = (name, labelled[2]), number
                 if name not in self.reader.label_names:
                     self.reader.label_names.append(name)
                 return True
@@ -353,6 +374,7 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
     try:
         tables = _read(text, reader)
         if reader.hist:
+            reader.unclocked()
             tables["hist"] = _hist_table(reader)
         if reader.summary:
             tables["summary"] = pd.DataFrame(reader.summary)

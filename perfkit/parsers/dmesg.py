@@ -27,7 +27,11 @@ Formats read (whatever the locale): the plain ``[    1.234567] msg``; ``-T``/``-
 msg``, decimal commas too); a log without any stamp (``printk.time=0``, ``-t``): three lines
 or more, most starting as kernel messages do (``PCI: ``, ``usb 2-1: ``), one record per
 line with only ``message`` (``attrs["format"]`` is ``"notime"``, and a warning says so).
-With several ``--time-format`` at once, the stamps after the first stay in the message.
+With several ``--time-format`` at once, the stamps after the first stay in the message;
+a message that starts with the last field of its own stamp again (``[ 1.2] 1.2] msg``, an
+ISO stamp twice) is damaged text: the repeat is left out, with a warning. Two outputs
+appended to one file read as one log; a second ``-J`` document after the first is read on,
+and any other text after a ``-J`` document is skipped with a warning naming its first line.
 Not read: ``-e``/``-H`` and reltime's ``[Dec22 12:26]`` minute lines.
 
 Columns, each only when the output prints it:
@@ -151,7 +155,9 @@ def _unknown(number: int, line: str, message: str, strict: bool) -> None:
 def _parse_text(text: str, *, strict: bool) -> pd.DataFrame:
     records: list[dict[str, Any]] = []
     unknown: list[tuple[int, str]] = []  # said once the text is known to have records
+    repeated: list[tuple[int, str]] = []
     indent = 0
+    continues = False  # whether an indented line continues the record above
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -161,22 +167,43 @@ def _parse_text(text: str, *, strict: bool) -> pd.DataFrame:
                       if value is not None}
             record["msg"] = record.get("msg", "")
             record["line"] = number
+            if _stamp_repeated(line, match):
+                record["msg"] = record["msg"].split(" ", 1)[1] if " " in record["msg"] else ""
+                repeated.append((number, line))
             records.append(record)
             indent = match.start("msg") if match.group("msg") is not None else len(line)
-        elif records and line[:1].isspace():
+            continues = True
+        elif records and continues and line[:1].isspace():
             lead = len(line) - len(line.lstrip(" "))
             records[-1]["msg"] += "\n" + line[min(lead, indent):]
         else:
             unknown.append((number, line))
+            continues = False  # lines under one that is not a record are not its message
     if not records and _untimed(text):
         return _untimed_frame(text)
     for number, line in unknown:
         _unknown(number, line, "not a dmesg record", strict)
+    for number, line in repeated:
+        if strict:
+            raise ParseError("the time stamp's last field printed twice", line=number,
+                             text=line, tool=NAME)
+        warn("the time stamp's last field printed twice (dmesg prints it once): the repeat "
+             "is left out of the message", line=number, text=line, tool=NAME)
     if not records:
         first = next((i for i, line in enumerate(text.split("\n"), 1) if line.strip()), 1)
         raise ParseError("no dmesg record ('[    1.234567] message' or a date) in the input",
                          line=first, text=text.split("\n")[first - 1], tool=NAME)
     return _frame(records, strict=strict)
+
+
+def _stamp_repeated(line: str, match: re.Match[str]) -> bool:
+    """Whether the message starts with the last field of the record's stamp again
+    (``[ 1129.012153] 1129.012153] msg``, an ISO stamp twice): text damaged, or two time
+    formats that print the same field, not a kernel message."""
+    if match.group("msg") is None:
+        return False
+    stamp = line[:match.start("msg")].split()
+    return bool(stamp) and match.group("msg").split(" ", 1)[0] == stamp[-1]
 
 
 #: How a kernel message starts: its subsystem or device and a colon (``PCI: ``, ``usb 2-1: ``,
@@ -289,6 +316,10 @@ def _levels(table: pd.DataFrame) -> tuple[pd.Series | None, pd.Series | None]:
     return facility.astype(object), level.astype(object)
 
 
+_JSON_START = re.compile(r'\{\s*"dmesg"\s*:\s*\[')
+_JSON_END = re.compile(r"\]\s*(\})?\s*")  # the end of the records, of the document
+
+
 def _parse_json(text: str, *, strict: bool) -> pd.DataFrame:
     """``dmesg -J``: ``{"dmesg": [{"pri": 6, "time": 1.2, "msg": "..."}, ...]}``.
 
@@ -305,10 +336,17 @@ def _parse_json(text: str, *, strict: bool) -> pd.DataFrame:
         while pos < len(text) and text[pos] in " \t\n,":
             pos += 1
         if text.startswith("]", pos):
-            rest = text[pos + 1:].strip()
-            if rest not in ("}", ""):
-                _unknown(line + text.count("\n", counted, pos), rest.split("\n", 1)[0],
-                         "text after the end of dmesg's JSON", strict)
+            end = _JSON_END.match(text, pos)
+            assert end is not None  # "]" at pos matches
+            following = _JSON_START.match(text, end.end())
+            if following and end.group(1):
+                pos = following.end()  # another -J document appended: read on
+                continue
+            if end.end() < len(text):
+                bad_line("text after the end of dmesg's JSON (another output appended?)",
+                         line=1 + text.count("\n", 0, end.end()),
+                         text=text[end.end():].split("\n", 1)[0], tool=NAME, strict=strict,
+                         action="not read from here on")
             break
         line, counted = line + text.count("\n", counted, pos), pos
         try:

@@ -61,8 +61,14 @@ Tables and columns:
   line when the screen is wide enough). The summary's ``%Cpu`` columns are then NaN.
 
 top prints only a time of day: ``time`` is then a ``timedelta64`` since the midnight the
-output starts after (a day more after each midnight) and ``attrs["date"]`` is None; given the
-date (``perfkit.parse(text, date="2026-11-25")``), ``time`` is ``datetime64`` on it.
+output starts after and ``attrs["date"]`` is None; given the date (``perfkit.parse(text,
+date="2026-11-25")``), ``time`` is ``datetime64`` on it. A day more counts each time the
+uptime of the ``top -`` line says one passed (a long run over midnight: ``23:59:59 up
+2:14`` then ``00:00:01 up 2:14``). A time of day that goes back while the uptime does not
+grow by a day (two outputs joined out of order, another boot's or host's output appended,
+a clock change) warns naming that ``top -`` line: its day is then a guess (the next day
+after a step back of more than twelve hours, the same day otherwise; see
+:mod:`perfkit.parsers._read.clock_days`).
 German and French output are read too (``%CPU(s)``, ``MiB Spch``, ``Tâches``, ``en cours``,
 ``ZEIT+``, ``BEFEHL``, ``UTIL.``, ``COM.``...; see :data:`SUMMARY_WORDS` and
 :data:`HEADER_WORDS`), with decimal commas. Old procps (3.2) summary lines such as
@@ -82,6 +88,7 @@ import pandas as pd
 from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ..units import TO_KIB
+from ._read.clock_days import days_passed
 from ._read.numeric import detect_decimal
 from ._read.tabular import frame_from_lines
 from ._read.text import MARK_MEANING, clean_text, mark_of
@@ -254,7 +261,8 @@ class _Reader:
         if not head:
             self.unknown(begin + 1, "not a 'top - HH:MM:SS up ... load average' line")
             return
-        row: dict[str, Any] = {"iteration": iteration, "_clock": head.group("time")}
+        row: dict[str, Any] = {"iteration": iteration, "_clock": head.group("time"),
+                               "_line": begin + 1}
         self.read_top_line(row, head, begin + 1)
         header_at = None
         cpu_rows: list[dict[str, Any]] = []
@@ -419,7 +427,14 @@ class _Reader:
         }
         summary = pd.DataFrame(self.summary)
         clocks = summary.pop("_clock")
+        numbers = summary.pop("_line").to_numpy()
         seconds = times_of_day(clocks)
+        up = pd.to_timedelta(pd.Series(list(summary["up"]), dtype="timedelta64[ns]"))
+        days, notes = days_passed(seconds, up.dt.total_seconds().to_numpy(dtype=float))
+        for position, why in notes:
+            number = int(numbers[position])
+            warn(why, line=number, text=self.lines[number - 1], tool=NAME)
+        seconds = seconds + days * 86400
         summary.insert(0, "time", of_day(seconds) if date is None else combine(date, seconds))
         summary["up"] = pd.Series(list(summary["up"]), index=summary.index,
                                   dtype="timedelta64[ns]")

@@ -16,10 +16,14 @@ Timestamp('2026-11-25 00:25:41')
 Columns (only those the text carries appear, in this order):
 
 * ``time``: the time of day the line was printed. uptime prints no date, so ``time`` is
-  the time of day as a ``timedelta64`` (:func:`perfkit.parsers._read.times.of_day`: a day
-  more each time a loop of lines passes midnight) and ``df.attrs["date"]`` is ``None``;
-  never a made-up date. ``parse(text, date="2026-11-25")`` gives ``datetime64`` times on
-  that date instead.
+  the time of day as a ``timedelta64`` (:func:`perfkit.parsers._read.times.of_day`) and
+  ``df.attrs["date"]`` is ``None``; never a made-up date. ``parse(text, date="2026-11-25")``
+  gives ``datetime64`` times on that date instead. A day more counts each time the uptime
+  says one passed (a loop of lines over midnight: ``23:59:59 up 2:14`` then ``00:00:09 up
+  2:14``). A time of day that goes back while the uptime does not grow by a day (two
+  outputs joined out of order, another boot's or host's output appended, a clock change)
+  warns naming its line: the day is then a guess (the next day after a step back of more
+  than twelve hours, the same day otherwise; see :mod:`perfkit.parsers._read.clock_days`).
 * ``boot`` (``uptime -s``): the boot time, a full date and time.
 * ``up``: how long the system has been up, a ``timedelta64``. The classic line rounds to
   minutes (``up 2 days, 3:04``, ``up 5 min``); ``uptime -p`` counts years as 365 days and
@@ -47,6 +51,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ParseError, warn
+from ._read.clock_days import days_passed
 from ._read.text import clean_text
 from ._read.times import combine, given_date, of_day, times_of_day
 
@@ -169,6 +174,7 @@ def parse(text: str | bytes, *, strict: bool = False,
     for number, line in numbered:
         row = _read_line(line)
         if row is not None:
+            row["_line"] = number
             rows.append(row)
             continue
         if number == last_number and not text.endswith("\n") and _STARTS_LIKE.match(line):
@@ -183,13 +189,14 @@ def parse(text: str | bytes, *, strict: bool = False,
                          line=number, text=line, tool=NAME)
     for message, number, line in skipped:
         warn(message, line=number, text=line, tool=NAME)
-    frame = _frame(rows, given_date(date))
+    frame = _frame(rows, given_date(date), lines)
     if markdown:
         frame.attrs["markdown"] = True
     return frame
 
 
-def _frame(rows: list[dict[str, Any]], date: pd.Timestamp | None = None) -> pd.DataFrame:
+def _frame(rows: list[dict[str, Any]], date: pd.Timestamp | None,
+           lines: list[str]) -> pd.DataFrame:
     raw = pd.DataFrame(rows)
     frame = pd.DataFrame(index=raw.index)
     if "_clock" in raw:
@@ -197,6 +204,12 @@ def _frame(rows: list[dict[str, Any]], date: pd.Timestamp | None = None) -> pd.D
         clocks = raw.loc[has_time, "_clock"]
         ampm = raw.loc[has_time, "_ampm"]
         seconds = times_of_day(clocks, ampm if ampm.notna().all() else None)
+        days, notes = days_passed(seconds, raw.loc[has_time, "up"].to_numpy(dtype=float))
+        numbers = raw.loc[has_time, "_line"].to_numpy()
+        for position, why in notes:
+            number = int(numbers[position])
+            warn(why, line=number, text=lines[number - 1], tool=NAME)
+        seconds = seconds + days * 86400
         dated = date is not None
         times = pd.Series(pd.NaT, index=raw.index,
                           dtype="datetime64[ns]" if dated else "timedelta64[ns]")
