@@ -94,19 +94,34 @@ def detect(lines: Sequence[str]) -> bool:
 
 
 def _duration(text: str) -> float | None:
-    """Seconds in ``2 days, 3:04``, ``5 min``, ``1 week, 2 hours, 5 minutes``; None if not."""
+    """Seconds in ``2 days, 3:04``, ``5 min``, ``1 week, 2 hours, 5 minutes``; None if not
+    (a unit given twice, units out of order, or a clock after hours or minutes: a field
+    printed twice or lost).
+
+    >>> _duration("2 days, 3:04"), _duration("1 week, 2 hours, 5 minutes")
+    (183840.0, 612300.0)
+    >>> _duration("1 day, 1:47, 1:47"), _duration("5 min, 2 days")
+    (None, None)
+    """
     total = 0
-    parts = [p.strip() for p in text.split(",")]
-    for part in parts:
+    smallest = float("inf")  # the unit of the part before, in seconds
+    for part in (p.strip() for p in text.split(",")):
         clock = _CLOCK.match(part)
         if clock:  # "3:04", or uutils' "8 days 23:11"
+            if smallest <= 3600:
+                return None
             days, hours, minutes = (int(g or 0) for g in clock.groups())
             total += days * 86400 + hours * 3600 + minutes * 60
+            smallest = 60
             continue
         match = _PART.match(part)
         if not match or match.group(2) not in _SECONDS:
             return None
-        total += int(match.group(1)) * _SECONDS[match.group(2)]
+        unit = _SECONDS[match.group(2)]
+        if unit >= smallest:
+            return None
+        total += int(match.group(1)) * unit
+        smallest = unit
     return float(total)
 
 
@@ -123,6 +138,8 @@ def _read_line(line: str) -> dict[str, Any] | None:
         if up is None:
             return None
         clock = match.group("time")
+        if clock.count(":") == 2 and re.fullmatch(r"\d+\s+days?", match.group("up").strip()):
+            return None  # procps and busybox print "N min" or "H:MM" after the days
         hours, minutes = (int(part) for part in clock.split(":")[:2])
         if hours > 23 or minutes > 59 or (match.group("ampm") and not 1 <= hours <= 12):
             return None  # not a time of day

@@ -231,3 +231,21 @@ def test_a_second_output_with_strict_is_an_error_naming_its_first_line():
         perfkit.parse(text, strict=True)
     assert raised.value.line == start
 
+
+
+@pytest.mark.parametrize("edit", ["drop", "twice"])
+def test_uptime_with_its_hours_and_minutes_lost_or_doubled_warns(edit):
+    """procps prints ``H:MM`` (or ``N min``) after the days, once: a real line from the
+    wild corpus with that field lost or printed twice is not read as another uptime."""
+    path = ROOT / "tests" / "wild" / "uptime" / "uutils-coreutils-issue8676-uptime-gnu-days.txt"
+    text = path.read_text()
+    assert perfkit.parse(text, "uptime")["up"].iloc[0] == pd.Timedelta(days=8, hours=23,
+                                                                        minutes=11)
+    damaged = text.replace("23:11, ", "" if edit == "drop" else "23:11, 23:11, ", 1)
+    with pytest.raises(perfkit.ParseError) as refused:  # its only line: nothing left
+        perfkit.parse(damaged, "uptime")
+    assert refused.value.line == 1
+    with pytest.warns(perfkit.ParseWarning) as caught:  # among good lines: skipped, named
+        rows = perfkit.parse(text + damaged + text, "uptime")
+    assert [w.message.line for w in caught] == [2]
+    assert len(rows) == 2
