@@ -366,6 +366,11 @@ class _Reader:
             elif memory and (memory.group("unit") or memory.group("kind") in _MEM_WORDS):
                 kind, unit = self.memory_kind(memory, memory_seen)
                 memory_seen += 1
+                if not memory.group("unit") and not any(sfx for _num, sfx, _label in items):
+                    # top names the unit before the line (KiB Mem) or after each number
+                    # (procps 3.2's 2074520k): without either, a size would be a guess
+                    self.unknown(number, "memory sizes without their unit")
+                    continue
                 for num, sfx, label in items:
                     label = SUMMARY_WORDS.get(label, label)
                     name = label if " " in label else f"{kind} {label}"
@@ -511,19 +516,25 @@ class _Reader:
         return frame.loc[~bad]
 
 
+_UPTIME = re.compile(r"^(?:(?P<days>\d+)\s+days?,\s+)?"
+                     r"(?:(?P<hours>\d+):(?P<minutes>\d{2})|(?P<min>\d+)\s+min)$")
+
+
 def _uptime(text: str) -> pd.Timedelta | None:
-    """``14 min``, ``1:08``, ``2 days,  3:04``, ``1 day, 10 min`` -> Timedelta."""
-    days = re.search(r"(\d+)\s+days?", text)
-    clock = re.search(r"(\d+):(\d{2})", text)
-    minutes = re.search(r"(\d+)\s+min", text)
-    if not (days or clock or minutes):
+    """``14 min``, ``1:08``, ``2 days,  3:04``, ``1 day, 10 min`` -> Timedelta; None for
+    anything else (top prints the days, then either ``H:MM`` or ``N min``, once each).
+
+    >>> _uptime("2 days,  3:04"), _uptime("14 min")
+    (Timedelta('2 days 03:04:00'), Timedelta('0 days 00:14:00'))
+    >>> _uptime("14 min,  user") is None, _uptime("1 day, 1:47, 1:47") is None
+    (True, True)
+    """
+    match = _UPTIME.match(text.strip())
+    if not match:
         return None
-    total = int(days.group(1)) * 86400 if days else 0
-    if clock:
-        total += int(clock.group(1)) * 3600 + int(clock.group(2)) * 60
-    if minutes:
-        total += int(minutes.group(1)) * 60
-    return pd.Timedelta(seconds=total)
+    days, hours, minutes, only = (int(match.group(g) or 0)
+                                  for g in ("days", "hours", "minutes", "min"))
+    return pd.Timedelta(seconds=days * 86400 + hours * 3600 + (minutes or only) * 60)
 
 
 def _number(text: str) -> float:
