@@ -120,6 +120,7 @@ from ..result import Tables
 from ..units import size_to_kib
 from ._read.banner import is_banner
 from ._read.sysstat import clean_report_text, read_report
+from ._read.sysstat_plain import plain_report
 from ._read.text import ANSI_ESCAPE
 from .mpstat import (
     finish,
@@ -269,9 +270,10 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     text_columns = {*_TEXT, *_PLACEHOLDERS}
     if human:
         text_columns.update(_SIZES + _PERCENTS)
-    report = read_report(text, tool=NAME, text_columns=text_columns, rest_column="Command",
-                         strict=strict, dayfirst=dayfirst, header_columns=header_columns,
-                         encoded=ascii_bytes, date=date)
+    options = dict(tool=NAME, text_columns=text_columns, rest_column="Command", strict=strict,
+                   dayfirst=dayfirst, header_columns=header_columns, date=date)
+    report = plain_report(text, ascii_bytes, **options) or read_report(
+        text, encoded=ascii_bytes, **options)
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     decimal = report.attrs.get("decimal", ".")
     since_boot = first_report_since_boot(text)
