@@ -313,8 +313,8 @@ def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[
         frame[column] = per_row
     # a row with a field too many: every value after it moved one column on, and the last
     # number went into Command ("8.91 java"); no command is a number and a space
-    shifted = frame["Command"].astype(str).str.match(_SHIFTED).to_numpy(dtype=bool) \
-        if "Command" in frame and len(frame) else np.zeros(len(frame), dtype=bool)
+    shifted = _shifted(frame["Command"]) if "Command" in frame and len(frame) \
+        else np.zeros(len(frame), dtype=bool)
     for index in np.flatnonzero(bad | shifted):
         number, line = _find_line(lines, [str(v) for v in printed.iloc[index]],
                                   str(frame["Command"].iloc[index]))
@@ -325,6 +325,16 @@ def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[
                  action="line skipped")
     bad |= shifted
     return frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
+
+
+def _shifted(commands: pd.Series) -> np.ndarray:
+    """Whether each command starts as :data:`_SHIFTED` does (the regex run once per distinct
+    command, not once per row; a missing command never does)."""
+    codes, uniques = pd.factorize(commands)
+    pattern = re.compile(_SHIFTED)
+    matched = np.array([pattern.match(str(command)) is not None for command in uniques]
+                       + [False], dtype=bool)
+    return matched[codes]  # code -1 (missing): the False at the end
 
 
 def _integers(frame: pd.DataFrame) -> pd.DataFrame:
