@@ -89,7 +89,7 @@ def _lined_up(data: bytes, starts: np.ndarray, ends: np.ndarray, names: list[str
         for values, out in zip(read.T, numbers, strict=True):
             out[low:low + len(rows)] = values
         for (first, last), parts in zip(layout.texts, texts, strict=True):
-            parts.append(rows[:, first:last])
+            parts.append(rows[:, first:last].copy())  # not a view: let the rows go
     out: dict[str, object] = {}
     for index, name in enumerate(names):
         if name in text:
@@ -209,9 +209,16 @@ class _Layout:
 
 def _texts(field: np.ndarray) -> pd.Series:
     """A text column (rows of bytes, blanks around each value) as read_csv reads it."""
-    width = field.shape[1]
-    printed = np.ascontiguousarray(field).view(f"S{width}").ravel()
-    uniques, codes = np.unique(printed, return_inverse=True)
-    words = np.array([value.decode("ascii").strip() for value in uniques.tolist()],
-                     dtype=object)
+    count, width = field.shape
+    if width <= 8:  # each value's bytes as one integer, told apart by hashing, not sorting
+        padded = np.zeros((count, 8), dtype=np.uint8)
+        padded[:, :width] = field
+        codes, keys = pd.factorize(padded.view(np.uint64).ravel(), size_hint=64)
+        del padded
+        uniques = [int(key).to_bytes(8, "little")[:width] for key in keys.tolist()]
+    else:
+        printed = np.ascontiguousarray(field).view(f"S{width}").ravel()
+        found, codes = np.unique(printed, return_inverse=True)
+        uniques = found.tolist()
+    words = np.array([value.decode("ascii").strip() for value in uniques], dtype=object)
     return pd.Series(words[codes.ravel()], dtype=_TEXT_DTYPE)

@@ -83,20 +83,27 @@ def plain_report(text: str, encoded: list[bytes], *, tool: str,
     scanner = SimpleNamespace(banners=[(0, parse_banner(banner))],
                               average_labels=averages.labels, twelve_hour=False)
     facts, dates, day_starts, _ = _report_facts(scanner, text, ".", options)  # type: ignore[arg-type]
-    row_table = head_table[blocks.row_block]
+    # every row's time of day, read once; then each row's start moved past its time
+    row_seconds = _seconds(data, blocks.row_starts)
+    row_starts, row_ends = blocks.row_starts, blocks.row_ends
+    row_starts += len(_TIME_SHAPE)
+    row_table = head_table[blocks.row_block] if len(columns_of) > 1 else None
+    del blocks
     tables: dict[Columns, pd.DataFrame] = {}
     for index, columns in enumerate(columns_of):
-        mine = row_table == index
-        starts, ends = blocks.row_starts[mine], blocks.row_ends[mine]
-        frame = read_columns(data, starts + len(_TIME_SHAPE), ends, list(columns),
-                             text_columns)
+        if row_table is None:  # one table: its rows are all the rows (no copies)
+            starts, ends, seconds = row_starts, row_ends, row_seconds
+        else:
+            mine = row_table == index
+            starts, ends, seconds = row_starts[mine], row_ends[mine], row_seconds[mine]
+            del mine
+        frame = read_columns(data, starts, ends, list(columns), text_columns)
+        del starts, ends
         if frame is None:
-            return None
-        seconds = _seconds(data, starts)
-        if seconds is None:
             return None
         times = _dated(dates[0] if dates else None, seconds,
                        day_starts[0] if day_starts else None)
+        del seconds
         frame.insert(0, "time", times.to_numpy())
         frame.attrs = dict(facts)
         tables[columns] = frame
@@ -126,50 +133,54 @@ class _Blocks(SimpleNamespace):
 
 def _blocks(data: bytes) -> _Blocks | None:
     """The blocks of ASCII ``data`` laid out plainly, or None."""
+    if not data.endswith(b"\n"):
+        return None
+    # a line of blanks, or a line ending in one: the careful path
+    if data.find(b" \n") >= 0 or data.find(b"\t\n") >= 0:
+        return None
     codes = np.frombuffer(data, dtype=np.uint8)
     ends = _newline_offsets(data)
     if len(ends) < 4:
         return None
     starts = np.empty_like(ends)
     starts[0] = 0
-    starts[1:] = ends[:-1] + 1
+    np.add(ends[:-1], 1, out=starts[1:])
     empty = ends == starts
     if empty[0] or not empty[1]:
         return None  # a banner alone on its first line, then a blank line
-    firsts = codes[np.minimum(starts, len(codes) - 1)]
+    firsts = codes[starts]  # every start is before the final newline
     filled = ~empty
-    # a line of blanks, or a line ending in one: the careful path
-    if np.isin(codes[ends[filled] - 1], (32, 9)).any():
-        return None
     sample = filled & (((firsts >= 48) & (firsts <= 57)) | (firsts == 35))
+    del firsts
     sample[0] = False
     odd = np.flatnonzero(filled & ~sample)[1:]  # the banner left out
     last = int(odd[0]) if len(odd) else len(ends)  # the first average row (or none)
     if data.find(b"\t", int(ends[0]), int(starts[last]) if last < len(ends) else None) >= 0 \
             or data.find(b",", int(ends[0])) >= 0:
         return None  # tabs in the rows, or decimal commas: the careful path
-    lines = np.arange(last)
     sample = sample[:last]
     heads = sample.copy()
     heads[1:] &= empty[:last - 1]
-    rows = sample & ~heads
-    row_lines = lines[rows]
-    head_lines = lines[heads]
+    row_lines = np.flatnonzero(sample & ~heads)
+    head_lines = np.flatnonzero(heads)
+    del sample, heads
     if not len(head_lines) or not len(row_lines):
         return None
-    if int((ends[row_lines] - starts[row_lines]).min()) <= len(_TIME_SHAPE) or \
-            not _timed_alike(data, starts[row_lines]):
+    row_starts, row_ends = starts[row_lines], ends[row_lines]
+    if int((row_ends - row_starts).min()) <= len(_TIME_SHAPE) or \
+            not _timed_alike(data, row_starts):
         return None  # a row that is not a time and values
-    block = np.cumsum(heads) - 1
-    row_block = block[row_lines]
+    # each row's block: the last header line before it
+    row_block = np.searchsorted(head_lines, row_lines, side="right") - 1
+    del row_lines
     if (np.bincount(row_block, minlength=len(head_lines)) == 0).any():
         return None  # a header without rows
     averages_head = b""
     if last < len(ends) and not empty[last - 1]:
-        head = int(head_lines[block[last - 1]])
+        head = int(head_lines[int(np.searchsorted(head_lines, last - 1, side="right")) - 1])
         averages_head = data[int(starts[head]):int(ends[head])]
-    return _Blocks(banner_end=int(ends[0]), row_starts=starts[row_lines],
-                   row_ends=ends[row_lines], row_block=row_block,
+    return _Blocks(banner_end=int(ends[0]), row_starts=row_starts,
+                   row_ends=row_ends, row_block=row_block,
                    head_starts=starts[head_lines], head_ends=ends[head_lines],
                    averages_at=int(starts[last]) if last < len(ends) else len(data),
                    averages_head=averages_head)
@@ -236,15 +247,15 @@ def _timed_alike(data: bytes, starts: np.ndarray) -> bool:
     return bool(np.where(_TIME_DIGITS, digits, printed == _TIME_SHAPE).all())
 
 
-def _seconds(data: bytes, starts: np.ndarray) -> np.ndarray | None:
+def _seconds(data: bytes, starts: np.ndarray) -> np.ndarray:
     """Seconds since midnight of the ``HH:MM:SS`` at each of ``starts`` (as
-    :func:`~.times.times_of_day` reads them); None when a row does not start so."""
-    if not _timed_alike(data, starts):
-        return None
+    :func:`~.times.times_of_day` reads them), every one of them checked by
+    :func:`_timed_alike` already (:func:`_blocks` does)."""
     codes = np.frombuffer(data, dtype=np.uint8)
-    digits = [codes[starts + at].astype(np.int64) - ord("0") for at in (0, 1, 3, 4, 6, 7)]
-    return ((digits[0] * 10 + digits[1]) * 3600 + (digits[2] * 10 + digits[3]) * 60
-            + digits[4] * 10 + digits[5])
+    seconds = np.zeros(len(starts), dtype=np.int64)
+    for at, weight in ((0, 36000), (1, 3600), (3, 600), (4, 60), (6, 10), (7, 1)):
+        seconds += (codes[starts + at].astype(np.int64) - ord("0")) * weight
+    return seconds
 
 
 def _averages(text: str, data: bytes, blocks: _Blocks, options: _Options) -> Report | None:
