@@ -54,11 +54,12 @@ def read_columns(data: bytes, starts: np.ndarray, ends: np.ndarray, names: list[
             squeezed.count(b"\n") != count - 1:
         return None  # a row with a field too many or too few
     frame = read_rows(squeezed, names, text_columns=text, squeezed=True)
+    del squeezed
     if frame is None or len(frame) != count:
         return None
     if any(frame[name].dtype.kind not in "if" for name in names if name not in text):
         return None
-    if frame.isna().to_numpy().any():
+    if any(frame[name].isna().any() for name in names):  # column by column: no 2-D copy
         return None
     return frame
 
