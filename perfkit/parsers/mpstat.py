@@ -97,6 +97,7 @@ from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.banner import is_banner
 from ._read.sysstat import Report, clean_report_text, read_report
+from ._read.sysstat_plain import plain_report
 from ._read.sysstat_runs import SeveralRuns, read_runs
 from ._read.sysstat_times import time_width
 from ._read.text import ANSI_ESCAPE
@@ -222,10 +223,11 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     filled = _fill_topology(text)
     if filled is not text:
         ascii_bytes.clear()  # the bytes of the text before -T's blanks were filled
+    options = dict(tool=NAME, text_columns=_TEXT_COLUMNS, strict=strict, dayfirst=dayfirst,
+                   header_columns=header_columns, date=date)
     try:
-        report = read_report(filled, tool=NAME, text_columns=_TEXT_COLUMNS, strict=strict,
-                             dayfirst=dayfirst, header_columns=header_columns,
-                             encoded=ascii_bytes, date=date, runs=True)
+        report = plain_report(filled, ascii_bytes, **options) or read_report(
+            filled, encoded=ascii_bytes, runs=True, **options)
     except SeveralRuns as runs:  # two outputs joined: each run read on its own
         return join_runs(read_runs(runs.text, runs.starts, lambda part: parse(
             part, strict=strict, dayfirst=dayfirst, date=date), NAME), taken)

@@ -120,6 +120,7 @@ from ..result import Tables
 from ..units import size_to_kib
 from ._read.banner import is_banner
 from ._read.sysstat import clean_report_text, read_report
+from ._read.sysstat_plain import plain_report
 from ._read.sysstat_runs import SeveralRuns, read_runs
 from ._read.text import ANSI_ESCAPE
 from .mpstat import (
@@ -271,11 +272,11 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     text_columns = {*_TEXT, *_PLACEHOLDERS}
     if human:
         text_columns.update(_SIZES + _PERCENTS)
+    options = dict(tool=NAME, text_columns=text_columns, rest_column="Command", strict=strict,
+                   dayfirst=dayfirst, header_columns=header_columns, date=date)
     try:
-        report = read_report(text, tool=NAME, text_columns=text_columns,
-                             rest_column="Command", strict=strict, dayfirst=dayfirst,
-                             header_columns=header_columns, encoded=ascii_bytes, date=date,
-                             runs=True)
+        report = plain_report(text, ascii_bytes, **options) or read_report(
+            text, encoded=ascii_bytes, runs=True, **options)
     except SeveralRuns as runs:  # two outputs joined: each run read on its own
         return join_runs(read_runs(runs.text, runs.starts, lambda part: parse(
             part, strict=strict, dayfirst=dayfirst, date=date), NAME), taken)
@@ -320,8 +321,8 @@ def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[
         frame[column] = per_row
     # a row with a field too many: every value after it moved one column on, and the last
     # number went into Command ("8.91 java"); no command is a number and a space
-    shifted = frame["Command"].astype(str).str.match(_SHIFTED).to_numpy(dtype=bool) \
-        if "Command" in frame and len(frame) else np.zeros(len(frame), dtype=bool)
+    shifted = _shifted(frame["Command"]) if "Command" in frame and len(frame) \
+        else np.zeros(len(frame), dtype=bool)
     for index in np.flatnonzero(bad | shifted):
         number, line = _find_line(lines, [str(v) for v in printed.iloc[index]],
                                   str(frame["Command"].iloc[index]))
@@ -332,6 +333,16 @@ def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[
                  action="line skipped")
     bad |= shifted
     return frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
+
+
+def _shifted(commands: pd.Series) -> np.ndarray:
+    """Whether each command starts as :data:`_SHIFTED` does (the regex run once per distinct
+    command, not once per row; a missing command never does)."""
+    codes, uniques = pd.factorize(commands)
+    pattern = re.compile(_SHIFTED)
+    matched = np.array([pattern.match(str(command)) is not None for command in uniques]
+                       + [False], dtype=bool)
+    return matched[codes]  # code -1 (missing): the False at the end
 
 
 def _integers(frame: pd.DataFrame) -> pd.DataFrame:

@@ -70,6 +70,7 @@ from ..errors import ParseError, ParseWarning, counted, own_tally, warn
 from ..result import Tables
 from ._read.banner import is_banner
 from ._read.sysstat import Report, clean_report_text, read_report, read_tidy_report
+from ._read.sysstat_plain import plain_report
 from .sar_reports import (
     REPORTS,
     TABLE_NAMES,
@@ -154,9 +155,10 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
                          "text, sadf -d or sadf -j (or perfkit.read() on the sa file)",
                          line=1, text=head[0], tool=NAME)
     human = looks_human(text[: 1 << 18].split("\n"))
-    report = None if human else read_tidy_report(
-        text, tool=NAME, text_columns=TEXT_COLUMNS, strict=strict, dayfirst=dayfirst,
-        header_columns=_header_columns, encoded=ascii_bytes, date=date)
+    options = dict(tool=NAME, text_columns=TEXT_COLUMNS, strict=strict, dayfirst=dayfirst,
+                   header_columns=_header_columns, date=date)
+    report = None if human else (plain_report(text, ascii_bytes, **options)
+                                 or read_tidy_report(text, encoded=ascii_bytes, **options))
     if report is not None and not _holds_special_report(report):
         prepared = Prepared()  # the common case: nothing odd, nothing to take out first
     elif human or any(_contains(text, mark) for mark in _SPECIAL_REPORTS):
