@@ -173,12 +173,15 @@ def _parse_text(text: str, *, strict: bool) -> pd.DataFrame:
             records.append(record)
             indent = match.start("msg") if match.group("msg") is not None else len(line)
             continues = True
-        elif records and continues and line[:1].isspace():
+        elif records and line[:1].isspace() and (
+                continues or len(line) - len(line.lstrip(" ")) == indent):
             lead = len(line) - len(line.lstrip(" "))
             records[-1]["msg"] += "\n" + line[min(lead, indent):]
         else:
             unknown.append((number, line))
-            continues = False  # lines under one that is not a record are not its message
+            # lines under one that is not a record are not its message, unless dmesg's own
+            # indent (to the message's column) says so: a stray line among a record's lines
+            continues = False
     if not records and _untimed(text):
         return _untimed_frame(text)
     for number, line in unknown:
