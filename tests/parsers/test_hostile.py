@@ -9,48 +9,27 @@ counted (perfkit.errors.one_parse), which this file checks too.
 
 from __future__ import annotations
 
+import sys
 import time
 import warnings
 from collections.abc import Callable
 
 import pytest
-from conftest import fixture_text
+from conftest import ROOT, fixture_text
 
 import perfkit
 
-#: one real text recording per parser
-SAMPLES = {
-    "bpftrace": "bpftrace/interval.txt", "bcc": "bcc/runqlat-m.txt",
-    "iostat": "iostat/x.C.txt", "pidstat": "pidstat/u.C.txt", "mpstat": "mpstat/P-ALL.C.txt",
-    "sar": "sar/n-DEV.C.txt", "vmstat": "vmstat/t.C.txt", "free": "free/s1-c3.C.txt",
-    "top": "top/b-n3.C.txt", "uptime": "uptime/loop.C.txt",
-    "journalctl": "journalctl/short-iso-grep.C.txt", "dmesg": "dmesg/since-T.C.txt",
-}
+sys.path.insert(0, str(ROOT / "benchmarks"))
+# the shapes, and one real recording per parser, as the full-size benchmark builds them
+from hostile_shapes import JUNK, SAMPLES, junk_lines, long_line, repeated_body
 
 
-def _split(text: str) -> tuple[str, str]:
-    """The text cut after its first third of lines (so inserts land inside the body)."""
-    lines = text.splitlines(keepends=True)
-    cut = max(1, len(lines) // 3)
-    return "".join(lines[:cut]), "".join(lines[cut:])
-
-
-def long_line(text: str, size: int) -> str:
-    head, tail = _split(text)
-    return head + "x" * size + "\n" + tail
-
-
-def junk_lines(text: str, size: int) -> str:
-    head, tail = _split(text)
-    return head + "some junk here\n" * (size // 15) + tail
-
-
-def repeated_body(text: str, size: int) -> str:
-    return text * max(1, size // len(text))
+def _junk(text: str, size: int) -> str:
+    return junk_lines(text, size // len(JUNK))  # about ``size`` characters of junk
 
 
 SHAPES: dict[str, Callable[[str, int], str]] = {
-    "long-line": long_line, "junk-lines": junk_lines, "repeated-body": repeated_body}
+    "long-line": long_line, "junk-lines": _junk, "repeated-body": repeated_body}
 
 
 def cpu_seconds(text: str, tool: str) -> float:
@@ -85,7 +64,7 @@ def test_doubling_the_input_at_most_doubles_the_time(tool, shape):
 @pytest.mark.parametrize("tool", ["vmstat", "sar", "mpstat"])
 def test_a_warning_repeated_on_many_lines_is_counted_after_the_first_ten(tool):
     # sar and mpstat read the text twice (a fast path, then line by line): counted once
-    text = junk_lines(fixture_text(*SAMPLES[tool].split("/")), 15 * 1000)
+    text = junk_lines(fixture_text(*SAMPLES[tool].split("/")), 1000)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         perfkit.parse(text, tool)
