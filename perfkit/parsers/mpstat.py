@@ -97,8 +97,10 @@ from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.banner import is_banner
 from ._read.sysstat import Report, clean_report_text, read_report
+from ._read.sysstat_lines import Columns
 from ._read.sysstat_plain import plain_report
-from ._read.sysstat_runs import SeveralRuns, read_runs
+from ._read.sysstat_plain_runs import plain_runs
+from ._read.sysstat_runs import SeveralRuns, banner_lines, read_runs, say_later_banner
 from ._read.sysstat_times import time_width
 from ._read.text import ANSI_ESCAPE
 from ._read.times import (
@@ -219,7 +221,7 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     if text.lstrip().startswith("{"):
         return _parse_json(text, strict=strict, dayfirst=dayfirst)
     require_header(text, header_columns, NAME)
-    since_boot = first_report_since_boot(text)
+    since_boot: bool | dict[Columns, np.ndarray] = first_report_since_boot(text)
     filled = _fill_topology(text)
     if filled is not text:
         ascii_bytes.clear()  # the bytes of the text before -T's blanks were filled
@@ -228,13 +230,15 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
     try:
         report = plain_report(filled, ascii_bytes, **options) or read_report(
             filled, encoded=ascii_bytes, runs=True, **options)
-    except SeveralRuns as runs:  # two outputs joined: each run read on its own
-        return join_runs(read_runs(runs.text, runs.starts, lambda part: parse(
-            part, strict=strict, dayfirst=dayfirst, date=date), NAME), taken)
+    except SeveralRuns as runs:  # two outputs joined: read together, or each on its own
+        together = read_together(runs, options, table_of)
+        if together is None:
+            return join_runs(read_runs(runs.text, runs.starts, lambda part: parse(
+                part, strict=strict, dayfirst=dayfirst, date=date), NAME), taken)
+        report, since_boot = together
     del filled
+    add_since_boot(report, since_boot)
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
-    for frame in tables.values():
-        frame.insert(1, "since_boot", since_boot)
     for frames in (tables, averages):
         if "cpu" in frames:
             frames["cpu"] = _topology_numbers(frames["cpu"])
@@ -279,6 +283,39 @@ def finish(tables: dict[str, pd.DataFrame], averages: dict[str, pd.DataFrame],
     for frame in [*tables.values(), *averages.values()]:
         frame.attrs = dict(attrs)
     return Tables(tables, averages=averages, attrs=attrs)
+
+
+def read_together(runs: SeveralRuns, options: dict[str, Any],
+                  name_of: Callable[[Sequence[str]], str | None],
+                  ) -> tuple[Report, dict[Columns, np.ndarray]] | None:
+    """The runs of a joined text read together (:func:`~._read.sysstat_plain_runs.plain_runs`)
+    when each is plain and each table has one header (so that no table's rows are sorted
+    across runs), with each sample row's ``since_boot`` (its own run's) and the warning at
+    each later banner that reading run by run gives; None otherwise (the caller reads run
+    by run)."""
+    together = plain_runs(runs.text, runs.starts, **options)
+    if together is None:
+        return None
+    report = together.report
+    for frames in (report.tables, report.averages):
+        names = [name_of(columns) for columns in frames]
+        if None in names or len(set(names)) != len(names):
+            return None
+    text = runs.text
+    per_run = np.array([first_report_since_boot(text[low:high])
+                        for low, high in together.bounds], dtype=bool)
+    for start, shift in zip(runs.starts, banner_lines(text, runs.starts), strict=True):
+        say_later_banner(text, start, shift, options["tool"])
+    return report, {columns: per_run[run_of]
+                    for columns, run_of in together.run_of_row.items()}
+
+
+def add_since_boot(report: Report, since_boot: bool | dict[Columns, np.ndarray]) -> None:
+    """Each sample frame's ``since_boot`` column, after ``time``: one value for a text of one
+    run, or each row's own run's (:func:`read_together`)."""
+    for columns, frame in report.tables.items():
+        frame.insert(1, "since_boot", since_boot if isinstance(since_boot, bool)
+                     else since_boot[columns])
 
 
 def join_runs(runs: list[Tables], taken: dict[str, str]) -> Tables:

@@ -108,6 +108,7 @@ truncated last row is dropped with a warning.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -120,10 +121,12 @@ from ..result import Tables
 from ..units import size_to_kib
 from ._read.banner import is_banner
 from ._read.sysstat import clean_report_text, read_report
+from ._read.sysstat_lines import Columns
 from ._read.sysstat_plain import plain_report
 from ._read.sysstat_runs import SeveralRuns, read_runs
 from ._read.text import ANSI_ESCAPE
 from .mpstat import (
+    add_since_boot,
     finish,
     first_report_since_boot,
     join_runs,
@@ -132,6 +135,7 @@ from .mpstat import (
     looks_like_json,
     name_tables,
     read_json,
+    read_together,
     require_header,
     time_width,
 )
@@ -274,30 +278,41 @@ def parse(text: str | bytes, *, strict: bool = False, dayfirst: bool | None = No
         text_columns.update(_SIZES + _PERCENTS)
     options = dict(tool=NAME, text_columns=text_columns, rest_column="Command", strict=strict,
                    dayfirst=dayfirst, header_columns=header_columns, date=date)
+    since_boot: bool | dict[Columns, np.ndarray] = first_report_since_boot(text)
     try:
         report = plain_report(text, ascii_bytes, **options) or read_report(
             text, encoded=ascii_bytes, runs=True, **options)
-    except SeveralRuns as runs:  # two outputs joined: each run read on its own
-        return join_runs(read_runs(runs.text, runs.starts, lambda part: parse(
-            part, strict=strict, dayfirst=dayfirst, date=date), NAME), taken)
+    except SeveralRuns as runs:  # two outputs joined: read together, or each on its own
+        together = None if _human_differs(runs.text, runs.starts, human) else \
+            read_together(runs, options, table_of)
+        if together is None:
+            return join_runs(read_runs(runs.text, runs.starts, lambda part: parse(
+                part, strict=strict, dayfirst=dayfirst, date=date), NAME), taken)
+        report, since_boot = together
+    add_since_boot(report, since_boot)
     tables, averages = name_tables(report, table_of, strict=strict, tool=NAME)
     decimal = report.attrs.get("decimal", ".")
-    since_boot = first_report_since_boot(text)
     lines = _Lines(text)
-    for frames, timed in ((tables, True), (averages, False)):
+    for frames in (tables, averages):
         for name, frame in frames.items():
             frame = _integers(_numbers(frame, decimal=decimal, human=human, lines=lines,
                                        strict=strict))
             frame["Command"] = frame["Command"].astype(str)
             for column in _TEXT & set(frame.columns) - {"Command"}:
                 frame[column] = frame[column].astype(str)
-            if timed:
-                frame.insert(1, "since_boot", since_boot)
             frames[name] = frame
     attrs = {**report.attrs, "human": human, "printed_unit": "KiB"}
     for name, value in taken.items():  # pdsh's host prefix, a time zone
         attrs.setdefault(name, value)
     return finish(tables, averages, attrs)
+
+
+def _human_differs(text: str, starts: list[int], human: bool) -> bool:
+    """Whether a run of a joined text shows ``--human`` sizes when the whole text's start
+    says otherwise (or the reverse): such runs are read each on its own."""
+    bounds = [0, *starts, len(text)]
+    return any(bool(_HUMAN.search(text, low, min(high, low + (1 << 16)))) != human
+               for low, high in itertools.pairwise(bounds))
 
 
 def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[str],

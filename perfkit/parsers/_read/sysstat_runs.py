@@ -67,18 +67,39 @@ def read_runs(text: str, starts: list[int], read: Callable[[str], T], tool: str)
     a run name the lines of the whole text."""
     bounds = [0, *starts, len(text)]
     results = []
-    for low, high in itertools.pairwise(bounds):
+    shifts = banner_lines(text, starts)
+    for (low, high), shift in zip(itertools.pairwise(bounds), [0, *shifts], strict=True):
         if not low:
             results.append(read(text[:high]))
             continue
-        shift = text.count("\n", 0, low)
-        end = text.find("\n", low)
-        banner = text[low:end if end >= 0 else len(text)]
-        warn(f"a second banner: another {tool} run starts here (two outputs joined); its "
-             "reports are read after the first run's, each run with its own date and first "
-             "report", line=shift + 1, text=banner, tool=tool)
+        say_later_banner(text, low, shift, tool)
         results.append(_shifted(read, text[low:high], shift))
     return results
+
+
+def banner_lines(text: str, starts: list[int]) -> list[int]:
+    """How many lines of ``text`` come before each of ``starts`` (counted once, in one pass
+    over the text: linear in the text however many runs it holds).
+
+    >>> banner_lines("a\\nb\\nLinux\\nc\\nLinux\\n", [4, 12])
+    [2, 4]
+    """
+    lines, counted, at = [], 0, 0
+    for start in starts:
+        counted += text.count("\n", at, start)
+        at = start
+        lines.append(counted)
+    return lines
+
+
+def say_later_banner(text: str, start: int, shift: int, tool: str) -> None:
+    """The :class:`ParseWarning` for a banner after the first (at ``start``, after ``shift``
+    lines): another run starts there."""
+    end = text.find("\n", start)
+    banner = text[start:end if end >= 0 else len(text)]
+    warn(f"a second banner: another {tool} run starts here (two outputs joined); its "
+         "reports are read after the first run's, each run with its own date and first "
+         "report", line=shift + 1, text=banner, tool=tool)
 
 
 def _shifted(read: Callable[[str], T], part: str, shift: int) -> T:
