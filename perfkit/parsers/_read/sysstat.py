@@ -336,11 +336,13 @@ def _sample_of_groups(scanner: _Scanner, text: str) -> str:
     return "\n".join(sample_rows)
 
 
-def _report_facts(scanner: _Scanner, text: str, decimal: str, options: _Options
+def _report_facts(scanner: _Scanner, text: str, decimal: str, options: _Options, *,
+                  day_starts: list[int | None] | None = None
                   ) -> tuple[dict[str, Any], list[pd.Timestamp | None], list[int | None],
                              np.ndarray]:
     """The banner's facts, each banner's date, the time of day each date belongs to (its
-    run's first header), and where each banner is."""
+    run's first header; ``day_starts`` when the caller knows them), and where each banner
+    is."""
     banners = [facts for _, facts in scanner.banners]
     facts = dict(banners[0]) if banners else {}
     translated = bool(scanner.average_labels - set(AVERAGE_WORDS))
@@ -365,7 +367,8 @@ def _report_facts(scanner: _Scanner, text: str, decimal: str, options: _Options
                   "average_label": labels[0] if labels else None})
     banner_offsets = np.array([offset for offset, _ in scanner.banners], dtype="int64")
     # a row after midnight is on the next day even when it is the table's first
-    day_starts = [_first_time_of_day(text, offset) for offset in banner_offsets.tolist()]
+    if day_starts is None:
+        day_starts = [_first_time_of_day(text, offset) for offset in banner_offsets.tolist()]
     return facts, dates, day_starts, banner_offsets
 
 

@@ -1,7 +1,8 @@
 """Many sysstat runs joined in one text (``mpstat -P ALL 1 1 >> log`` from cron every
-minute), read together when every run is laid out plainly: the numpy reader of
-:mod:`.sysstat_plain` finds each run's blocks, and each table's rows, from all the runs,
-are read in one go, each row dated by its own run's banner.
+minute), read together when every run is laid out plainly: the blocks of every run are
+found in the same few numpy passes over the whole text as :mod:`.sysstat_plain` makes over
+one run, and each table's rows, from all the runs, are read in one go, each row dated by
+its own run's banner.
 
 It gives exactly what reading each run on its own and joining the runs gives
 (:func:`~.sysstat_runs.read_runs`), at a small cost per run rather than a whole parse per run;
@@ -35,9 +36,11 @@ from .banner import is_banner, parse_banner
 from .sysstat import _Options, _report_facts, read_tidy_report
 from .sysstat_averages import AVERAGE_WORDS
 from .sysstat_columns import read_columns
+from .sysstat_engine import _newline_offsets
 from .sysstat_lines import Columns, Report
-from .sysstat_plain import _MOST_AVERAGE_LINES, _TIME_SHAPE, _blocks, _seconds, _table_keys
+from .sysstat_plain import _TIME_SHAPE, _seconds, _table_keys, _timed_alike
 from .sysstat_runs import run_starts
+from .sysstat_times import _first_time_of_day
 from .times import given_date
 
 __all__ = ["PlainRuns", "plain_runs", "run_starts"]
@@ -58,15 +61,19 @@ class PlainRuns:
 
 
 @dataclass
-class _Run:
-    """One run's plain layout: its rows (offsets in the whole text), each row's table (an
-    index into the report's tables), its rows' times of day, and its averages' text."""
+class _Layout:
+    """Every run's plain layout: the rows (start, end, table: an index into ``order``, time
+    of day, run), each run's first header's time of day (None for a ``#`` header), and each
+    run's averages' text ("" for a run without)."""
 
-    starts: np.ndarray
-    ends: np.ndarray
-    table: np.ndarray
-    seconds: np.ndarray
-    averages: str
+    row_starts: np.ndarray
+    row_ends: np.ndarray
+    row_table: np.ndarray
+    row_seconds: np.ndarray
+    row_run: np.ndarray
+    order: list[Columns]
+    first_times: list[int | None]
+    averages: list[str]
 
 
 def plain_runs(text: str, starts: list[int], *, tool: str,
@@ -80,104 +87,185 @@ def plain_runs(text: str, starts: list[int], *, tool: str,
     alike (see the module docstring)."""
     if not text.endswith("\n") or not text.isascii():
         return None
+    if not is_banner(text[:text.find("\n")]):
+        return None
     data = text.encode("ascii")
     options = _Options(tool, text_columns, rest_column, False, dayfirst, header_columns,
                        given_date(date))
-    order: list[Columns] = []
-    runs: list[_Run] = []
-    banners: list[tuple[int, dict[str, Any]]] = []
-    bounds = list(itertools.pairwise([0, *starts, len(data)]))
-    for low, high in bounds:
-        read = _run_layout(data, low, high, header_columns, order)
-        if read is None:
-            return None
-        run, banner = read
-        runs.append(run)
-        banners.append((low, banner))
-    averages = _averages(text, data, bounds[0], runs, options)
+    layout = _layout(data, [0, *starts], header_columns)
+    if layout is None:
+        return None
+    averages = _averages(text, layout.averages, options)
     if averages is None or not averages.labels <= set(AVERAGE_WORDS):
         return None
-    scanner = SimpleNamespace(banners=banners, average_labels=averages.labels,
-                              twelve_hour=False)
-    facts, dates, day_starts, _ = _report_facts(scanner, text, ".", options)  # type: ignore[arg-type]
-    if any(day is None for day in dates) or len(dates) != len(runs):
+    facts, dates = _dates(text, [0, *starts], layout, averages.labels, options)
+    if any(day is None for day in dates):
         return None  # a banner date that does not read: run by run, each run says so
-    facts["average_label"] = AVERAGE_WORDS[0] if runs[0].averages else None
+    facts["average_label"] = AVERAGE_WORDS[0] if layout.averages[0] else None
+    day_starts = [first if first is not None else _first_time_of_day(text, banner)
+                  for first, banner in zip(layout.first_times, [0, *starts], strict=True)]
     tables: dict[Columns, pd.DataFrame] = {}
     run_of_row: dict[Columns, np.ndarray] = {}
-    for index, columns in enumerate(order):
-        row_starts, row_ends, seconds, run_of = _gather(runs, index)
-        frame = read_columns(data, row_starts + len(_TIME_SHAPE), row_ends, list(columns),
-                             text_columns)
-        del row_starts, row_ends
+    for index, columns in enumerate(layout.order):
+        mine = layout.row_table == index
+        frame = read_columns(data, layout.row_starts[mine] + len(_TIME_SHAPE),
+                             layout.row_ends[mine], list(columns), text_columns)
         if frame is None:
             return None
-        frame.insert(0, "time", _times(seconds, run_of, dates, day_starts))
+        run_of = layout.row_run[mine]
+        frame.insert(0, "time", _times(layout.row_seconds[mine], run_of, dates, day_starts))
         frame.attrs = dict(facts)
         tables[columns] = frame
         run_of_row[columns] = run_of
     for frame in averages.averages.values():
         frame.attrs = dict(facts)
     restarts = pd.DataFrame({"time": pd.Series([], dtype="datetime64[ns]"), "cpus": []})
-    report = Report(facts, tables, averages.averages, restarts, order, set(averages.labels))
+    report = Report(facts, tables, averages.averages, restarts, layout.order,
+                    set(averages.labels))
+    bounds = list(itertools.pairwise([0, *starts, len(text)]))
     return PlainRuns(report, run_of_row, bounds)
 
 
-def _run_layout(data: bytes, low: int, high: int,
-                header_columns: Callable[[list[str]], Columns | None] | None,
-                order: list[Columns]) -> tuple[_Run, dict[str, Any]] | None:
-    """The plain layout of the run ``data[low:high]`` and its banner's facts, its tables
-    added to ``order``; None when the run is not plain."""
-    part = data[low:high]
-    blocks = _blocks(part)
-    if blocks is None:
+def _layout(data: bytes, banners: list[int], header_columns: Callable[[list[str]],
+            Columns | None] | None) -> _Layout | None:
+    """Every run's plain layout (``banners``: where each run's banner starts), in a few
+    numpy passes over all the text; None when a run is not laid out plainly (as
+    :func:`~.sysstat_plain._blocks` judges one run: a banner then a blank line, blocks of
+    a header and its rows, the ``Average:`` rows at the end; no tab in the rows, no comma,
+    no blank at a line's end)."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    ends = _newline_offsets(data)
+    count = len(ends)
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    np.add(ends[:-1], 1, out=starts[1:])
+    banner_lines = np.searchsorted(starts, banners)
+    if (banner_lines >= count).any() or (starts[banner_lines] != banners).any() or \
+            (banner_lines + 1 >= count).any():
         return None
-    banner = part[:blocks.banner_end].decode("ascii")
-    if not is_banner(banner):
+    empty = ends == starts
+    if empty[banner_lines].any() or not empty[banner_lines + 1].all():
+        return None  # each banner on a line of its own, then a blank line
+    filled = ~empty
+    if np.isin(codes[ends[filled] - 1], (32, 9)).any():
+        return None  # a line of blanks, or a line ending in one
+    firsts = codes[starts]
+    sample = filled & (((firsts >= 48) & (firsts <= 57)) | (firsts == 35))
+    del firsts
+    sample[banner_lines] = False
+    line_run = np.zeros(count, dtype=np.int64)
+    line_run[banner_lines[1:]] = 1
+    np.cumsum(line_run, out=line_run)
+    run_end = np.r_[banner_lines[1:], count]
+    odd = filled & ~sample
+    odd[banner_lines] = False
+    odd_lines = np.flatnonzero(odd)
+    del odd
+    # each run's first line that is not a sample: where its averages start
+    first_odd = np.searchsorted(odd_lines, banner_lines)
+    last = np.where(first_odd < len(odd_lines),
+                    odd_lines[np.minimum(first_odd, max(len(odd_lines) - 1, 0))]
+                    if len(odd_lines) else count, count)
+    last = np.minimum(last, run_end)
+    in_body = np.arange(count) < last[line_run]
+    if (sample & ~in_body).any():
+        return None  # a sample line after a run's averages
+    if not _only_in(codes, starts, (9,), in_body & ~_at(banner_lines, count), outside=True) \
+            or not _only_in(codes, starts, (44,), _at(banner_lines, count)):
+        return None  # a tab in a run's rows, or a comma anywhere but in a banner
+    heads = sample.copy()
+    heads[1:] &= empty[:-1]
+    rows = sample & ~heads
+    head_lines, row_lines = np.flatnonzero(heads), np.flatnonzero(rows)
+    del heads, rows, sample, in_body
+    runs = len(banners)
+    if (np.bincount(line_run[head_lines], minlength=runs) == 0).any() or \
+            (np.bincount(line_run[row_lines], minlength=runs) == 0).any():
+        return None  # a run without a header or without rows
+    row_starts, row_ends = starts[row_lines], ends[row_lines]
+    if int((row_ends - row_starts).min()) <= len(_TIME_SHAPE) or \
+            not _timed_alike(data, row_starts):
         return None
-    keys = _table_keys(part, blocks, header_columns)
+    row_block = np.searchsorted(head_lines, row_lines, side="right") - 1
+    if (np.bincount(row_block, minlength=len(head_lines)) == 0).any():
+        return None  # a header without rows
+    blocks = SimpleNamespace(head_starts=starts[head_lines], head_ends=ends[head_lines])
+    keys = _table_keys(data, blocks, header_columns)  # type: ignore[arg-type]
     if keys is None:
         return None
-    columns_of, head_table = keys
-    tail = part[blocks.averages_at:]
-    if tail.count(b"\n") > _MOST_AVERAGE_LINES:
-        return None
-    for line in tail.split(b"\n"):
-        if line[:1].isdigit() or line[:1] == b"#" or is_banner(line.decode("ascii")):
-            return None  # more samples after the averages
-    for columns in columns_of:
-        if columns not in order:
-            order.append(columns)
-    to_order = np.array([order.index(columns) for columns in columns_of], dtype=np.int64)
-    head = blocks.averages_head
-    averages = (head.decode("ascii") + "\n" if head else "") + tail.decode("ascii") \
-        if tail else ""
-    run = _Run(starts=blocks.row_starts + low, ends=blocks.row_ends + low,
-               table=to_order[head_table[blocks.row_block]],
-               seconds=_seconds(part, blocks.row_starts), averages=averages)
-    return run, parse_banner(banner)
+    order, head_table = keys
+    run_heads = np.searchsorted(head_lines, banner_lines)  # each run's first header
+    timed = codes[starts[head_lines[run_heads]]] != ord("#")
+    first_seconds = _seconds(data, starts[head_lines[run_heads]][timed])
+    first_times: list[int | None] = [None] * runs
+    for run, seconds in zip(np.flatnonzero(timed).tolist(), first_seconds.tolist(),
+                            strict=True):
+        first_times[run] = seconds
+    averages = _averages_texts(data, starts, ends, empty, head_lines, last, run_end)
+    return _Layout(row_starts=row_starts, row_ends=row_ends,
+                   row_table=head_table[row_block], row_seconds=_seconds(data, row_starts),
+                   row_run=line_run[row_lines], order=order, first_times=first_times,
+                   averages=averages)
 
 
-def _gather(runs: list[_Run], table: int) -> tuple[np.ndarray, ...]:
-    """The rows of ``table`` in every run, in the text's order: their starts, ends, times of
-    day, and each row's run."""
-    mine = [run.table == table for run in runs]
-    return (np.concatenate([run.starts[rows] for run, rows in zip(runs, mine, strict=True)]),
-            np.concatenate([run.ends[rows] for run, rows in zip(runs, mine, strict=True)]),
-            np.concatenate([run.seconds[rows] for run, rows in zip(runs, mine, strict=True)]),
-            np.concatenate([np.full(int(rows.sum()), number, dtype=np.int64)
-                            for number, rows in enumerate(mine)]))
+def _at(lines: np.ndarray, count: int) -> np.ndarray:
+    """A mask of ``count`` lines, True at ``lines``."""
+    mask = np.zeros(count, dtype=bool)
+    mask[lines] = True
+    return mask
 
 
-def _averages(text: str, data: bytes, first: tuple[int, int], runs: list[_Run],
-              options: _Options) -> Report | None:
+def _only_in(codes: np.ndarray, starts: np.ndarray, values: tuple[int, ...],
+             lines: np.ndarray, *, outside: bool = False) -> bool:
+    """Whether every byte of ``values`` is on a line where ``lines`` is True (with
+    ``outside``: where it is False)."""
+    found = np.flatnonzero(np.isin(codes, values))
+    if not len(found):
+        return True
+    on = lines[np.searchsorted(starts, found, side="right") - 1]
+    return not on.any() if outside else bool(on.all())
+
+
+def _averages_texts(data: bytes, starts: np.ndarray, ends: np.ndarray, empty: np.ndarray,
+                    head_lines: np.ndarray, last: np.ndarray, run_end: np.ndarray
+                    ) -> list[str]:
+    """Each run's averages (its lines from ``last`` to its end), after the header of the
+    block the first of them comes under when no blank line comes before it; "" for a run
+    without."""
+    texts = []
+    for first, end in zip(last.tolist(), run_end.tolist(), strict=True):
+        if first >= end:
+            texts.append("")
+            continue
+        tail = data[int(starts[first]):int(ends[end - 1]) + 1].decode("ascii")
+        if empty[first - 1]:
+            texts.append(tail)
+            continue
+        head = int(head_lines[int(np.searchsorted(head_lines, first - 1, side="right")) - 1])
+        texts.append(data[int(starts[head]):int(ends[head]) + 1].decode("ascii") + tail)
+    return texts
+
+
+def _dates(text: str, banners: list[int], layout: _Layout, labels: set[str],
+           options: _Options) -> tuple[dict[str, Any], list[pd.Timestamp | None]]:
+    """The first banner's facts, and each run's date (each distinct banner read once)."""
+    lines = [text[at:text.find("\n", at)] for at in banners]
+    distinct = list(dict.fromkeys(lines))
+    scanner = SimpleNamespace(banners=[(0, parse_banner(line)) for line in distinct],
+                              average_labels=labels, twelve_hour=False)
+    facts, dates, _, _ = _report_facts(scanner, text, ".", options,  # type: ignore[arg-type]
+                                       day_starts=[None] * len(distinct))
+    date_of = dict(zip(distinct, dates, strict=True))
+    return facts, [date_of[line] for line in lines]
+
+
+def _averages(text: str, parts: list[str], options: _Options) -> Report | None:
     """Every run's ``Average:`` rows, in the runs' order, read by the careful reader in
     one text (under the first run's banner); None when it finds anything odd."""
-    parts = [run.averages for run in runs if run.averages]
+    parts = [part for part in parts if part]
     if not parts:
         return Report({}, {}, {}, pd.DataFrame(), [], set())
-    banner_end = data.find(b"\n", first[0])
-    mini = text[:banner_end] + "\n\n" + "\n".join(parts)
+    mini = text[:text.find("\n")] + "\n\n" + "\n".join(parts)
     report = read_tidy_report(mini, tool=options.tool, text_columns=options.text_columns,
                               rest_column=options.rest_column, dayfirst=options.dayfirst,
                               header_columns=options.header_columns, date=options.date)
