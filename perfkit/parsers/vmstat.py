@@ -410,15 +410,22 @@ def _same_header_runs(blocks: list[_Block]) -> list[_Block]:
     return runs
 
 
+#: Rows between headers when vmstat writes to a file or a pipe (no terminal: 24 lines less 3).
+FILE_PERIOD = 21
+
+
 def _run_starts(blocks: list[_Block]) -> set[int]:
     """The blocks whose header starts another run of vmstat (two outputs joined), with a
     warning naming that header. vmstat repeats its header every screenful: each block of
     one run has as many rows as its first, the last one as many or fewer. So a header after
     a shorter block, a block longer than its run's first, or a first row that is the text's
     first row again (the same output saved twice) starts a run, whose first row is since
-    boot; a run of one block followed by another of as many rows or fewer cannot be told
-    from a repeat (vmstat repeats its header every terminal height less 3 rows, 21 when it
-    writes to a file, but recordings made in terminals of other heights are common).
+    boot. A run of one block followed by another of as many rows or fewer cannot be told
+    from a repeat: vmstat repeats its header every terminal height less 3 rows, 21 when it
+    writes to a file (procps-ng 4.0.2 printed 21), and recordings made in terminals of
+    other heights are common. Such a header is read as a repeat; when the block before it
+    has fewer than 21 rows (a terminal under 24 lines, or a short output with another one
+    appended), a warning names it once, as its first row may be since boot.
     """
     starts: set[int] = set()
     first_rows = [_first_row(block) for block in blocks]
@@ -436,6 +443,12 @@ def _run_starts(blocks: list[_Block]) -> set[int]:
         elif first_rows[index] is not None and first_rows[index] == first_rows[0]:
             why = "over the text's first row (since boot) printed again"
         if why is None:
+            if index - 1 == run_first and period < FILE_PERIOD:
+                warn(f"a header again after {period} rows, where vmstat writing to a file "
+                     f"repeats it every {FILE_PERIOD}: a terminal {period + 3} lines high, or "
+                     "another vmstat output appended here (then its first row is since "
+                     "boot, not an interval); read as a repeat", line=block.number,
+                     text=block.rule, tool=NAME)
             continue
         starts.add(index)
         period, run_first = len(block.rows), index

@@ -7,7 +7,7 @@ import re
 import warnings
 
 import pytest
-from conftest import fixture_text
+from conftest import ROOT, fixture_text
 
 import perfkit
 
@@ -66,8 +66,10 @@ def test_two_iostat_outputs_joined_warn_at_the_second_banner_and_both_start_sinc
 @pytest.mark.parametrize(("name", "header"), [("repeated-headers.C.txt", 11), ("t.C.txt", 6)])
 def test_two_vmstat_runs_joined_flag_the_second_runs_first_row_since_boot(name, header):
     text = fixture_text("vmstat", name)
-    with pytest.warns(perfkit.ParseWarning, match=f"line {header}: a header .*another vmstat run"):
+    with pytest.warns(perfkit.ParseWarning) as said:
         frame = perfkit.parse(text + text, "vmstat")
+    joined = f"line {header}: a header .*another vmstat run starts here"
+    assert any(re.search(joined, str(w.message)) for w in said)
     again = text.split("\n")[2].split()  # the since-boot row, as printed
     rows = len(frame) // 2
     assert frame["since_boot"].tolist() == [True, *[False] * (rows - 1)] * 2
@@ -75,8 +77,35 @@ def test_two_vmstat_runs_joined_flag_the_second_runs_first_row_since_boot(name, 
 
 
 def test_a_repeated_vmstat_header_is_not_taken_for_another_run():
-    frame = perfkit.parse(fixture_text("vmstat", "repeated-headers.C.txt"), "vmstat")
+    """A header after 4 rows (a terminal 7 lines high) is read as a repeat, and the warning
+    names it once: it could be another output of 4 rows appended (see the next test)."""
+    with pytest.warns(perfkit.ParseWarning, match="line 7: a header again after 4 rows"):
+        frame = perfkit.parse(fixture_text("vmstat", "repeated-headers.C.txt"), "vmstat")
     assert frame["since_boot"].tolist() == [True, False, False, False, False, False]
+
+
+def test_a_short_vmstat_output_with_another_appended_is_named():
+    """Two outputs of one block each, the second no longer than the first (the damage
+    property's join of data/traces/runqlat.vmstat.txt and default.C.txt): not to be told from
+    a repeat by the rows alone, so the header that may start the second is named."""
+    first = (ROOT / "data" / "traces" / "runqlat.vmstat.txt").read_text()
+    second = fixture_text("vmstat", "default.C.txt")
+    at = first.count("\n") + 1
+    with pytest.warns(perfkit.ParseWarning, match=f"line {at}: a header again after 7 rows"):
+        frame = perfkit.parse(first + second, "vmstat")
+    assert len(frame) == 7 + 5
+    assert frame.loc[7, "bi"] == 1353  # default.C.txt's first row, as printed
+
+
+def test_a_vmstat_header_repeated_after_21_rows_is_a_repeat_without_a_word():
+    """vmstat writing to a file repeats its header every 21 rows (a real 24-report run of
+    procps-ng 4.0.2): the period of no terminal, so a repeat, and nothing is said."""
+    text = fixture_text("vmstat", "file-21.C.txt")
+    assert text.count("procs") == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = perfkit.parse(text, "vmstat")
+    assert len(frame) == 24 and frame["since_boot"].sum() == 1
 
 
 @pytest.mark.parametrize("damaged", ["1 probe...", "Attaching Attaching 1 probe..."])
