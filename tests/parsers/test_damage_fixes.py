@@ -124,3 +124,20 @@ def test_two_bpftrace_outputs_joined_warn_at_the_second_attaching_line():
     with pytest.warns(perfkit.ParseWarning, match=f"line {at}: a second 'Attaching' line"):
         tables = perfkit.parse(first + second, "bpftrace")
     assert tables.attrs["probes"] == 1  # maps.txt's "Attaching 1 probe..."
+
+
+@pytest.mark.parametrize(("tool", "name"), [("mpstat", "P-ALL.C.txt"), ("pidstat", "u.C.txt"),
+                                            ("sar", "n-DEV.C.txt")])
+def test_a_banner_that_lost_its_date_is_named(tool, name):
+    """A banner with its date field dropped (the architecture then stands where the date
+    does): the times are times of day, never a made-up date, and the banner is named."""
+    text = fixture_text(tool, name)
+    damaged = re.sub(r" \t11/25/26 ", " ", text, count=1)
+    assert damaged != text
+    with pytest.warns(perfkit.ParseWarning, match="line 1: the banner's date '_x86_64_' does"):
+        tables = perfkit.parse(damaged, tool)
+    frame = next(iter(tables.values()))
+    assert str(frame["time"].dtype) == "timedelta64[ns]"
+    undamaged = next(iter(perfkit.parse(text, tool).values()))
+    first = str(undamaged.loc[0, "time"])  # "2026-11-25 00:24:09": the same time of day
+    assert str(frame.loc[0, "time"]).endswith(first.split()[1])

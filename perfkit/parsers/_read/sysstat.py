@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...errors import ParseError, ParseWarning, own_tally
+from ...errors import ParseError, ParseWarning, own_tally, warn
 from .banner import is_banner
 from .numeric import detect_decimal
 from .sysstat_averages import AVERAGE_WORDS, average_tables
@@ -359,6 +359,8 @@ def _report_facts(scanner: _Scanner, text: str, decimal: str, options: _Options,
             dates.append(parse_date(banner["date_text"], dayfirst=dayfirst))
         except ValueError:
             dates.append(options.date)
+            if options.date is None:
+                _say_no_date(text, scanner, banner, options.tool)
     if not banners and options.date is not None:
         dates.append(options.date)
     labels = sorted(scanner.average_labels)
@@ -370,6 +372,17 @@ def _report_facts(scanner: _Scanner, text: str, decimal: str, options: _Options,
     if day_starts is None:
         day_starts = [_first_time_of_day(text, offset) for offset in banner_offsets.tolist()]
     return facts, dates, day_starts, banner_offsets
+
+
+def _say_no_date(text: str, scanner: _Scanner, banner: dict[str, Any], tool: str) -> None:
+    """The warning for a banner whose date does not read (a field lost from it): its run's
+    times are then times of day without a date (``date=`` supplies one)."""
+    offset = next(at for at, facts in scanner.banners if facts is banner)
+    end = text.find("\n", offset)
+    warn(f"the banner's date {banner['date_text']!r} does not read as a date: times are "
+         "times of day without a date (pass date= to give it)",
+         line=text.count("\n", 0, offset) + 1, text=text[offset:end if end >= 0 else None],
+         tool=tool)
 
 
 def _sample_tables(scanner: _Scanner, text: str, single: Any, rows: Any, decimal: str,

@@ -24,6 +24,7 @@ average label, a banner date that does not read): the caller then reads run by r
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -253,8 +254,10 @@ def _dates(text: str, banners: list[int], layout: _Layout, labels: set[str],
     distinct = list(dict.fromkeys(lines))
     scanner = SimpleNamespace(banners=[(0, parse_banner(line)) for line in distinct],
                               average_labels=labels, twelve_hour=False)
-    facts, dates, _, _ = _report_facts(scanner, text, ".", options,  # type: ignore[arg-type]
-                                       day_starts=[None] * len(distinct))
+    with warnings.catch_warnings(record=True):  # a date that does not read: run by run
+        warnings.simplefilter("always")
+        facts, dates, _, _ = _report_facts(scanner, text, ".", options,  # type: ignore[arg-type]
+                                           day_starts=[None] * len(distinct))
     date_of = dict(zip(distinct, dates, strict=True))
     return facts, [date_of[line] for line in lines]
 
