@@ -38,14 +38,17 @@ _FLOAT_POWERS = np.array([1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10
                           1e13, 1e14, 1e15, 1e16])
 
 
-def read_columns(data: bytes, starts: np.ndarray, ends: np.ndarray, names: list[str],
-                 text_columns: Collection[str]) -> pd.DataFrame | None:
+def read_columns(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray,
+                 names: list[str], text_columns: Collection[str], *,
+                 leading: dict[str, np.ndarray] | None = None) -> pd.DataFrame | None:
     """The rows ``data[start:end]`` (no tab in them) as a frame with columns ``names``;
-    None unless every row has one field per name and a number where a number is due."""
+    None unless every row has one field per name and a number where a number is due.
+    ``leading``: columns put first, one value per row (a frame built with them costs less
+    than one they are inserted into)."""
     text = {name for name in names if name in text_columns}
     if not len(starts):
         return None
-    frame = _lined_up(data, starts, ends, names, text)
+    frame = _lined_up(data, starts, ends, names, text, dict(leading or {}))
     if frame is not None:
         return frame
     count = len(starts)
@@ -61,14 +64,18 @@ def read_columns(data: bytes, starts: np.ndarray, ends: np.ndarray, names: list[
         return None
     if any(frame[name].isna().any() for name in names):  # column by column: no 2-D copy
         return None
+    for at, (name, values) in enumerate((leading or {}).items()):
+        frame.insert(at, name, values)
     return frame
 
 
-def _lined_up(data: bytes, starts: np.ndarray, ends: np.ndarray, names: list[str],
-              text: set[str]) -> pd.DataFrame | None:
+def _lined_up(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray,
+              names: list[str], text: set[str],
+              out: dict[str, object]) -> pd.DataFrame | None:
     """The rows read by numpy when all are as long and their fields end at the same
     places, every number a plain one (``-12``, ``85.21``) with its decimal point where the
-    column's others have it; None otherwise."""
+    column's others have it; None otherwise. The frame's columns are those of ``out``
+    (filled in), then ``names``."""
     width = int(ends[0] - starts[0])
     if width < 1 or ((ends - starts) != width).any() or \
             int(starts.max()) + width > len(data):
@@ -87,11 +94,10 @@ def _lined_up(data: bytes, starts: np.ndarray, ends: np.ndarray, names: list[str
         read = layout.read(rows)
         if read is None:
             return None
-        for values, out in zip(read.T, numbers, strict=True):
-            out[low:low + len(rows)] = values
+        for values, column in zip(read.T, numbers, strict=True):
+            column[low:low + len(rows)] = values
         for (first, last), parts in zip(layout.texts, texts, strict=True):
             parts.append(rows[:, first:last].copy())  # not a view: let the rows go
-    out: dict[str, object] = {}
     for index, name in enumerate(names):
         if name in text:
             parts = texts[layout.text_index[index]]
