@@ -198,7 +198,7 @@ class _Layout:
             return None
         if self.points.any() and not (rows[:, self.points] == 46).all():
             return None
-        digits[~is_digit] = 0
+        np.multiply(digits, is_digit, out=digits)  # the others 0 (no masked assignment)
         # integer dot products, field by field (a float matrix product would be exact too,
         # but a threaded BLAS costs more than it gives on blocks this small)
         values = np.empty((len(rows), len(self.numeric)), dtype=np.float64)
@@ -216,16 +216,37 @@ class _Layout:
 
 def _texts(field: np.ndarray) -> pd.Series:
     """A text column (rows of bytes, blanks around each value) as read_csv reads it."""
-    count, width = field.shape
-    if width <= 8:  # each value's bytes as one integer, told apart by hashing, not sorting
-        padded = np.zeros((count, 8), dtype=np.uint8)
-        padded[:, :width] = field
-        codes, keys = pd.factorize(padded.view(np.uint64).ravel(), size_hint=64)
-        del padded
-        uniques = [int(key).to_bytes(8, "little")[:width] for key in keys.tolist()]
+    width = field.shape[1]
+    if width <= 16:  # each value's bytes as one or two integers, told apart by hashing
+        codes, uniques = _hashed(field)
     else:
         printed = np.ascontiguousarray(field).view(f"S{width}").ravel()
         found, codes = np.unique(printed, return_inverse=True)
         uniques = found.tolist()
     words = np.array([value.decode("ascii").strip() for value in uniques], dtype=object)
     return pd.Series(words[codes.ravel()], dtype=_TEXT_DTYPE)
+
+
+def _hashed(field: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
+    """Each row of ``field`` (at most 16 bytes wide) as a code, and each code's bytes: the
+    rows read as one or two 8-byte integers, factorized by hashing (no sort).
+
+    >>> codes, uniques = _hashed(np.frombuffer(b"eth0 lo   eth0 ", np.uint8).reshape(3, 5))
+    >>> codes.tolist(), uniques
+    ([0, 1, 0], [b'eth0 ', b'lo   '])
+    """
+    count, width = field.shape
+    words = 1 if width <= 8 else 2
+    padded = np.zeros((count, 8 * words), dtype=np.uint8)
+    padded[:, :width] = field
+    halves = padded.view(np.uint64)
+    del padded
+    codes, keys = pd.factorize(halves[:, 0], size_hint=64)
+    if words == 1:
+        return codes, [int(key).to_bytes(8, "little")[:width] for key in keys.tolist()]
+    high, high_keys = pd.factorize(halves[:, 1], size_hint=64)
+    codes, pairs = pd.factorize(codes * len(high_keys) + high, size_hint=64)
+    low_keys, high_keys = keys.tolist(), high_keys.tolist()
+    return codes, [(int(low_keys[pair // len(high_keys)]).to_bytes(8, "little")
+                    + int(high_keys[pair % len(high_keys)]).to_bytes(8, "little"))[:width]
+                   for pair in pairs.tolist()]
