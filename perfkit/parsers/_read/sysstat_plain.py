@@ -449,7 +449,13 @@ def _table_spans(text: str, rows: _Rows, count: int) -> list[_Spans]:
 
 def _copy_spans(piece: bytes, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The spans ``piece[start:start + length]``, one after another (a 2-D gather when
-    they are all as long, as a table's rows usually are)."""
+    they are all as long, as a table's rows usually are).
+
+    >>> _copy_spans(b"ab cde f", np.array([0, 3, 7]), np.array([2, 3, 1])).tobytes()
+    b'abcdef'
+    >>> _copy_spans(b"ab cd ef", np.array([0, 6]), np.array([2, 2])).tobytes()
+    b'abef'
+    """
     width = int(lengths[0])
     if (lengths == width).all():
         rows = np.ndarray((len(piece) - width + 1, width), dtype=np.uint8, buffer=piece,
