@@ -89,7 +89,7 @@ from .sar_sadf import (
     read_sa_file,
     unsupported_form,
 )
-from .sar_text import Prepared, looks_human, prepare, time_width
+from .sar_text import Prepared, looks_human, may_look_human, prepare, time_width
 
 NAME = "sar"
 __all__ = ["COLUMNS", "NAME", "REPORTS", "UNSUPPORTED_FORMS", "detect", "parse",
@@ -154,7 +154,7 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
         raise ParseError(f"this is {form} output, which perfkit does not read; use sar's "
                          "text, sadf -d or sadf -j (or perfkit.read() on the sa file)",
                          line=1, text=head[0], tool=NAME)
-    human = looks_human(text[: 1 << 18].split("\n"))
+    human = _looks_human(text, ascii_bytes)
     options = dict(tool=NAME, text_columns=TEXT_COLUMNS, strict=strict, dayfirst=dayfirst,
                    header_columns=_header_columns, date=date)
     report = None if human else (plain_report(text, ascii_bytes, **options)
@@ -191,6 +191,16 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
     for frame in [*tables.values(), *tables.averages.values()]:
         frame.attrs = dict(facts)
     return tables
+
+
+def _looks_human(text: str, ascii_bytes: list[bytes]) -> bool:
+    """:func:`looks_human` on the text's first 256 KiB, not asked when its bytes show no
+    value that could be one (:func:`may_look_human`: the common case, in a fraction of
+    the time)."""
+    head = 1 << 18
+    if ascii_bytes and not may_look_human(ascii_bytes[0][:head]):
+        return False
+    return looks_human(text[:head].split("\n"))
 
 
 #: What :func:`prepare` takes out of the text: sar -C comments, the USB and battery

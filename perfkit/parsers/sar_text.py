@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..errors import bad_line
@@ -205,6 +206,30 @@ def _special_row(kind: str, line: str, tokens: list[str], width: int,
 def looks_human(lines: list[str]) -> bool:
     """True when the first lines hold ``--human`` values (``1.2M``, ``45.0%``)."""
     return any(_HUMAN.match(token) for line in lines[:2000] for token in line.split()[1:])
+
+
+#: The units a ``--human`` value ends with, and the ASCII bytes ``str.split`` splits at.
+_UNIT_BYTES = np.zeros(256, dtype=bool)
+_UNIT_BYTES[list(b"BkMGTPE%")] = True
+_BLANK_BYTES = np.zeros(256, dtype=bool)
+_BLANK_BYTES[list(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")] = True
+
+
+def may_look_human(data: bytes) -> bool:
+    """False when ASCII ``data`` holds no ``--human`` value for :func:`looks_human` to find:
+    nowhere a digit, then a unit, then a blank or the end (how every such value ends);
+    numpy looks, instead of a Python loop over every token.
+
+    >>> may_look_human(b"00:00:01  all  1.2M\\n"), may_look_human(b"00:00:01  eth0 12.50\\n")
+    (True, False)
+    """
+    codes = np.frombuffer(data, dtype=np.uint8)
+    if len(codes) < 2:
+        return False
+    ends = _UNIT_BYTES[codes[1:]]
+    ends &= (codes[:-1] >= ord("0")) & (codes[:-1] <= ord("9"))
+    ends[:-1] &= _BLANK_BYTES[codes[2:]]
+    return bool(ends.any())
 
 
 def _dehumanize(lines: list[str]) -> bool:

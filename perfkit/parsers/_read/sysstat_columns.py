@@ -38,14 +38,17 @@ _FLOAT_POWERS = np.array([1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10
                           1e13, 1e14, 1e15, 1e16])
 
 
-def read_columns(data: bytes, starts: np.ndarray, ends: np.ndarray, names: list[str],
-                 text_columns: Collection[str]) -> pd.DataFrame | None:
+def read_columns(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray,
+                 names: list[str], text_columns: Collection[str], *,
+                 leading: dict[str, np.ndarray] | None = None) -> pd.DataFrame | None:
     """The rows ``data[start:end]`` (no tab in them) as a frame with columns ``names``;
-    None unless every row has one field per name and a number where a number is due."""
+    None unless every row has one field per name and a number where a number is due.
+    ``leading``: columns put first, one value per row (a frame built with them costs less
+    than one they are inserted into)."""
     text = {name for name in names if name in text_columns}
     if not len(starts):
         return None
-    frame = _lined_up(data, starts, ends, names, text)
+    frame = _lined_up(data, starts, ends, names, text, dict(leading or {}))
     if frame is not None:
         return frame
     count = len(starts)
@@ -61,14 +64,18 @@ def read_columns(data: bytes, starts: np.ndarray, ends: np.ndarray, names: list[
         return None
     if any(frame[name].isna().any() for name in names):  # column by column: no 2-D copy
         return None
+    for at, (name, values) in enumerate((leading or {}).items()):
+        frame.insert(at, name, values)
     return frame
 
 
-def _lined_up(data: bytes, starts: np.ndarray, ends: np.ndarray, names: list[str],
-              text: set[str]) -> pd.DataFrame | None:
+def _lined_up(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray,
+              names: list[str], text: set[str],
+              out: dict[str, object]) -> pd.DataFrame | None:
     """The rows read by numpy when all are as long and their fields end at the same
     places, every number a plain one (``-12``, ``85.21``) with its decimal point where the
-    column's others have it; None otherwise."""
+    column's others have it; None otherwise. The frame's columns are those of ``out``
+    (filled in), then ``names``."""
     width = int(ends[0] - starts[0])
     if width < 1 or ((ends - starts) != width).any() or \
             int(starts.max()) + width > len(data):
@@ -87,11 +94,10 @@ def _lined_up(data: bytes, starts: np.ndarray, ends: np.ndarray, names: list[str
         read = layout.read(rows)
         if read is None:
             return None
-        for values, out in zip(read.T, numbers, strict=True):
-            out[low:low + len(rows)] = values
+        for values, column in zip(read.T, numbers, strict=True):
+            column[low:low + len(rows)] = values
         for (first, last), parts in zip(layout.texts, texts, strict=True):
             parts.append(rows[:, first:last].copy())  # not a view: let the rows go
-    out: dict[str, object] = {}
     for index, name in enumerate(names):
         if name in text:
             parts = texts[layout.text_index[index]]
@@ -192,7 +198,7 @@ class _Layout:
             return None
         if self.points.any() and not (rows[:, self.points] == 46).all():
             return None
-        digits[~is_digit] = 0
+        np.multiply(digits, is_digit, out=digits)  # the others 0 (no masked assignment)
         # integer dot products, field by field (a float matrix product would be exact too,
         # but a threaded BLAS costs more than it gives on blocks this small)
         values = np.empty((len(rows), len(self.numeric)), dtype=np.float64)
@@ -210,16 +216,37 @@ class _Layout:
 
 def _texts(field: np.ndarray) -> pd.Series:
     """A text column (rows of bytes, blanks around each value) as read_csv reads it."""
-    count, width = field.shape
-    if width <= 8:  # each value's bytes as one integer, told apart by hashing, not sorting
-        padded = np.zeros((count, 8), dtype=np.uint8)
-        padded[:, :width] = field
-        codes, keys = pd.factorize(padded.view(np.uint64).ravel(), size_hint=64)
-        del padded
-        uniques = [int(key).to_bytes(8, "little")[:width] for key in keys.tolist()]
+    width = field.shape[1]
+    if width <= 16:  # each value's bytes as one or two integers, told apart by hashing
+        codes, uniques = _hashed(field)
     else:
         printed = np.ascontiguousarray(field).view(f"S{width}").ravel()
         found, codes = np.unique(printed, return_inverse=True)
         uniques = found.tolist()
     words = np.array([value.decode("ascii").strip() for value in uniques], dtype=object)
     return pd.Series(words[codes.ravel()], dtype=_TEXT_DTYPE)
+
+
+def _hashed(field: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
+    """Each row of ``field`` (at most 16 bytes wide) as a code, and each code's bytes: the
+    rows read as one or two 8-byte integers, factorized by hashing (no sort).
+
+    >>> codes, uniques = _hashed(np.frombuffer(b"eth0 lo   eth0 ", np.uint8).reshape(3, 5))
+    >>> codes.tolist(), uniques
+    ([0, 1, 0], [b'eth0 ', b'lo   '])
+    """
+    count, width = field.shape
+    words = 1 if width <= 8 else 2
+    padded = np.zeros((count, 8 * words), dtype=np.uint8)
+    padded[:, :width] = field
+    halves = padded.view(np.uint64)
+    del padded
+    codes, keys = pd.factorize(halves[:, 0], size_hint=64)
+    if words == 1:
+        return codes, [int(key).to_bytes(8, "little")[:width] for key in keys.tolist()]
+    high, high_keys = pd.factorize(halves[:, 1], size_hint=64)
+    codes, pairs = pd.factorize(codes * len(high_keys) + high, size_hint=64)
+    low_keys, high_keys = keys.tolist(), high_keys.tolist()
+    return codes, [(int(low_keys[pair // len(high_keys)]).to_bytes(8, "little")
+                    + int(high_keys[pair % len(high_keys)]).to_bytes(8, "little"))[:width]
+                   for pair in pairs.tolist()]
