@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 import numpy as np
@@ -75,16 +76,28 @@ def _lined_up(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray,
     """The rows read by numpy when all are as long and their fields end at the same
     places, every number a plain one (``-12``, ``85.21``) with its decimal point where the
     column's others have it; None otherwise. The frame's columns are those of ``out``
-    (filled in), then ``names``."""
+    (filled in), then ``names``. A last text column may be as long as each row makes it
+    (pidstat's ``Command``): see :func:`_ragged_last`."""
     width = int(ends[0] - starts[0])
-    if width < 1 or ((ends - starts) != width).any() or \
-            int(starts.max()) + width > len(data):
+    if width < 1:
+        return None
+    if ((ends - starts) != width).any():
+        return _ragged_last(data, starts, ends, names, text, out)
+    if int(starts.max()) + width > len(data):
         return None
     codes = np.frombuffer(data, dtype=np.uint8)
     windows = np.lib.stride_tricks.sliding_window_view(codes, width)
     layout = _Layout.of(windows[starts[0]], names, text)
     if layout is None:
         return None
+    return _read_laid_out(windows, starts, width, layout, names, text, out)
+
+
+def _read_laid_out(windows: np.ndarray, starts: np.ndarray, width: int, layout: _Layout,
+                   names: list[str], text: set[str], out: dict[str, object],
+                   ) -> pd.DataFrame | None:
+    """The fields of ``layout`` in the rows ``windows[starts]`` (each ``width`` bytes), a
+    chunk of rows at a time, into ``out``; None when a row does not fit the layout."""
     count = len(starts)
     numbers = [np.empty(count, dtype=np.float64) for _ in layout.numeric]
     texts: list[list[np.ndarray]] = [[] for _ in layout.texts]
@@ -107,6 +120,73 @@ def _lined_up(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray,
             values = numbers[at]
             out[name] = values.astype(np.int64) if layout.decimals[at] is None else values
     return pd.DataFrame(out, copy=False)
+
+
+#: The longest last text field read by :func:`_ragged_last` (longer: the squeezed path).
+_WIDEST_LAST = 64
+
+
+def _ragged_last(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray,
+                 names: list[str], text: set[str],
+                 out: dict[str, object]) -> pd.DataFrame | None:
+    """Rows whose fields line up but for the last, a text left-aligned at one place in
+    every row and as long as each row makes it, with no blank in it (pidstat's
+    ``Command``): the fields before it read as lined-up rows are, the last one as a text
+    column; None for rows not so.
+
+    >>> data = b"  1000  4.00  bash\\n    22 12.50  stress-ng-cpu\\n"
+    >>> frame = read_columns(data, np.array([0, 19]), np.array([18, 46]),
+    ...                      ["UID", "%usr", "Command"], {"Command"})
+    >>> frame["UID"].tolist(), frame["%usr"].tolist(), frame["Command"].tolist()
+    ([1000, 22], [4.0, 12.5], ['bash', 'stress-ng-cpu'])
+    """
+    if len(names) < 2 or names[-1] not in text:
+        return None
+    first = bytes(data[int(starts[0]):int(ends[0])])
+    fields = [(match.start(), match.end()) for match in re.finditer(rb"\S+", first)]
+    if len(fields) != len(names) or fields[-1][0] == fields[-2][1]:
+        return None
+    gap, at = fields[-2][1], fields[-1][0]  # the last field starts at ``at`` in every row
+    lengths = ends - starts - at
+    longest = int(lengths.max())
+    if int(lengths.min()) < 1 or longest > _WIDEST_LAST:
+        return None
+    codes = np.frombuffer(data, dtype=np.uint8)
+    windows = np.lib.stride_tricks.sliding_window_view(codes, at + 1)
+    layout = _Layout.of(windows[starts[0]][:gap], names[:-1], text)
+    if layout is None:
+        return None
+    heads = windows[:, :gap]
+    lead = windows[starts][:, gap:]  # the blanks before the last field, and its first byte
+    if not (lead[:, :-1] == 32).all() or (lead[:, -1] == 32).any():
+        return None
+    del lead
+    last = _last_field(codes, starts + at, lengths, longest)
+    if last is None:
+        return None
+    frame = _read_laid_out(heads, starts, gap, layout, names[:-1], text, out)
+    if frame is None:
+        return None
+    frame[names[-1]] = _texts(last)
+    return frame
+
+
+def _last_field(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
+                longest: int) -> np.ndarray | None:
+    """Each row's last field (``lengths`` bytes from ``starts``) as a row of ``longest``
+    bytes, blanks after it; None when one holds a blank."""
+    field = np.full((len(starts), longest), 32, dtype=np.uint8)
+    inside = starts + longest <= len(codes)
+    windows = np.lib.stride_tricks.sliding_window_view(codes, longest)
+    field[inside] = windows[starts[inside]]
+    for row in np.flatnonzero(~inside).tolist():  # the last rows, near the text's end
+        low = int(starts[row])
+        field[row, :len(codes) - low] = codes[low:]
+    past = np.arange(longest)[None, :] >= lengths[:, None]
+    if (field[~past] == 32).any():
+        return None  # a blank inside (a command with spaces): the squeezed path
+    field[past] = 32
+    return field
 
 
 class _Layout:
