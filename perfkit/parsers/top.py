@@ -78,6 +78,7 @@ rules.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 from typing import Any
@@ -219,6 +220,8 @@ class _Reader:
         # in theory; rows are kept with the header that preceded them)
         self.process_groups: list[tuple[list[str], list[str], list[int], list[int]]] = []
         self._headers: dict[tuple[str, ...], str] = {}
+        #: each summary line kind's labels as each line printed them (line number, labels)
+        self.labels: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         self.last_line = max((i + 1 for i, line in enumerate(lines) if line.strip()),
                              default=0)
 
@@ -227,6 +230,12 @@ class _Reader:
         line = self.lines[number - 1]
         bad_line(message, line=number, text=line, tool=NAME, strict=self.strict,
                  action="line skipped")
+
+    def odd_labels(self, number: int, message: str) -> None:
+        """Report a summary line whose labels are not those top prints: its values stay in
+        the tables under the labels as printed (raise with ``strict``)."""
+        bad_line(message, line=number, text=self.lines[number - 1], tool=NAME,
+                 strict=self.strict, action="its values are kept under the labels printed")
 
     def mark(self, number: int, line: str) -> bool:
         """A ``^C`` echoed when top was stopped, or a person's ``[...]``: said, and skipped
@@ -252,6 +261,7 @@ class _Reader:
         bounds = [*starts, len(self.lines)]
         for iteration, (begin, end) in enumerate(itertools.pairwise(bounds), start=1):
             self.block(iteration, begin, end, last=end == len(self.lines))
+        self.check_labels()
         if not self.summary:
             raise ParseError("no complete iteration of top's output", line=starts[0] + 1,
                              text=self.lines[starts[0]], tool=NAME)
@@ -354,6 +364,17 @@ class _Reader:
                 self.unknown(number, f"unreadable values after {seg.group('prefix')!r}")
                 continue
             prefix = SUMMARY_WORDS.get(seg.group("prefix"), seg.group("prefix"))
+            labels = tuple(label for _num, _sfx, label in items)
+            twice = next((label for label in labels if _said_twice(label)), None)
+            if twice is not None:
+                self.unknown(number, f"a label with a word printed twice ({twice!r})")
+                continue
+            odd = next((label for label in labels if _not_a_label(label)), None)
+            if odd is not None:  # "st   %Cpu1   0": a lost colon joined two fields
+                self.unknown(number, f"a label that holds another field ({odd!r})")
+                continue
+            kind = "%Cpu" if _CPU_ALL.match(prefix) or _CPU_ONE.match(prefix) else prefix
+            self.labels.setdefault(kind, []).append((number, labels))
             memory = _MEMORY.match(prefix)
             if _CPU_ALL.match(prefix):
                 row.update(_cpu_values(items))
@@ -380,6 +401,31 @@ class _Reader:
                 self.unknown(number, f"a summary line top does not print: "
                                      f"{seg.group('prefix')!r}")
         return memory_seen
+
+    def check_labels(self) -> None:
+        """Report each summary line whose labels differ from those the other lines of its
+        kind print (a field lost or printed twice): top prints the same labels on every
+        ``%Cpu`` line, every ``Tasks:`` line, every memory line of one output. A ``%Cpu``
+        line alone is checked against the labels top prints in order
+        (:data:`_CPU_LABELS`): one of them missing in the middle is a field lost."""
+        for kind, seen in self.labels.items():
+            counts = collections.Counter(labels for _number, labels in seen)
+            common, times = counts.most_common(1)[0]
+            if times * 2 <= len(seen) and len(counts) > 1:
+                common = None  # no majority: each line that is not alike is named
+            for number, labels in seen:
+                if common is not None and labels == common:
+                    continue
+                if common is None and counts[labels] > 1:
+                    continue
+                if common is not None or len(counts) > 1:
+                    self.odd_labels(number, f"labels {', '.join(labels)} where the other "
+                                         f"{kind} lines print {', '.join(common or ())}"
+                                 if common else f"{kind} lines that print different labels")
+            if kind == "%Cpu" and len(counts) == 1 and _lost_cpu_label(common):
+                for number, _labels in seen:
+                    self.odd_labels(number, "a %Cpu line with a field missing: "
+                                         f"{', '.join(common)}")
 
     def memory_kind(self, memory: re.Match[str], memory_seen: int) -> tuple[str, str]:
         """The memory line's kind (``Mem``, ``Swap``: the first such line is memory, the next
@@ -485,7 +531,7 @@ class _Reader:
             raw = frame_from_lines(rows, numbers, names, text_columns=set(names),
                                    tool=NAME, strict=self.strict, last_line=self.last_line,
                                    rest_column=rest)
-        bad = np.zeros(len(raw), dtype=bool)
+        bad = _value_in_command(raw, names)
         out = {}
         for name in names:
             column = raw[name].astype(object)
@@ -506,9 +552,10 @@ class _Reader:
             out[name] = _as_int(values) if name in INT_FIELDS else values
         frame = pd.DataFrame(out, index=raw.index)
         positions = raw.index.to_numpy()
+        bad_command = _value_in_command(raw, names)
         for pos in np.flatnonzero(bad):
             number = numbers[positions[pos]]
-            if number == self.last_line:
+            if number == self.last_line and not bad_command[pos]:
                 warn("the last sample is truncated and was dropped", line=number,
                      text=self.lines[number - 1], tool=NAME)
             else:
@@ -518,6 +565,67 @@ class _Reader:
 
 _UPTIME = re.compile(r"^(?:(?P<days>\d+)\s+days?,\s+)?"
                      r"(?:(?P<hours>\d+):(?P<minutes>\d{2})|(?P<min>\d+)\s+min)$")
+
+
+#: A word that is a value of top's time or number columns, not the start of a command
+_VALUE_WORD = re.compile(r"^(?:\d+:\d{2}(?:[.,]\d{2})?|-?\d+(?:[.,]\d+)?[kmgtpe]?)$")
+
+
+def _value_in_command(raw: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """Rows whose ``COMMAND`` (the last column, which takes the rest of the line) starts
+    with a word that is a value of the column before it: a field printed twice moved every
+    value one column on (``0:00.52 stress-ng``).
+
+    >>> raw = pd.DataFrame({"TIME+": ["0:00.52", "0:01.00"],
+    ...                     "COMMAND": ["0:00.52 stress-ng", "python3 -m http.server"]})
+    >>> _value_in_command(raw, ["TIME+", "COMMAND"]).tolist()
+    [True, False]
+    """
+    if len(names) < 2 or names[-1] != "COMMAND" or not len(raw):
+        return np.zeros(len(raw), dtype=bool)
+    first = raw["COMMAND"].astype(str).str.split(n=1).str[0].fillna("")
+    return (first.str.match(_VALUE_WORD) & first.str.len().gt(0)).to_numpy(dtype=bool) \
+        & raw["COMMAND"].astype(str).str.contains(" ").to_numpy(dtype=bool)
+
+
+#: The labels of a ``%Cpu`` line, in the order top prints them (``ut`` in fr_FR).
+_CPU_LABELS = ("us", "sy", "ni", "id", "wa", "hi", "si", "st")
+
+
+def _lost_cpu_label(labels: tuple[str, ...] | None) -> bool:
+    """Whether ``labels`` are :data:`_CPU_LABELS` with one lost before the last two (older
+    tops print all but ``st``, some all but ``si`` and ``st``: not a lost field).
+
+    >>> _lost_cpu_label(("us", "sy", "id", "wa", "hi", "si", "st"))
+    True
+    >>> _lost_cpu_label(("us", "sy", "ni", "id", "wa", "hi", "si"))
+    False
+    """
+    if not labels:
+        return False
+    known = tuple("us" if label == "ut" else label for label in labels)
+    return any(known == _CPU_LABELS[:at] + _CPU_LABELS[at + 1:] for at in range(6))
+
+
+def _said_twice(label: str) -> bool:
+    """Whether a label repeats a word (``zombie zombie``: a field printed twice).
+
+    >>> _said_twice("st st"), _said_twice("avail Mem")
+    (True, False)
+    """
+    words = label.split()
+    return len(words) != len(set(words))
+
+
+def _not_a_label(label: str) -> bool:
+    """Whether a label holds what no label of top's does: a ``%`` or a number of its own
+    (``st   %Cpu1   0``: a lost colon joined the next field to it).
+
+    >>> _not_a_label("st   %Cpu1   0"), _not_a_label("buff/cache")
+    (True, False)
+    """
+    return "%" in label or any(word.replace(".", "").replace(",", "").isdigit()
+                               for word in label.split())
 
 
 def _uptime(text: str) -> pd.Timedelta | None:

@@ -141,3 +141,36 @@ def test_a_banner_that_lost_its_date_is_named(tool, name):
     undamaged = next(iter(perfkit.parse(text, tool).values()))
     first = str(undamaged.loc[0, "time"])  # "2026-11-25 00:24:09": the same time of day
     assert str(frame.loc[0, "time"]).endswith(first.split()[1])
+
+
+def _top_damage(name: str, line: int, old: str, new: str) -> str:
+    lines = fixture_text("top", name).split("\n")
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("name", "line", "old", "new", "said"), [
+    # a label printed twice: no column "Tasks zombie zombie"
+    ("b-n3.C.txt", 14, "0 zombie", "0 zombie zombie", "a label with a word printed twice"),
+    # a field lost from one %Cpu line of three: its labels differ from the others'
+    ("b-n3.C.txt", 15, " 41.6 sy,", "", "labels us, ni, id"),
+    # the only %Cpu line of its output with 'ni' lost: 100.0 would be read as ni, not id
+    ("1.C.txt", 3, "0.0 ni,100.0 id", "100.0 id", "a %Cpu line with a field missing"),
+    # a lost colon: the second CPU's name and first value joined to the first's 'st'
+    ("1-w250.C.txt", 3, "%Cpu1  :", "%Cpu1  ", "a label that holds another field"),
+])
+def test_a_damaged_top_summary_line_is_named(name, line, old, new, said):
+    with pytest.warns(perfkit.ParseWarning, match=f"line {line}: {said}"):
+        perfkit.parse(_top_damage(name, line, old, new), "top")
+
+
+def test_a_top_process_row_with_a_field_printed_twice_is_reported():
+    """TIME+ printed twice moves the command one column on ("0:00.52 stress-+"): the row is
+    named and left out, not kept with a command that is a time."""
+    damaged = _top_damage("b-n3.C.txt", 8, "0:00.52 stress-+", "0:00.52 0:00.52 stress-+")
+    with pytest.warns(perfkit.ParseWarning, match="line 8: a process row that does not fit"):
+        processes = perfkit.parse(damaged, "top")["processes"]
+    assert not processes["COMMAND"].str.startswith("0:").any()
+    undamaged = perfkit.parse(fixture_text("top", "b-n3.C.txt"), "top")["processes"]
+    assert len(processes) == len(undamaged) - 1
