@@ -82,6 +82,9 @@ _MAP = re.compile(r"^(@\w*)(?:\[(.*)\])?: ?(.*)$")
 _MAP_OPEN = re.compile(r"^(@\w*)\[(.*)$")
 _KEY_CLOSE = re.compile(r"^(.*)\]: ?(.*)$")
 _BUCKET = re.compile(r"^([\[(][^\])]*[\])])\s+(\d+)\s+\|[@ ]*\|$")
+#: A histogram row with a field lost or printed twice (``[64, 128)  3 |`` or ``[64, 128)
+#: 128)  3 |@@ |``): a bucket's opening, and a bar, but not the row bpftrace prints.
+_DAMAGED_BUCKET = re.compile(r"^\s*(?:[\[(]|-?\d+[KMGTPE]?[\])]).*\||.*\d\s+\|[@ ]*\|?\s*$")
 _STATS = re.compile(r"^count (-?\d+), average (-?\d+), total (-?\d+)$")
 _INT = re.compile(r"^-?\d+$")
 _JSON_TYPES = ("attached_probes", "map", "hist", "stats", "printf", "time", "lost_events",
@@ -150,6 +153,25 @@ class _Reader:
                  action="line skipped")
 
 
+def _damaged_entry(key: str, value: str) -> str | None:
+    """Why a map entry that is not a histogram nor stats is damaged (no value; a number
+    printed twice; a second ``@name[`` inside its key), or None.
+
+    >>> _damaged_entry("", ""), _damaged_entry("bash", "1368 1368")
+    ('a map entry without its value', 'a map value printed as several numbers')
+    >>> _damaged_entry("bash]: @[bash", "12"), _damaged_entry("dd", "1785")
+    ('a map entry with another inside its key', None)
+    """
+    if not value:
+        return "a map entry without its value"
+    words = value.split()
+    if len(words) > 1 and all(_INT.match(word) for word in words):
+        return "a map value printed as several numbers"
+    if "]: @" in key:
+        return "a map entry with another inside its key"
+    return None
+
+
 def _value(text: str) -> int | str:
     return int(text) if _INT.match(text) else text
 
@@ -172,6 +194,10 @@ def _read_text(text: str, reader: _Reader) -> None:
                 low, high = bucket_bounds(bucket[1])
                 buckets.append((low, high, int(bucket[2])))
                 continue
+            if _DAMAGED_BUCKET.match(line):  # a field lost or doubled: not printf output
+                bad_line("a damaged histogram row", line=number, text=line, tool=NAME,
+                         strict=reader.strict, action="line skipped")
+                continue
             buckets = None
         stripped = line.strip()
         if not stripped:
@@ -181,7 +207,8 @@ def _read_text(text: str, reader: _Reader) -> None:
             if read is not None:
                 name, key, value, index = read
                 keys = split_key(key, ", ") if key else []
-                if not value and index < len(lines) and _BUCKET.match(lines[index]):
+                if not value and index < len(lines) and (
+                        _BUCKET.match(lines[index]) or _DAMAGED_BUCKET.match(lines[index])):
                     buckets = []
                     reader.add_row(name, "hist", keys, buckets, number)
                 else:
@@ -189,10 +216,18 @@ def _read_text(text: str, reader: _Reader) -> None:
                     if stats:
                         payload = (int(stats[1]), int(stats[2]), int(stats[3]))
                         reader.add_row(name, "stats", keys, payload, number)
+                    elif damaged := _damaged_entry(key, value):
+                        bad_line(damaged, line=number, text=line, tool=NAME,
+                                 strict=reader.strict, action="line skipped")
                     else:
                         reader.add_row(name, "value", keys, _value(value), number)
                 continue
         reader.open_print = None
+        if _JSON_START.match(stripped):  # ``bpftrace -f json`` after a text run: joined
+            bad_line("a line of bpftrace's JSON output in its text output (two outputs "
+                     "joined)", line=number, text=line, tool=NAME, strict=reader.strict,
+                     action="line skipped")
+            continue
         probes = _PROBES.match(stripped)
         if probes:
             if "probes" in reader.attrs:  # ``bpftrace ... >> file`` run twice

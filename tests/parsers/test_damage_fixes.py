@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import pandas as pd
 import pytest
 from conftest import ROOT, fixture_text
 
@@ -174,3 +175,36 @@ def test_a_top_process_row_with_a_field_printed_twice_is_reported():
     assert not processes["COMMAND"].str.startswith("0:").any()
     undamaged = perfkit.parse(fixture_text("top", "b-n3.C.txt"), "top")["processes"]
     assert len(processes) == len(undamaged) - 1
+
+
+def _bpftrace_damage(name: str, line: int, old: str, new: str) -> str:
+    lines = fixture_text("bpftrace", name).split("\n")
+    assert old in lines[line - 1], lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("line", "old", "new", "said"), [
+    (47, "@mean[0]: 19", "@mean[0]:", "a map entry without its value"),
+    (47, "@mean[0]: 19", "@mean[0]: 19 19", "a map value printed as several numbers"),
+    (9, "[1]", "", "a damaged histogram row"),  # the bucket's bounds lost
+    (8, "[0]", "", "a damaged histogram row"),  # the first bucket's: the histogram still is
+])
+def test_a_damaged_bpftrace_map_line_is_named(line, old, new, said):
+    damaged = _bpftrace_damage("maps.txt", line, old, new)
+    with pytest.warns(perfkit.ParseWarning, match=f"line {line}: {said}"):
+        tables = perfkit.parse(damaged, "bpftrace")
+    assert "printf" not in tables or not tables["printf"].astype(str).apply(
+        lambda column: column.str.contains(r"\|")).any().any()  # no bar read as printf
+
+
+def test_bpftrace_json_after_text_is_named_not_read_as_printf():
+    text, json = fixture_text("bpftrace", "maps.txt"), fixture_text("bpftrace", "maps.json")
+    at = text.count("\n") + 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tables = perfkit.parse(text + json, "bpftrace")
+    said = [str(w.message) for w in caught]
+    assert f"line {at}: a line of bpftrace's JSON" in said[0], said[0]
+    undamaged = perfkit.parse(text, "bpftrace")["printf"]  # no JSON line read as printf
+    pd.testing.assert_frame_equal(tables["printf"], undamaged)

@@ -52,6 +52,9 @@ def test_doubling_the_input_at_most_doubles_the_time(tool, shape):
         size *= 2 if small > 0.03 else 8
         small = cpu_seconds(make(base, size), tool)
     large = cpu_seconds(make(base, 2 * size), tool)
+    if large / max(small, 1e-3) >= 3:  # a busy machine slowed one: both again, best kept
+        small = min(small, cpu_seconds(make(base, size), tool))
+        large = min(large, cpu_seconds(make(base, 2 * size), tool))
     ratio = large / max(small, 1e-3)
     assert ratio < 3, f"{tool} {shape}: {size} chars {small:.3f} s, twice {large:.3f} s"
 
