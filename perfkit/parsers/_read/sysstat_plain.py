@@ -482,6 +482,12 @@ def _averages(text: str, data: bytes, blocks: _Blocks, options: _Options) -> Rep
     head = blocks.averages_head
     mini = (text[:blocks.banner_end] + "\n\n" + (head.decode("ascii") + "\n" if head else "")
             + text[at:])
+    return averages_only(mini, options)
+
+
+def averages_only(mini: str, options: _Options) -> Report | None:
+    """The careful reader's report of ``mini`` (a banner, then ``Average:`` rows under
+    their headers), or None when it finds anything odd in them or any sample row."""
     report = read_tidy_report(mini, tool=options.tool, text_columns=options.text_columns,
                               rest_column=options.rest_column, dayfirst=options.dayfirst,
                               header_columns=options.header_columns, date=options.date)

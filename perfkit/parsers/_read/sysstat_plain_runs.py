@@ -34,12 +34,12 @@ import numpy as np
 import pandas as pd
 
 from .banner import is_banner, parse_banner
-from .sysstat import _Options, _report_facts, read_tidy_report
+from .sysstat import _Options, _report_facts
 from .sysstat_averages import AVERAGE_WORDS
 from .sysstat_columns import read_columns
 from .sysstat_engine import _newline_offsets
 from .sysstat_lines import Columns, Report
-from .sysstat_plain import _TIME_SHAPE, _seconds, _table_keys, _timed_alike
+from .sysstat_plain import _TIME_SHAPE, _seconds, _table_keys, _timed_alike, averages_only
 from .sysstat_runs import run_starts
 from .sysstat_times import _first_time_of_day
 from .times import given_date
@@ -269,13 +269,7 @@ def _averages(text: str, parts: list[str], options: _Options) -> Report | None:
     if not parts:
         return Report({}, {}, {}, pd.DataFrame(), [], set())
     mini = text[:text.find("\n")] + "\n\n" + "\n".join(parts)
-    report = read_tidy_report(mini, tool=options.tool, text_columns=options.text_columns,
-                              rest_column=options.rest_column, dayfirst=options.dayfirst,
-                              header_columns=options.header_columns, date=options.date)
-    if report is None or len(report.restarts) or any(
-            len(frame) for frame in report.tables.values()):
-        return None
-    return report
+    return averages_only(mini, options)
 
 
 def _times(seconds: np.ndarray, run_of: np.ndarray, dates: list[pd.Timestamp | None],
