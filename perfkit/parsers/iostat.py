@@ -711,6 +711,10 @@ def _report_times(stamps: list[tuple[str | None, int]], facts: dict[str, Any],
     facts["date"] = date
     if not any(stamp for stamp, _ in stamps):
         return None
+    for stamp, line in stamps:
+        if not stamp:  # -t prints one before every report: a line lost, or a run without -t
+            warn("a report without its time stamp among reports with one: its time is "
+                 "left unknown (NaT)", line=max(line - 1, 1), tool=NAME)
     present = [(index, stamp, line) for index, (stamp, line) in enumerate(stamps) if stamp]
     result = np.full(len(stamps), np.datetime64("NaT"), dtype="datetime64[ns]")
     try:
@@ -722,7 +726,10 @@ def _report_times(stamps: list[tuple[str | None, int]], facts: dict[str, Any],
             except (ValueError, OverflowError) as exc:
                 raise ParseError(f"unreadable time stamp ({exc})", line=line, text=stamp,
                                  tool=NAME) from exc
-        raise  # pragma: no cover - every stamp passed alone
+        _, stamp, line = _odd_clock(present)  # each reads alone: the clocks differ
+        raise ParseError("a time stamp without AM/PM among 12-hour ones, or with it among "
+                         "24-hour ones (a word lost or two outputs joined?)", line=line,
+                         text=stamp, tool=NAME) from None
     if values.dtype.kind == "m":  # times of day (see _stamp_values)
         result = np.full(len(stamps), np.timedelta64("NaT"), dtype="timedelta64[ns]")
     result[[index for index, _, _ in present]] = values
@@ -763,6 +770,16 @@ def _stamp_values(stamps: list[str], dayfirst: bool | None, date: pd.Timestamp |
         if date is not None:
             out[list(rows)] = combine(date, _seconds(matches)).to_numpy()
     return out
+
+
+def _odd_clock(present: list[tuple[int, str, int]]) -> tuple[int, str, int]:
+    """The first stamp whose clock (12-hour, with AM/PM, or 24-hour) is the rarer one."""
+    def twelve(stamp: str) -> bool:
+        match = _ISO.match(stamp) or _STAMP.match(stamp) or _OLD_STAMP.match(stamp)
+        return bool(match and "ampm" in match.re.groupindex and match.group("ampm"))
+    kinds = [twelve(stamp) for _, stamp, _ in present]
+    rarer = sum(kinds) * 2 < len(kinds)
+    return next(entry for entry, kind in zip(present, kinds, strict=True) if kind == rarer)
 
 
 def _seconds(matches: tuple[re.Match, ...]) -> np.ndarray:

@@ -338,6 +338,7 @@ def _numbers(frame: pd.DataFrame, *, decimal: str, human: bool, lines: Iterable[
     # number went into Command ("8.91 java"); no command is a number and a space
     shifted = _shifted(frame["Command"]) if "Command" in frame and len(frame) \
         else np.zeros(len(frame), dtype=bool)
+    shifted |= _policy_moved(frame)
     for index in np.flatnonzero(bad | shifted):
         number, line = _find_line(lines, [str(v) for v in printed.iloc[index]],
                                   str(frame["Command"].iloc[index]))
@@ -358,6 +359,26 @@ def _shifted(commands: pd.Series) -> np.ndarray:
     matched = np.array([pattern.match(str(command)) is not None for command in uniques]
                        + [False], dtype=bool)
     return matched[codes]  # code -1 (missing): the False at the end
+
+
+def _policy_moved(frame: pd.DataFrame) -> np.ndarray:
+    """Rows of ``-R`` whose policy moved: pidstat prints it as a word in capitals (``FIFO``,
+    ``RR``), so a number there means a field was lost before it, and a Command that starts
+    with the row's policy and a space means the policy was printed twice.
+
+    >>> rows = pd.DataFrame({"policy": ["FIFO", "10", "FIFO"],
+    ...                      "Command": ["sleep", "FIFO  sleep", "FIFO  sleep"]})
+    >>> _policy_moved(rows).tolist()
+    [False, True, True]
+    """
+    if "policy" not in frame or not len(frame):
+        return np.zeros(len(frame), dtype=bool)
+    policy = frame["policy"].astype(str)
+    not_a_word = ~policy.str.fullmatch(r"[A-Z_]+").to_numpy(dtype=bool)
+    command = frame["Command"].astype(str) if "Command" in frame else policy
+    doubled = np.array([c.startswith(p) and c[len(p):len(p) + 1].isspace()
+                        for p, c in zip(policy, command, strict=True)], dtype=bool)
+    return not_a_word | doubled
 
 
 def _integers(frame: pd.DataFrame) -> pd.DataFrame:

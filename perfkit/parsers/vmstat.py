@@ -102,6 +102,10 @@ DISK_SUMMARY = ("disks", "partitions", "total reads", "merged reads", "read sect
                 "milli reading", "writes", "merged writes", "written sectors",
                 "milli writing", "inprogress IO", "milli spent IO", "milli weighted IO")
 _KNOWN = frozenset(SUMMARY) | frozenset(DISK_SUMMARY)
+#: the -s lines printed with a unit letter (``24684092 K total memory``)
+_WITH_UNIT = frozenset(SUMMARY[index] for index in _SUMMARY_UNITS)
+#: a word printed twice in a row in a counter's name (``forks forks``)
+_WORD_TWICE = re.compile(r"(?:^|\s)(\S+)\s+\1(?:\s|$)")
 
 _DASHES = re.compile(r"-{3,}")
 _TIMESTAMP = re.compile(r"\s\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}:\d{2}\s*$")
@@ -547,6 +551,7 @@ def _times(frame: pd.DataFrame, lines: list[str], context: _Context) -> pd.DataF
 
 def _counters(numbered: list[tuple[int, str]], context: _Context) -> pd.DataFrame:
     rows: list[tuple[int, str | None, str]] = []
+    lines: list[tuple[int, str]] = []  # each row's line number and text
     for number, line in numbered:
         match = _COUNTER.match(line)
         if not match:
@@ -559,11 +564,25 @@ def _counters(numbered: list[tuple[int, str]], context: _Context) -> pd.DataFram
         if number == context.last_number and not context.complete and name not in _KNOWN:
             context.reject(number, line, "not a vmstat counter line", truncated=True)
             continue
+        if _WORD_TWICE.search(name):  # "11324 forks forks": a word printed twice
+            context.reject(number, line, "a vmstat counter name with a word printed twice")
+            continue
+        if name in _KNOWN and (name in _WITH_UNIT) != bool(match.group("unit")):
+            context.reject(number, line, "a vmstat counter line whose unit letter is lost "
+                           "(or printed where vmstat prints none): its value's unit is unknown")
+            continue
         rows.append((int(match.group("value")), match.group("unit"), name))
+        lines.append((number, line))
     if not rows:
         number, line = numbered[0]
         raise ParseError("no vmstat counter line", line=number, text=line, tool=NAME)
     names = _counter_names(rows)
+    odd = _unit_lost(rows)
+    if odd is not None:  # a translated list whose unit letters differ on one line
+        names = list(SUMMARY)  # the other lines' letters tell it is -s's list
+        context.reject(*lines[odd], "a vmstat counter line whose unit letter is lost (or "
+                       "printed where vmstat prints none): its value's unit is unknown")
+        del rows[odd], names[odd]
     letters = [letter for _, letter, _ in rows if letter]
     values: list[Any] = []
     for value, letter, _ in rows:
@@ -602,6 +621,24 @@ def _counter_names(rows: list[tuple[int, str | None, str]]) -> list[str]:
         else:
             names.append(rest[0][2])
     return names
+
+
+def _unit_lost(rows: list[tuple[int, str | None, str]]) -> int | None:
+    """The index of the one row of a translated ``-s`` list whose unit letter is not where
+    vmstat prints one (``24684092 Gesamtspeicher`` for ``24684092 K Gesamtspeicher``), or
+    None: the list's length is -s's, and only that row breaks the pattern of its letters.
+
+    >>> rows = [(1, "K", "a")] * 10 + [(2, None, "b")] * 18
+    >>> _unit_lost(rows) is None
+    True
+    >>> _unit_lost([(1, None, "a")] + rows[1:])
+    0
+    """
+    if len(rows) != len(SUMMARY) or all(name in _KNOWN for _, _, name in rows):
+        return None
+    lettered = {index for index, (_, letter, _) in enumerate(rows) if letter}
+    differ = lettered ^ _SUMMARY_UNITS
+    return differ.pop() if len(differ) == 1 else None
 
 
 def _proc(numbered: list[tuple[int, str]], context: _Context) -> pd.DataFrame:

@@ -242,7 +242,10 @@ class _Scanner:
                    else tuple(tokens[2:]))
         if not columns:
             return None
-        return columns, self.first_time_width(start, end)
+        width = self.first_time_width(start, end)
+        if width == 1 and self.rows_with_ampm(end):
+            width = 2  # the first row lost its AM/PM: it is reported when its time is read
+        return columns, width
 
     def first_time_width(self, start: int, end: int) -> int:
         """The time width (:func:`time_width`) of the first line of ``text[start:end]``
@@ -256,6 +259,21 @@ class _Scanner:
                 return width
             start = stop + 1
         return 1
+
+    def rows_with_ampm(self, start: int, lines: int = 40) -> bool:
+        """Whether one of the next ``lines`` lines from ``start`` starts with a 12-hour time
+        (``12:00:01 AM``): a 24-hour output never prints one, so a row of the same header
+        without it lost a word."""
+        text = self.text
+        for _ in range(lines):
+            if start >= len(text):
+                return False
+            stop = text.find("\n", start)
+            stop = len(text) if stop < 0 else stop
+            if time_width(text[start:stop].split(None, 2)) == 2:
+                return True
+            start = stop + 1
+        return False
 
     def group(self, columns: Columns, prefix: int, at: int | None = None) -> _Group:
         """The table of ``columns``, made on first use; ``at``: where a header or row of
@@ -515,6 +533,13 @@ class _Scanner:
                     self.bad_line(line_start, line, _NOT_A_SYSSTAT_LINE)
                     continue
                 rest = tuple(tokens[width:])
+                if (average is None and current is None and len(set(rest)) != len(rest)
+                        and not _looks_numeric(rest)):
+                    confirm(False)  # rows after it reach their table only by their shape
+                    self.bad_line(line_start, line, "an average header that names a column "
+                                  "twice (a word printed twice?)")
+                    current = average = None
+                    continue
                 known = rest in self.groups
                 if known or (average is None and current is None and not _looks_numeric(rest)):
                     confirm(False)
