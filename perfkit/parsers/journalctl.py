@@ -177,6 +177,10 @@ def _parse_short(text: str, *, strict: bool, year: int | None) -> pd.DataFrame:
             record = {k: v for k, v in match.groupdict().items() if v is not None}
             record["msg"] = record.get("msg", "")
             record["line"] = number
+            if _said_twice(record):
+                warn("the program's name is printed twice (a word repeated?): the message "
+                     "is kept as printed, starting with it", line=number, text=line,
+                     tool=NAME)
             record["boot"] = boot
             records.append(record)
             indent = match.start("msg") if match.group("msg") is not None else len(line)
@@ -205,6 +209,23 @@ def _parse_short(text: str, *, strict: bool, year: int | None) -> pd.DataFrame:
         raise ParseError("no journalctl entry ('Nov 25 00:10:01 host ident: message') in "
                          "the input", line=first, text=lines[first - 1], tool=NAME)
     return _short_frame(records, attrs, strict=strict, year=year, markers=boots_seen > 0)
+
+
+def _said_twice(record: dict[str, Any]) -> bool:
+    """Whether a message starts with its line's own tag (``kernel: kernel: ...``): the tag
+    printed twice, so the message holds a word the program did not write.
+
+    >>> _said_twice({"ident": "kernel", "msg": "kernel: RSP: 002b"})
+    True
+    >>> _said_twice({"ident": "sshd", "pid": "12", "msg": "Accepted key"})
+    False
+    """
+    ident = record.get("ident")
+    if not ident:
+        return False
+    tag = f"{ident}[{record['pid']}]:" if record.get("pid") else f"{ident}:"
+    message = record["msg"]
+    return message.startswith(tag) and message[len(tag):len(tag) + 1] in ("", " ")
 
 
 def _empty(attrs: dict[str, Any]) -> pd.DataFrame:
