@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import islice, pairwise
 from typing import Any
 
 import pandas as pd
@@ -357,7 +357,7 @@ class _Walk:
         ends in without its count (a transcript cut there) is left out."""
         if self.process is None and not self.frames:
             return
-        more = any(rest.strip() for rest in self.lines[self.index:])
+        more = any(rest.strip() for rest in islice(self.lines, self.index, None))
         if more and self.process is not None:
             self.reader.unknown(number, "", "a blank line where this stack's count line "
                                 "should be (the count lost)")
