@@ -427,6 +427,9 @@ _VALUE_SHAPES = {
     "DADDR:DPORT": re.compile(r"[\w.:%\[\]]*:\d+"),
     "STATE": re.compile(r"[A-Z][A-Z0-9_]*"),
 }
+#: tcpretrans's STATE (bcc's and perf-tools'): the kernel's TCP state names
+_TCP_STATE = re.compile(r"ESTABLISHED|SYN_SENT|SYN_RECV|FIN_WAIT[12]|TIME_WAIT|CLOSE|CLOSE_WAIT"
+                        r"|LAST_ACK|LISTEN|CLOSING|NEW_SYN_RECV|BOUND_INACTIVE")
 #: Last columns whose value may hold spaces or be empty (a command line, a path, a name).
 _TEXT_LAST = {"ARGS", "PATH", "FILENAME", "FILE", "COMM", "PCOMM", "TASK", "QUERY"}
 
@@ -476,7 +479,8 @@ def _shaped_rows(header: str, continuation: str | None, rows: list[tuple[int, st
                  ) -> tuple[list[tuple[int, str]], dict[int, list[str]]]:
     """``rows`` (line number, text) under ``header`` (on line ``header_line``) without those
     a lost or doubled field has shifted, each reported: a value of a :data:`_VALUE_SHAPES`
-    column not of its shape (tcpretrans's ``T>`` holding an address), a last column of one
+    column not of its shape (tcpretrans's ``T>`` holding an address, its ``STATE`` not a
+    TCP state's name), a last column of one
     token (``STATE``) holding two, or a last column every other row fills with a number
     left empty (tcplife's ``MS``: the row lost a field, its values moved one column on).
     A header that names a column twice in a row, or has one name fewer than every row has
@@ -493,6 +497,9 @@ def _shaped_rows(header: str, continuation: str | None, rows: list[tuple[int, st
         rows = [(number, re.sub(r"^(\s*\S+\s+)<->(?=\s)", r"\1", text))
                 for number, text in rows]
     width, last = len(names), names[-1]
+    shapes = _VALUE_SHAPES
+    if "LADDR:LPORT" in names:  # tcpretrans: its STATE is a TCP state's name
+        shapes = {**_VALUE_SHAPES, "STATE": _TCP_STATE}
     split = [text.split(None, width - 1) for _, text in rows]  # as event_table splits
     comm = any(name in names for name in ("COMM", "PCOMM", "TASK"))
     if _repeats_a_field(header) or (len(rows) > 1 and all(
@@ -508,17 +515,17 @@ def _shaped_rows(header: str, continuation: str | None, rows: list[tuple[int, st
     kept = []
     for (number, text), fields in zip(rows, split, strict=True):
         why = None
-        if len(fields) == width - 1 and (numbers_last or last in _VALUE_SHAPES):
+        if len(fields) == width - 1:
             empty = _empty_column(header, text)
             if empty is not None:  # biosnoop's DISK of an I/O no disk is named for
-                given[number] = [*fields[:empty], "", *fields[empty:]]
-            else:
+                fields = given[number] = [*fields[:empty], "", *fields[empty:]]
+            elif numbers_last or last in _VALUE_SHAPES:
                 why = f"no {last} value (a field lost: the values after it moved one " \
                       "column on)"
-        elif len(fields) == width and not comm:
-            for name, value in zip(names, fields, strict=True):
-                shape = _VALUE_SHAPES.get(name)
-                if shape is not None and not shape.fullmatch(value.rstrip()):
+        if why is None and not comm and len(fields) >= width - 1:
+            for name, value in zip(names, fields, strict=False):
+                shape = shapes.get(name)
+                if shape is not None and value and not shape.fullmatch(value.rstrip()):
                     why = (f"{value!r} under {name} (a field lost or printed twice: the "
                            "values moved)")
                     break
