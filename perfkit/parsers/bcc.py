@@ -291,9 +291,9 @@ class _Walk:
 
     def stack(self, number: int, line: str, stripped: str) -> bool:
         """A multi-line stack's frame, process or count line, or a folded stack."""
-        if _PROCESS_LIKE.match(line):
+        stack_process = _PROCESS.match(line)
+        if stack_process or (self.header is None and _PROCESS_LIKE.match(line)):
             self.stack_line(number, line, "multi-line")
-            stack_process = _PROCESS.match(line)
             if stack_process is None or _repeats_a_field(stripped):
                 self.damaged_stack(number, line, "a stack's process line that is not "
                                    "'-  comm (pid)' (a field lost or printed twice)")
@@ -480,9 +480,9 @@ def _shaped_rows(header: str, continuation: str | None, rows: list[tuple[int, st
     """``rows`` (line number, text) under ``header`` (on line ``header_line``) without those
     a lost or doubled field has shifted, each reported: a value of a :data:`_VALUE_SHAPES`
     column not of its shape (tcpretrans's ``T>`` holding an address, its ``STATE`` not a
-    TCP state's name), a last column of one
-    token (``STATE``) holding two, or a last column every other row fills with a number
-    left empty (tcplife's ``MS``: the row lost a field, its values moved one column on).
+    TCP state's name, or two fields), or a last column every other row fills with a
+    number left empty (tcplife's ``MS``: the row lost a field, its values moved one column
+    on).
     A header that names a column twice in a row, or has one name fewer than every row has
     values (a name lost), is reported and its rows left out. tcpretrans ``-c`` prints
     ``<->`` between its two address columns, a column its header does not name: it is
@@ -518,6 +518,7 @@ def _shaped_rows(header: str, continuation: str | None, rows: list[tuple[int, st
         if len(fields) == width - 1:
             empty = _empty_column(header, text)
             if empty is not None:  # biosnoop's DISK of an I/O no disk is named for
+                fields = text.split(None, width - 2)  # the last as event_table keeps it
                 fields = given[number] = [*fields[:empty], "", *fields[empty:]]
             elif numbers_last or last in _VALUE_SHAPES:
                 why = f"no {last} value (a field lost: the values after it moved one " \

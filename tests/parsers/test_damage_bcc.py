@@ -179,3 +179,14 @@ def test_perf_tools_tcpretrans_row_without_its_pid_is_read_in_place():
     # "19:31:17        192.168.1.5:39209    R> 185.24.92.218:443    SYN_SENT"
     row = events[events["LADDR:LPORT"] == "192.168.1.5:39209"].iloc[0]
     assert pd.isna(row["PID"]) and row["--"] == "R>" and row["RADDR:RPORT"] == "185.24.92.218:443"
+
+
+def test_tcpretrans_count_mode_arrow_is_not_a_column():
+    from test_bcc import corpus_block  # skips when the shared corpus is absent
+    block = corpus_block("tcpretrans", "./tcpretrans.py -c")
+    tables, said = parse_warned(block)
+    assert said == []
+    # "192.168.10.50:60366  <-> 172.217.21.194:443         700"
+    first = tables["events"].iloc[0]
+    assert (first["LADDR:LPORT"], first["RADDR:RPORT"], first["RETRANSMITS"]) == (
+        "192.168.10.50:60366", "172.217.21.194:443", 700)
