@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice, pairwise
 from typing import Any
 
 import pandas as pd
@@ -96,14 +97,31 @@ def folded_stack(line: str) -> tuple[str, int] | None:
     if not _UNBRACKETED_FRAMES.fullmatch(_BRACKETED.sub("x", stack)):
         return None
     return stack, int(count)
+
+
 _FRAME = re.compile(r"^    (\S.*)$")
-_PROCESS = re.compile(r"^    -\s+(.*?) \((\d+)\)$")
+_PROCESS = re.compile(r"^    -\s+(\S.*?) \((\d+)\)$")
+_PROCESS_LIKE = re.compile(r"^    -\s")  # "-  comm (pid)", whole or not
 _STACK_COUNT = re.compile(r"^        (\d+)$")
 _LOST = re.compile(r"^Possibly lost (\d+) samples$")
 _MESSAGE = re.compile(r"^(Tracing|Sampling|Counting|Hit Ctrl-C|Ctrl-C|WARNING|Attaching"
                       r"|Attached)\b")
 _BCC_WORDS = {"COMM", "PCOMM", "LADDR", "RADDR", "SADDR", "DADDR", "LADDR:LPORT", "T>",
               "SECTOR", "TX_KB"}
+
+
+def _repeats_a_field(text: str) -> bool:
+    """Whether a word of ``text`` is printed twice in a row (``python python (2704)``):
+    what bcc's frames and ``-  comm (pid)`` lines never hold, and a field printed twice
+    gives.
+
+    >>> _repeats_a_field("-                python python (2704)")
+    True
+    >>> _repeats_a_field("[Missed User Stack]")
+    False
+    """
+    words = text.split()
+    return any(a == b for a, b in pairwise(words))
 
 
 def detect(lines: list[str]) -> bool:
@@ -203,9 +221,14 @@ class _Walk:
     header: str | None = None  # the event header in force, its continuation and rows
     continuation: str | None = None
     rows: list[tuple[int, str]] = field(default_factory=list)
-    headers: list[tuple[str, str | None, list[tuple[int, str]]]] = field(default_factory=list)
+    header_line: int = 0  # the line number of the header in force
+    # each header, its continuation, rows and line number
+    headers: list[tuple[str, str | None, list[tuple[int, str]], int]] = field(
+        default_factory=list)
     frames: list[str] = field(default_factory=list)  # a multi-line stack's frames so far
     process: tuple[str, int] | None = None  # its "-  comm (pid)" line
+    broken: bool = False  # a damaged multi-line stack (reported): skipped to its count line
+    stack_kind: tuple[str, int] | None = None  # "folded" or "multi-line", and its first line
 
     def marks(self, number: int, line: str, stripped: str) -> bool:
         """``^C`` and ``Possibly lost N samples``."""
@@ -269,36 +292,93 @@ class _Walk:
     def stack(self, number: int, line: str, stripped: str) -> bool:
         """A multi-line stack's frame, process or count line, or a folded stack."""
         stack_process = _PROCESS.match(line)
-        if stack_process:
-            self.process = (stack_process[1], int(stack_process[2]))
+        if stack_process or (self.header is None and _PROCESS_LIKE.match(line)):
+            self.stack_line(number, line, "multi-line")
+            if stack_process is None or _repeats_a_field(stripped):
+                self.damaged_stack(number, line, "a stack's process line that is not "
+                                   "'-  comm (pid)' (a field lost or printed twice)")
+            elif not self.broken:
+                self.process = (stack_process[1], int(stack_process[2]))
             return True
         stack_count = _STACK_COUNT.match(line)
-        if stack_count and (self.process is not None or self.frames):
-            comm, pid = self.process if self.process is not None else ("", -1)
-            folded = [comm, *reversed(["-" if f == "--" else f for f in self.frames])]
-            self.reader.stacks.append({"comm": comm, "pid": pid, "stack": ";".join(folded),
-                                       "count": int(stack_count[1])})
-            self.frames, self.process = [], None
+        if stack_count and (self.process is not None or self.frames or self.broken):
+            if not self.broken:
+                comm, pid = self.process if self.process is not None else ("", -1)
+                folded = [comm, *reversed(["-" if f == "--" else f for f in self.frames])]
+                self.reader.stacks.append({"comm": comm, "pid": pid,
+                                           "stack": ";".join(folded),
+                                           "count": int(stack_count[1])})
+            self.frames, self.process, self.broken = [], None, False
             return True
         if self.header is None and _FRAME.match(line) and not (
                 is_header(line) and not self.frames):  # an indented header (cachestat)
-            self.frames.append(stripped)
+            self.stack_line(number, line, "multi-line")
+            if self.process is not None:
+                self.damaged_stack(number - 1, self.lines[number - 2], "no count line under "
+                                   "this stack's process line")
+                self.frames, self.process, self.broken = [], None, False
+            if _repeats_a_field(stripped):
+                self.damaged_stack(number, line, "a stack frame holding a word twice "
+                                   "(a field printed twice)")
+            if not self.broken:
+                self.frames.append(stripped)
             return True
         folded_line = folded_stack(line) if self.header is None else None
         if folded_line and (";" in line or self.reader.stacks):
+            self.stack_line(number, line, "folded")
             stack, count = folded_line
             self.reader.stacks.append({"comm": stack.split(";", 1)[0], "stack": stack,
                                        "count": count})
             return True
         return False
 
+    def stack_line(self, number: int, line: str, kind: str) -> None:
+        """Note a stack of ``kind`` (``"folded"`` or ``"multi-line"``) at line ``number``:
+        one run of profile or offcputime prints only one kind, so a stack of the other kind
+        after it is another output joined on (reported at its first line)."""
+        if self.stack_kind is None:
+            self.stack_kind = (kind, number)
+        elif self.stack_kind[0] != kind:
+            warn(f"a {kind} stack after {self.stack_kind[0]} stacks (from line "
+                 f"{self.stack_kind[1]}): another output joined on? pid is -1 where "
+                 "a stack has none", line=number, text=line, tool=NAME)
+            self.stack_kind = (kind, number)
+
+    def damaged_stack(self, number: int, line: str, why: str) -> None:
+        """Report a multi-line stack damaged at line ``number`` and leave it out: the lines
+        up to its count line are skipped."""
+        self.reader.unknown(number, line, why)
+        self.frames, self.process, self.broken = [], None, True
+
+    def blank(self, number: int) -> None:
+        """A blank line: bcc prints one after each multi-line stack's count line, never
+        inside a stack, so one there with more output below is a frame, process or count
+        line that lost its only field (reported; the stack is left out). A stack the text
+        ends in without its count (a transcript cut there) is left out."""
+        if self.process is None and not self.frames:
+            return
+        more = any(rest.strip() for rest in islice(self.lines, self.index, None))
+        if more and self.process is not None:
+            self.reader.unknown(number, "", "a blank line where this stack's count line "
+                                "should be (the count lost)")
+        elif more:
+            self.damaged_stack(number, "", "a blank line inside a stack's frames (a frame "
+                               "lost)")
+            return
+        self.frames, self.process, self.broken = [], None, False
+
     def event(self, number: int, line: str, stripped: str) -> bool:
         """An event header (with its continuation line, if any) or a row under one."""
         if is_header(line):
             if self.header is not None and stripped == self.header.strip():
                 return True  # the header printed again
+            if self.header is not None:
+                warn("a second table header, with other columns than the one above (another "
+                     "output joined on?): its rows are the next events table", line=number,
+                     text=line, tool=NAME)
             self.close_events()
             self.header, self.continuation, self.rows = line, None, []
+            self.header_line = number
             following = self.lines[self.index] if self.index < len(self.lines) else ""
             if following[:1] == " " and is_header(following):
                 self.continuation = following
@@ -318,7 +398,7 @@ class _Walk:
 
     def close_events(self) -> None:
         if self.header is not None:
-            self.headers.append((self.header, self.continuation, self.rows))
+            self.headers.append((self.header, self.continuation, self.rows, self.header_line))
 
     def walk(self) -> None:
         steps = (self.marks, self.histogram, self.summary_clock_or_label, self.stack,
@@ -327,9 +407,135 @@ class _Walk:
             number, line = self.index + 1, self.lines[self.index]
             self.index += 1
             stripped = line.strip()
-            if stripped and not any(step(number, line, stripped) for step in steps):
+            if not stripped:
+                self.blank(number)
+                continue
+            if not any(step(number, line, stripped) for step in steps):
                 self.reader.unknown(number, line)
         self.close_events()
+
+
+#: The shape of every value of an event column whose values are one token of a known kind:
+#: tcpretrans's ``T>`` (perf-tools': ``--``) is ``R>`` (a retransmit) or ``L>`` (a tail
+#: loss probe), an ``ADDR:PORT`` column an address and a port, ``STATE`` a TCP state name.
+_VALUE_SHAPES = {
+    "T>": re.compile(r"[RL]>"),
+    "--": re.compile(r"[RL]>"),
+    "LADDR:LPORT": re.compile(r"[\w.:%\[\]]*:\d+"),
+    "RADDR:RPORT": re.compile(r"[\w.:%\[\]]*:\d+"),
+    "SADDR:SPORT": re.compile(r"[\w.:%\[\]]*:\d+"),
+    "DADDR:DPORT": re.compile(r"[\w.:%\[\]]*:\d+"),
+    "STATE": re.compile(r"[A-Z][A-Z0-9_]*"),
+}
+#: tcpretrans's STATE (bcc's and perf-tools'): the kernel's TCP state names
+_TCP_STATE = re.compile(r"ESTABLISHED|SYN_SENT|SYN_RECV|FIN_WAIT[12]|TIME_WAIT|CLOSE|CLOSE_WAIT"
+                        r"|LAST_ACK|LISTEN|CLOSING|NEW_SYN_RECV|BOUND_INACTIVE")
+#: Last columns whose value may hold spaces or be empty (a command line, a path, a name).
+_TEXT_LAST = {"ARGS", "PATH", "FILENAME", "FILE", "COMM", "PCOMM", "TASK", "QUERY"}
+
+
+def _is_number(value: str) -> bool:
+    """Whether ``value`` is a number as bcc prints one (``-1``, ``0.09``, ``99.75%``)."""
+    try:
+        float(value.removesuffix("%"))
+    except ValueError:
+        return False
+    return True
+
+
+def _empty_column(header: str, text: str) -> int | None:
+    """The column of ``header`` that the row ``text`` leaves empty, when it has one value
+    fewer than the header has names because a column in the middle is blank (biosnoop
+    prints no DISK for an I/O it cannot name): the one column, not the last, blank in
+    ``text`` where the header prints its name, with every value of the row where the
+    header puts its column (starting where the name starts, or ending where it ends).
+    None when no column, or more than one, fits: then the row lost a field, and the
+    values after it moved.
+
+    >>> header = "TIME(s)        COMM           PID    DISK    T  SECTOR    BYTES   LAT(ms)"
+    >>> _empty_column(header, "0.000000000    ?              0              R  -1        8"
+    ...                       "          0.26")
+    3
+    >>> _empty_column(header, "0.000000000    ?              0 R  -1        8          0.26")
+    """
+    named = [m.span() for m in re.finditer(r"\S+", header)]
+    values = [m.span() for m in re.finditer(r"\S+", text)]
+    if len(values) != len(named) - 1:
+        return None
+    found = []
+    for empty in range(len(named) - 1):
+        start, end = named[empty]
+        if text[start:end].strip():
+            continue
+        columns = named[:empty] + named[empty + 1:]
+        if all(value[0] == column[0] or value[1] == column[1]
+               for value, column in zip(values, columns, strict=True)):
+            found.append(empty)
+    return found[0] if len(found) == 1 else None
+
+
+def _shaped_rows(header: str, continuation: str | None, rows: list[tuple[int, str]],
+                 header_line: int, *, strict: bool
+                 ) -> tuple[list[tuple[int, str]], dict[int, list[str]]]:
+    """``rows`` (line number, text) under ``header`` (on line ``header_line``) without those
+    a lost or doubled field has shifted, each reported: a value of a :data:`_VALUE_SHAPES`
+    column not of its shape (tcpretrans's ``T>`` holding an address, its ``STATE`` not a
+    TCP state's name, or two fields), or a last column every other row fills with a
+    number left empty (tcplife's ``MS``: the row lost a field, its values moved one column
+    on).
+    A header that names a column twice in a row, or has one name fewer than every row has
+    values (a name lost), is reported and its rows left out. tcpretrans ``-c`` prints
+    ``<->`` between its two address columns, a column its header does not name: it is
+    left out. Also gives the fields of the rows with a blank column (:func:`_empty_column`),
+    by line number. A header with a second line or a CSV header is left to
+    :func:`~perfkit.parsers.ebpf_events.event_table`."""
+    names = header.split()
+    given: dict[int, list[str]] = {}
+    if continuation is not None or len(names) < 2 or "," in header.strip():
+        return rows, given
+    if names[:2] == ["LADDR:LPORT", "RADDR:RPORT"]:  # tcpretrans -c: "a:1  <-> b:2   700"
+        rows = [(number, re.sub(r"^(\s*\S+\s+)<->(?=\s)", r"\1", text))
+                for number, text in rows]
+    width, last = len(names), names[-1]
+    shapes = _VALUE_SHAPES
+    if "LADDR:LPORT" in names:  # tcpretrans: its STATE is a TCP state's name
+        shapes = {**_VALUE_SHAPES, "STATE": _TCP_STATE}
+    split = [text.split(None, width - 1) for _, text in rows]  # as event_table splits
+    comm = any(name in names for name in ("COMM", "PCOMM", "TASK"))
+    if _repeats_a_field(header) or (len(rows) > 1 and all(
+            len(text.split()) > width and all(map(_is_number, text.split()[width - 1:]))
+            for _, text in rows)):
+        bad_line("a header naming a column twice, or with a name fewer than every row has "
+                 "values (a name lost or printed twice)", line=header_line, text=header,
+                 tool=NAME, strict=strict, action="its rows skipped")
+        return [], given
+    filled = [fields[-1].rstrip() for fields in split if len(fields) == width]
+    numbers_last = (last not in _TEXT_LAST and last not in _VALUE_SHAPES and len(filled) > 1
+                    and all(_is_number(value) for value in filled))
+    kept = []
+    for (number, text), fields in zip(rows, split, strict=True):
+        why = None
+        if len(fields) == width - 1:
+            empty = _empty_column(header, text)
+            if empty is not None:  # biosnoop's DISK of an I/O no disk is named for
+                fields = text.split(None, width - 2)  # the last as event_table keeps it
+                fields = given[number] = [*fields[:empty], "", *fields[empty:]]
+            elif numbers_last or last in _VALUE_SHAPES:
+                why = f"no {last} value (a field lost: the values after it moved one " \
+                      "column on)"
+        if why is None and not comm and len(fields) >= width - 1:
+            for name, value in zip(names, fields, strict=False):
+                shape = shapes.get(name)
+                if shape is not None and value and not shape.fullmatch(value.rstrip()):
+                    why = (f"{value!r} under {name} (a field lost or printed twice: the "
+                           "values moved)")
+                    break
+        if why is None:
+            kept.append((number, text))
+        else:
+            bad_line(why, line=number, text=text, tool=NAME, strict=strict,
+                     action="line skipped")
+    return kept, given
 
 
 def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
@@ -337,10 +543,13 @@ def _read(text: str, reader: _Reader) -> dict[str, pd.DataFrame]:
     and stacks are gathered in ``reader``."""
     walk = _Walk(text.split("\n"), reader)
     walk.walk()
-    return {"events" if position == 0 else f"events{position + 1}":
-            event_table(head, body, tool=NAME, continuation=cont, strict=reader.strict,
-                        date=reader.date)
-            for position, (head, cont, body) in enumerate(walk.headers)}
+    tables = {}
+    for position, (head, cont, body, line) in enumerate(walk.headers):
+        rows, given = _shaped_rows(head, cont, body, line, strict=reader.strict)
+        tables["events" if position == 0 else f"events{position + 1}"] = event_table(
+            head, rows, tool=NAME, continuation=cont, strict=reader.strict, date=reader.date,
+            fields=given)
+    return tables
 
 
 def _hist_table(reader: _Reader) -> pd.DataFrame:

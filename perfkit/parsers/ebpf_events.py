@@ -215,15 +215,19 @@ def clock_times(values: Sequence[str], date: pd.Timestamp | None = None) -> pd.S
 
 def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
                 continuation: str | None = None, strict: bool = False,
-                date: pd.Timestamp | None = None) -> pd.DataFrame:
-    """The rows (``(line_number, text)``) under ``header`` as a DataFrame (see module doc)."""
+                date: pd.Timestamp | None = None,
+                fields: dict[int, list[str]] | None = None) -> pd.DataFrame:
+    """The rows (``(line_number, text)``) under ``header`` as a DataFrame (see module doc);
+    ``fields``: the values of rows the caller has split itself, by line number (a row with
+    an empty column in the middle, which splitting on white space cannot place)."""
     stripped = header.strip()
     if "," in stripped and " " not in stripped:
         names = stripped.split(",")
         records = list(csv.reader(io.StringIO("\n".join(text for _, text in rows))))
     else:
         names = _names(header, continuation)
-        records = [text.split(None, len(names) - 1) for _, text in rows]
+        records = [(fields or {}).get(number) or text.split(None, len(names) - 1)
+                   for number, text in rows]
     width = len(names)
     kept: list[list[str]] = []
     kept_lines: list[int] = []
