@@ -384,7 +384,10 @@ class _CsvReader:
         in the same order at every time (with one, its header once): where a time lacks a
         header the others have, the block before it holds, past the rows it has at the
         others, the rows of the lost one."""
-        blocks = [block for block in self.blocks if block.rows]
+        # a block whose rows span several times is an activity printed once for the whole
+        # run (another output's layout, joined after this one): it lost no header
+        blocks = [block for block in self.blocks
+                  if block.rows and block.rows[0][1] == block.rows[-1][1]]
         drop: dict[int, int] = {}  # block -> its first row that is not its own
         by_time: dict[str, list[int]] = {}
         for index, block in enumerate(blocks):
