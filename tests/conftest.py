@@ -39,6 +39,30 @@ def parse_with_setting(monkeypatch, owner, name: str, value, text: str, tool: st
     return tables, [str(w.message) for w in caught]
 
 
+def spy_on(monkeypatch, owner, name: str) -> list[bool]:
+    """Replace ``owner.name`` by a spy that calls it and records, for each call, whether it
+    gave something (not None): whether a fast path was taken.
+
+    >>> import types, pytest
+    >>> owner = types.SimpleNamespace(read=lambda text: text or None)
+    >>> with pytest.MonkeyPatch.context() as patch:
+    ...     taken = spy_on(patch, owner, "read")
+    ...     _ = owner.read("x"), owner.read("")
+    >>> taken
+    [True, False]
+    """
+    taken: list[bool] = []
+    real = getattr(owner, name)
+
+    def spy(*args, **kwargs):
+        result = real(*args, **kwargs)
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(owner, name, spy)
+    return taken
+
+
 def assert_same_tables(one, other) -> None:
     """Two results of :func:`parse_with_setting` hold the same frames and warnings."""
     (tables, messages), (other_tables, other_messages) = one, other

@@ -412,16 +412,13 @@ class _Reader:
             counts = collections.Counter(labels for _number, labels in seen)
             common, times = counts.most_common(1)[0]
             if times * 2 <= len(seen) and len(counts) > 1:
-                common = None  # no majority: each line that is not alike is named
+                common = None  # no majority: the labels no other line prints are named
             for number, labels in seen:
-                if common is not None and labels == common:
+                if labels == common or (common is None and counts[labels] > 1):
                     continue
-                if common is None and counts[labels] > 1:
-                    continue
-                if common is not None or len(counts) > 1:
-                    self.odd_labels(number, f"labels {', '.join(labels)} where the other "
-                                         f"{kind} lines print {', '.join(common or ())}"
-                                 if common else f"{kind} lines that print different labels")
+                self.odd_labels(number, f"labels {', '.join(labels)} where the other {kind} "
+                                     f"lines print {', '.join(common)}" if common
+                                else f"{kind} lines that print different labels")
             if kind == "%Cpu" and len(counts) == 1 and _lost_cpu_label(common):
                 for number, _labels in seen:
                     self.odd_labels(number, "a %Cpu line with a field missing: "

@@ -8,7 +8,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, spy_on
 
 from perfkit.errors import ParseError
 from perfkit.parsers import iostat, mpstat, pidstat, sar, vmstat
@@ -77,15 +77,7 @@ def test_plain_recordings_take_the_fast_path():
 
 @pytest.mark.parametrize("module", SYSSTAT, ids=["mpstat", "pidstat", "sar"])
 def test_plain_sysstat_recordings_take_the_fast_path(module, monkeypatch):
-    taken = []
-    real = module.plain_report
-
-    def spy(*args, **kwargs):
-        report = real(*args, **kwargs)
-        taken.append(report is not None)
-        return report
-
-    monkeypatch.setattr(module, "plain_report", spy)
+    taken = spy_on(monkeypatch, module, "plain_report")
     name = {"mpstat": "P-ALL.C.txt", "pidstat": "h-urd.C.txt", "sar": "A.C.txt"}[module.NAME]
     tables = module.parse((FIXTURES / module.NAME / name).read_text())
     assert taken == [True]

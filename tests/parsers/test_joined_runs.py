@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, spy_on
 
 import perfkit
 from perfkit.errors import ParseError
@@ -40,20 +40,6 @@ def _joined(texts: list[str]) -> str:
     return "\n".join(text if text.endswith("\n") else text + "\n" for text in texts)
 
 
-def _spied(monkeypatch) -> list[bool]:
-    """Whether each joined text was read together (True) or run by run."""
-    taken: list[bool] = []
-    real = mpstat.plain_runs
-
-    def spy(*args, **kwargs):
-        together = real(*args, **kwargs)
-        taken.append(together is not None)
-        return together
-
-    monkeypatch.setattr(mpstat, "plain_runs", spy)
-    return taken
-
-
 @pytest.mark.parametrize("module", TOOLS, ids=["mpstat", "pidstat"])
 def test_runs_read_together_give_what_runs_read_one_by_one_give(module, monkeypatch):
     paths = _recordings(module)
@@ -63,7 +49,7 @@ def test_runs_read_together_give_what_runs_read_one_by_one_give(module, monkeypa
                  for path in (first, second, first)]
         text = _joined(texts)
         with monkeypatch.context() as patch:
-            taken = _spied(patch)
+            taken = spy_on(patch, mpstat, "plain_runs")
             together, together_warnings = _parsed(module, text)
         with monkeypatch.context() as patch:
             patch.setattr(mpstat, "plain_runs", lambda *args, **kwargs: None)
@@ -112,7 +98,7 @@ def test_each_run_is_dated_by_its_own_banner(monkeypatch):
     the next day has): the second run's rows are on the next day, at the times printed."""
     run = (FIXTURES / "pidstat" / "u.C.txt").read_text()
     text = _joined([run, run.replace("11/25/26", "11/26/26", 1)])
-    taken = _spied(monkeypatch)
+    taken = spy_on(monkeypatch, mpstat, "plain_runs")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         frame = pidstat.parse(text)["cpu"]
@@ -128,7 +114,7 @@ def test_a_thousand_runs_are_read_together(monkeypatch):
     about 20 ms a run); the hostile-shapes benchmark prints the time."""
     run = (FIXTURES / "mpstat" / "since-boot.C.txt").read_text()
     text = _joined([run] * 1000)
-    taken = _spied(monkeypatch)
+    taken = spy_on(monkeypatch, mpstat, "plain_runs")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cpu = perfkit.parse(text, "mpstat")["cpu"]
