@@ -58,7 +58,7 @@ from ..errors import ParseError, bad_line, warn
 from ..result import Tables
 from ._read.text import clean_text, unglue_interrupts
 from ._read.times import given_date
-from .bpftrace_maps import MapPrint, bucket_bounds, map_tables, split_key
+from .bpftrace_maps import MapPrint, bucket_bounds, damaged_frame, map_tables, split_key
 from .ebpf_events import event_table, is_header
 
 NAME = "bpftrace"
@@ -83,8 +83,10 @@ _MAP_OPEN = re.compile(r"^(@\w*)\[(.*)$")
 _KEY_CLOSE = re.compile(r"^(.*)\]: ?(.*)$")
 _BUCKET = re.compile(r"^([\[(][^\])]*[\])])\s+(\d+)\s+\|[@ ]*\|$")
 #: A histogram row with a field lost or printed twice (``[64, 128)  3 |`` or ``[64, 128)
-#: 128)  3 |@@ |``): a bucket's opening, and a bar, but not the row bpftrace prints.
-_DAMAGED_BUCKET = re.compile(r"^\s*(?:[\[(]|-?\d+[KMGTPE]?[\])]).*\||.*\d\s+\|[@ ]*\|?\s*$")
+#: 128)  3 |@@ |``): a bucket's opening, and a bar, but not the row bpftrace prints; or a
+#: bucket and its count with the bar lost (``[2K, 4K)   480``).
+_DAMAGED_BUCKET = re.compile(r"^\s*(?:[\[(]|-?\d+[KMGTPE]?[\])]).*\||.*\d\s+\|[@ ]*\|?\s*$"
+                             r"|^[\[(][^\])]*[\])]\s+\d+\s*$")
 _STATS = re.compile(r"^count (-?\d+), average (-?\d+), total (-?\d+)$")
 _INT = re.compile(r"^-?\d+$")
 _JSON_TYPES = ("attached_probes", "map", "hist", "stats", "printf", "time", "lost_events",
@@ -206,6 +208,11 @@ def _read_text(text: str, reader: _Reader) -> None:
             read = _map_line(lines, index, line, number, reader)
             if read is not None:
                 name, key, value, index = read
+                frame = damaged_frame(key) if "\n" in key else None
+                if frame is not None:  # a stack's frame lost or printed twice
+                    bad_line(frame[1], line=number + frame[0], text=lines[number + frame[0] - 1],
+                             tool=NAME, strict=reader.strict, action="map entry skipped")
+                    continue
                 keys = split_key(key, ", ") if key else []
                 if not value and index < len(lines) and (
                         _BUCKET.match(lines[index]) or _DAMAGED_BUCKET.match(lines[index])):
@@ -294,12 +301,20 @@ def _is_stats(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"count", "average", "total"}
 
 
-def _json_print(kind: str, name: str, content: Any, number: int) -> MapPrint:
+def _json_print(kind: str, name: str, content: Any, number: int, line: str,
+                reader: _Reader) -> MapPrint:
+    """One JSON map record as a print; an entry whose stack key is damaged (see
+    :func:`~perfkit.parsers.bpftrace_maps.damaged_frame`) is reported and left out."""
     keyed = isinstance(content, dict) and not _is_stats(content)
     items = content.items() if keyed else [(None, content)]
     rows: list[tuple[list[str], Any]] = []
     kinds = set()
     for key, value in items:
+        frame = damaged_frame(key) if key is not None and "\n" in key else None
+        if frame is not None:
+            bad_line(f"{frame[1]} in the key of {name}", line=number, text=line, tool=NAME,
+                     strict=reader.strict, action="map entry skipped")
+            continue
         keys = split_key(key, ",") if key is not None else []
         if kind == "hist":
             rows.extend((keys, bucket) for bucket in _json_buckets(value))
@@ -341,7 +356,7 @@ def _read_json(text: str, reader: _Reader) -> None:
             reader.lost(int(data["events"]), number)
         elif kind in ("map", "hist", "stats"):
             for name, content in data.items():
-                reader.add_print(_json_print(kind, name, content, number))
+                reader.add_print(_json_print(kind, name, content, number, line, reader))
         elif kind == "helper_error":
             reader.attrs.setdefault("warnings", []).append(json.dumps(data))
         else:

@@ -28,6 +28,7 @@ one per printed map; :func:`map_tables` then makes one DataFrame per map name.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -42,6 +43,8 @@ _SUFFIX = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4, "P": 1024
            "E": 1024**6}
 _NUMBER = re.compile(r"^(-?\d+)([KMGTPE]?)$")
 _FRAME = re.compile(r"^(?:[0-9a-f]{6,16} )?(.+?)(?:\+\d+)?(?: \([^()]*\))?$")
+#: A word that is a whole frame by itself: ``func+12`` or an unresolved ``0x7f7e7169c2a1``.
+_FRAME_WORD = re.compile(r"^(?:0x[0-9a-f]+|\S+\+\d+)$")
 
 
 @dataclass
@@ -123,6 +126,44 @@ def split_key(key: str, separator: str) -> list[str]:
 def is_stack(part: str) -> bool:
     """True for a key part that is a printed stack (starts with a newline)."""
     return part.startswith("\n")
+
+
+def damaged_frame(key: str) -> tuple[int, str] | None:
+    """``(index of the line in key.split("\\n"), why)`` for the first frame line of a
+    printed key's stacks that bpftrace does not print, or None. bpftrace prints one frame
+    a line, each indented alike: a line left blank (its frame lost), a line with two
+    frames on it (``main+31 main+31``: one printed twice) or a frame indented unlike the
+    others of its stack (JSON's ``\\n`` glued to a field lost or doubled) is damage.
+    The key's first and last lines (``@[`` and ``, comm]``) and the ``, `` lines between
+    two stacks are not frames.
+
+    >>> damaged_frame("\\n    f+1\\n    g+2\\n, bash") is None
+    True
+    >>> damaged_frame("\\n    f+1\\n \\n    g+2\\n, bash")
+    (2, 'a stack frame line left blank (a frame lost)')
+    >>> damaged_frame("\\n    f+1 f+1\\n    g+2\\n, bash")
+    (1, 'a stack frame line holding two frames')
+    >>> damaged_frame("\\n    f+1\\n     g+2\\n, bash")
+    (2, 'a stack frame indented unlike the others of its stack')
+    """
+    lines = key.split("\n")
+    indent: str | None = None
+    for index in range(1, len(lines) - 1):
+        line = lines[index]
+        if line.startswith(","):  # between two stacks (kstack, ustack)
+            indent = None
+            continue
+        words = line.split()
+        if not words:
+            return index, "a stack frame line left blank (a frame lost)"
+        if sum(bool(_FRAME_WORD.match(word)) for word in words) > 1 or any(
+                a == b for a, b in itertools.pairwise(words)):
+            return index, "a stack frame line holding two frames"
+        own = line[:len(line) - len(line.lstrip())]
+        if indent is not None and own != indent:
+            return index, "a stack frame indented unlike the others of its stack"
+        indent = own
+    return None
 
 
 def fold_stack(part: str) -> str:
