@@ -78,6 +78,11 @@ _PROBES = re.compile(r"^Attach(?:ing|ed) (\d+) probes?(?:\.\.\.)?$")
 _DAMAGED_PROBES = re.compile(r"^Attach\w*\b|\bprobes?\.\.\.$")
 _LOST = re.compile(r"^Lost (\d+) events$")
 _CLOCK_LINE = re.compile(r"^\d{1,2}:\d{2}:\d{2}$")
+#: A ``time()`` line with its clock printed twice (``00:32:53 00:32:53``).
+_CLOCK_TWICE = re.compile(r"^(\d{1,2}:\d{2}:\d{2})(?: \1)+$")
+#: What is left of a map entry that lost its name, or its name and key: a number alone
+#: (``530``) or the end of a key and the value (``0, dd]: 1979``).
+_ENTRY_REST = re.compile(r"^(?:-?\d+|[^@\s,\]].*\]: ?-?\d+)$")
 _MAP = re.compile(r"^(@\w*)(?:\[(.*)\])?: ?(.*)$")
 _MAP_OPEN = re.compile(r"^(@\w*)\[(.*)$")
 _KEY_CLOSE = re.compile(r"^(.*)\]: ?(.*)$")
@@ -118,6 +123,9 @@ class _Reader:
     has_times: bool = False
     open_print: MapPrint | None = None
     open_keys: set[tuple[str, ...]] = field(default_factory=set)
+    #: the line numbers of the last map entry's last line and of the last ``time()`` line
+    last_entry: int = 0
+    last_clock: int = 0
 
     def add_row(self, name: str, kind: str, keys: list[str], payload: Any,
                 number: int) -> None:
@@ -157,20 +165,24 @@ class _Reader:
 
 def _damaged_entry(key: str, value: str) -> str | None:
     """Why a map entry that is not a histogram nor stats is damaged (no value; a number
-    printed twice; a second ``@name[`` inside its key), or None.
+    printed twice; a second ``@name[`` inside its key; a key closed twice), or None.
 
     >>> _damaged_entry("", ""), _damaged_entry("bash", "1368 1368")
     ('a map entry without its value', 'a map value printed as several numbers')
     >>> _damaged_entry("bash]: @[bash", "12"), _damaged_entry("dd", "1785")
     ('a map entry with another inside its key', None)
+    >>> _damaged_entry("254, @persec[254, 0, dd", "4462"), _damaged_entry("3, 1]: 1", "24")
+    ('a map entry with another inside its key', 'a map entry whose key is closed twice')
     """
     if not value:
         return "a map entry without its value"
     words = value.split()
     if len(words) > 1 and all(_INT.match(word) for word in words):
         return "a map value printed as several numbers"
-    if "]: @" in key:
+    if "]: @" in key or re.search(r"(?:^|, )@\w*\[", key):
         return "a map entry with another inside its key"
+    if re.search(r"\]: ?\S", key):
+        return "a map entry whose key is closed twice"
     return None
 
 
@@ -228,7 +240,20 @@ def _read_text(text: str, reader: _Reader) -> None:
                                  strict=reader.strict, action="line skipped")
                     else:
                         reader.add_row(name, "value", keys, _value(value), number)
+                reader.last_entry = index
                 continue
+            if _MAP_OPEN.match(line) and number - 1 in (reader.last_entry, reader.last_clock):
+                bad_line("a map entry whose key is not closed (a field lost)", line=number,
+                         text=line, tool=NAME, strict=reader.strict, action="line skipped")
+                reader.last_entry = number
+                continue
+        if number - 1 in (reader.last_entry, reader.last_clock) and _ENTRY_REST.match(stripped):
+            # bpftrace prints a map whole: this is an entry that lost its @name[ (or key)
+            bad_line("a map entry without its name (a number or a key's end alone on a line "
+                     "among map entries)", line=number, text=line, tool=NAME,
+                     strict=reader.strict, action="line skipped")
+            reader.last_entry = number
+            continue
         reader.open_print = None
         if _JSON_START.match(stripped):  # ``bpftrace -f json`` after a text run: joined
             bad_line("a line of bpftrace's JSON output in its text output (two outputs "
@@ -252,6 +277,12 @@ def _read_text(text: str, reader: _Reader) -> None:
             reader.attrs["interrupted"] = True
         elif _CLOCK_LINE.match(stripped):
             reader.time(stripped)
+            reader.last_clock = number
+        elif _CLOCK_TWICE.match(stripped):
+            warn(f"a time() line with its clock printed twice: read as "
+                 f"{_CLOCK_TWICE.match(stripped)[1]}", line=number, text=line, tool=NAME)
+            reader.time(_CLOCK_TWICE.match(stripped)[1])
+            reader.last_clock = number
         elif stripped.startswith(("WARNING:", "ERROR:")):
             reader.attrs.setdefault("warnings", []).append(stripped)
         else:
