@@ -49,6 +49,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,6 +127,9 @@ class _Reader:
     #: the line numbers of the last map entry's last line and of the last ``time()`` line
     last_entry: int = 0
     last_clock: int = 0
+    text_lines: list[str] = field(default_factory=list)
+    #: the last line of each map entry whose key is spread over lines, by its first line
+    entry_ends: dict[int, int] = field(default_factory=dict)
 
     def add_row(self, name: str, kind: str, keys: list[str], payload: Any,
                 number: int) -> None:
@@ -141,6 +145,7 @@ class _Reader:
             self.open_keys = set()
         self.open_keys.add(key)
         current.rows.append((keys, payload))
+        current.numbers.append(number)
 
     def add_print(self, printed: MapPrint) -> None:
         if self.clock is not None and printed.name not in self.printed_since_clock:
@@ -220,6 +225,8 @@ def _read_text(text: str, reader: _Reader) -> None:
             read = _map_line(lines, index, line, number, reader)
             if read is not None:
                 name, key, value, index = read
+                if index > number:
+                    reader.entry_ends[number] = index
                 frame = damaged_frame(key) if "\n" in key else None
                 if frame is not None:  # a stack's frame lost or printed twice
                     bad_line(frame[1], line=number + frame[0], text=lines[number + frame[0] - 1],
@@ -247,7 +254,10 @@ def _read_text(text: str, reader: _Reader) -> None:
                          text=line, tool=NAME, strict=reader.strict, action="line skipped")
                 reader.last_entry = number
                 continue
-        if number - 1 in (reader.last_entry, reader.last_clock) and _ENTRY_REST.match(stripped):
+        after = lines[index] if index < len(lines) else ""
+        before_entry = after.startswith("@") and bool(_MAP.match(after) or _MAP_OPEN.match(after))
+        if _ENTRY_REST.match(stripped) and (
+                number - 1 in (reader.last_entry, reader.last_clock) or before_entry):
             # bpftrace prints a map whole: this is an entry that lost its @name[ (or key)
             bad_line("a map entry without its name (a number or a key's end alone on a line "
                      "among map entries)", line=number, text=line, tool=NAME,
@@ -309,6 +319,77 @@ def _map_line(lines: list[str], index: int, line: str, number: int,
     middle = "\n".join(lines[start:index])
     key = opened[2] + "\n" + middle + ("\n" if middle else "") + close[1]
     return opened[1], key, close[2].strip(), index + 1
+
+
+def _odd_key_widths(reader: _Reader) -> None:
+    """Report and leave out the entries of a map whose key has more or fewer parts than
+    the map's other entries: a bpftrace map's key has one type, so a key part lost or
+    printed twice (``@persec[7, dd]`` among ``@persec[7, 0, dd]``), and not the map, makes
+    the odd one. When no number of parts is the most common, every entry is left out."""
+    widths: dict[str, Counter[int]] = {}
+    for printed in reader.prints:
+        counts = widths.setdefault(printed.name, Counter())
+        counts.update(len(keys) for keys, _ in printed.rows)
+    usual: dict[str, int | None] = {}
+    for name, counts in widths.items():
+        ranked = counts.most_common(2)
+        tie = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
+        usual[name] = None if tie else ranked[0][0]
+    commas: dict[str, dict[str, set[int]]] = {}  # of the usual entries' lines, by role
+    for printed in reader.prints:
+        for position, (keys, _) in enumerate(printed.rows):
+            if printed.numbers and len(keys) == usual[printed.name]:
+                for _, role, count in _key_lines(reader, printed.numbers[position]):
+                    commas.setdefault(printed.name, {}).setdefault(role, set()).add(count)
+    for printed in reader.prints:
+        if len(widths[printed.name]) < 2:
+            continue
+        kept, numbers = [], []
+        for position, (keys, payload) in enumerate(printed.rows):
+            number = printed.numbers[position] if printed.numbers else printed.line
+            if len(keys) == usual[printed.name]:
+                kept.append((keys, payload))
+                numbers.append(number)
+                continue
+            number = _odd_line(reader, number, commas.get(printed.name, {}))
+            why = (f"an entry of {printed.name} whose key has {len(keys)} parts where its "
+                   f"others have {usual[printed.name]} (a key part lost or printed twice)"
+                   if usual[printed.name] is not None else
+                   f"an entry of {printed.name} whose key has {len(keys)} parts, as many "
+                   f"of its entries as have another number of parts")
+            bad_line(why, line=number, text=_text_line(reader, number), tool=NAME,
+                     strict=reader.strict, action="map entry skipped")
+        printed.rows = kept
+        printed.numbers = numbers if printed.numbers else []
+
+
+def _key_lines(reader: _Reader, number: int) -> list[tuple[int, str, int]]:
+    """``(line number, role, commas)`` of each line of the text entry starting on line
+    ``number`` that is not a stack frame: its first line (``open``), the lines between two
+    stacks (``between``) and its last (``close``), with the number of commas each holds."""
+    end = reader.entry_ends.get(number, number)
+    found = []
+    for line in range(number, end + 1):
+        text = _text_line(reader, line)
+        if line not in (number, end) and text[:1] != ",":
+            continue  # a frame
+        role = "open" if line == number else "close" if line == end else "between"
+        found.append((line, role, text.count(",")))
+    return found
+
+
+def _odd_line(reader: _Reader, number: int, usual: dict[str, set[int]]) -> int:
+    """The line of the text entry starting on line ``number`` whose commas differ from
+    those of the same line of the map's usual entries, when exactly one does (a key part
+    lost or printed twice on it); else ``number``."""
+    odd = [line for line, role, count in _key_lines(reader, number)
+           if count not in usual.get(role, set())]
+    return odd[0] if len(odd) == 1 and number in reader.entry_ends else number
+
+
+def _text_line(reader: _Reader, number: int) -> str:
+    """The input's line ``number`` (1-based), as printed."""
+    return reader.text_lines[number - 1] if 0 < number <= len(reader.text_lines) else ""
 
 
 def _flatten_hists(reader: _Reader) -> None:
@@ -380,6 +461,10 @@ def _read_json(text: str, reader: _Reader) -> None:
                 reader.lines.append((pending_line, head))
             pending_line = number if pending else 0
         elif kind == "attached_probes":
+            if "probes" in reader.attrs:  # ``bpftrace -f json ... >> file`` run twice
+                warn("a second 'attached_probes' record: another bpftrace run starts here "
+                     "(two outputs joined); its maps are read as later prints of the first "
+                     "run's", line=number, text=line, tool=NAME)
             reader.attrs["probes"] = int(data["probes"])
         elif kind == "time":
             reader.time(str(data).strip())
@@ -411,7 +496,8 @@ def _printf_table(reader: _Reader) -> pd.DataFrame | None:
             rows = [(n, t) for n, t in rest if t.strip() != header.strip()]
             reader.attrs["messages"] = [t for _, t in lines[:position]]
             return event_table(header, rows, tool=NAME, continuation=continuation,
-                               strict=reader.strict, date=reader.date)
+                               strict=reader.strict, date=reader.date,
+                               aligned=True)
     return pd.DataFrame({"line": pd.Series([t for _, t in lines], dtype=object)})
 
 
@@ -422,15 +508,17 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
     clocks carry no date: ``time`` is then ``timedelta64`` (a time of day) and
     ``attrs["date"]`` None, unless ``date=`` (``"2026-11-25"``) gives the day."""
     text = unglue_interrupts(clean_text(text, tool=NAME))  # "...^C@[x]" -> its own line
-    reader = _Reader(strict=strict, date=given_date(date))
+    reader = _Reader(strict=strict, date=given_date(date), text_lines=text.split("\n"))
     first = next((line for line in text.split("\n") if line.strip()), "")
     try:
         if first.lstrip().startswith("{"):
             reader.attrs["format"] = "json"
             _read_json(text, reader)
+            _odd_key_widths(reader)
         else:
             reader.attrs["format"] = "text"
             _read_text(text, reader)
+            _odd_key_widths(reader)
             _flatten_hists(reader)
         tables = map_tables(reader.prints, has_times=reader.has_times, date=reader.date)
         printf = _printf_table(reader)

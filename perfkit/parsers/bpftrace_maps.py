@@ -61,6 +61,8 @@ class MapPrint:
     line: int
     rows: list[tuple[list[str], Any]] = field(default_factory=list)
     time: str | None = None
+    #: the line of each row (text); empty when every row is on ``line`` (a JSON record)
+    numbers: list[int] = field(default_factory=list)
 
 
 def number(text: str) -> float:

@@ -173,6 +173,52 @@ def _without_odd_rows(kept: list[list[str]], numbers: list[int], names: list[str
     return [row for row, bad in zip(kept, odd, strict=True) if not bad]
 
 
+def _shifted_rows(kept: list[list[str]], texts: list[str], numbers: list[int],
+                  names: list[str], *, tool: str, strict: bool,
+                  header: str) -> list[int]:
+    """The positions in ``kept`` of rows whose fields are shifted from their columns, each
+    reported: a field lost or printed twice in the middle of a row moves the fields after
+    it, which the last column (a command line, a path) would otherwise take in silence.
+
+    * The last column starts left of where the header names it, while (nearly) every other
+      row starts it there or to its right: the columns are padded on the right of their
+      values, so a long value only pushes the columns after it right.
+    * The last column is empty where (nearly) every other row holds a number in it: a row
+      one field short.
+
+    >>> header = "TIME(ms) PID     PPID    ARGS"
+    >>> texts = ["647      20349   20348   ls /", "649      20368   20349   date +%s",
+    ...          "3283 3283     20411   20349   sort /etc/services"]
+    >>> kept = [t.split(None, 3) for t in texts]
+    >>> _shifted_rows(kept, texts, [3, 4, 5], header.split(), tool="bpftrace",
+    ...               strict=True, header=header)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    perfkit.errors.ParseError: bpftrace: line 5: a row whose fields are shifted from ...
+    """
+    if len(kept) < 3:
+        return []
+    odd = np.zeros(len(kept), dtype=bool)
+    starts = [m.start() for m in re.finditer(r"\S+", header)]
+    if len(starts) == len(names):
+        left = np.array([bool(row[-1]) and text.endswith(row[-1])
+                         and len(text) - len(row[-1]) < starts[-1]
+                         for row, text in zip(kept, texts, strict=True)])
+        if 0 < left.sum() <= max(1, len(kept) // 10):
+            odd |= left
+    if names[-1] not in TEXT_COLUMNS:
+        last = [row[-1] for row in kept]
+        empty = np.array([not value for value in last])
+        if 0 < empty.sum() <= max(1, len(kept) // 10) and all(
+                _is_number(value) for value in last if value):
+            odd |= empty
+    for position in np.flatnonzero(odd):
+        bad_line(f"a row whose fields are shifted from their columns (a field lost or "
+                 f"printed twice; {header.strip()})", line=numbers[position], text=texts[position],
+                 tool=tool, strict=strict, action="line skipped")
+    return [int(i) for i in np.flatnonzero(odd)]
+
+
 def _typed(values: list[str], name: str) -> pd.Series:
     series = pd.Series(values, dtype=object)
     if name in TEXT_COLUMNS or not values:
@@ -216,10 +262,15 @@ def clock_times(values: Sequence[str], date: pd.Timestamp | None = None) -> pd.S
 def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
                 continuation: str | None = None, strict: bool = False,
                 date: pd.Timestamp | None = None,
-                fields: dict[int, list[str]] | None = None) -> pd.DataFrame:
+                fields: dict[int, list[str]] | None = None,
+                aligned: bool = False) -> pd.DataFrame:
     """The rows (``(line_number, text)``) under ``header`` as a DataFrame (see module doc);
     ``fields``: the values of rows the caller has split itself, by line number (a row with
-    an empty column in the middle, which splitting on white space cannot place)."""
+    an empty column in the middle, which splitting on white space cannot place).
+
+    ``aligned``: the rows are as the program printed them, each value starting under its
+    column's name or right of it (bpftrace's ``printf("%-8d ...")``), so a row whose fields are
+    shifted (see :func:`_shifted_rows`) is reported and left out."""
     stripped = header.strip()
     if "," in stripped and " " not in stripped:
         names = stripped.split(",")
@@ -244,6 +295,11 @@ def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
         kept_texts.append(text)
     kept = [_comm_with_spaces(fields, text, names, header)
             for fields, text in zip(kept, kept_texts, strict=True)]
+    shifted = set(_shifted_rows(kept, kept_texts, kept_lines, names, tool=tool,
+                                strict=strict, header=header) if aligned else [])
+    if shifted:
+        kept, kept_lines = ([x for i, x in enumerate(items) if i not in shifted]
+                            for items in (kept, kept_lines))
     kept = _without_odd_rows(kept, kept_lines, names, tool=tool, strict=strict,
                              header=stripped)
     columns = {name: _typed([row[i] for row in kept], name) for i, name in enumerate(names)}
