@@ -180,9 +180,11 @@ def _shifted_rows(kept: list[list[str]], texts: list[str], numbers: list[int],
     reported: a field lost or printed twice in the middle of a row moves the fields after
     it, which the last column (a command line, a path) would otherwise take in silence.
 
-    * The last column starts left of where the header names it, while (nearly) every other
-      row starts it there or to its right: the columns are padded on the right of their
-      values, so a long value only pushes the columns after it right.
+    * A field starts elsewhere than under its column's name, in a column whose values
+      start under their name in most rows (padded on their right: ``%-8d``), or ends
+      elsewhere than its name, in a column whose values end there in most rows (``%3d``),
+      and the field before it does not reach that far (a long value only pushes the fields
+      after it right).
     * The last column is empty where (nearly) every other row holds a number in it: a row
       one field short.
 
@@ -199,13 +201,26 @@ def _shifted_rows(kept: list[list[str]], texts: list[str], numbers: list[int],
     if len(kept) < 3:
         return []
     odd = np.zeros(len(kept), dtype=bool)
-    starts = [m.start() for m in re.finditer(r"\S+", header)]
-    if len(starts) == len(names):
-        left = np.array([bool(row[-1]) and text.endswith(row[-1])
-                         and len(text) - len(row[-1]) < starts[-1]
-                         for row, text in zip(kept, texts, strict=True)])
-        if 0 < left.sum() <= max(1, len(kept) // 10):
-            odd |= left
+    named = [m.span() for m in re.finditer(r"\S+", header)]
+    if len(named) == len(names):
+        spans = [_field_spans(row, text) for row, text in zip(kept, texts, strict=True)]
+        moved = np.zeros(len(kept), dtype=bool)
+        for column, (start, end) in enumerate(named):
+            at = [row[column] if row and row[column] else None for row in spans]
+            # the sides (0: start, padded on the right; 1: end, padded on the left) where
+            # most values line up with the name; a field is off when off on each of them
+            sides = [(side, edge) for side, edge in ((0, start), (1, end))
+                     if sum(a is not None and a[side] == edge for a in at) * 2 > len(kept)]
+            for index, (row, span) in enumerate(zip(spans, at, strict=True)):
+                if span is None or not sides:
+                    continue
+                pushed = bool(column and row and row[column - 1]
+                              and row[column - 1][1] >= start - 1)
+                if all(span[side] < edge or (span[side] > edge and not pushed)
+                       for side, edge in sides):
+                    moved[index] = True
+        if 0 < moved.sum() <= max(1, len(kept) // 10):
+            odd |= moved
     if names[-1] not in TEXT_COLUMNS:
         last = [row[-1] for row in kept]
         empty = np.array([not value for value in last])
@@ -217,6 +232,27 @@ def _shifted_rows(kept: list[list[str]], texts: list[str], numbers: list[int],
                  f"printed twice; {header.strip()})", line=numbers[position], text=texts[position],
                  tool=tool, strict=strict, action="line skipped")
     return [int(i) for i in np.flatnonzero(odd)]
+
+
+def _field_spans(fields: list[str], text: str) -> list[tuple[int, int] | None] | None:
+    """Where in ``text`` each of its ``fields`` (as split) starts and ends (None for an
+    empty last field), or None when they cannot be found in turn.
+
+    >>> _field_spans(["647", "20349", "ls /"], "647      20349   ls /")
+    [(0, 3), (9, 14), (17, 21)]
+    """
+    spans: list[tuple[int, int] | None] = []
+    position = 0
+    for value in fields:
+        if not value:
+            spans.append(None)
+            continue
+        at = text.find(value, position)
+        if at < 0:
+            return None
+        spans.append((at, at + len(value)))
+        position = at + len(value)
+    return spans
 
 
 def _typed(values: list[str], name: str) -> pd.Series:
