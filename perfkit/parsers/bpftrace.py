@@ -184,6 +184,12 @@ def _damaged_entry(key: str, value: str) -> str | None:
     words = value.split()
     if len(words) > 1 and all(_INT.match(word) for word in words):
         return "a map value printed as several numbers"
+    return _damaged_key(key)
+
+
+def _damaged_key(key: str) -> str | None:
+    """Why a map entry's key is damaged (another entry's ``@name[`` inside it, or its
+    ``]:`` printed twice), or None."""
     if "]: @" in key or re.search(r"(?:^|, )@\w*\[", key):
         return "a map entry with another inside its key"
     if re.search(r"\]: ?\S", key):
@@ -218,6 +224,13 @@ def _read_text(text: str, reader: _Reader) -> None:
                          strict=reader.strict, action="line skipped")
                 continue
             buckets = None
+        if _BUCKET.match(line):  # bpftrace prints a histogram's rows under its "@name:"
+            bad_line("histogram rows without their map's '@name:' line before them (lost, "
+                     "or damaged, on this line)", line=number - 1,
+                     text=lines[number - 2] if number > 1 else "", tool=NAME,
+                     strict=reader.strict, action="histogram skipped")
+            buckets = []  # its rows are read, and left out
+            continue
         stripped = line.strip()
         if not stripped:
             continue
@@ -225,6 +238,13 @@ def _read_text(text: str, reader: _Reader) -> None:
             read = _map_line(lines, index, line, number, reader)
             if read is not None:
                 name, key, value, index = read
+                if not name:  # a key that never closes: named on its last line
+                    last = max(n for n in range(number, index + 1) if lines[n - 1].strip())
+                    bad_line("a map entry whose key never closes (its last line lost its "
+                             "']:')", line=last, text=lines[last - 1], tool=NAME,
+                             strict=reader.strict, action="map entry skipped")
+                    reader.last_entry = index
+                    continue
                 if index > number:
                     reader.entry_ends[number] = index
                 frame = damaged_frame(key) if "\n" in key else None
@@ -233,8 +253,13 @@ def _read_text(text: str, reader: _Reader) -> None:
                              tool=NAME, strict=reader.strict, action="map entry skipped")
                     continue
                 keys = split_key(key, ", ") if key else []
-                if not value and index < len(lines) and (
-                        _BUCKET.match(lines[index]) or _DAMAGED_BUCKET.match(lines[index])):
+                hist = not value and index < len(lines) and bool(
+                    _BUCKET.match(lines[index]) or _DAMAGED_BUCKET.match(lines[index]))
+                if (damaged := _damaged_key(key)) and (hist or _STATS.match(value)):
+                    bad_line(damaged, line=number, text=line, tool=NAME, strict=reader.strict,
+                             action="map entry skipped")
+                    buckets = [] if hist else None  # its rows read, and left out
+                elif hist:
                     buckets = []
                     reader.add_row(name, "hist", keys, buckets, number)
                 else:
@@ -302,7 +327,9 @@ def _read_text(text: str, reader: _Reader) -> None:
 def _map_line(lines: list[str], index: int, line: str, number: int,
               reader: _Reader) -> tuple[str, str, str, int] | None:
     """A map line (``@name[key]: value``, or a key spread over lines, as stacks are):
-    ``(name, key, value, index of the next line)``, or ``None`` when it is not one."""
+    ``(name, key, value, index of the next line)``, or ``None`` when it is not one. A key
+    spread over lines of frames that never closes (its last line lost its ``]:``: another
+    entry or the end comes first) gives ``("", "", "", index of the line after it)``."""
     match = _MAP.match(line)
     if match and (match[2] is not None or "[" not in line.split(":", 1)[0]):
         return match[1], match[2] or "", match[3].strip(), index
@@ -312,13 +339,30 @@ def _map_line(lines: list[str], index: int, line: str, number: int,
     start = index
     while index < len(lines) and not (
             lines[index][:1] in ",]" and _KEY_CLOSE.match(lines[index])):
+        if lines[index][:1] not in ("", " ", "\t", ","):
+            break  # neither a frame nor between two stacks
         index += 1
-    if index >= len(lines):
+    if index >= len(lines) or lines[index][:1] not in ",]":
+        if any(text[:1] in " \t" and text.strip() for text in lines[start:index]):
+            return "", "", "", index  # frames, and no end to the key
         return None  # not a map after all: printf output that starts with "@"
     close = _KEY_CLOSE.match(lines[index])
     middle = "\n".join(lines[start:index])
     key = opened[2] + "\n" + middle + ("\n" if middle else "") + close[1]
     return opened[1], key, close[2].strip(), index + 1
+
+
+def _prints_without_time(reader: _Reader) -> None:
+    """Report a map printed without a ``time()`` line before it, after a blank line, in an
+    output that prints ``time()`` lines after it: the time line was there and its field
+    lost (the maps read are kept, with no time)."""
+    for printed in reader.prints:
+        before = printed.line - 1
+        if printed.time is None and printed.line < reader.last_clock and before > 0 \
+                and not _text_line(reader, before).strip():
+            warn(f"{printed.name} printed without the time() line before it that the "
+                 f"output prints before its maps (lost on this line?); its time is left "
+                 f"empty", line=before, text=_text_line(reader, before), tool=NAME)
 
 
 def _odd_key_widths(reader: _Reader) -> None:
@@ -518,6 +562,7 @@ def parse(text: str, *, strict: bool = False, dayfirst: bool | None = None,
         else:
             reader.attrs["format"] = "text"
             _read_text(text, reader)
+            _prints_without_time(reader)
             _odd_key_widths(reader)
             _flatten_hists(reader)
         tables = map_tables(reader.prints, has_times=reader.has_times, date=reader.date)
