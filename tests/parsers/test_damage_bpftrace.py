@@ -194,3 +194,57 @@ def test_two_json_outputs_joined_warn_at_the_second_attached_probes(first, secon
 def test_undamaged_recordings_give_no_warning(name):
     _, said = parse_warned(recorded(name))
     assert said == []
+
+
+def test_a_stack_key_whose_last_line_lost_its_comm_is_named_on_that_line():
+    """``, ksoftirqd/0]: 1`` left as ``, 1``: the key runs on into the next entry."""
+    tables, said = parse_warned(damaged("stacks.txt", 26, "ksoftirqd/0]: ", ""))
+    assert said == [26]
+    assert value(tables["@"], key1="", key2="python") == 37  # the next entry, line 27
+    assert "ksoftirqd/0" not in tables["@"]["key2"].tolist()
+
+
+def test_histogram_rows_whose_name_line_was_lost_are_named_on_that_line():
+    text = damaged("maps.txt", 31, "@k[1]: ", "")
+    tables, said = parse_warned(text)
+    assert said == [31]
+    whole = perfkit.parse(recorded("maps.txt"), "bpftrace")
+    pd.testing.assert_frame_equal(tables["printf"], whole["printf"])  # not read as printf
+    hist = tables["@k"]  # @k[2]'s buckets still, none of @k[1]'s
+    assert hist["key"].unique().tolist() == [k for k in whole["@k"]["key"].unique() if k != 1]
+
+
+def test_a_histogram_key_closed_twice_is_named():
+    line = 650  # "@usecs[254, 0, kworker/u8:1]: " then its buckets
+    tables, said = parse_warned(damaged("traces/diskcomm.txt", line, "kworker/u8:1]:",
+                                        "kworker/u8:1]: kworker/u8:1]:"))
+    assert said == [line]
+    assert not tables["@usecs"]["key3"].str.contains("]").any()
+
+
+@pytest.mark.parametrize(("name", "line"), [("interval.txt", 2), ("traces/biolatency.txt", 25)])
+def test_a_time_line_lost_is_named_and_the_later_times_stay_as_printed(name, line):
+    whole = perfkit.parse(recorded(name), "bpftrace")
+    clock = recorded(name).split("\n")[line - 1]
+    tables, said = parse_warned(damaged(name, line, clock, ""))
+    assert said == [line]
+    for map_name, frame in whole.items():
+        if "time" not in frame:
+            continue
+        lost = pd.Timedelta(clock)
+        got = tables[map_name]
+        gone = frame.loc[frame["time"] == lost, "interval"].unique()  # its print's rows
+        assert got.loc[got["interval"].isin(gone), "time"].isna().all()
+        # every time printed but the lost one, as printed (no day added after the gap)
+        assert sorted(set(got["time"].dropna())) == sorted(set(frame["time"].dropna()) - {lost})
+
+
+@pytest.mark.parametrize(("name", "line", "old", "new"), [
+    ("traces/execsnoop.txt", 45, "bash             ", ""),  # COMM lost
+    ("traces/opensnoop.txt", 3, "3", "3 3"),  # FD doubled before the right-aligned ERR
+])
+def test_a_printf_row_shifted_from_its_columns_is_named(name, line, old, new):
+    whole = perfkit.parse(recorded(name), "bpftrace")["printf"]
+    tables, said = parse_warned(damaged(name, line, old, new))
+    assert said == [line]
+    assert len(tables["printf"]) == len(whole) - 1
