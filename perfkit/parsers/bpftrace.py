@@ -170,12 +170,17 @@ class _Reader:
 
 def _damaged_entry(key: str, value: str) -> str | None:
     """Why a map entry that is not a histogram nor stats is damaged (no value; a number
-    printed twice; a second ``@name[`` inside its key; a key closed twice), or None.
+    printed twice; a damaged ``stats()`` value; another entry inside it; a key closed
+    twice), or None.
 
     >>> _damaged_entry("", ""), _damaged_entry("bash", "1368 1368")
     ('a map entry without its value', 'a map value printed as several numbers')
     >>> _damaged_entry("bash]: @[bash", "12"), _damaged_entry("dd", "1785")
     ('a map entry with another inside its key', None)
+    >>> _damaged_entry("", "40, average 58, total 2340")
+    'a stats() value with a word or a number lost or printed twice'
+    >>> _damaged_entry("", "@neg: -39")
+    'a map entry with another inside its value'
     >>> _damaged_entry("254, @persec[254, 0, dd", "4462"), _damaged_entry("3, 1]: 1", "24")
     ('a map entry with another inside its key', 'a map entry whose key is closed twice')
     """
@@ -184,6 +189,10 @@ def _damaged_entry(key: str, value: str) -> str | None:
     words = value.split()
     if len(words) > 1 and all(_INT.match(word) for word in words):
         return "a map value printed as several numbers"
+    if re.search(r"\b(?:count|average|total)\b.*\d|\d, (?:average|total) ", value):
+        return "a stats() value with a word or a number lost or printed twice"
+    if re.match(r"@\w*[\[:]", value):
+        return "a map entry with another inside its value"
     return _damaged_key(key)
 
 
@@ -213,6 +222,8 @@ def _read_text(text: str, reader: _Reader) -> None:
         blank = blank + 1 if not line.strip() else 0
         if blank == 2:
             reader.open_print = None  # bpftrace prints two blank lines before its exit dump
+        elif blank == 1 and reader.open_print is not None and reader.open_print.kind != "hist":
+            reader.open_print = None  # a map's entries are printed together, blank after
         if buckets is not None:
             bucket = _BUCKET.match(line)
             if bucket:

@@ -248,3 +248,28 @@ def test_a_printf_row_shifted_from_its_columns_is_named(name, line, old, new):
     tables, said = parse_warned(damaged(name, line, old, new))
     assert said == [line]
     assert len(tables["printf"]) == len(whole) - 1
+
+
+@pytest.mark.parametrize(("line", "old", "new"), [
+    (57, "count ", ""),  # "@s: count 40, average 58, total 2340"
+    (52, "@neg: ", "@neg: @neg: "),  # "@neg: -39"
+])
+def test_a_damaged_stats_or_value_entry_is_named(line, old, new):
+    tables, said = parse_warned(damaged("maps.txt", line, old, new))
+    assert said == [line]
+    assert ("@s" if line == 57 else "@neg") not in tables
+    assert tables["@name"].loc[0, "value"] == "perfkit"  # line 51, as printed
+
+
+@pytest.mark.parametrize(("name", "line"), [("interval.txt", 8), ("traces/diskcomm.txt", 225)])
+def test_a_time_line_lost_between_two_prints_is_named(name, line):
+    """The lost clock leaves a blank line between the entries of two prints of one map."""
+    clock = recorded(name).split("\n")[line - 1]
+    tables, said = parse_warned(damaged(name, line, clock, ""))
+    assert said == [line]
+    whole = perfkit.parse(recorded(name), "bpftrace")
+    frame = tables["@" if name == "interval.txt" else "@persec"]
+    undamaged = whole["@" if name == "interval.txt" else "@persec"]
+    assert frame["interval"].max() == undamaged["interval"].max()  # no print merged
+    assert sorted(set(frame["time"].dropna())) == sorted(
+        set(undamaged["time"].dropna()) - {pd.Timedelta(clock)})
