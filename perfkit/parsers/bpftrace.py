@@ -127,6 +127,8 @@ class _Reader:
     #: the line numbers of the last map entry's last line and of the last ``time()`` line
     last_entry: int = 0
     last_clock: int = 0
+    #: the line of the last second blank line in a row (bpftrace's exit dump follows one)
+    last_gap: int = 0
     text_lines: list[str] = field(default_factory=list)
     #: the last line of each map entry whose key is spread over lines, by its first line
     entry_ends: dict[int, int] = field(default_factory=dict)
@@ -222,6 +224,7 @@ def _read_text(text: str, reader: _Reader) -> None:
         blank = blank + 1 if not line.strip() else 0
         if blank == 2:
             reader.open_print = None  # bpftrace prints two blank lines before its exit dump
+            reader.last_gap = number
         elif blank == 1 and reader.open_print is not None and reader.open_print.kind != "hist":
             reader.open_print = None  # a map's entries are printed together, blank after
         if buckets is not None:
@@ -365,11 +368,13 @@ def _map_line(lines: list[str], index: int, line: str, number: int,
 
 def _prints_without_time(reader: _Reader) -> None:
     """Report a map printed without a ``time()`` line before it, after a blank line, in an
-    output that prints ``time()`` lines after it: the time line was there and its field
-    lost (the maps read are kept, with no time)."""
+    output that prints ``time()`` lines, or the two blank lines before its exit dump, after
+    it: the time line was there and its field lost (the maps read are kept, with no
+    time). The exit dump's maps, after the last two blank lines, have no time line."""
     for printed in reader.prints:
         before = printed.line - 1
-        if printed.time is None and printed.line < reader.last_clock and before > 0 \
+        later = max(reader.last_clock, reader.last_gap if reader.has_times else 0)
+        if printed.time is None and printed.line < later and before > 0 \
                 and not _text_line(reader, before).strip():
             warn(f"{printed.name} printed without the time() line before it that the "
                  f"output prints before its maps (lost on this line?); its time is left "
