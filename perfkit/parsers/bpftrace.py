@@ -127,8 +127,11 @@ class _Reader:
     #: the line numbers of the last map entry's last line and of the last ``time()`` line
     last_entry: int = 0
     last_clock: int = 0
-    #: the line of the last second blank line in a row (bpftrace's exit dump follows one)
-    last_gap: int = 0
+    #: the lines of each second blank line in a row (bpftrace's exit dump follows one), of
+    #: each ``time()`` line and of each ``Attaching`` line (a run starts)
+    gaps: list[int] = field(default_factory=list)
+    clocks: list[int] = field(default_factory=list)
+    runs: list[int] = field(default_factory=list)
     text_lines: list[str] = field(default_factory=list)
     #: the last line of each map entry whose key is spread over lines, by its first line
     entry_ends: dict[int, int] = field(default_factory=dict)
@@ -224,7 +227,7 @@ def _read_text(text: str, reader: _Reader) -> None:
         blank = blank + 1 if not line.strip() else 0
         if blank == 2:
             reader.open_print = None  # bpftrace prints two blank lines before its exit dump
-            reader.last_gap = number
+            reader.gaps.append(number)
         elif blank == 1 and reader.open_print is not None and reader.open_print.kind != "hist":
             reader.open_print = None  # a map's entries are printed together, blank after
         if buckets is not None:
@@ -316,6 +319,7 @@ def _read_text(text: str, reader: _Reader) -> None:
                      "outputs joined); its maps are read as later prints of the first run's",
                      line=number, text=line, tool=NAME)
             reader.attrs["probes"] = int(probes[1])
+            reader.runs.append(number)
         elif (_DAMAGED_PROBES.search(stripped) and "probes" not in reader.attrs
               and not reader.lines):
             bad_line("a damaged 'Attaching N probes...' line", line=number, text=line,
@@ -327,11 +331,13 @@ def _read_text(text: str, reader: _Reader) -> None:
         elif _CLOCK_LINE.match(stripped):
             reader.time(stripped)
             reader.last_clock = number
+            reader.clocks.append(number)
         elif _CLOCK_TWICE.match(stripped):
             warn(f"a time() line with its clock printed twice: read as "
                  f"{_CLOCK_TWICE.match(stripped)[1]}", line=number, text=line, tool=NAME)
             reader.time(_CLOCK_TWICE.match(stripped)[1])
             reader.last_clock = number
+            reader.clocks.append(number)
         elif stripped.startswith(("WARNING:", "ERROR:")):
             reader.attrs.setdefault("warnings", []).append(stripped)
         else:
@@ -370,11 +376,14 @@ def _prints_without_time(reader: _Reader) -> None:
     """Report a map printed without a ``time()`` line before it, after a blank line, in an
     output that prints ``time()`` lines, or the two blank lines before its exit dump, after
     it: the time line was there and its field lost (the maps read are kept, with no
-    time). The exit dump's maps, after the last two blank lines, have no time line."""
+    time). The exit dump's maps, after the last two blank lines of their run, have no time
+    line."""
+    marks = reader.clocks + (reader.gaps if reader.has_times else [])
     for printed in reader.prints:
         before = printed.line - 1
-        later = max(reader.last_clock, reader.last_gap if reader.has_times else 0)
-        if printed.time is None and printed.line < later and before > 0 \
+        run_end = min((n for n in reader.runs if n > printed.line), default=len(reader.text_lines))
+        later = any(printed.line < mark < run_end for mark in marks)
+        if printed.time is None and later and before > 0 \
                 and not _text_line(reader, before).strip():
             warn(f"{printed.name} printed without the time() line before it that the "
                  f"output prints before its maps (lost on this line?); its time is left "
