@@ -224,6 +224,7 @@ def _read_text(text: str, reader: _Reader) -> None:
         number = index + 1
         line = lines[index]
         index += 1
+        gap = blank >= 2  # after the two blank lines before the exit dump's maps
         blank = blank + 1 if not line.strip() else 0
         if blank == 2:
             reader.open_print = None  # bpftrace prints two blank lines before its exit dump
@@ -299,7 +300,7 @@ def _read_text(text: str, reader: _Reader) -> None:
         after = lines[index] if index < len(lines) else ""
         before_entry = after.startswith("@") and bool(_MAP.match(after) or _MAP_OPEN.match(after))
         if _ENTRY_REST.match(stripped) and (
-                number - 1 in (reader.last_entry, reader.last_clock) or before_entry):
+                number - 1 in (reader.last_entry, reader.last_clock) or before_entry or gap):
             # bpftrace prints a map whole: this is an entry that lost its @name[ (or key)
             bad_line("a map entry without its name (a number or a key's end alone on a line "
                      "among map entries)", line=number, text=line, tool=NAME,

@@ -198,7 +198,7 @@ def _shifted_rows(kept: list[list[str]], texts: list[str], numbers: list[int],
     ...
     perfkit.errors.ParseError: bpftrace: line 5: a row whose fields are shifted from ...
     """
-    if len(kept) < 3:
+    if len(kept) < 2:
         return []
     odd = np.zeros(len(kept), dtype=bool)
     named = [m.span() for m in re.finditer(r"\S+", header)]
@@ -208,9 +208,10 @@ def _shifted_rows(kept: list[list[str]], texts: list[str], numbers: list[int],
         for column, (start, end) in enumerate(named):
             at = [row[column] if row and row[column] else None for row in spans]
             # the sides (0: start, padded on the right; 1: end, padded on the left) where
-            # most values line up with the name; a field is off when off on each of them
+            # most values, and the name, line up; a field is off when off on each of them
             sides = [(side, edge) for side, edge in ((0, start), (1, end))
-                     if sum(a is not None and a[side] == edge for a in at) * 2 > len(kept)]
+                     if (sum(a is not None and a[side] == edge for a in at) + 1) * 2
+                     > len(kept) + 1]
             for index, (row, span) in enumerate(zip(spans, at, strict=True)):
                 if span is None or not sides:
                     continue

@@ -274,3 +274,26 @@ def test_a_time_line_lost_between_two_prints_is_named(name, line):
     assert frame["interval"].max() == undamaged["interval"].max()  # no print merged
     assert sorted(set(frame["time"].dropna())) == sorted(
         set(undamaged["time"].dropna()) - {pd.Timedelta(clock)})
+
+
+@pytest.mark.parametrize(("name", "line", "old", "new"), [
+    ("maps.txt", 3, "1      ", ""),  # "1      -5     first row": ROW lost
+    ("maps.txt", 4, "70000", "70000 70000"),
+])
+def test_a_short_printf_table_row_shifted_is_named(name, line, old, new):
+    """Two rows only: the header's names count with the rows where the columns are."""
+    tables, said = parse_warned(damaged(name, line, old, new))
+    assert said == [line]
+    events = tables["printf"]
+    assert len(events) == 1
+    assert events.loc[0, "ROW"] == (2 if line == 3 else 1)
+    assert events.loc[0, "VALUE"] == (70000 if line == 3 else -5)
+
+
+def test_a_number_alone_in_the_exit_dump_is_named():
+    """``@completions: 1047`` after the two blank lines before bpftrace's exit dump."""
+    tables, said = parse_warned(damaged("traces/biolatency.txt", 46, "@completions: ", ""))
+    assert said == [46]
+    assert "printf" not in tables and "@completions" not in tables
+    assert len(tables["@usecs"]) == len(perfkit.parse(recorded("traces/biolatency.txt"),
+                                                      "bpftrace")["@usecs"])
