@@ -46,6 +46,7 @@ Recorded on this project's machine (``@c[comm, pid] = count()`` and ``@s = stats
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -379,13 +380,15 @@ def _prints_without_time(reader: _Reader) -> None:
     it: the time line was there and its field lost (the maps read are kept, with no
     time). The exit dump's maps, after the last two blank lines of their run, have no time
     line."""
-    marks = reader.clocks + (reader.gaps if reader.has_times else [])
+    marks = sorted(reader.clocks + (reader.gaps if reader.has_times else []))
+    runs = [*sorted(reader.runs), len(reader.text_lines) + 1]
     for printed in reader.prints:
         before = printed.line - 1
-        run_end = min((n for n in reader.runs if n > printed.line), default=len(reader.text_lines))
-        later = any(printed.line < mark < run_end for mark in marks)
-        if printed.time is None and later and before > 0 \
-                and not _text_line(reader, before).strip():
+        if printed.time is not None or before < 1 or _text_line(reader, before).strip():
+            continue
+        run_end = runs[bisect.bisect_right(runs, printed.line)]
+        after = bisect.bisect_right(marks, printed.line)
+        if after < len(marks) and marks[after] < run_end:
             warn(f"{printed.name} printed without the time() line before it that the "
                  f"output prints before its maps (lost on this line?); its time is left "
                  f"empty", line=before, text=_text_line(reader, before), tool=NAME)
