@@ -28,6 +28,7 @@ one per printed map; :func:`map_tables` then makes one DataFrame per map name.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -42,6 +43,8 @@ _SUFFIX = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4, "P": 1024
            "E": 1024**6}
 _NUMBER = re.compile(r"^(-?\d+)([KMGTPE]?)$")
 _FRAME = re.compile(r"^(?:[0-9a-f]{6,16} )?(.+?)(?:\+\d+)?(?: \([^()]*\))?$")
+#: A word that is a whole frame by itself: ``func+12`` or an unresolved ``0x7f7e7169c2a1``.
+_FRAME_WORD = re.compile(r"^(?:0x[0-9a-f]+|\S+\+\d+)$")
 
 
 @dataclass
@@ -58,6 +61,8 @@ class MapPrint:
     line: int
     rows: list[tuple[list[str], Any]] = field(default_factory=list)
     time: str | None = None
+    #: the line of each row (text); empty when every row is on ``line`` (a JSON record)
+    numbers: list[int] = field(default_factory=list)
 
 
 def number(text: str) -> float:
@@ -123,6 +128,52 @@ def split_key(key: str, separator: str) -> list[str]:
 def is_stack(part: str) -> bool:
     """True for a key part that is a printed stack (starts with a newline)."""
     return part.startswith("\n")
+
+
+def damaged_frame(key: str) -> tuple[int, str] | None:
+    """``(index of the line in key.split("\\n"), why)`` for the first frame line of a
+    printed key's stacks that bpftrace does not print, or None. bpftrace prints one frame
+    a line, each indented alike: a line left blank (its frame lost), a line with two
+    frames on it (``main+31 main+31``: one printed twice), a frame indented unlike the
+    others of its stack (JSON's ``\\n`` glued to a field lost or doubled), or a line that
+    is no frame (``, 1``: a last line that lost its ``comm]:``, read on into the next
+    entry) is damage.
+    The key's first and last lines (``@[`` and ``, comm]``) and the ``, `` lines between
+    two stacks are not frames.
+
+    >>> damaged_frame("\\n    f+1\\n    g+2\\n, bash") is None
+    True
+    >>> damaged_frame("\\n    f+1\\n \\n    g+2\\n, bash")
+    (2, 'a stack frame line left blank (a frame lost)')
+    >>> damaged_frame("\\n    f+1 f+1\\n    g+2\\n, bash")
+    (1, 'a stack frame line holding two frames')
+    >>> damaged_frame("\\n    f+1\\n     g+2\\n, bash")
+    (2, 'a stack frame indented unlike the others of its stack')
+    >>> damaged_frame("\\n    f+1\\n, 1\\n@[\\n    g+2\\n, bash")
+    (2, "a key's last line without its ']:' inside the key (a field lost)")
+    """
+    lines = key.split("\n")
+    indent: str | None = None
+    for index in range(1, len(lines) - 1):
+        line = lines[index]
+        if line.startswith(","):  # between two stacks (kstack, ustack): ends ", "
+            if not line.rstrip(" ").endswith(","):
+                return index, "a key's last line without its ']:' inside the key (a field lost)"
+            indent = None
+            continue
+        if line and not line[0].isspace():
+            return index, "a line that is not a stack frame inside a stack key"
+        words = line.split()
+        if not words:
+            return index, "a stack frame line left blank (a frame lost)"
+        if sum(bool(_FRAME_WORD.match(word)) for word in words) > 1 or any(
+                a == b for a, b in itertools.pairwise(words)):
+            return index, "a stack frame line holding two frames"
+        own = line[:len(line) - len(line.lstrip())]
+        if indent is not None and own != indent:
+            return index, "a stack frame indented unlike the others of its stack"
+        indent = own
+    return None
 
 
 def fold_stack(part: str) -> str:
@@ -192,9 +243,11 @@ def map_table(prints: Sequence[MapPrint], *, intervals: bool,
     if intervals:
         frame.insert(0, "interval", pd.Series(interval, dtype="int64"))
     if any(t is not None for t in times):
-        clock = [t or "" for t in times]
-        stamped = clock_times([c or "00:00:00" for c in clock], date)
-        stamped[[c == "" for c in clock]] = pd.NaT
+        # the times present only: a missing one read as midnight would roll the day on
+        present = [t is not None for t in times]
+        known = clock_times([t for t in times if t is not None], date)
+        stamped = pd.Series(pd.NaT, index=range(len(times)), dtype=known.dtype)
+        stamped[present] = known.to_numpy()
         frame.insert(0, "time", stamped)
     frame.attrs["map"] = prints[0].name
     frame.attrs["kind"] = kind

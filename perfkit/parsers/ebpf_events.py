@@ -173,6 +173,89 @@ def _without_odd_rows(kept: list[list[str]], numbers: list[int], names: list[str
     return [row for row, bad in zip(kept, odd, strict=True) if not bad]
 
 
+def _shifted_rows(kept: list[list[str]], texts: list[str], numbers: list[int],
+                  names: list[str], *, tool: str, strict: bool,
+                  header: str) -> list[int]:
+    """The positions in ``kept`` of rows whose fields are shifted from their columns, each
+    reported: a field lost or printed twice in the middle of a row moves the fields after
+    it, which the last column (a command line, a path) would otherwise take in silence.
+
+    * A field starts elsewhere than under its column's name, in a column whose values
+      start under their name in most rows (padded on their right: ``%-8d``), or ends
+      elsewhere than its name, in a column whose values end there in most rows (``%3d``),
+      and the field before it does not reach that far (a long value only pushes the fields
+      after it right).
+    * The last column is empty where (nearly) every other row holds a number in it: a row
+      one field short.
+
+    >>> header = "TIME(ms) PID     PPID    ARGS"
+    >>> texts = ["647      20349   20348   ls /", "649      20368   20349   date +%s",
+    ...          "3283 3283     20411   20349   sort /etc/services"]
+    >>> kept = [t.split(None, 3) for t in texts]
+    >>> _shifted_rows(kept, texts, [3, 4, 5], header.split(), tool="bpftrace",
+    ...               strict=True, header=header)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    perfkit.errors.ParseError: bpftrace: line 5: a row whose fields are shifted from ...
+    """
+    if len(kept) < 2:
+        return []
+    odd = np.zeros(len(kept), dtype=bool)
+    named = [m.span() for m in re.finditer(r"\S+", header)]
+    if len(named) == len(names):
+        spans = [_field_spans(row, text) for row, text in zip(kept, texts, strict=True)]
+        moved = np.zeros(len(kept), dtype=bool)
+        for column, (start, end) in enumerate(named):
+            at = [row[column] if row and row[column] else None for row in spans]
+            # the sides (0: start, padded on the right; 1: end, padded on the left) where
+            # most values, and the name, line up; a field is off when off on each of them
+            sides = [(side, edge) for side, edge in ((0, start), (1, end))
+                     if (sum(a is not None and a[side] == edge for a in at) + 1) * 2
+                     > len(kept) + 1]
+            for index, (row, span) in enumerate(zip(spans, at, strict=True)):
+                if span is None or not sides:
+                    continue
+                pushed = bool(column and row and row[column - 1]
+                              and row[column - 1][1] >= start - 1)
+                if all(span[side] < edge or (span[side] > edge and not pushed)
+                       for side, edge in sides):
+                    moved[index] = True
+        if 0 < moved.sum() <= max(1, len(kept) // 10):
+            odd |= moved
+    if names[-1] not in TEXT_COLUMNS:
+        last = [row[-1] for row in kept]
+        empty = np.array([not value for value in last])
+        if 0 < empty.sum() <= max(1, len(kept) // 10) and all(
+                _is_number(value) for value in last if value):
+            odd |= empty
+    for position in np.flatnonzero(odd):
+        bad_line(f"a row whose fields are shifted from their columns (a field lost or "
+                 f"printed twice; {header.strip()})", line=numbers[position], text=texts[position],
+                 tool=tool, strict=strict, action="line skipped")
+    return [int(i) for i in np.flatnonzero(odd)]
+
+
+def _field_spans(fields: list[str], text: str) -> list[tuple[int, int] | None] | None:
+    """Where in ``text`` each of its ``fields`` (as split) starts and ends (None for an
+    empty last field), or None when they cannot be found in turn.
+
+    >>> _field_spans(["647", "20349", "ls /"], "647      20349   ls /")
+    [(0, 3), (9, 14), (17, 21)]
+    """
+    spans: list[tuple[int, int] | None] = []
+    position = 0
+    for value in fields:
+        if not value:
+            spans.append(None)
+            continue
+        at = text.find(value, position)
+        if at < 0:
+            return None
+        spans.append((at, at + len(value)))
+        position = at + len(value)
+    return spans
+
+
 def _typed(values: list[str], name: str) -> pd.Series:
     series = pd.Series(values, dtype=object)
     if name in TEXT_COLUMNS or not values:
@@ -216,10 +299,15 @@ def clock_times(values: Sequence[str], date: pd.Timestamp | None = None) -> pd.S
 def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
                 continuation: str | None = None, strict: bool = False,
                 date: pd.Timestamp | None = None,
-                fields: dict[int, list[str]] | None = None) -> pd.DataFrame:
+                fields: dict[int, list[str]] | None = None,
+                aligned: bool = False) -> pd.DataFrame:
     """The rows (``(line_number, text)``) under ``header`` as a DataFrame (see module doc);
     ``fields``: the values of rows the caller has split itself, by line number (a row with
-    an empty column in the middle, which splitting on white space cannot place)."""
+    an empty column in the middle, which splitting on white space cannot place).
+
+    ``aligned``: the rows are as the program printed them, each value starting under its
+    column's name or right of it (bpftrace's ``printf("%-8d ...")``), so a row whose fields are
+    shifted (see :func:`_shifted_rows`) is reported and left out."""
     stripped = header.strip()
     if "," in stripped and " " not in stripped:
         names = stripped.split(",")
@@ -244,6 +332,11 @@ def event_table(header: str, rows: Sequence[tuple[int, str]], *, tool: str,
         kept_texts.append(text)
     kept = [_comm_with_spaces(fields, text, names, header)
             for fields, text in zip(kept, kept_texts, strict=True)]
+    shifted = set(_shifted_rows(kept, kept_texts, kept_lines, names, tool=tool,
+                                strict=strict, header=header) if aligned else [])
+    if shifted:
+        kept, kept_lines = ([x for i, x in enumerate(items) if i not in shifted]
+                            for items in (kept, kept_lines))
     kept = _without_odd_rows(kept, kept_lines, names, tool=tool, strict=strict,
                              header=stripped)
     columns = {name: _typed([row[i] for row in kept], name) for i, name in enumerate(names)}
