@@ -365,6 +365,16 @@ class _Walk:
             self.damaged_stack(number, "", "a blank line inside a stack's frames (a frame "
                                "lost)")
             return
+        else:
+            self.cut_stack(number - 1)
+        self.frames, self.process, self.broken = [], None, False
+
+    def cut_stack(self, number: int) -> None:
+        """The text ends inside a multi-line stack, before its count line (a run or a
+        transcript cut there): the stack is left out, with a warning naming its last line."""
+        if (self.process is not None or self.frames) and not self.broken:
+            warn("the text ends inside a stack, before its count line: that stack is left "
+                 "out", line=number, text=self.lines[number - 1], tool=NAME)
         self.frames, self.process, self.broken = [], None, False
 
     def event(self, number: int, line: str, stripped: str) -> bool:
@@ -412,6 +422,7 @@ class _Walk:
                 continue
             if not any(step(number, line, stripped) for step in steps):
                 self.reader.unknown(number, line)
+        self.cut_stack(len(self.lines))
         self.close_events()
 
 

@@ -9,6 +9,7 @@ or the usage message; ``[...]`` lines (the author's elisions) are left out.
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -144,7 +145,7 @@ def test_tcplife_and_tcpretrans():
 # --- the corpus: bcc's tools' transcripts ------------------------------------------------
 
 def test_every_corpus_block_of_these_tools_parses_strictly():
-    parsed = 0
+    parsed = cut = 0
     for path in corpus_files("bcc", "*_example.txt"):
         tool = path.name.split("__")[-1].removesuffix("_example.txt")
         if tool not in TOOLS:
@@ -155,10 +156,19 @@ def test_every_corpus_block_of_these_tools_parses_strictly():
                 continue  # -j prints Python dicts; one block is only an elided warning
             if tool == "tcpretrans" and " -c" in command:
                 continue  # the count mode prints '<->' between the address columns
-            tables = perfkit.parse(body, "bcc", strict=True)
+            with warnings.catch_warnings(record=True) as said:
+                warnings.simplefilter("always")
+                tables = perfkit.parse(body, "bcc", strict=True)
             assert tables, (tool, command)
+            # a transcript cut inside a stack (profile -C 7 2's last one): only that is said,
+            # naming the text's last line
+            last = len(body.rstrip().split("\n"))
+            assert [(w.message.line, "ends inside a stack" in str(w.message))
+                    for w in said] in ([], [(last, True)]), (tool, command)
+            cut += len(said)
             parsed += 1
     assert parsed >= 60
+    assert cut == 1
 
 
 def test_corpus_log2_histograms():

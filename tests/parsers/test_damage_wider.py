@@ -146,3 +146,16 @@ def test_sadf_outputs_of_both_layouts_joined_lose_no_row():
     # db-2-io.csv line 2: "db-2;2;2026-12-05 15:19:11 UTC;-1;0.25;0.00;5.33;42.89;..."
     first = tables["cpu"].set_index("time").loc[pd.Timestamp("2026-12-05 15:19:11")]
     assert first.loc[first["CPU"] == "all", "%iowait"].tolist() == [42.89]
+
+
+def test_a_bcc_text_cut_before_a_stacks_count_line_names_that_stack():
+    whole = fixture_text("bcc", "profile.txt")
+    lines = whole.split("\n")
+    counts = [index for index, line in enumerate(lines) if re.fullmatch(r"\s+\d+", line)]
+    cut = "\n".join(lines[:counts[-1]]) + "\n"  # the last stack without its count line
+    tables, said = parsed(cut, "bcc")
+    assert [w.line for w in said] == [counts[-1]]
+    assert "ends inside a stack" in str(said[0])
+    assert said[0].text == lines[counts[-1] - 1]
+    undamaged = perfkit.parse(whole, "bcc")["stacks"]
+    pd.testing.assert_frame_equal(tables["stacks"], undamaged.iloc[:-1])
