@@ -373,6 +373,11 @@ class _Reader:
             if odd is not None:  # "st   %Cpu1   0": a lost colon joined two fields
                 self.unknown(number, f"a label that holds another field ({odd!r})")
                 continue
+            repeated = next((label for index, label in enumerate(labels)
+                             if label in labels[:index]), None)
+            if repeated is not None:  # "0.0 ni,100.0 ni,100.0 id": a field printed twice
+                self.unknown(number, f"a label printed twice on one line ({repeated!r})")
+                continue
             kind = "%Cpu" if _CPU_ALL.match(prefix) or _CPU_ONE.match(prefix) else prefix
             self.labels.setdefault(kind, []).append((number, labels))
             memory = _MEMORY.match(prefix)

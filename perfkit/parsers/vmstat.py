@@ -577,6 +577,10 @@ def _counters(numbered: list[tuple[int, str]], context: _Context) -> pd.DataFram
         number, line = numbered[0]
         raise ParseError("no vmstat counter line", line=number, text=line, tool=NAME)
     names = _counter_names(rows)
+    for index in reversed(_misplaced(names)):
+        context.reject(*lines[index], "a vmstat counter whose name is not the one vmstat "
+                       "prints in its place (a word lost from another name?)")
+        del rows[index], names[index], lines[index]
     odd = _unit_lost(rows)
     if odd is not None:  # a translated list whose unit letters differ on one line
         names = list(SUMMARY)  # the other lines' letters tell it is -s's list
@@ -623,15 +627,41 @@ def _counter_names(rows: list[tuple[int, str | None, str]]) -> list[str]:
     return names
 
 
+def _misplaced(names: list[str]) -> list[int]:
+    """The indices of names that stand where vmstat prints another of its list, in a list
+    of -s's or -D's length that differs from it in one or two places only
+    (``34755 writes`` where ``34755 merged writes`` comes: ``merged`` lost).
+
+    >>> names = list(DISK_SUMMARY)
+    >>> names[7] = "writes"
+    >>> _misplaced(names)
+    [7]
+    >>> _misplaced(list(DISK_SUMMARY) + list(DISK_SUMMARY))
+    []
+    """
+    found: list[int] = []
+    for listed in (SUMMARY, DISK_SUMMARY):
+        for start in (i for i, name in enumerate(names) if name == listed[0]):
+            part = names[start:start + len(listed)]
+            if len(part) < len(listed):
+                continue
+            differ = [start + i for i, (name, usual) in enumerate(zip(part, listed,
+                                                                      strict=True))
+                      if name != usual]
+            if len(differ) <= 2 and all(names[i] in listed for i in differ):
+                found.extend(differ)
+    return sorted(set(found))
+
+
 def _unit_lost(rows: list[tuple[int, str | None, str]]) -> int | None:
     """The index of the one row of a translated ``-s`` list whose unit letter is not where
     vmstat prints one (``24684092 Gesamtspeicher`` for ``24684092 K Gesamtspeicher``), or
     None: the list's length is -s's, and only that row breaks the pattern of its letters.
 
-    >>> rows = [(1, "K", "a")] * 10 + [(2, None, "b")] * 18
+    >>> rows = [(1, "K" if i in _SUMMARY_UNITS else None, f"Zeile {i}") for i in range(28)]
     >>> _unit_lost(rows) is None
     True
-    >>> _unit_lost([(1, None, "a")] + rows[1:])
+    >>> _unit_lost([(1, None, "Zeile 0")] + rows[1:])
     0
     """
     if len(rows) != len(SUMMARY) or all(name in _KNOWN for _, _, name in rows):

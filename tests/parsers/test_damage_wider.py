@@ -159,3 +159,23 @@ def test_a_bcc_text_cut_before_a_stacks_count_line_names_that_stack():
     assert said[0].text == lines[counts[-1] - 1]
     undamaged = perfkit.parse(whole, "bcc")["stacks"]
     pd.testing.assert_frame_equal(tables["stacks"], undamaged.iloc[:-1])
+
+
+def test_a_vmstat_disk_counter_that_lost_a_word_of_its_name_is_named():
+    text = damaged(fixture_text("vmstat", "D.C.txt"), 8, "merged", drop=True)
+    assert text.split("\n")[7].split() == ["34755", "writes"]
+    frame, said = parsed(text, "vmstat")
+    assert [w.line for w in said] == [8]
+    # line 7: "6809 writes" is still the writes; 34755 is nobody's
+    assert frame.loc[frame["name"] == "writes", "value"].tolist() == [6809]
+    assert 34755 not in frame["value"].tolist()
+
+
+def test_a_top_cpu_label_printed_twice_on_its_line_is_named():
+    text = damaged(fixture_text("top", "1.C.txt"), 3, "ni,100.0")
+    tables, said = parsed(text, "top")
+    assert [w.line for w in said] == [3]
+    assert "printed twice on one line ('ni')" in str(said[0])
+    assert "cpus" not in tables  # its only %Cpu line is left out, not read as 100 % nice
+    # line 1: "top - 00:27:25 up 14 min,  0 user,  load average: 2.48, 1.28, 0.54"
+    assert tables["summary"]["ldavg-1"].tolist() == [2.48]
