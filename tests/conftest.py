@@ -39,6 +39,15 @@ def parse_with_setting(monkeypatch, owner, name: str, value, text: str, tool: st
     return tables, [str(w.message) for w in caught]
 
 
+def parse_and_warnings(text: str, tool: str) -> tuple[object, list[perfkit.ParseWarning]]:
+    """What ``perfkit.parse(text, tool)`` gives and the ParseWarnings it said on the way
+    (each one, even when the same warning comes twice)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = perfkit.parse(text, tool)
+    return result, [w.message for w in caught if isinstance(w.message, perfkit.ParseWarning)]
+
+
 def spy_on(monkeypatch, owner, name: str) -> list[bool]:
     """Replace ``owner.name`` by a spy that calls it and records, for each call, whether it
     gave something (not None): whether a fast path was taken.

@@ -49,14 +49,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import islice, pairwise
+from itertools import islice
 from typing import Any
 
 import pandas as pd
 
 from ..errors import ParseError, bad_line, warn
 from ..result import Tables
-from ._read.text import clean_text, unglue_interrupts
+from ._read.text import clean_text, repeats_a_word, unglue_interrupts
 from ._read.times import given_date
 from .ebpf_events import clock_times, event_table, is_header
 
@@ -108,20 +108,6 @@ _MESSAGE = re.compile(r"^(Tracing|Sampling|Counting|Hit Ctrl-C|Ctrl-C|WARNING|At
                       r"|Attached)\b")
 _BCC_WORDS = {"COMM", "PCOMM", "LADDR", "RADDR", "SADDR", "DADDR", "LADDR:LPORT", "T>",
               "SECTOR", "TX_KB"}
-
-
-def _repeats_a_field(text: str) -> bool:
-    """Whether a word of ``text`` is printed twice in a row (``python python (2704)``):
-    what bcc's frames and ``-  comm (pid)`` lines never hold, and a field printed twice
-    gives.
-
-    >>> _repeats_a_field("-                python python (2704)")
-    True
-    >>> _repeats_a_field("[Missed User Stack]")
-    False
-    """
-    words = text.split()
-    return any(a == b for a, b in pairwise(words))
 
 
 def detect(lines: list[str]) -> bool:
@@ -294,7 +280,7 @@ class _Walk:
         stack_process = _PROCESS.match(line)
         if stack_process or (self.header is None and _PROCESS_LIKE.match(line)):
             self.stack_line(number, line, "multi-line")
-            if stack_process is None or _repeats_a_field(stripped):
+            if stack_process is None or repeats_a_word(stripped):
                 self.damaged_stack(number, line, "a stack's process line that is not "
                                    "'-  comm (pid)' (a field lost or printed twice)")
             elif not self.broken:
@@ -317,7 +303,7 @@ class _Walk:
                 self.damaged_stack(number - 1, self.lines[number - 2], "no count line under "
                                    "this stack's process line")
                 self.frames, self.process, self.broken = [], None, False
-            if _repeats_a_field(stripped):
+            if repeats_a_word(stripped):
                 self.damaged_stack(number, line, "a stack frame holding a word twice "
                                    "(a field printed twice)")
             if not self.broken:
@@ -513,7 +499,7 @@ def _shaped_rows(header: str, continuation: str | None, rows: list[tuple[int, st
         shapes = {**_VALUE_SHAPES, "STATE": _TCP_STATE}
     split = [text.split(None, width - 1) for _, text in rows]  # as event_table splits
     comm = any(name in names for name in ("COMM", "PCOMM", "TASK"))
-    if _repeats_a_field(header) or (len(rows) > 1 and all(
+    if repeats_a_word(header) or (len(rows) > 1 and all(
             len(text.split()) > width and all(map(_is_number, text.split()[width - 1:]))
             for _, text in rows)):
         bad_line("a header naming a column twice, or with a name fewer than every row has "

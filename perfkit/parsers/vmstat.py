@@ -57,7 +57,7 @@ from ..errors import ParseError, bad_line, warn
 from ..units import size_to_kib
 from ._read.sysstat_engine import _newline_offsets
 from ._read.tabular import frame_from_lines, read_rows, squeeze_spaces
-from ._read.text import clean_text_and_bytes
+from ._read.text import clean_text_and_bytes, repeats_a_word
 from ._read.times import of_day, stamps_before, times_of_day
 
 NAME = "vmstat"
@@ -104,8 +104,6 @@ DISK_SUMMARY = ("disks", "partitions", "total reads", "merged reads", "read sect
 _KNOWN = frozenset(SUMMARY) | frozenset(DISK_SUMMARY)
 #: the -s lines printed with a unit letter (``24684092 K total memory``)
 _WITH_UNIT = frozenset(SUMMARY[index] for index in _SUMMARY_UNITS)
-#: a word printed twice in a row in a counter's name (``forks forks``)
-_WORD_TWICE = re.compile(r"(?:^|\s)(\S+)\s+\1(?:\s|$)")
 
 _DASHES = re.compile(r"-{3,}")
 _TIMESTAMP = re.compile(r"\s\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}:\d{2}\s*$")
@@ -564,7 +562,7 @@ def _counters(numbered: list[tuple[int, str]], context: _Context) -> pd.DataFram
         if number == context.last_number and not context.complete and name not in _KNOWN:
             context.reject(number, line, "not a vmstat counter line", truncated=True)
             continue
-        if _WORD_TWICE.search(name):  # "11324 forks forks": a word printed twice
+        if repeats_a_word(name):  # "11324 forks forks": a word printed twice
             context.reject(number, line, "a vmstat counter name with a word printed twice")
             continue
         if name in _KNOWN and (name in _WITH_UNIT) != bool(match.group("unit")):

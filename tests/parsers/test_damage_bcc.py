@@ -4,22 +4,17 @@ damaged line, and the values read equal the numbers printed."""
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 import pytest
-from conftest import ROOT, fixture_text
+from conftest import ROOT, fixture_text, parse_and_warnings
 
 import perfkit
 
 
 def parse_warned(text: str) -> tuple[perfkit.Tables, list[int]]:
     """The tables of ``text`` and the lines its ParseWarnings name."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        tables = perfkit.parse(text, "bcc")
-    return tables, [w.message.line for w in caught
-                    if isinstance(w.message, perfkit.ParseWarning)]
+    tables, said = parse_and_warnings(text, "bcc")
+    return tables, [w.line for w in said]
 
 
 def edit_line(text: str, number: int, old: str, new: str) -> str:

@@ -4,11 +4,9 @@ the warning names the damaged line, and the values read equal the numbers printe
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 import pytest
-from conftest import ROOT, fixture_text
+from conftest import ROOT, fixture_text, parse_and_warnings
 
 import perfkit
 
@@ -32,12 +30,9 @@ def damaged(name: str, line: int, old: str, new: str) -> str:
 
 
 def parse_warned(text: str) -> tuple[perfkit.Tables, list[int]]:
-    """The tables and the lines the ParseWarnings name."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        tables = perfkit.parse(text, "bpftrace")
-    return tables, [w.message.line for w in caught
-                    if isinstance(w.message, perfkit.ParseWarning)]
+    """The tables of ``text`` and the lines its ParseWarnings name."""
+    tables, said = parse_and_warnings(text, "bpftrace")
+    return tables, [w.line for w in said]
 
 
 def value(frame: pd.DataFrame, **keys: object) -> object:

@@ -5,11 +5,10 @@ error names the damaged line, and what is still read equals the number printed."
 from __future__ import annotations
 
 import re
-import warnings
 
 import pandas as pd
 import pytest
-from conftest import ROOT, fixture_text
+from conftest import ROOT, fixture_text, parse_and_warnings
 
 import perfkit
 
@@ -22,14 +21,6 @@ def damaged(text: str, line: int, word: str, *, drop: bool = False) -> str:
     lines[line - 1] = (before.rstrip() + " " + after if drop
                        else before + word + " " + word + after)
     return "\n".join(lines)
-
-
-def parsed(text: str, tool: str) -> tuple[object, list[perfkit.ParseWarning]]:
-    """The result and the ParseWarnings given."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = perfkit.parse(text, tool)
-    return result, [w.message for w in caught if isinstance(w.message, perfkit.ParseWarning)]
 
 
 def test_an_iostat_stamp_that_lost_its_am_pm_is_refused_naming_it():
@@ -45,7 +36,7 @@ def test_an_iostat_report_that_lost_its_time_stamp_is_named_and_keeps_its_values
     lines = text.split("\n")
     assert lines[18] == "2026-12-05T14:37:30+0000"
     lines[18] = ""
-    tables, said = parsed("\n".join(lines), "iostat")
+    tables, said = parse_and_warnings("\n".join(lines), "iostat")
     assert [w.line for w in said] == [19]
     cpu = tables["cpu"]
     lost = cpu[cpu["time"].isna()]
@@ -60,14 +51,14 @@ def test_an_iostat_report_that_lost_its_time_stamp_is_named_and_keeps_its_values
 ])
 def test_an_average_header_naming_a_column_twice_is_named(tool, name, line, word):
     text = damaged(fixture_text(tool, name), line, word)
-    _, said = parsed(text, tool)
+    _, said = parse_and_warnings(text, tool)
     assert said[0].line == line
     assert "names a column twice" in str(said[0])
 
 
 def test_sar_reads_the_averages_under_a_damaged_header_by_their_shape():
     text = damaged(fixture_text("sar", "u-q.en_US.txt"), 18, "runq-sz")
-    tables, _ = parsed(text, "sar")
+    tables, _ = parse_and_warnings(text, "sar")
     # "Average:            4       132      2.89      1.77      0.95         0"
     average = tables.averages["queue"]
     assert average[["runq-sz", "plist-sz", "ldavg-1"]].values.tolist() == [[4, 132, 2.89]]
@@ -75,7 +66,7 @@ def test_sar_reads_the_averages_under_a_damaged_header_by_their_shape():
 
 def test_a_pidstat_row_that_lost_its_am_pm_is_named_and_the_next_keeps_its_clock():
     text = damaged(fixture_text("pidstat", "midnight-first-h.en_US.txt"), 4, "AM", drop=True)
-    tables, said = parsed(text, "pidstat")
+    tables, said = parse_and_warnings(text, "pidstat")
     assert [w.line for w in said] == [4]
     cpu = tables["cpu"]
     # line 7: "12:00:01 AM     0         4   99.00 ..." of 11/24/2026
@@ -85,7 +76,7 @@ def test_a_pidstat_row_that_lost_its_am_pm_is_named_and_the_next_keeps_its_clock
 
 def test_a_pidstat_policy_printed_twice_is_reported_not_read_into_command():
     text = damaged(fixture_text("pidstat", "R.C.txt"), 4, "FIFO")
-    tables, said = parsed(text, "pidstat")
+    tables, said = parse_and_warnings(text, "pidstat")
     assert [w.line for w in said] == [4]
     realtime = tables["realtime"]
     assert not realtime["Command"].str.contains("FIFO").any()
@@ -96,7 +87,7 @@ def test_a_pidstat_policy_printed_twice_is_reported_not_read_into_command():
 
 def test_a_pidstat_header_that_lost_a_column_leaves_its_rows_out_named():
     text = damaged(fixture_text("pidstat", "R.C.txt"), 3, "UID", drop=True)
-    tables, said = parsed(text, "pidstat")
+    tables, said = parse_and_warnings(text, "pidstat")
     assert 4 in [w.line for w in said]
     assert set(tables["realtime"]["policy"]) == {"FIFO"}
 
@@ -106,7 +97,7 @@ def test_a_pidstat_header_that_lost_a_column_leaves_its_rows_out_named():
 ])
 def test_a_vmstat_counter_that_lost_its_unit_letter_is_named(name, line, first):
     text = damaged(fixture_text("vmstat", name), line, "K", drop=True)
-    frame, said = parsed(text, "vmstat")
+    frame, said = parse_and_warnings(text, "vmstat")
     assert [w.line for w in said] == [line]
     assert "unit letter is lost" in str(said[0])
     assert len(frame) == 27
@@ -127,7 +118,7 @@ def test_a_vmstat_counter_name_with_a_word_printed_twice_is_refused():
 
 def test_a_journal_line_whose_tag_is_printed_twice_is_named_and_kept_as_printed():
     text = damaged(fixture_text("journalctl", "k.C.txt"), 22, "kernel:")
-    frame, said = parsed(text, "journalctl")
+    frame, said = parse_and_warnings(text, "journalctl")
     assert [w.line for w in said] == [22]
     assert frame.loc[21, "message"] == "kernel: RSP: 002b:00007ffc6c1591a8 EFLAGS: 00010206"
     assert frame.loc[21, "identifier"] == "kernel"
@@ -139,7 +130,7 @@ def test_sadf_outputs_of_both_layouts_joined_lose_no_row():
     by_activity = (ROOT / "data" / "fleet-text" / "db-2-io.csv").read_text()
     by_time = fixture_text("sar", "sa-restart.sadf-d.C.txt")
     for text in (by_activity + by_time, by_time + by_activity):
-        tables, said = parsed(text, "sar")
+        tables, said = parse_and_warnings(text, "sar")
         assert said == []
         alone = [perfkit.parse(part, "sar")["cpu"] for part in (by_activity, by_time)]
         assert len(tables["cpu"]) == sum(map(len, alone))
@@ -153,7 +144,7 @@ def test_a_bcc_text_cut_before_a_stacks_count_line_names_that_stack():
     lines = whole.split("\n")
     counts = [index for index, line in enumerate(lines) if re.fullmatch(r"\s+\d+", line)]
     cut = "\n".join(lines[:counts[-1]]) + "\n"  # the last stack without its count line
-    tables, said = parsed(cut, "bcc")
+    tables, said = parse_and_warnings(cut, "bcc")
     assert [w.line for w in said] == [counts[-1]]
     assert "ends inside a stack" in str(said[0])
     assert said[0].text == lines[counts[-1] - 1]
@@ -164,7 +155,7 @@ def test_a_bcc_text_cut_before_a_stacks_count_line_names_that_stack():
 def test_a_vmstat_disk_counter_that_lost_a_word_of_its_name_is_named():
     text = damaged(fixture_text("vmstat", "D.C.txt"), 8, "merged", drop=True)
     assert text.split("\n")[7].split() == ["34755", "writes"]
-    frame, said = parsed(text, "vmstat")
+    frame, said = parse_and_warnings(text, "vmstat")
     assert [w.line for w in said] == [8]
     # line 7: "6809 writes" is still the writes; 34755 is nobody's
     assert frame.loc[frame["name"] == "writes", "value"].tolist() == [6809]
@@ -173,7 +164,7 @@ def test_a_vmstat_disk_counter_that_lost_a_word_of_its_name_is_named():
 
 def test_a_top_cpu_label_printed_twice_on_its_line_is_named():
     text = damaged(fixture_text("top", "1.C.txt"), 3, "ni,100.0")
-    tables, said = parsed(text, "top")
+    tables, said = parse_and_warnings(text, "top")
     assert [w.line for w in said] == [3]
     assert "printed twice on one line ('ni')" in str(said[0])
     assert "cpus" not in tables  # its only %Cpu line is left out, not read as 100 % nice

@@ -11,6 +11,7 @@ that sysstat prints under ``S_COLORS=always`` and normalises line endings.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable
@@ -209,6 +210,20 @@ def without_host_prefix(text: str, fits: Callable[[str], bool]) -> tuple[str, st
 _ELISION = re.compile(r"^\s*(\[\s*(\.\.\.|…)\s*\]|\.\.\.+|…)\s*$")
 #: What a terminal echoes when the user stops a tool with Ctrl-C.
 _INTERRUPT = re.compile(r"^\s*\^C\s*$")
+
+
+def repeats_a_word(text: str) -> bool:
+    """Whether a word of ``text`` is printed twice in a row (``python python (2704)``,
+    ``11324 forks forks``): what a field printed twice gives, in lines whose words a tool
+    never repeats.
+
+    >>> repeats_a_word("-                python python (2704)")
+    True
+    >>> repeats_a_word("[Missed User Stack]")
+    False
+    """
+    words = text.split()
+    return any(a == b for a, b in itertools.pairwise(words))
 
 
 def mark_of(line: str) -> str | None:
